@@ -1,0 +1,55 @@
+import { z } from 'zod';
+
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a time as HH:MM, 24-hour');
+
+export const timeZoneName = z.string().refine(isTimeZone, 'expected an IANA time zone such as Europe/Berlin or UTC');
+
+export function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const optionalUrl = z.url().nullable();
+
+/** The file-and-environment options (config/default.yaml documents each one). */
+export const settingsSchema = z.strictObject({
+  corpus: z.strictObject({ dir: z.string().min(1), watch: z.boolean() }),
+  store: z.strictObject({ driver: z.enum(['sqlite', 'memory']), dataDir: z.string().min(1) }),
+  search: z.strictObject({ pageSize: z.int().min(1).max(10) }),
+  follows: z.strictObject({ maxPerUser: z.int().min(1).max(1000) }),
+  digests: z.strictObject({
+    defaultTime: hhmm,
+    defaultTimeZone: timeZoneName,
+    size: z.int().min(1).max(10),
+    maxPerChannel: z.int().min(1).max(100),
+    catchUpHours: z.number().min(0).max(24 * 7),
+    emptyChannelNote: z.boolean(),
+    maxAttempts: z.int().min(1).max(20),
+    retryBaseMs: z.int().min(0).max(600_000),
+  }),
+  slack: z.strictObject({ digestAdmins: z.array(z.string()), apiUrl: optionalUrl }),
+  discord: z.strictObject({ apiUrl: optionalUrl }),
+  http: z.strictObject({ port: z.int().min(0).max(65535), host: z.string().min(1) }),
+  log: z.strictObject({
+    level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']),
+    format: z.enum(['json', 'pretty', 'auto']),
+  }),
+});
+
+export type Settings = z.infer<typeof settingsSchema>;
+
+/** Secrets: from the environment only, never from files, never logged. */
+export interface Secrets {
+  slack?: { botToken: string; signingSecret?: string; appToken?: string };
+  discord?: { token: string; applicationId: string };
+}
+
+export interface AppConfig extends Settings {
+  secrets: Secrets;
+  /** The platforms that will run: the configured ones, or console when none is. */
+  platforms: ('slack' | 'discord' | 'console')[];
+}

@@ -1,0 +1,51 @@
+/**
+ * A Reply is data, never markup: every string in it is plain text typed by a person or taken
+ * from the corpus. Each adapter escapes and renders it within its platform's limits.
+ */
+
+export interface PaperItem {
+  id: string;
+  title: string;
+  /** A short plain-text excerpt of the abstract. */
+  snippet: string;
+  url: string;
+}
+
+/**
+ * A button. Pressing it runs `command` (a registry path such as "search" or "digest list")
+ * with `args`, as the user who pressed it. `visibility` overrides where the answer goes:
+ * "channel" is how "Share to channel" posts what was only shown to one person.
+ */
+export interface Action {
+  kind: 'next-page' | 'similar' | 'follow' | 'share';
+  label: string;
+  command: string;
+  args: Record<string, string | number>;
+  visibility?: 'channel';
+}
+
+export interface Reply {
+  /** ephemeral: only the person who asked sees it. channel: everyone in the channel. */
+  visibility: 'ephemeral' | 'channel';
+  title?: string;
+  /** Plain-text body. */
+  text?: string;
+  papers?: PaperItem[];
+  /** Short plain-text lines shown after the papers (e.g. "Showing 1-5 of 42"). */
+  notices?: string[];
+  actions?: Action[];
+  /** True when the reply explains a mistake in the request (usage, bad argument, not allowed). */
+  isError?: boolean;
+}
+
+export function textReply(text: string, visibility: Reply['visibility'] = 'ephemeral'): Reply {
+  return { visibility, text };
+}
+
+/** Cuts plain text to at most `max` characters on a word boundary, adding an ellipsis. */
+export function truncate(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const cut = text.slice(0, Math.max(0, max - 1));
+  const space = cut.lastIndexOf(' ');
+  return (space > max * 0.6 ? cut.slice(0, space) : cut).trimEnd() + '…';
+}

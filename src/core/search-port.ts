@@ -1,0 +1,26 @@
+import type { Paper } from './types.js';
+
+export interface SearchHit {
+  paper: Paper;
+  score: number;
+}
+
+export interface SearchPage {
+  hits: SearchHit[];
+  /** How many papers matched in all, for "Showing 6-10 of 42". */
+  total: number;
+}
+
+/** What commands and digests need from the in-memory paper index. */
+export interface PaperSearch {
+  readonly size: number;
+  get(id: string): Paper | undefined;
+  /** Ranked search; supports "exact phrases" and -exclusions. Throws UserError for an empty query. */
+  search(query: string, options?: { limit?: number; offset?: number }): SearchPage;
+  /** The papers most like the given one, best first, never including it. */
+  similar(id: string, limit?: number): SearchHit[];
+  /** Every paper a follow of this topic would deliver, best first (relevance-thresholded). */
+  match(topic: string): SearchHit[];
+  /** Adds papers not yet indexed (by id); returns those that were new. */
+  add(papers: Paper[]): Paper[];
+}

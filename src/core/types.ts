@@ -1,0 +1,41 @@
+/** Platform-neutral shapes shared by the core, the commands and every adapter. */
+
+export type Platform = 'slack' | 'discord' | 'console';
+
+/** One research paper, as loaded from the corpus. */
+export interface Paper {
+  /** Stable id derived from the normalized title: survives restarts and file re-ordering. */
+  id: string;
+  title: string;
+  abstract: string;
+  /** Link to the paper, or to a search for its title where no URL is known. */
+  url: string;
+  published?: string;
+  authors?: string[];
+}
+
+/** A person on one platform. */
+export interface UserKey {
+  platform: Platform;
+  workspace: string;
+  user: string;
+}
+
+/** A channel on one platform. */
+export interface ChannelKey {
+  platform: Platform;
+  workspace: string;
+  channel: string;
+}
+
+/** Where a digest goes: a channel, or a user's direct messages. */
+export interface Target {
+  platform: Platform;
+  workspace: string;
+  kind: 'channel' | 'user';
+  id: string;
+}
+
+export function targetKey(t: Target): string {
+  return `${t.platform}:${t.workspace}:${t.kind}:${t.id}`;
+}
