@@ -9,6 +9,8 @@ export interface PaperItem {
   /** A short plain-text excerpt of the abstract. */
   snippet: string;
   url: string;
+  /** Buttons that belong to this paper, such as "More like this". */
+  actions?: Action[];
 }
 
 /**

@@ -1,0 +1,67 @@
+import type { AppConfig } from '../../config/index.js';
+import type { Logger } from '../log.js';
+import type { Reply } from '../reply.js';
+import type { PaperSearch } from '../search-port.js';
+import type { Store } from '../store/port.js';
+import type { Platform } from '../types.js';
+
+export type ArgValue = string | number;
+export type Args = Record<string, ArgValue | undefined>;
+
+export interface OptionDef {
+  name: string;
+  description: string;
+  type: 'string' | 'integer';
+  required: boolean;
+  /** Longest accepted string (Discord enforces it in the client too). */
+  maxLength?: number;
+  minValue?: number;
+  /** Suggest values as the user types: their own follows. */
+  autocomplete?: 'follows';
+  /** Set only by buttons (e.g. a page offset): not typed, not registered on Discord. */
+  hidden?: boolean;
+}
+
+/** A normalized request: the same whichever platform it came from. */
+export interface CommandRequest {
+  platform: Platform;
+  workspace: string;
+  channel: string;
+  user: string;
+  /** May this user manage the channel's digests (workspace admin, Manage Channels, or listed in config)? */
+  isAdmin: boolean;
+  args: Args;
+}
+
+/** What every handler may use. */
+export interface CommandContext {
+  index: PaperSearch;
+  store: Store;
+  config: AppConfig;
+  log: Logger;
+  now(): Date;
+  /** Tell the scheduler that follows, digests or delivery times changed. */
+  schedulesChanged(): void;
+}
+
+export interface CommandDef {
+  /** Words after /papers: ["search"] or ["digest", "add"]. */
+  path: [string] | [string, string];
+  description: string;
+  /** e.g. "/papers follow <topic>" */
+  usage: string;
+  example: string;
+  options: OptionDef[];
+  /** channel-admin: only someone who may manage the channel's digests. */
+  requires?: 'channel-admin';
+  /**
+   * Turns the typed text after the path into args. The default gives each option but the last
+   * one word (quotes group words) and the last string option the rest of the text, verbatim.
+   */
+  parseText?(text: string): Args;
+  handle(request: CommandRequest, context: CommandContext): Reply | Promise<Reply>;
+}
+
+export function commandName(def: CommandDef): string {
+  return def.path.join(' ');
+}

@@ -1,0 +1,23 @@
+import { followTopic } from '../follows.js';
+import type { Reply } from '../reply.js';
+import type { CommandDef } from './definition.js';
+
+export const follow: CommandDef = {
+  path: ['follow'],
+  description: 'Follow a topic: new matching papers come to you as a direct message',
+  usage: '/papers follow <topic>',
+  example: '/papers follow diffusion models',
+  options: [{ name: 'topic', description: 'A topic, as you would search for it', type: 'string', required: true, maxLength: 200 }],
+  handle(request, { store, config, now, schedulesChanged }): Reply {
+    const { follow: followed, created } = followTopic(store, config, request, String(request.args.topic), now());
+    if (created) schedulesChanged();
+    const prefs = store.getPrefs(request);
+    const time = prefs ? `${prefs.time} ${prefs.timeZone}` : `${config.digests.defaultTime} ${config.digests.defaultTimeZone}`;
+    return {
+      visibility: 'ephemeral',
+      text: created
+        ? `Following “${followed.topic}”. New papers on it will come to you as a direct message at ${time}. (/papers settings time changes when.)`
+        : `You already follow “${followed.topic}”.`,
+    };
+  },
+};

@@ -1,0 +1,19 @@
+import type { CommandDef } from './definition.js';
+import { digestAdd } from './digest-add.js';
+import { digestList } from './digest-list.js';
+import { digestRemove } from './digest-remove.js';
+import { follow } from './follow.js';
+import { follows } from './follows.js';
+import { helpCommand } from './help.js';
+import { search } from './search.js';
+import { settingsTime } from './settings-time.js';
+import { show } from './show.js';
+import { similar } from './similar.js';
+import { unfollow } from './unfollow.js';
+
+/** Every /papers command. Slack and console parsing, Discord registration and help all read this. */
+export const commands: readonly CommandDef[] = [
+  search, show, similar, follow, unfollow, follows,
+  digestAdd, digestList, digestRemove, settingsTime,
+  helpCommand(() => commands),
+];

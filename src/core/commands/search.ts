@@ -1,0 +1,42 @@
+import type { Action, Reply } from '../reply.js';
+import type { CommandDef } from './definition.js';
+import { paperItem } from './paper-items.js';
+
+export const MAX_QUERY_LENGTH = 300;
+
+export const search: CommandDef = {
+  path: ['search'],
+  description: 'Search papers by topic, title words, acronym or a half-remembered phrase',
+  usage: '/papers search <query>',
+  example: '/papers search "state space models" -vision',
+  options: [
+    { name: 'query', description: 'What to look for; "quotes" for a phrase, -word to exclude', type: 'string', required: true, maxLength: MAX_QUERY_LENGTH },
+    { name: 'offset', description: 'Results to skip', type: 'integer', required: false, hidden: true },
+  ],
+  handle({ args }, { index, config }): Reply {
+    const query = String(args.query);
+    const offset = Number(args.offset ?? 0);
+    const pageSize = config.search.pageSize;
+    const { hits, total } = index.search(query, { limit: pageSize, offset });
+    if (hits.length === 0) {
+      return {
+        visibility: 'ephemeral',
+        title: `No papers found for “${query}”`,
+        text: offset > 0 ? 'That was the last page.' : 'Try fewer or broader words, or check the spelling.',
+      };
+    }
+    const actions: Action[] = [];
+    if (offset + hits.length < total) {
+      actions.push({ kind: 'next-page', label: `Next ${pageSize}`, command: 'search', args: { query, offset: offset + pageSize } });
+    }
+    actions.push({ kind: 'follow', label: 'Follow this topic', command: 'follow', args: { topic: query } });
+    actions.push({ kind: 'share', label: 'Share to channel', command: 'search', args: { query, offset }, visibility: 'channel' });
+    return {
+      visibility: 'ephemeral',
+      title: `Papers for “${query}”`,
+      papers: hits.map((hit) => paperItem(hit.paper)),
+      notices: [`Showing ${offset + 1}-${offset + hits.length} of ${total}`],
+      actions,
+    };
+  },
+};

@@ -1,0 +1,16 @@
+import { unfollow as unfollowTopic } from '../follows.js';
+import type { Reply } from '../reply.js';
+import type { CommandDef } from './definition.js';
+
+export const unfollow: CommandDef = {
+  path: ['unfollow'],
+  description: 'Stop following a topic, by its number in /papers follows or by its text',
+  usage: '/papers unfollow <number|topic>',
+  example: '/papers unfollow 2',
+  options: [{ name: 'topic', description: 'The number from /papers follows, or the topic', type: 'string', required: true, maxLength: 200, autocomplete: 'follows' }],
+  handle(request, { store, schedulesChanged }): Reply {
+    const removed = unfollowTopic(store, request, String(request.args.topic));
+    schedulesChanged();
+    return { visibility: 'ephemeral', text: `Unfollowed “${removed.topic}”.` };
+  },
+};
