@@ -25,6 +25,8 @@ export interface ChannelDigest {
   paused: boolean;
   /** Why it was paused, when the bot paused it (e.g. "channel_not_found"). */
   pausedReason?: string;
+  /** When it was created or last resumed: slots before this are never caught up. Set by the store. */
+  activeSince?: Date;
 }
 
 export interface UserPrefs {
@@ -33,17 +35,44 @@ export interface UserPrefs {
   timeZone: string;
   paused: boolean;
   pausedReason?: string;
+  /** When these prefs last changed: slots before this are never caught up. Set by the store. */
+  since?: Date;
 }
 
+/**
+ * claimed: the slot is taken and its message planned, not yet known to be sent.
+ * sent / failed / empty: finished (empty: nothing new, nothing posted).
+ */
 export type RunState = 'claimed' | 'sent' | 'failed' | 'empty';
 
+/** What a run will send, stored with its claim so a restart re-sends exactly the same message. */
+export interface RunPlan {
+  paperIds: string[];
+  /** The serialized Reply. */
+  payload: string;
+}
+
 export interface DigestRun {
+  /** targetKey(target). */
   target: string;
+  targetRef: Target;
   /** The scheduled instant this run is for, ISO 8601 UTC: (target, slot) is the idempotency key. */
   slot: string;
   state: RunState;
   attempts: number;
+  claimed: Date;
   updated: Date;
+  /** The planned message; absent for empty runs. */
+  plan?: RunPlan;
+  messageId?: string;
+  error?: string;
+}
+
+/** How a claimed run ended. A 'sent' run records each of paperIds as delivered with messageId. */
+export interface RunOutcome {
+  state: Exclude<RunState, 'claimed'>;
+  messageId?: string;
+  paperIds?: string[];
   error?: string;
 }
 
@@ -59,36 +88,58 @@ export interface Delivery {
  * implementation (better-sqlite3) is synchronous and each method is one transaction.
  */
 export interface Store {
-  // Follows. addFollow returns the existing follow when the user already follows that topic.
+  /** The user's follows, oldest first (the order "/papers follows" numbers them in). */
   listFollows(user: UserKey): Follow[];
+  /** Adds a follow; topics are unique per user ignoring case, so a repeat returns the existing one (original spelling kept). */
   addFollow(user: UserKey, topic: string, now: Date): { follow: Follow; created: boolean };
+  /** Removes one of the user's follows by id; false if it was not theirs or is gone. */
   removeFollow(user: UserKey, id: number): boolean;
   /** Every user who follows at least one topic, with their follows. */
   allFollowers(): { user: UserKey; follows: Follow[] }[];
 
-  // Channel digests.
+  /** The channel's digests, oldest first. */
   listDigests(channel: ChannelKey): ChannelDigest[];
-  addDigest(digest: Omit<ChannelDigest, 'id' | 'paused' | 'pausedReason'>): ChannelDigest;
+  /** Adds a channel digest, active and unpaused. */
+  addDigest(digest: Omit<ChannelDigest, 'id' | 'paused' | 'pausedReason' | 'activeSince'>): ChannelDigest;
+  /** Removes one of the channel's digests by id; false if not found there. */
   removeDigest(channel: ChannelKey, id: number): boolean;
-  setDigestPaused(id: number, paused: boolean, reason?: string): void;
+  /** Pauses (with an optional reason) or resumes a digest; resuming restarts its activeSince. */
+  setDigestPaused(id: number, paused: boolean, reason?: string, now?: Date): void;
+  /** Every channel digest, paused ones included. */
   allDigests(): ChannelDigest[];
 
-  // Per-user delivery preferences; undefined means the configured defaults.
+  /** Per-user delivery preferences; undefined means the configured defaults. */
   getPrefs(user: UserKey): UserPrefs | undefined;
+  /** Replaces the user's preferences; `since` defaults to now. */
   setPrefs(user: UserKey, prefs: UserPrefs): void;
 
-  // When each paper was first seen by this install (for "new since").
+  /** Records when papers were first seen by this install; earlier records are kept. */
   recordFirstSeen(paperIds: string[], at: Date): void;
+  /** When this install first saw the paper, if recorded. */
   firstSeen(paperId: string): Date | undefined;
 
-  // Deliveries and runs: claim (target, slot) first, send, then record.
-  /** True if this call claimed the slot; false if another run already has it. */
-  claimRun(target: Target, slot: string, now: Date): boolean;
+  /**
+   * Claims (target, slot). With a plan the run starts 'claimed'; with null it is recorded
+   * 'empty' at once. True if this call claimed it; false if the slot was already claimed.
+   */
+  claimRun(target: Target, slot: string, plan: RunPlan | null, now: Date): boolean;
+  /** The run for (target, slot), if any. */
   getRun(target: Target, slot: string): DigestRun | undefined;
-  /** Marks the run finished and records its deliveries in one transaction. */
-  finishRun(target: Target, slot: string, state: RunState, deliveries: Omit<Delivery, 'target'>[], now: Date, error?: string): void;
-  /** The subset of paperIds already delivered to this target. */
+  /** Runs still 'claimed': interrupted (or in flight), to resolve on start. */
+  pendingRuns(): DigestRun[];
+  /** Counts one more failed send attempt of a claimed run. */
+  recordAttempt(target: Target, slot: string, error: string, now: Date): void;
+  /** Finishes a claimed run and records its deliveries in one transaction; a finished run is never changed again. */
+  finishRun(target: Target, slot: string, outcome: RunOutcome, now: Date): void;
+  /** The subset of paperIds delivered to this target, or planned by one of its claimed runs. */
   deliveredPapers(target: Target, paperIds: string[]): Set<string>;
+  /** Deletes finished runs whose slot is before `before` (deliveries are kept); returns how many. */
+  pruneRuns(before: Date): number;
 
   close(): void;
+}
+
+/** The key two topics are compared by: trimmed, spaces collapsed, case folded. */
+export function topicKey(topic: string): string {
+  return topic.normalize('NFKC').trim().replace(/\s+/g, ' ').toLowerCase();
 }

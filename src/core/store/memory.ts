@@ -1,0 +1,142 @@
+import { targetKey, type ChannelKey, type Target, type UserKey } from '../types.js';
+import { topicKey, type ChannelDigest, type Delivery, type DigestRun, type Follow, type RunPlan, type Store, type UserPrefs } from './port.js';
+
+const userKey = (u: UserKey) => `${u.platform}:${u.workspace}:${u.user}`;
+const channelMatches = (d: ChannelDigest, c: ChannelKey) => d.platform === c.platform && d.workspace === c.workspace && d.channel === c.channel;
+const runKey = (target: Target, slot: string) => `${targetKey(target)}|${slot}`;
+
+/** A Store that keeps everything in maps: for unit tests and demos; forgets it all on exit. */
+export function createMemoryStore(): Store {
+  let nextFollowId = 1;
+  let nextDigestId = 1;
+  const follows: Follow[] = [];
+  const digests: ChannelDigest[] = [];
+  const prefs = new Map<string, UserPrefs>();
+  const firstSeen = new Map<string, Date>();
+  const runs = new Map<string, DigestRun>();
+  const deliveries = new Map<string, Map<string, Delivery>>();
+
+  const copy = <T extends object>(value: T): T => structuredClone(value);
+  const mine = (u: UserKey) => (f: Follow) => f.platform === u.platform && f.workspace === u.workspace && f.user === u.user;
+
+  return {
+    listFollows: (user) => follows.filter(mine(user)).map(copy),
+    addFollow(user, topic, now) {
+      const existing = follows.find((f) => mine(user)(f) && topicKey(f.topic) === topicKey(topic));
+      if (existing) return { follow: copy(existing), created: false };
+      const follow: Follow = { id: nextFollowId++, platform: user.platform, workspace: user.workspace, user: user.user, topic, created: new Date(now) };
+      follows.push(follow);
+      return { follow: copy(follow), created: true };
+    },
+    removeFollow(user, id) {
+      const i = follows.findIndex((f) => f.id === id && mine(user)(f));
+      if (i < 0) return false;
+      follows.splice(i, 1);
+      return true;
+    },
+    allFollowers() {
+      const byUser = new Map<string, { user: UserKey; follows: Follow[] }>();
+      for (const f of follows) {
+        const user = { platform: f.platform, workspace: f.workspace, user: f.user };
+        let entry = byUser.get(userKey(user));
+        if (!entry) byUser.set(userKey(user), (entry = { user, follows: [] }));
+        entry.follows.push(copy(f));
+      }
+      return [...byUser.values()];
+    },
+
+    listDigests: (channel) => digests.filter((d) => channelMatches(d, channel)).map(copy),
+    addDigest(input) {
+      const digest: ChannelDigest = { ...copy(input), id: nextDigestId++, paused: false, activeSince: new Date(input.created) };
+      digests.push(digest);
+      return copy(digest);
+    },
+    removeDigest(channel, id) {
+      const i = digests.findIndex((d) => d.id === id && channelMatches(d, channel));
+      if (i < 0) return false;
+      digests.splice(i, 1);
+      return true;
+    },
+    setDigestPaused(id, paused, reason, now = new Date()) {
+      const d = digests.find((x) => x.id === id);
+      if (!d) return;
+      if (d.paused && !paused) d.activeSince = new Date(now);
+      d.paused = paused;
+      if (paused && reason !== undefined) d.pausedReason = reason;
+      else delete d.pausedReason;
+    },
+    allDigests: () => digests.map(copy),
+
+    getPrefs(user) {
+      const p = prefs.get(userKey(user));
+      return p && copy(p);
+    },
+    setPrefs(user, value) {
+      const stored: UserPrefs = { ...copy(value), since: value.since ? new Date(value.since) : new Date() };
+      if (stored.pausedReason === undefined) delete stored.pausedReason;
+      prefs.set(userKey(user), stored);
+    },
+
+    recordFirstSeen(ids, at) {
+      for (const id of ids) if (!firstSeen.has(id)) firstSeen.set(id, new Date(at));
+    },
+    firstSeen(id) {
+      const at = firstSeen.get(id);
+      return at && new Date(at);
+    },
+
+    claimRun(target, slot, plan: RunPlan | null, now) {
+      const key = runKey(target, slot);
+      if (runs.has(key)) return false;
+      runs.set(key, {
+        target: targetKey(target), targetRef: copy(target), slot, state: plan ? 'claimed' : 'empty', attempts: 0,
+        claimed: new Date(now), updated: new Date(now), ...(plan ? { plan: copy(plan) } : {}),
+      });
+      return true;
+    },
+    getRun(target, slot) {
+      const run = runs.get(runKey(target, slot));
+      return run && copy(run);
+    },
+    pendingRuns: () => [...runs.values()].filter((r) => r.state === 'claimed').map(copy),
+    recordAttempt(target, slot, error, now) {
+      const run = runs.get(runKey(target, slot));
+      if (!run || run.state !== 'claimed') return;
+      run.attempts += 1;
+      run.error = error;
+      run.updated = new Date(now);
+    },
+    finishRun(target, slot, outcome, now) {
+      const run = runs.get(runKey(target, slot));
+      if (!run || run.state !== 'claimed') throw new Error(`paperboy store: no claimed run for ${targetKey(target)} at ${slot}`);
+      const key = targetKey(target);
+      let delivered = deliveries.get(key);
+      if (!delivered) deliveries.set(key, (delivered = new Map()));
+      const messageId = outcome.messageId ?? '';
+      for (const paperId of outcome.paperIds ?? []) if (!delivered.has(paperId)) delivered.set(paperId, { target: key, paperId, at: new Date(now), messageId });
+      run.state = outcome.state;
+      run.updated = new Date(now);
+      if (outcome.messageId !== undefined) run.messageId = outcome.messageId;
+      if (outcome.error !== undefined) run.error = outcome.error;
+      else delete run.error;
+    },
+    deliveredPapers(target, ids) {
+      const key = targetKey(target);
+      const delivered = deliveries.get(key);
+      const planned = new Set<string>();
+      for (const run of runs.values()) if (run.state === 'claimed' && run.target === key) for (const id of run.plan?.paperIds ?? []) planned.add(id);
+      return new Set(ids.filter((id) => delivered?.has(id) || planned.has(id)));
+    },
+    pruneRuns(before) {
+      let n = 0;
+      for (const [key, run] of runs) {
+        if (run.state !== 'claimed' && Date.parse(run.slot) < before.getTime()) {
+          runs.delete(key);
+          n++;
+        }
+      }
+      return n;
+    },
+    close() {},
+  };
+}

@@ -1,0 +1,42 @@
+/** Schema versions, applied in order once each; never edit a shipped one, add the next. */
+export const migrations: { version: number; sql: string }[] = [
+  {
+    version: 1,
+    sql: `
+      CREATE TABLE follows (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        platform TEXT NOT NULL, workspace TEXT NOT NULL, user TEXT NOT NULL,
+        topic TEXT NOT NULL, topic_key TEXT NOT NULL, created INTEGER NOT NULL,
+        UNIQUE (platform, workspace, user, topic_key)
+      );
+      CREATE TABLE digests (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        platform TEXT NOT NULL, workspace TEXT NOT NULL, channel TEXT NOT NULL,
+        topic TEXT NOT NULL, schedule TEXT NOT NULL, time_zone TEXT NOT NULL, size INTEGER NOT NULL,
+        created_by TEXT NOT NULL, created INTEGER NOT NULL,
+        paused INTEGER NOT NULL DEFAULT 0, paused_reason TEXT, active_since INTEGER NOT NULL
+      );
+      CREATE INDEX digests_by_channel ON digests (platform, workspace, channel);
+      CREATE TABLE prefs (
+        platform TEXT NOT NULL, workspace TEXT NOT NULL, user TEXT NOT NULL,
+        time TEXT NOT NULL, time_zone TEXT NOT NULL, paused INTEGER NOT NULL, paused_reason TEXT,
+        since INTEGER NOT NULL,
+        PRIMARY KEY (platform, workspace, user)
+      ) WITHOUT ROWID;
+      CREATE TABLE first_seen (paper_id TEXT PRIMARY KEY, at INTEGER NOT NULL) WITHOUT ROWID;
+      CREATE TABLE runs (
+        target TEXT NOT NULL, slot TEXT NOT NULL,
+        platform TEXT NOT NULL, workspace TEXT NOT NULL, kind TEXT NOT NULL, target_id TEXT NOT NULL,
+        state TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,
+        claimed INTEGER NOT NULL, updated INTEGER NOT NULL,
+        paper_ids TEXT, payload TEXT, message_id TEXT, error TEXT,
+        PRIMARY KEY (target, slot)
+      ) WITHOUT ROWID;
+      CREATE INDEX runs_claimed ON runs (state) WHERE state = 'claimed';
+      CREATE TABLE deliveries (
+        target TEXT NOT NULL, paper_id TEXT NOT NULL, at INTEGER NOT NULL, message_id TEXT NOT NULL,
+        PRIMARY KEY (target, paper_id)
+      ) WITHOUT ROWID;
+    `,
+  },
+];

@@ -1,0 +1,182 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import Database from 'better-sqlite3';
+import { targetKey, type Platform, type Target } from '../types.js';
+import { migrations } from './migrations.js';
+import { topicKey, type ChannelDigest, type DigestRun, type Follow, type RunState, type Store, type UserPrefs } from './port.js';
+
+type Row = Record<string, unknown>;
+
+/** The default database file under the configured data directory. */
+export function defaultStorePath(dataDir: string): string {
+  return join(dataDir, 'paperboy.db');
+}
+
+/** Applies every migration newer than the database's version, each in its own transaction. */
+function migrate(db: Database.Database): void {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied INTEGER NOT NULL)');
+  const current = (db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number | null }).v ?? 0;
+  for (const m of migrations) {
+    if (m.version <= current) continue;
+    db.transaction(() => {
+      db.exec(m.sql);
+      db.prepare('INSERT INTO schema_migrations (version, applied) VALUES (?, ?)').run(m.version, Date.now());
+    })();
+  }
+}
+
+const toFollow = (r: Row): Follow => ({
+  id: r.id as number, platform: r.platform as Platform, workspace: r.workspace as string, user: r.user as string,
+  topic: r.topic as string, created: new Date(r.created as number),
+});
+
+const toDigest = (r: Row): ChannelDigest => ({
+  id: r.id as number, platform: r.platform as Platform, workspace: r.workspace as string, channel: r.channel as string,
+  topic: r.topic as string, schedule: r.schedule as string, timeZone: r.time_zone as string, size: r.size as number,
+  createdBy: r.created_by as string, created: new Date(r.created as number), paused: r.paused === 1,
+  ...(r.paused_reason != null ? { pausedReason: r.paused_reason as string } : {}),
+  activeSince: new Date(r.active_since as number),
+});
+
+const toRun = (r: Row): DigestRun => ({
+  target: r.target as string,
+  targetRef: { platform: r.platform as Platform, workspace: r.workspace as string, kind: r.kind as Target['kind'], id: r.target_id as string },
+  slot: r.slot as string, state: r.state as RunState, attempts: r.attempts as number,
+  claimed: new Date(r.claimed as number), updated: new Date(r.updated as number),
+  ...(r.payload != null ? { plan: { paperIds: JSON.parse(r.paper_ids as string) as string[], payload: r.payload as string } } : {}),
+  ...(r.message_id != null ? { messageId: r.message_id as string } : {}),
+  ...(r.error != null ? { error: r.error as string } : {}),
+});
+
+/** Opens (creating if needed) the SQLite store at `path`: WAL, synchronous FULL, migrated. */
+export function openSqliteStore(path: string): Store {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  // FULL: a claim or a delivery record survives power loss once the call returns.
+  db.pragma('synchronous = FULL');
+  db.pragma('busy_timeout = 5000');
+  db.pragma('foreign_keys = ON');
+  migrate(db);
+
+  const q = {
+    listFollows: db.prepare('SELECT * FROM follows WHERE platform = ? AND workspace = ? AND user = ? ORDER BY id'),
+    followByKey: db.prepare('SELECT * FROM follows WHERE platform = ? AND workspace = ? AND user = ? AND topic_key = ?'),
+    insertFollow: db.prepare('INSERT INTO follows (platform, workspace, user, topic, topic_key, created) VALUES (?, ?, ?, ?, ?, ?)'),
+    followById: db.prepare('SELECT * FROM follows WHERE id = ?'),
+    removeFollow: db.prepare('DELETE FROM follows WHERE id = ? AND platform = ? AND workspace = ? AND user = ?'),
+    allFollows: db.prepare('SELECT * FROM follows ORDER BY platform, workspace, user, id'),
+    listDigests: db.prepare('SELECT * FROM digests WHERE platform = ? AND workspace = ? AND channel = ? ORDER BY id'),
+    insertDigest: db.prepare(`INSERT INTO digests (platform, workspace, channel, topic, schedule, time_zone, size, created_by, created, active_since)
+      VALUES (@platform, @workspace, @channel, @topic, @schedule, @timeZone, @size, @createdBy, @created, @created)`),
+    digestById: db.prepare('SELECT * FROM digests WHERE id = ?'),
+    removeDigest: db.prepare('DELETE FROM digests WHERE id = ? AND platform = ? AND workspace = ? AND channel = ?'),
+    pauseDigest: db.prepare('UPDATE digests SET paused = 1, paused_reason = ? WHERE id = ?'),
+    resumeDigest: db.prepare('UPDATE digests SET paused = 0, paused_reason = NULL, active_since = CASE WHEN paused = 1 THEN ? ELSE active_since END WHERE id = ?'),
+    allDigests: db.prepare('SELECT * FROM digests ORDER BY id'),
+    getPrefs: db.prepare('SELECT * FROM prefs WHERE platform = ? AND workspace = ? AND user = ?'),
+    setPrefs: db.prepare(`INSERT OR REPLACE INTO prefs (platform, workspace, user, time, time_zone, paused, paused_reason, since)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
+    recordFirstSeen: db.prepare('INSERT OR IGNORE INTO first_seen (paper_id, at) VALUES (?, ?)'),
+    firstSeen: db.prepare('SELECT at FROM first_seen WHERE paper_id = ?'),
+    claimRun: db.prepare(`INSERT OR IGNORE INTO runs (target, slot, platform, workspace, kind, target_id, state, claimed, updated, paper_ids, payload)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+    getRun: db.prepare('SELECT * FROM runs WHERE target = ? AND slot = ?'),
+    pendingRuns: db.prepare("SELECT * FROM runs WHERE state = 'claimed' ORDER BY slot"),
+    recordAttempt: db.prepare("UPDATE runs SET attempts = attempts + 1, error = ?, updated = ? WHERE target = ? AND slot = ? AND state = 'claimed'"),
+    finishRun: db.prepare("UPDATE runs SET state = ?, message_id = ?, error = ?, updated = ? WHERE target = ? AND slot = ? AND state = 'claimed'"),
+    insertDelivery: db.prepare('INSERT OR IGNORE INTO deliveries (target, paper_id, at, message_id) VALUES (?, ?, ?, ?)'),
+    delivered: db.prepare('SELECT paper_id FROM deliveries WHERE target = ? AND paper_id IN (SELECT value FROM json_each(?))'),
+    plannedByClaims: db.prepare("SELECT paper_ids FROM runs WHERE target = ? AND state = 'claimed'"),
+    pruneRuns: db.prepare("DELETE FROM runs WHERE state != 'claimed' AND slot < ?"),
+  };
+
+  const store: Store = {
+    listFollows: (u) => (q.listFollows.all(u.platform, u.workspace, u.user) as Row[]).map(toFollow),
+    addFollow: db.transaction((u, topic: string, now: Date) => {
+      const existing = q.followByKey.get(u.platform, u.workspace, u.user, topicKey(topic)) as Row | undefined;
+      if (existing) return { follow: toFollow(existing), created: false };
+      const { lastInsertRowid } = q.insertFollow.run(u.platform, u.workspace, u.user, topic, topicKey(topic), now.getTime());
+      return { follow: toFollow(q.followById.get(lastInsertRowid) as Row), created: true };
+    }),
+    removeFollow: (u, id) => q.removeFollow.run(id, u.platform, u.workspace, u.user).changes > 0,
+    allFollowers() {
+      const out: ReturnType<Store['allFollowers']> = [];
+      let last = '';
+      for (const row of q.allFollows.iterate() as Iterable<Row>) {
+        const f = toFollow(row);
+        const key = `${f.platform}\u0000${f.workspace}\u0000${f.user}`;
+        if (key !== last) out.push({ user: { platform: f.platform, workspace: f.workspace, user: f.user }, follows: [] });
+        last = key;
+        out[out.length - 1]!.follows.push(f);
+      }
+      return out;
+    },
+
+    listDigests: (c) => (q.listDigests.all(c.platform, c.workspace, c.channel) as Row[]).map(toDigest),
+    addDigest: db.transaction((d) => {
+      const { lastInsertRowid } = q.insertDigest.run({
+        platform: d.platform, workspace: d.workspace, channel: d.channel, topic: d.topic, schedule: d.schedule,
+        timeZone: d.timeZone, size: d.size, createdBy: d.createdBy, created: d.created.getTime(),
+      });
+      return toDigest(q.digestById.get(lastInsertRowid) as Row);
+    }),
+    removeDigest: (c, id) => q.removeDigest.run(id, c.platform, c.workspace, c.channel).changes > 0,
+    setDigestPaused(id, paused, reason, now = new Date()) {
+      if (paused) q.pauseDigest.run(reason ?? null, id);
+      else q.resumeDigest.run(now.getTime(), id);
+    },
+    allDigests: () => (q.allDigests.all() as Row[]).map(toDigest),
+
+    getPrefs(u) {
+      const r = q.getPrefs.get(u.platform, u.workspace, u.user) as Row | undefined;
+      if (!r) return undefined;
+      const prefs: UserPrefs = { time: r.time as string, timeZone: r.time_zone as string, paused: r.paused === 1, since: new Date(r.since as number) };
+      if (r.paused_reason != null) prefs.pausedReason = r.paused_reason as string;
+      return prefs;
+    },
+    setPrefs(u, p) {
+      q.setPrefs.run(u.platform, u.workspace, u.user, p.time, p.timeZone, p.paused ? 1 : 0, p.pausedReason ?? null, (p.since ?? new Date()).getTime());
+    },
+
+    recordFirstSeen: db.transaction((ids: string[], at: Date) => {
+      for (const id of ids) q.recordFirstSeen.run(id, at.getTime());
+    }),
+    firstSeen(id) {
+      const r = q.firstSeen.get(id) as { at: number } | undefined;
+      return r ? new Date(r.at) : undefined;
+    },
+
+    claimRun(t, slot, plan, now) {
+      const state: RunState = plan ? 'claimed' : 'empty';
+      return q.claimRun.run(targetKey(t), slot, t.platform, t.workspace, t.kind, t.id, state, now.getTime(), now.getTime(),
+        plan ? JSON.stringify(plan.paperIds) : null, plan ? plan.payload : null).changes > 0;
+    },
+    getRun(t, slot) {
+      const r = q.getRun.get(targetKey(t), slot) as Row | undefined;
+      return r && toRun(r);
+    },
+    pendingRuns: () => (q.pendingRuns.all() as Row[]).map(toRun),
+    recordAttempt(t, slot, error, now) {
+      q.recordAttempt.run(error, now.getTime(), targetKey(t), slot);
+    },
+    finishRun: db.transaction((t: Target, slot: string, outcome, now: Date) => {
+      const key = targetKey(t);
+      const changed = q.finishRun.run(outcome.state, outcome.messageId ?? null, outcome.error ?? null, now.getTime(), key, slot).changes;
+      if (changed === 0) throw new Error(`paperboy store: no claimed run for ${key} at ${slot}`);
+      for (const paperId of outcome.paperIds ?? []) q.insertDelivery.run(key, paperId, now.getTime(), outcome.messageId ?? '');
+    }),
+    deliveredPapers: db.transaction((t: Target, ids: string[]) => {
+      const key = targetKey(t);
+      const found = new Set((q.delivered.all(key, JSON.stringify(ids)) as { paper_id: string }[]).map((r) => r.paper_id));
+      const wanted = new Set(ids);
+      for (const r of q.plannedByClaims.all(key) as { paper_ids: string | null }[]) {
+        for (const id of JSON.parse(r.paper_ids ?? '[]') as string[]) if (wanted.has(id)) found.add(id);
+      }
+      return found;
+    }),
+    pruneRuns: (before) => q.pruneRuns.run(before.toISOString()).changes,
+    close: () => db.close(),
+  };
+  return store;
+}

@@ -1,0 +1,49 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, describe, expect, it } from 'vitest';
+import { defaultStorePath, openSqliteStore } from '../src/core/store/sqlite.js';
+import { storeContract } from './store.contract.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'paperboy-store-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+let n = 0;
+
+storeContract('sqlite', () => openSqliteStore(join(dir, `contract-${n++}.db`)));
+
+describe('sqlite store on disk', () => {
+  it('keeps everything across close and reopen, in a data dir it creates', () => {
+    const path = defaultStorePath(join(dir, 'nested', 'data'));
+    const at = new Date('2026-03-01T08:00:00Z');
+    const user = { platform: 'discord' as const, workspace: 'G', user: 'U' };
+    const target = { platform: 'discord' as const, workspace: 'G', kind: 'user' as const, id: 'U' };
+    const first = openSqliteStore(path);
+    first.addFollow(user, 'Diffusion', at);
+    first.addDigest({ platform: 'discord', workspace: 'G', channel: 'C', topic: 'robots', schedule: 'weekly mon 09:00', timeZone: 'UTC', size: 3, createdBy: 'U', created: at });
+    first.setPrefs(user, { time: '06:45', timeZone: 'Asia/Tokyo', paused: false });
+    first.claimRun(target, 'slot-a', { paperIds: ['p1'], payload: '{}' }, at);
+    first.finishRun(target, 'slot-a', { state: 'sent', messageId: 'm1', paperIds: ['p1'] }, at);
+    first.claimRun(target, 'slot-b', { paperIds: ['p2'], payload: '{"x":1}' }, at);
+    first.close();
+
+    const again = openSqliteStore(path);
+    expect(again.listFollows(user).map((f) => f.topic)).toEqual(['Diffusion']);
+    expect(again.addFollow(user, 'diffusion', at).created).toBe(false);
+    expect(again.allDigests()[0]).toMatchObject({ topic: 'robots', schedule: 'weekly mon 09:00', size: 3 });
+    expect(again.getPrefs(user)).toMatchObject({ time: '06:45', timeZone: 'Asia/Tokyo' });
+    expect(again.deliveredPapers(target, ['p1', 'p2', 'p3'])).toEqual(new Set(['p1', 'p2']));
+    expect(again.pendingRuns()).toEqual([expect.objectContaining({ slot: 'slot-b', plan: { paperIds: ['p2'], payload: '{"x":1}' } })]);
+    again.close();
+  });
+
+  it('uses WAL, synchronous FULL and records its migrations once', () => {
+    const path = join(dir, 'pragmas.db');
+    openSqliteStore(path).close();
+    openSqliteStore(path).close();
+    const db = new Database(path);
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.prepare('SELECT COUNT(*) AS n FROM schema_migrations').get()).toEqual({ n: 1 });
+    db.close();
+  });
+});

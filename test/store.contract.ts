@@ -1,0 +1,170 @@
+import { describe, expect, it } from 'vitest';
+import type { RunPlan, Store } from '../src/core/store/port.js';
+import type { Target, UserKey } from '../src/core/types.js';
+
+const alice: UserKey = { platform: 'slack', workspace: 'T1', user: 'U1' };
+const bob: UserKey = { platform: 'slack', workspace: 'T1', user: 'U2' };
+const aliceOnDiscord: UserKey = { platform: 'discord', workspace: 'G1', user: 'U1' };
+const general = { platform: 'slack' as const, workspace: 'T1', channel: 'C1' };
+const random = { platform: 'slack' as const, workspace: 'T1', channel: 'C2' };
+const t0 = new Date('2026-03-01T08:00:00Z');
+const later = (minutes: number) => new Date(t0.getTime() + minutes * 60_000);
+const dm: Target = { platform: 'slack', workspace: 'T1', kind: 'user', id: 'U1' };
+const channel: Target = { platform: 'slack', workspace: 'T1', kind: 'channel', id: 'C1' };
+const plan = (...paperIds: string[]): RunPlan => ({ paperIds, payload: JSON.stringify({ visibility: 'channel', text: paperIds.join(',') }) });
+const digestInput = (topic: string, over: Partial<{ channel: string }> = {}) => ({
+  ...general, ...over, topic, schedule: 'daily 09:00', timeZone: 'Europe/Berlin', size: 5, createdBy: 'U1', created: t0,
+});
+
+/** The behaviour every Store implementation must show; run by one test file per implementation. */
+export function storeContract(name: string, open: () => Store): void {
+  describe(`${name} store contract`, () => {
+    describe('follows', () => {
+      it('adds, lists oldest first and keeps users and platforms apart', () => {
+        const s = open();
+        s.addFollow(alice, 'diffusion models', t0);
+        s.addFollow(alice, 'graph neural networks', later(1));
+        s.addFollow(bob, 'robotics', t0);
+        s.addFollow(aliceOnDiscord, 'robotics', t0);
+        expect(s.listFollows(alice).map((f) => f.topic)).toEqual(['diffusion models', 'graph neural networks']);
+        expect(s.listFollows(bob).map((f) => f.topic)).toEqual(['robotics']);
+        expect(s.listFollows(alice)[0]).toMatchObject({ platform: 'slack', workspace: 'T1', user: 'U1', created: t0 });
+      });
+
+      it('treats the same topic in another case as the same follow and keeps the first spelling', () => {
+        const s = open();
+        const first = s.addFollow(alice, 'Diffusion Models', t0);
+        const again = s.addFollow(alice, 'diffusion models', later(5));
+        expect(first.created).toBe(true);
+        expect(again).toEqual({ follow: first.follow, created: false });
+        expect(s.listFollows(alice)).toHaveLength(1);
+        expect(s.listFollows(alice)[0]!.topic).toBe('Diffusion Models');
+      });
+
+      it("removes only the user's own follow", () => {
+        const s = open();
+        const { follow } = s.addFollow(alice, 'diffusion', t0);
+        expect(s.removeFollow(bob, follow.id)).toBe(false);
+        expect(s.removeFollow(alice, follow.id)).toBe(true);
+        expect(s.removeFollow(alice, follow.id)).toBe(false);
+        expect(s.listFollows(alice)).toEqual([]);
+      });
+
+      it('lists every follower with their follows', () => {
+        const s = open();
+        s.addFollow(alice, 'a', t0);
+        s.addFollow(bob, 'b', t0);
+        s.addFollow(alice, 'c', t0);
+        const all = s.allFollowers().map((f) => [f.user.user, f.follows.map((x) => x.topic)]);
+        expect(all).toEqual(expect.arrayContaining([['U1', ['a', 'c']], ['U2', ['b']]]));
+        expect(all).toHaveLength(2);
+      });
+    });
+
+    describe('channel digests', () => {
+      it('adds unpaused, lists per channel, removes only within the channel', () => {
+        const s = open();
+        const d = s.addDigest(digestInput('diffusion'));
+        s.addDigest(digestInput('robotics', { channel: 'C2' }));
+        expect(d).toMatchObject({ topic: 'diffusion', schedule: 'daily 09:00', timeZone: 'Europe/Berlin', size: 5, paused: false, createdBy: 'U1', created: t0 });
+        expect(s.listDigests(general).map((x) => x.id)).toEqual([d.id]);
+        expect(s.allDigests()).toHaveLength(2);
+        expect(s.removeDigest(random, d.id)).toBe(false);
+        expect(s.removeDigest(general, d.id)).toBe(true);
+        expect(s.listDigests(general)).toEqual([]);
+      });
+
+      it('pauses with a reason and resumes, restarting activeSince', () => {
+        const s = open();
+        const d = s.addDigest(digestInput('diffusion'));
+        expect(d.activeSince).toEqual(t0);
+        s.setDigestPaused(d.id, true, 'channel_not_found', later(10));
+        expect(s.listDigests(general)[0]).toMatchObject({ paused: true, pausedReason: 'channel_not_found' });
+        s.setDigestPaused(d.id, false, undefined, later(20));
+        const resumed = s.listDigests(general)[0]!;
+        expect(resumed.paused).toBe(false);
+        expect(resumed.pausedReason).toBeUndefined();
+        expect(resumed.activeSince).toEqual(later(20));
+      });
+    });
+
+    describe('prefs and first seen', () => {
+      it('stores prefs per user', () => {
+        const s = open();
+        expect(s.getPrefs(alice)).toBeUndefined();
+        s.setPrefs(alice, { time: '07:30', timeZone: 'America/New_York', paused: false, since: t0 });
+        s.setPrefs(bob, { time: '09:00', timeZone: 'UTC', paused: true, pausedReason: 'cannot_dm_bot', since: t0 });
+        expect(s.getPrefs(alice)).toEqual({ time: '07:30', timeZone: 'America/New_York', paused: false, since: t0 });
+        expect(s.getPrefs(bob)).toMatchObject({ paused: true, pausedReason: 'cannot_dm_bot' });
+      });
+
+      it('keeps the earliest first-seen time', () => {
+        const s = open();
+        s.recordFirstSeen(['p1', 'p2'], t0);
+        s.recordFirstSeen(['p2', 'p3'], later(60));
+        expect(s.firstSeen('p1')).toEqual(t0);
+        expect(s.firstSeen('p2')).toEqual(t0);
+        expect(s.firstSeen('p3')).toEqual(later(60));
+        expect(s.firstSeen('nope')).toBeUndefined();
+      });
+    });
+
+    describe('runs and deliveries', () => {
+      it('claims a (target, slot) once', () => {
+        const s = open();
+        expect(s.claimRun(dm, '2026-03-01T08:00:00.000Z', plan('p1'), t0)).toBe(true);
+        expect(s.claimRun(dm, '2026-03-01T08:00:00.000Z', plan('p2'), t0)).toBe(false);
+        expect(s.claimRun(dm, '2026-03-02T08:00:00.000Z', plan('p2'), t0)).toBe(true);
+        expect(s.claimRun(channel, '2026-03-01T08:00:00.000Z', null, t0)).toBe(true);
+        expect(s.getRun(channel, '2026-03-01T08:00:00.000Z')).toMatchObject({ state: 'empty' });
+        expect(s.getRun(dm, '2026-03-01T08:00:00.000Z')).toMatchObject({ state: 'claimed', targetRef: dm, plan: plan('p1'), attempts: 0 });
+      });
+
+      it('lists claimed runs as pending until finished, counting attempts', () => {
+        const s = open();
+        const slot = '2026-03-01T08:00:00.000Z';
+        s.claimRun(dm, slot, plan('p1', 'p2'), t0);
+        s.recordAttempt(dm, slot, 'timeout', later(1));
+        s.recordAttempt(dm, slot, 'timeout', later(2));
+        expect(s.pendingRuns()).toEqual([expect.objectContaining({ target: 'slack:T1:user:U1', slot, attempts: 2, error: 'timeout', targetRef: dm })]);
+        s.finishRun(dm, slot, { state: 'sent', messageId: 'm1', paperIds: ['p1', 'p2'] }, later(3));
+        expect(s.pendingRuns()).toEqual([]);
+        expect(s.getRun(dm, slot)).toMatchObject({ state: 'sent', messageId: 'm1', updated: later(3) });
+        expect(s.getRun(dm, slot)?.error).toBeUndefined();
+      });
+
+      it('refuses to finish a run twice or one never claimed', () => {
+        const s = open();
+        const slot = '2026-03-01T08:00:00.000Z';
+        expect(() => s.finishRun(dm, slot, { state: 'sent' }, t0)).toThrow(/no claimed run/);
+        s.claimRun(dm, slot, plan('p1'), t0);
+        s.finishRun(dm, slot, { state: 'failed', error: 'gave up' }, t0);
+        expect(() => s.finishRun(dm, slot, { state: 'sent', paperIds: ['p1'] }, t0)).toThrow(/no claimed run/);
+        expect(s.deliveredPapers(dm, ['p1'])).toEqual(new Set());
+      });
+
+      it('reports delivered and claimed-but-unsent papers per target', () => {
+        const s = open();
+        s.claimRun(dm, 's1', plan('p1', 'p2'), t0);
+        s.finishRun(dm, 's1', { state: 'sent', messageId: 'm1', paperIds: ['p1', 'p2'] }, t0);
+        s.claimRun(dm, 's2', plan('p3'), t0);
+        expect(s.deliveredPapers(dm, ['p1', 'p3', 'p4'])).toEqual(new Set(['p1', 'p3']));
+        expect(s.deliveredPapers(channel, ['p1', 'p3'])).toEqual(new Set());
+        s.finishRun(dm, 's2', { state: 'failed', error: 'x' }, t0);
+        expect(s.deliveredPapers(dm, ['p1', 'p3'])).toEqual(new Set(['p1']));
+      });
+
+      it('prunes finished runs before a date but keeps claimed ones and deliveries', () => {
+        const s = open();
+        s.claimRun(dm, '2026-01-01T08:00:00.000Z', plan('p1'), t0);
+        s.finishRun(dm, '2026-01-01T08:00:00.000Z', { state: 'sent', messageId: 'm', paperIds: ['p1'] }, t0);
+        s.claimRun(dm, '2026-01-02T08:00:00.000Z', plan('p2'), t0);
+        s.claimRun(dm, '2026-03-01T08:00:00.000Z', null, t0);
+        expect(s.pruneRuns(new Date('2026-02-01T00:00:00Z'))).toBe(1);
+        expect(s.getRun(dm, '2026-01-01T08:00:00.000Z')).toBeUndefined();
+        expect(s.pendingRuns()).toHaveLength(1);
+        expect(s.deliveredPapers(dm, ['p1'])).toEqual(new Set(['p1']));
+      });
+    });
+  });
+}
