@@ -137,6 +137,7 @@ export function createMemoryStore(): Store {
       }
       return n;
     },
+    ping() {},
     close() {},
   };
 }

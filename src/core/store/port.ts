@@ -136,6 +136,8 @@ export interface Store {
   /** Deletes finished runs whose slot is before `before` (deliveries are kept); returns how many. */
   pruneRuns(before: Date): number;
 
+  /** Throws if the store cannot answer (for the health check). */
+  ping(): void;
   close(): void;
 }
 

@@ -176,6 +176,7 @@ export function openSqliteStore(path: string): Store {
       return found;
     }),
     pruneRuns: (before) => q.pruneRuns.run(before.toISOString()).changes,
+    ping: () => void db.prepare('SELECT 1').get(),
     close: () => db.close(),
   };
   return store;
