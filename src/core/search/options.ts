@@ -1,0 +1,79 @@
+/** Ranking knobs. General settings for any corpus, never tuned to particular queries. */
+export interface RankingOptions {
+  /** How much a title match counts against an abstract match in BM25. */
+  titleBoost: number;
+  bm25: { k: number; b: number; d: number };
+  /** score *= coverage^this, where coverage is the idf-weighted share of query concepts a paper has. */
+  coverageExponent: number;
+  /** score *= 1 + this * (idf-weighted share of concepts found in the title). */
+  titleCoverageBoost: number;
+  /** Fuzzy matching is tried only for terms of at least this length that the index does not know. */
+  minFuzzyLength: number;
+  /** Edit distance allowed, as a fraction of the term length (capped by maxFuzzy). */
+  fuzzy: number;
+  maxFuzzy: number;
+  /** Weight of a fuzzy match against an exact one. */
+  fuzzyWeight: number;
+  /** Hits scoring below this fraction of the best hit are dropped from results. */
+  minRelativeScore: number;
+}
+
+/** When a follow of a topic delivers a paper. */
+export interface MatchOptions {
+  /** A paper must score at least this fraction of the best paper for the topic. */
+  minRelativeScore: number;
+  /** A concept found only in the abstract must occur at least this many times there. */
+  minAbstractOccurrences: number;
+}
+
+export interface SimilarOptions {
+  /** How many of the paper's most distinctive terms make up the more-like-this query. */
+  terms: number;
+}
+
+export interface PaperIndexOptions {
+  ranking?: Partial<RankingOptions>;
+  match?: Partial<MatchOptions>;
+  similar?: Partial<SimilarOptions>;
+}
+
+export const DEFAULT_RANKING: RankingOptions = {
+  titleBoost: 2.5,
+  bm25: { k: 1.2, b: 0.75, d: 0.5 },
+  coverageExponent: 2,
+  titleCoverageBoost: 1,
+  minFuzzyLength: 5,
+  fuzzy: 0.2,
+  maxFuzzy: 2,
+  fuzzyWeight: 0.6,
+  minRelativeScore: 0.05,
+};
+
+export const DEFAULT_MATCH: MatchOptions = {
+  minRelativeScore: 0.3,
+  minAbstractOccurrences: 2,
+};
+
+export const DEFAULT_SIMILAR: SimilarOptions = { terms: 15 };
+
+const KNOWN: Record<string, readonly string[]> = {
+  '': ['ranking', 'match', 'similar'],
+  ranking: Object.keys(DEFAULT_RANKING),
+  match: Object.keys(DEFAULT_MATCH),
+  similar: Object.keys(DEFAULT_SIMILAR),
+};
+
+/** Rejects misspelt options instead of silently ignoring them. */
+export function checkOptions(options: PaperIndexOptions): void {
+  const check = (group: string, value: object | undefined) => {
+    for (const key of Object.keys(value ?? {})) {
+      if (!KNOWN[group]!.includes(key)) {
+        throw new Error(`PaperIndex: unknown option "${group ? `${group}.` : ''}${key}"; known: ${KNOWN[group]!.join(', ')}`);
+      }
+    }
+  };
+  check('', options);
+  check('ranking', options.ranking);
+  check('match', options.match);
+  check('similar', options.similar);
+}

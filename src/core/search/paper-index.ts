@@ -1,0 +1,230 @@
+import MiniSearch, { type SearchResult } from 'minisearch';
+import type { PaperSearch, SearchHit, SearchPage } from '../search-port.js';
+import type { Paper } from '../types.js';
+import { analyze, termsOfToken, tokenize } from './analyze.js';
+import {
+  checkOptions, DEFAULT_MATCH, DEFAULT_RANKING, DEFAULT_SIMILAR,
+  type MatchOptions, type PaperIndexOptions, type RankingOptions, type SimilarOptions,
+} from './options.js';
+import { parseQuery, type Concept, type ParsedQuery } from './query.js';
+import { containsSequence } from './sequence.js';
+
+/** How one concept of the query met one paper. */
+interface ConceptHit {
+  score: number;
+  inTitle: boolean;
+  /** The paper's terms that matched (differ from the query's for fuzzy matches). */
+  terms: string[];
+  /** Terms per alternative that matched, to count occurrences. */
+  width: number;
+}
+
+interface Ranked {
+  id: string;
+  score: number;
+  coverage: number;
+  /** Per concept, in query order; undefined where the paper lacks it. */
+  concepts: (ConceptHit | undefined)[];
+}
+
+const identity = (term: string) => term;
+
+/** The in-memory paper index: minisearch's BM25 for candidates, concept-aware re-ranking on top. */
+export class PaperIndex implements PaperSearch {
+  private readonly papers = new Map<string, Paper>();
+  private readonly mini: MiniSearch<Paper>;
+  private readonly ranking: RankingOptions;
+  private readonly matching: MatchOptions;
+  private readonly similarity: SimilarOptions;
+  private dfCache = new Map<string, number>();
+
+  constructor(papers: Paper[] = [], options: PaperIndexOptions = {}) {
+    checkOptions(options);
+    this.ranking = { ...DEFAULT_RANKING, ...options.ranking };
+    this.matching = { ...DEFAULT_MATCH, ...options.match };
+    this.similarity = { ...DEFAULT_SIMILAR, ...options.similar };
+    this.mini = new MiniSearch<Paper>({
+      fields: ['title', 'abstract'],
+      tokenize,
+      processTerm: (token) => {
+        const terms = termsOfToken(token);
+        return terms.length ? terms : null;
+      },
+      searchOptions: { processTerm: identity, bm25: this.ranking.bm25, boost: { title: this.ranking.titleBoost }, prefix: false, fuzzy: false },
+    });
+    this.add(papers);
+  }
+
+  get size(): number {
+    return this.papers.size;
+  }
+
+  get(id: string): Paper | undefined {
+    return this.papers.get(id);
+  }
+
+  add(papers: Paper[]): Paper[] {
+    const fresh: Paper[] = [];
+    for (const paper of papers) {
+      if (this.papers.has(paper.id)) continue;
+      this.papers.set(paper.id, paper);
+      fresh.push(paper);
+    }
+    if (fresh.length) {
+      this.mini.addAll(fresh);
+      this.dfCache = new Map();
+    }
+    return fresh;
+  }
+
+  search(query: string, options: { limit?: number; offset?: number } = {}): SearchPage {
+    const ranked = this.rank(parseQuery(query));
+    const best = ranked[0]?.score ?? 0;
+    const kept = ranked.filter((r) => r.score >= best * this.ranking.minRelativeScore);
+    const offset = Math.max(0, options.offset ?? 0);
+    const limit = Math.max(0, options.limit ?? 10);
+    return { hits: kept.slice(offset, offset + limit).map((r) => this.hit(r)), total: kept.length };
+  }
+
+  match(topic: string): SearchHit[] {
+    const ranked = this.rank(parseQuery(topic));
+    const best = ranked[0]?.score ?? 0;
+    return ranked
+      .filter((r) => r.coverage >= 1 - 1e-9 && r.score >= best * this.matching.minRelativeScore && this.isAbout(r))
+      .map((r) => this.hit(r));
+  }
+
+  similar(id: string, limit = 5): SearchHit[] {
+    const paper = this.papers.get(id);
+    if (!paper) return [];
+    const weights = this.distinctiveTerms(paper);
+    if (weights.size === 0) return [];
+    const results = this.mini.search(
+      { combineWith: 'OR', queries: [...weights.keys()] },
+      { boostTerm: (term) => weights.get(term) ?? 1 },
+    );
+    return results
+      .filter((r) => r.id !== id)
+      .slice(0, limit)
+      .map((r) => ({ paper: this.papers.get(r.id as string)!, score: r.score }));
+  }
+
+  private hit(r: Ranked): SearchHit {
+    return { paper: this.papers.get(r.id)!, score: r.score };
+  }
+
+  /** Every paper matching at least one concept, best first, after phrase and exclusion filters. */
+  private rank(query: ParsedQuery): Ranked[] {
+    const { coverageExponent, titleCoverageBoost } = this.ranking;
+    const perConcept = query.concepts.map((c) => this.conceptHits(c));
+    const n = Math.max(1, this.papers.size);
+    const idf = perConcept.map((hits) => Math.log(1 + (n - hits.size + 0.5) / (hits.size + 0.5)));
+    const totalIdf = idf.reduce((a, b) => a + b, 0) || 1;
+    const excluded = this.excludedIds(query.exclusions);
+
+    const ids = new Set<string>();
+    for (const hits of perConcept) for (const id of hits.keys()) if (!excluded.has(id)) ids.add(id);
+    const ranked: Ranked[] = [];
+    for (const id of ids) {
+      if (query.phrases.length && !this.hasPhrases(id, query.phrases)) continue;
+      let bm25 = 0;
+      let covered = 0;
+      let inTitle = 0;
+      const concepts = perConcept.map((hits, i) => {
+        const hit = hits.get(id);
+        if (hit) {
+          bm25 += hit.score;
+          covered += idf[i]!;
+          if (hit.inTitle) inTitle += idf[i]!;
+        }
+        return hit;
+      });
+      const coverage = covered / totalIdf;
+      const score = bm25 * coverage ** coverageExponent * (1 + (titleCoverageBoost * inTitle) / totalIdf);
+      ranked.push({ id, score, coverage, concepts });
+    }
+    return ranked.sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1));
+  }
+
+  /** The papers that have a concept, each with its best-scoring alternative. */
+  private conceptHits(concept: Concept): Map<string, ConceptHit> {
+    const out = new Map<string, ConceptHit>();
+    for (const alternative of concept.alternatives) {
+      for (const r of this.alternativeResults(alternative)) {
+        const known = out.get(r.id as string);
+        if (known && known.score >= r.score) continue;
+        const fields = Object.values(r.match);
+        const inTitle = alternative.length === 1 ? fields.some((f) => f.includes('title')) : alternative.every((t) => r.match[t]?.includes('title') ?? false);
+        out.set(r.id as string, { score: r.score, inTitle, terms: r.terms, width: alternative.length });
+      }
+    }
+    return out;
+  }
+
+  private alternativeResults(terms: string[]): SearchResult[] {
+    if (terms.length > 1) return this.mini.search({ combineWith: 'AND', queries: terms });
+    const term = terms[0]!;
+    const exact = this.mini.search(term);
+    const { minFuzzyLength, fuzzy, maxFuzzy, fuzzyWeight } = this.ranking;
+    // A word the corpus never uses is most likely a typo: only then pay for fuzzy matching.
+    if (exact.length > 0 || term.length < minFuzzyLength) return exact;
+    return this.mini.search(term, { fuzzy, maxFuzzy, weights: { fuzzy: fuzzyWeight, prefix: 0 } });
+  }
+
+  private excludedIds(exclusions: string[][]): Set<string> {
+    const out = new Set<string>();
+    for (const terms of exclusions) {
+      for (const r of this.mini.search({ combineWith: 'AND', queries: terms })) {
+        if (terms.length === 1 || this.hasPhrases(r.id as string, [terms])) out.add(r.id as string);
+      }
+    }
+    return out;
+  }
+
+  private hasPhrases(id: string, phrases: string[][]): boolean {
+    const paper = this.papers.get(id)!;
+    const title = analyze(paper.title);
+    const abstract = analyze(paper.abstract);
+    return phrases.every((p) => containsSequence(title, p) || containsSequence(abstract, p));
+  }
+
+  /** A follow delivers a paper only if every concept is in its title or recurs in its abstract. */
+  private isAbout(r: Ranked): boolean {
+    const { minAbstractOccurrences } = this.matching;
+    let abstract: string[] | undefined;
+    return r.concepts.every((hit) => {
+      if (!hit) return false;
+      if (hit.inTitle) return true;
+      abstract ??= analyze(this.papers.get(r.id)!.abstract);
+      const wanted = new Set(hit.terms);
+      const occurrences = abstract.filter((t) => wanted.has(t)).length / hit.width;
+      return occurrences >= minAbstractOccurrences;
+    });
+  }
+
+  /** The paper's terms weighted by tf-idf (title terms count double), best first. */
+  private distinctiveTerms(paper: Paper): Map<string, number> {
+    const tf = new Map<string, number>();
+    for (const t of analyze(paper.title)) tf.set(t, (tf.get(t) ?? 0) + 2);
+    for (const t of analyze(paper.abstract)) tf.set(t, (tf.get(t) ?? 0) + 1);
+    const n = this.papers.size;
+    const scored = [...tf].map(([term, count]) => {
+      const df = this.documentFrequency(term);
+      return [term, (1 + Math.log(count)) * Math.log(1 + n / Math.max(1, df))] as const;
+    });
+    scored.sort((a, b) => b[1] - a[1]);
+    const top = scored.slice(0, this.similarity.terms).filter(([, w]) => w > 0);
+    const max = top[0]?.[1] ?? 1;
+    return new Map(top.map(([t, w]) => [t, w / max]));
+  }
+
+  private documentFrequency(term: string): number {
+    let df = this.dfCache.get(term);
+    if (df === undefined) {
+      df = this.mini.search(term).length;
+      this.dfCache.set(term, df);
+    }
+    return df;
+  }
+}
+
