@@ -1,0 +1,139 @@
+import {
+  InteractionContextType,
+  MessageFlags,
+  PermissionFlagsBits,
+  type AutocompleteInteraction,
+  type ButtonInteraction,
+  type ChatInputCommandInteraction,
+  type Interaction,
+} from 'discord.js';
+import { commandName, completeFollows, findCommand, runAction, runCommand, type Args, type CommandDef, type CommandOutcome } from '../../core/commands/index.js';
+import type { Reply } from '../../core/reply.js';
+import type { Target } from '../../core/types.js';
+import type { AdapterDeps } from '../platform.js';
+import { decodeAction, type ActionMemory } from './action-ids.js';
+import { NO_MENTIONS } from './deliverer.js';
+import { toDeliveryError } from './delivery-errors.js';
+import { ROOT_COMMAND } from './commands-payload.js';
+import type { RenderedMessage } from './render.js';
+
+/** The workspace key for interactions outside a server (the bot's DMs). */
+export const DM_WORKSPACE = '@me';
+export const EXPIRED_BUTTON = 'That button has expired; please search again.';
+const APOLOGY = 'Sorry, something went wrong on my side. Please try again in a moment.';
+
+type Who = Parameters<typeof runCommand>[2];
+
+export interface InteractionDeps extends AdapterDeps {
+  memory: ActionMemory;
+  render(reply: Reply): RenderedMessage;
+  /** Posts a public message (a shared reply) to a channel. */
+  post(target: Target, reply: Reply): Promise<{ messageId: string }>;
+  /** A one-time notice for this user, if there is one to give. */
+  noticeFor(who: Who): string | undefined;
+}
+
+/** Routes every interaction; never throws (a failure is logged and apologised for). */
+export function createInteractionHandler(deps: InteractionDeps): (interaction: Interaction) => Promise<void> {
+  return async (interaction) => {
+    try {
+      if (interaction.isChatInputCommand()) await onCommand(deps, interaction);
+      else if (interaction.isAutocomplete()) await onAutocomplete(deps, interaction);
+      else if (interaction.isButton()) await onButton(deps, interaction);
+    } catch (err) {
+      deps.log.error({ err, interaction: interaction.id }, 'discord interaction failed');
+      await apologise(interaction).catch(() => undefined);
+    }
+  };
+}
+
+async function apologise(interaction: Interaction): Promise<void> {
+  if (!interaction.isChatInputCommand() && !interaction.isButton()) return;
+  if (interaction.deferred || interaction.replied) await interaction.editReply({ content: APOLOGY, embeds: [], components: [], allowedMentions: NO_MENTIONS });
+  else await interaction.reply({ content: APOLOGY, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
+}
+
+/**
+ * Who is asking. Manage Channels stands for "may manage this channel's digests" (Discord cannot
+ * restrict a single subcommand by permission); in the bot's DMs the channel is the user's own.
+ */
+export function whoOf(interaction: ChatInputCommandInteraction | ButtonInteraction | AutocompleteInteraction): Who {
+  const inBotDm = interaction.context === InteractionContextType.BotDM || (!interaction.guildId && interaction.context == null);
+  return {
+    platform: 'discord',
+    workspace: interaction.guildId ?? DM_WORKSPACE,
+    channel: interaction.channelId ?? '',
+    user: interaction.user.id,
+    isAdmin: inBotDm || (interaction.memberPermissions?.has(PermissionFlagsBits.ManageChannels) ?? false),
+  };
+}
+
+function commandOf(deps: InteractionDeps, interaction: ChatInputCommandInteraction | AutocompleteInteraction): CommandDef | undefined {
+  if (interaction.commandName !== ROOT_COMMAND) return undefined;
+  const group = interaction.options.getSubcommandGroup(false);
+  const sub = interaction.options.getSubcommand(false);
+  if (!sub) return undefined;
+  return findCommand(deps.commands, group ? [group, sub] : [sub]);
+}
+
+async function onCommand(deps: InteractionDeps, interaction: ChatInputCommandInteraction): Promise<void> {
+  const def = commandOf(deps, interaction);
+  if (!def) return;
+  const started = performance.now();
+  await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+  const args: Args = {};
+  for (const option of def.options) {
+    const value = interaction.options.get(option.name)?.value;
+    if (typeof value === 'string' || typeof value === 'number') args[option.name] = value;
+  }
+  const who = whoOf(interaction);
+  const result = await runCommand(deps.context, def, who, args);
+  deps.metrics.commandHandled('discord', commandName(def), result.outcome, (performance.now() - started) / 1000);
+  await answer(deps, interaction, result, who);
+}
+
+async function onButton(deps: InteractionDeps, interaction: ButtonInteraction): Promise<void> {
+  const decoded = decodeAction(interaction.customId, deps.memory);
+  if (!decoded.ok) {
+    await interaction.reply({ content: EXPIRED_BUTTON, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
+    return;
+  }
+  const { action } = decoded;
+  const started = performance.now();
+  // "Next 5" turns the page of the person's own results in place; every other button answers anew.
+  if (action.kind === 'next-page') await interaction.deferUpdate();
+  else await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+  const who = whoOf(interaction);
+  const result = await runAction(deps.context, deps.commands, action, who);
+  deps.metrics.commandHandled('discord', action.command, result.outcome, (performance.now() - started) / 1000);
+  await answer(deps, interaction, result, who);
+}
+
+async function answer(deps: InteractionDeps, interaction: ChatInputCommandInteraction | ButtonInteraction, { reply }: CommandOutcome, who: Who): Promise<void> {
+  const notice = deps.noticeFor(who);
+  if (reply.visibility === 'channel') {
+    let confirmation = 'Shared to the channel.';
+    try {
+      await deps.post({ platform: 'discord', workspace: who.workspace, kind: 'channel', id: who.channel }, reply);
+    } catch (err) {
+      const failure = toDeliveryError(err);
+      deps.log.info({ code: failure.code, channel: who.channel }, 'discord share failed');
+      confirmation = failure.failure === 'unreachable'
+        ? 'I can’t post in this channel: I need the View Channel, Send Messages and Embed Links permissions here.'
+        : 'I couldn’t post to the channel just now; please try again in a moment.';
+    }
+    reply = { visibility: 'ephemeral', text: confirmation, isError: confirmation !== 'Shared to the channel.' };
+  }
+  if (notice) reply = { ...reply, notices: [...(reply.notices ?? []), notice] };
+  const message = deps.render(reply);
+  await interaction.editReply({ content: message.content ?? '', embeds: message.embeds, components: message.components, allowedMentions: NO_MENTIONS });
+}
+
+async function onAutocomplete(deps: InteractionDeps, interaction: AutocompleteInteraction): Promise<void> {
+  const def = commandOf(deps, interaction);
+  const focused = interaction.options.getFocused(true);
+  const option = def?.options.find((o) => o.name === focused.name);
+  const who = whoOf(interaction);
+  const choices = option?.autocomplete === 'follows' ? completeFollows(deps.context.store, who, String(focused.value)) : [];
+  await interaction.respond(choices);
+}

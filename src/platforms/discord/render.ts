@@ -1,0 +1,107 @@
+import {
+  ButtonStyle,
+  ComponentType,
+  escapeMarkdown,
+  type APIActionRowComponent,
+  type APIButtonComponentWithCustomId,
+  type APIEmbed,
+} from 'discord.js';
+import { truncate, type Action, type PaperItem, type Reply } from '../../core/reply.js';
+import { LIMITS } from './limits.js';
+
+export interface RenderedMessage {
+  content?: string;
+  embeds: APIEmbed[];
+  components: APIActionRowComponent<APIButtonComponentWithCustomId>[];
+}
+
+/** Turns an action into a button's custom_id; `used` holds the ids already in this message. */
+export type ActionEncoder = (action: Action, used: Set<string>) => string;
+
+const COLOR = 0x5865f2;
+const ERROR_COLOR = 0xd83c3e;
+
+/** A neutral Reply as Discord embeds and buttons, within Discord's limits whatever the text. */
+export function renderReply(reply: Reply, encode: ActionEncoder): RenderedMessage {
+  const papers = (reply.papers ?? []).slice(0, LIMITS.embeds);
+  const footer = reply.notices?.length ? { text: clip(reply.notices.join('\n'), LIMITS.footer) } : undefined;
+  const color = reply.isError ? ERROR_COLOR : COLOR;
+  const message: RenderedMessage = { embeds: [], components: renderButtons(reply, papers, encode) };
+  if (papers.length > 0) {
+    const header = [reply.title ? `**${escaped(reply.title, LIMITS.title)}**` : '', reply.text ? escaped(reply.text, LIMITS.content - LIMITS.title - 10) : '']
+      .filter(Boolean)
+      .join('\n');
+    if (header) message.content = header;
+    message.embeds = paperEmbeds(papers, color, footer);
+  } else if (reply.title || reply.text || footer) {
+    const embed: APIEmbed = { color };
+    if (reply.title) embed.title = escaped(reply.title, LIMITS.title);
+    if (reply.text) embed.description = escaped(reply.text, LIMITS.embedTotal - (embed.title?.length ?? 0) - (footer?.text.length ?? 0), LIMITS.description);
+    if (footer) embed.footer = footer;
+    message.embeds = [embed];
+  } else {
+    message.content = 'Done.';
+  }
+  return message;
+}
+
+function paperEmbeds(papers: PaperItem[], color: number, footer: APIEmbed['footer']): APIEmbed[] {
+  const titles = papers.map((p, i) => escaped(`${i + 1}. ${p.title}`, LIMITS.title));
+  const fixed = titles.reduce((n, t) => n + t.length, 0) + (footer?.text.length ?? 0);
+  // Share what is left of the 6,000 characters evenly between the descriptions.
+  const each = Math.min(LIMITS.description, Math.floor((LIMITS.embedTotal - fixed) / papers.length));
+  return papers.map((paper, i) => {
+    const idLine = `\n\`${paper.id.replace(/`/g, '')}\``.slice(0, 80);
+    const embed: APIEmbed = { color, title: titles[i], description: escaped(paper.snippet, each - idLine.length) + idLine };
+    if (isLink(paper.url)) embed.url = paper.url;
+    if (footer && i === papers.length - 1) embed.footer = footer;
+    return embed;
+  });
+}
+
+function renderButtons(reply: Reply, papers: PaperItem[], encode: ActionEncoder): RenderedMessage['components'] {
+  const used = new Set<string>();
+  type Style = ButtonStyle.Primary | ButtonStyle.Secondary | ButtonStyle.Success;
+  const button = (action: Action, label: string, style: Style): APIButtonComponentWithCustomId => ({
+    type: ComponentType.Button,
+    style,
+    label: clip(label, LIMITS.buttonLabel),
+    custom_id: encode(action, used),
+  });
+  const paperButtons = papers.flatMap((paper, i) =>
+    (paper.actions ?? []).map((a) => button(a, a.kind === 'similar' ? `More like #${i + 1}` : `${a.label} #${i + 1}`, ButtonStyle.Secondary)),
+  );
+  const replyButtons = (reply.actions ?? []).map((a) => button(a, a.label, a.kind === 'next-page' ? ButtonStyle.Primary : a.kind === 'share' ? ButtonStyle.Success : ButtonStyle.Secondary));
+  const rows = [...chunk(paperButtons, LIMITS.buttonsPerRow), ...chunk(replyButtons, LIMITS.buttonsPerRow)];
+  // The reply's own buttons (next page, follow, share) matter more than a tenth paper's.
+  const kept = rows.length <= LIMITS.rows ? rows : [...rows.slice(0, LIMITS.rows - 1), rows[rows.length - 1]!];
+  return kept.map((components) => ({ type: ComponentType.ActionRow, components }));
+}
+
+function chunk<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** Escapes Discord markdown, then cuts the plain text until the escaped form fits `max`. */
+export function escaped(text: string, max: number, hardMax = max): string {
+  const limit = Math.max(1, Math.min(max, hardMax));
+  let raw = text;
+  let out = escapeMarkdown(raw);
+  while (out.length > limit) {
+    const shorter = truncate(raw, Math.max(1, raw.length - (out.length - limit) - 1));
+    if (shorter.length >= raw.length) return out.slice(0, limit).replace(/\\+$/, '');
+    raw = shorter;
+    out = escapeMarkdown(raw);
+  }
+  return out;
+}
+
+function clip(text: string, max: number): string {
+  return truncate(text, max);
+}
+
+function isLink(url: string): boolean {
+  return url.length <= LIMITS.url && /^https?:\/\/[^\s]+$/i.test(url);
+}
