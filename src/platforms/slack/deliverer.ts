@@ -1,0 +1,37 @@
+import type { webApi } from '@slack/bolt';
+import type { Deliverer } from '../../core/deliverer.js';
+import type { Reply } from '../../core/reply.js';
+import type { Target } from '../../core/types.js';
+import { toDeliveryError } from './delivery-errors.js';
+import { renderReply } from './render.js';
+
+/**
+ * Digests as Block Kit messages: to a channel directly, to a user through their DM with the bot.
+ * 429s are waited out by the client's bounded retryConfig; what is left becomes a DeliveryError.
+ */
+export function createSlackDeliverer(client: webApi.WebClient): Deliverer {
+  return {
+    platform: 'slack',
+    async send(target: Target, reply: Reply) {
+      const channel = target.kind === 'channel' ? target.id : await openDm(client, target.id);
+      const message = renderReply(reply);
+      try {
+        const result = await client.chat.postMessage({ channel, text: message.text, blocks: message.blocks, unfurl_links: false, unfurl_media: false });
+        return { messageId: `${result.channel ?? channel}:${result.ts ?? ''}` };
+      } catch (err) {
+        throw toDeliveryError(err, 'chat.postMessage');
+      }
+    },
+  };
+}
+
+async function openDm(client: webApi.WebClient, user: string): Promise<string> {
+  try {
+    const result = await client.conversations.open({ users: user });
+    const id = result.channel?.id;
+    if (!id) throw new Error('conversations.open returned no channel');
+    return id;
+  } catch (err) {
+    throw toDeliveryError(err, 'conversations.open');
+  }
+}

@@ -1,0 +1,35 @@
+import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import { commandName, errorReply, findCommand, runAction, type CommandOutcome } from '../../../core/commands/index.js';
+import { UserError } from '../../../core/errors.js';
+import { ACTION_ID_PATTERN, decodeActionValue } from '../action-value.js';
+import { isSlackAdmin } from '../admin.js';
+import type { SlackListenerDeps } from '../listener-deps.js';
+import { respondWith } from '../respond.js';
+
+/** Buttons on our replies: ack, run what the button's value names as the presser, answer. */
+export function register(app: App, deps: SlackListenerDeps): void {
+  app.action<BlockAction<ButtonAction>>({ type: 'block_actions', action_id: ACTION_ID_PATTERN }, async ({ ack, body, action, respond, client }) => {
+    await ack();
+    const started = performance.now();
+    const user = body.user.id;
+    const who = {
+      platform: 'slack' as const,
+      workspace: body.team?.id ?? body.user.team_id ?? '',
+      channel: body.channel?.id ?? body.container?.channel_id ?? '',
+      user,
+    };
+    const value = decodeActionValue(action.value);
+    const def = value ? findCommand(deps.commands, value.command.split(' ')) : undefined;
+    let result: CommandOutcome;
+    if (!value || !def) {
+      deps.log.warn({ actionId: action.action_id }, 'slack button with an unknown value');
+      result = { reply: errorReply(new UserError('That button no longer works. Please run the command again.')), outcome: 'user_error' };
+    } else {
+      const isAdmin = def.requires === 'channel-admin' ? await isSlackAdmin(client, user, deps.digestAdmins, deps.log) : false;
+      result = await runAction(deps.context, deps.commands, value, { ...who, isAdmin });
+    }
+    const shared = value?.visibility === 'channel' && result.reply.visibility === 'channel';
+    await respondWith(respond, result.reply, deps.log, shared ? { sharedBy: user } : {});
+    deps.metrics.commandHandled('slack', def ? commandName(def) : 'unknown', result.outcome, (performance.now() - started) / 1000);
+  });
+}

@@ -1,0 +1,136 @@
+import type { types } from '@slack/bolt';
+import { truncate, type Action, type PaperItem, type Reply } from '../../core/reply.js';
+import { ACTION_ID_PREFIX, encodeActionValue } from './action-value.js';
+import { escapeMrkdwn, mrkdwnLink, userMention } from './mrkdwn.js';
+
+type Block = types.KnownBlock;
+type Button = types.Button;
+
+/** Block Kit limits (and a margin under the ~13k characters that trigger msg_blocks_too_long). */
+export const SLACK_LIMITS = {
+  blocks: 50,
+  sectionText: 3000,
+  headerText: 150,
+  blocksChars: 12_000,
+  buttonText: 75,
+  buttonsPerBlock: 25,
+  contextElements: 10,
+  fallbackText: 3000,
+} as const;
+
+const TITLE_CHARS = 250;
+const URL_CHARS = 1000;
+
+/** What chat.postMessage and response_url take. */
+export interface SlackMessage {
+  text: string;
+  blocks: Block[];
+}
+
+export interface RenderOptions {
+  /** Adds "Shared by @user" when a person shared the reply to the channel. */
+  sharedBy?: string;
+}
+
+/** Renders a neutral Reply as Block Kit that fits Slack's limits whatever the text inside. */
+export function renderReply(reply: Reply, options: RenderOptions = {}): SlackMessage {
+  const head: Block[] = [];
+  if (reply.title) head.push(header(reply.title));
+  if (reply.text) head.push(...textSections(reply.isError ? `:warning: ${reply.text}` : reply.text));
+
+  const papers = (reply.papers ?? []).map(paperBlocks);
+  // Reserve room for the tail with one extra notice, in case some papers must be left out.
+  const reserve = tailBlocks(reply, options, 1);
+  let blocks = head.slice(0, SLACK_LIMITS.blocks - reserve.length);
+  let shown = 0;
+  for (const pair of papers) {
+    if (blocks.length + pair.length + reserve.length > SLACK_LIMITS.blocks) break;
+    if (blocksChars([...blocks, ...pair, ...reserve]) + 200 > SLACK_LIMITS.blocksChars) break;
+    blocks.push(...pair);
+    shown += 1;
+  }
+  blocks.push(...tailBlocks(reply, options, papers.length - shown));
+  while (blocksChars(blocks) > SLACK_LIMITS.blocksChars && blocks.length > 1) blocks = blocks.slice(0, -1);
+  if (blocks.length === 0) blocks.push(section(' '));
+  return { text: fallbackText(reply), blocks };
+}
+
+function header(title: string): Block {
+  // plain_text: Slack parses no mentions or links in it, so it needs no escaping.
+  return { type: 'header', text: { type: 'plain_text', text: truncate(title.replace(/\s+/g, ' ').trim(), SLACK_LIMITS.headerText), emoji: false } };
+}
+
+function section(mrkdwn: string, accessory?: Button): Block {
+  return { type: 'section', text: { type: 'mrkdwn', text: mrkdwn || ' ' }, ...(accessory ? { accessory } : {}) };
+}
+
+/** Long text becomes several sections, each within the per-section limit. */
+function textSections(text: string): Block[] {
+  const out: Block[] = [];
+  let rest = escapeMrkdwn(text);
+  while (rest.length > 0 && out.length < 4) {
+    const part = clipEscaped(rest, SLACK_LIMITS.sectionText);
+    out.push(section(part));
+    rest = rest.slice(part.endsWith('…') ? part.length - 1 : part.length);
+  }
+  return out;
+}
+
+function paperBlocks(paper: PaperItem, index: number): Block[] {
+  const title = truncate(paper.title.replace(/\s+/g, ' ').trim(), TITLE_CHARS);
+  const link = paper.url.length <= URL_CHARS ? mrkdwnLink(paper.url, title) : mrkdwnLink('', title);
+  const first = `*${link}*`;
+  const snippet = clipEscaped(escapeMrkdwn(paper.snippet), SLACK_LIMITS.sectionText - first.length - 1);
+  const action = paper.actions?.[0];
+  const accessory = action ? button(action, `${ACTION_ID_PREFIX}${action.kind}:p${index}`) : undefined;
+  return [
+    section(snippet ? `${first}\n${snippet}` : first, accessory),
+    { type: 'context', elements: [{ type: 'mrkdwn', text: `id: \`${escapeMrkdwn(truncate(paper.id, 100))}\`` }] },
+  ];
+}
+
+function tailBlocks(reply: Reply, options: RenderOptions, omitted: number): Block[] {
+  const lines = (reply.notices ?? []).map((n) => escapeMrkdwn(n));
+  if (omitted > 0) lines.push(`${omitted} more not shown here: Slack allows only so much in one message.`);
+  const mention = options.sharedBy ? userMention(options.sharedBy) : undefined;
+  if (mention) lines.push(`Shared by ${mention}`);
+  const blocks: Block[] = [];
+  if (lines.length > 0) {
+    const kept = lines.slice(0, SLACK_LIMITS.contextElements - 1);
+    const extra = lines.slice(SLACK_LIMITS.contextElements - 1);
+    if (extra.length > 0) kept.push(extra.join(' · '));
+    blocks.push({ type: 'context', elements: kept.map((text) => ({ type: 'mrkdwn', text: clipEscaped(text, SLACK_LIMITS.sectionText) })) });
+  }
+  const buttons = (reply.actions ?? [])
+    .map((action, i) => button(action, `${ACTION_ID_PREFIX}${action.kind}:a${i}`))
+    .filter((b): b is Button => b !== undefined)
+    .slice(0, SLACK_LIMITS.buttonsPerBlock);
+  if (buttons.length > 0) blocks.push({ type: 'actions', elements: buttons });
+  return blocks;
+}
+
+/** A button whose value carries the action; none if the action would not fit. */
+function button(action: Action, actionId: string): Button | undefined {
+  const value = encodeActionValue(action);
+  if (value === undefined) return undefined;
+  const label = truncate(action.label.replace(/\s+/g, ' ').trim(), SLACK_LIMITS.buttonText) || 'Open';
+  return { type: 'button', action_id: actionId, text: { type: 'plain_text', text: label, emoji: false }, value, ...(action.kind === 'share' ? { style: 'primary' as const } : {}) };
+}
+
+/** The notification and accessibility text: escaped like any mrkdwn. */
+function fallbackText(reply: Reply): string {
+  const parts = [reply.title, reply.text, ...(reply.papers ?? []).map((p) => `• ${p.title}`)].filter((p): p is string => Boolean(p));
+  const text = escapeMrkdwn(parts.join('\n'));
+  return clipEscaped(text, SLACK_LIMITS.fallbackText) || ' ';
+}
+
+/** Cuts escaped text to `max` characters without splitting an entity such as `&amp;`. */
+export function clipEscaped(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const cut = text.slice(0, Math.max(0, max - 1)).replace(/&[a-z]{0,4}$/, '');
+  return cut + '…';
+}
+
+function blocksChars(blocks: Block[]): number {
+  return JSON.stringify(blocks).length;
+}

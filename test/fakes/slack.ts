@@ -1,0 +1,292 @@
+import { createHmac, randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+
+/** One Web API call the bot made. */
+export interface ApiCall {
+  method: string;
+  params: Record<string, unknown>;
+  authorization: string | undefined;
+  at: number;
+}
+
+/** One message posted to a response_url. */
+export interface ResponsePost {
+  id: string;
+  body: Record<string, unknown>;
+}
+
+/** A scripted answer for the next call of a method: a rate limit, a Slack error, or a 5xx. */
+export type Failure = { status: 429; retryAfter: number } | { error: string } | { status: 500 | 502 | 503 };
+
+export interface FakeUser {
+  is_admin?: boolean;
+  is_owner?: boolean;
+}
+
+interface Waiter {
+  check(): boolean;
+  resolve(): void;
+}
+
+/**
+ * A fake Slack on 127.0.0.1: the Web API methods the bot uses, response_url endpoints and a
+ * Socket Mode WebSocket. It records everything, and `waitFor` resolves as soon as a recorded
+ * event matches: tests await events, never sleep.
+ */
+export class FakeSlack {
+  readonly calls: ApiCall[] = [];
+  readonly responses: ResponsePost[] = [];
+  readonly acks: { envelope_id: string; payload?: unknown }[] = [];
+  readonly users = new Map<string, FakeUser>();
+  readonly failures = new Map<string, Failure[]>();
+  private readonly server: Server;
+  private readonly wss = new WebSocketServer({ noServer: true });
+  private readonly sockets = new Set<WebSocket>();
+  private waiters: Waiter[] = [];
+  private nextTs = 1;
+  private nextResponseId = 1;
+  port = 0;
+
+  constructor() {
+    this.server = createServer((req, res) => void this.handle(req, res));
+    this.server.on('upgrade', (req, socket, head) => {
+      if (!req.url?.startsWith('/socket')) return socket.destroy();
+      this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws));
+    });
+  }
+
+  async start(): Promise<this> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    this.port = (this.server.address() as AddressInfo).port;
+    return this;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  get apiUrl(): string {
+    return `${this.url}/api/`;
+  }
+
+  /** A fresh response_url; posts to it are recorded under its id. */
+  newResponseUrl(): { id: string; url: string } {
+    const id = String(this.nextResponseId++);
+    return { id, url: `${this.url}/response/${id}` };
+  }
+
+  /** Makes the next calls of `method` fail, in order, before it answers normally again. */
+  fail(method: string, ...failures: Failure[]): void {
+    this.failures.set(method, [...(this.failures.get(method) ?? []), ...failures]);
+  }
+
+  callsTo(method: string): ApiCall[] {
+    return this.calls.filter((c) => c.method === method);
+  }
+
+  /** Resolves when `predicate` holds over the recordings; rejects after `ms`. */
+  waitFor(predicate: () => boolean, what = 'event', ms = 5000): Promise<void> {
+    if (predicate()) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const waiter: Waiter = {
+        check: predicate,
+        resolve: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+      };
+      const timer = setTimeout(() => {
+        this.waiters = this.waiters.filter((w) => w !== waiter);
+        reject(new Error(`fake slack: timed out waiting for ${what}`));
+      }, ms);
+      this.waiters.push(waiter);
+    });
+  }
+
+  /** The n-th (1-based) post to the response_url with this id. */
+  async response(id: string, nth = 1, ms = 5000): Promise<Record<string, unknown>> {
+    const posts = () => this.responses.filter((r) => r.id === id);
+    await this.waitFor(() => posts().length >= nth, `response_url ${id} post #${nth}`, ms);
+    return posts()[nth - 1]!.body;
+  }
+
+  /** Sends a Socket Mode envelope and resolves with the bot's ack for it. */
+  async sendEnvelope(type: 'slash_commands' | 'interactive' | 'events_api', payload: object): Promise<{ envelope_id: string; payload?: unknown }> {
+    const socket = [...this.sockets][0];
+    if (!socket) throw new Error('fake slack: no Socket Mode connection');
+    const envelopeId = randomUUID();
+    socket.send(JSON.stringify({ envelope_id: envelopeId, type, payload, accepts_response_payload: type !== 'events_api', retry_attempt: 0, retry_reason: '' }));
+    await this.waitFor(() => this.acks.some((a) => a.envelope_id === envelopeId), `ack of ${envelopeId}`);
+    return this.acks.find((a) => a.envelope_id === envelopeId)!;
+  }
+
+  get socketCount(): number {
+    return this.sockets.size;
+  }
+
+  /** Closes sockets first (their close handshake), then the HTTP server. */
+  async close(): Promise<void> {
+    await Promise.all(
+      [...this.sockets].map((ws) => new Promise<void>((resolve) => {
+        if (ws.readyState === ws.CLOSED) return resolve();
+        ws.once('close', () => resolve());
+        ws.close(1000);
+        setTimeout(() => {
+          ws.terminate();
+          resolve();
+        }, 1000).unref();
+      })),
+    );
+    this.wss.close();
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private accept(ws: WebSocket): void {
+    this.sockets.add(ws);
+    ws.on('close', () => {
+      this.sockets.delete(ws);
+      this.notify();
+    });
+    ws.on('message', (data) => {
+      const message = JSON.parse(String(data)) as { envelope_id: string; payload?: unknown };
+      this.acks.push(message);
+      this.notify();
+    });
+    ws.send(JSON.stringify({ type: 'hello', num_connections: 1, debug_info: { host: 'fake-slack', approximate_connection_time: 18060 }, connection_info: { app_id: 'A1' } }));
+    this.notify();
+  }
+
+  private notify(): void {
+    const ready = this.waiters.filter((w) => w.check());
+    this.waiters = this.waiters.filter((w) => !ready.includes(w));
+    for (const w of ready) w.resolve();
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const raw = await readBody(req);
+    const path = new URL(req.url ?? '/', this.url).pathname;
+    if (path.startsWith('/response/')) {
+      this.responses.push({ id: path.slice('/response/'.length), body: JSON.parse(raw || '{}') as Record<string, unknown> });
+      this.notify();
+      return send(res, 200, { ok: true });
+    }
+    if (!path.startsWith('/api/')) return send(res, 404, { ok: false, error: 'unknown_path' });
+    const method = path.slice('/api/'.length);
+    this.calls.push({ method, params: parseParams(req, raw), authorization: req.headers.authorization, at: Date.now() });
+    this.notify();
+    const failure = this.failures.get(method)?.shift();
+    if (failure && 'error' in failure) return send(res, 200, { ok: false, error: failure.error });
+    if (failure?.status === 429) return send(res, 429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(failure.retryAfter) });
+    if (failure) return send(res, failure.status, { ok: false });
+    return send(res, 200, this.answer(method, this.calls.at(-1)!.params));
+  }
+
+  private answer(method: string, params: Record<string, unknown>): Record<string, unknown> {
+    switch (method) {
+      case 'auth.test':
+        return { ok: true, url: 'https://fake.slack.com/', team: 'Fake', user: 'paperboy', team_id: 'T1', user_id: 'UBOT', bot_id: 'BBOT' };
+      case 'users.info': {
+        const id = String(params.user);
+        const user = this.users.get(id);
+        return user ? { ok: true, user: { id, team_id: 'T1', name: id, is_admin: false, is_owner: false, ...user } } : { ok: false, error: 'user_not_found' };
+      }
+      case 'conversations.open':
+        return { ok: true, channel: { id: `D${String(params.users)}` } };
+      case 'chat.postMessage':
+        return { ok: true, channel: params.channel, ts: `1700000000.${String(this.nextTs++).padStart(6, '0')}`, message: { text: params.text } };
+      case 'apps.connections.open':
+        return { ok: true, url: `ws://127.0.0.1:${this.port}/socket` };
+      default:
+        return { ok: false, error: 'unknown_method' };
+    }
+  }
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+/** WebClient posts form fields, with objects such as `blocks` as JSON strings. */
+function parseParams(req: IncomingMessage, raw: string): Record<string, unknown> {
+  if (req.headers['content-type']?.includes('application/json')) return JSON.parse(raw || '{}') as Record<string, unknown>;
+  const params: Record<string, unknown> = {};
+  for (const [key, value] of new URLSearchParams(raw)) params[key] = /^[[{]/.test(value) ? JSON.parse(value) : value;
+  return params;
+}
+
+function send(res: ServerResponse, status: number, body: object, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': 'application/json', ...headers });
+  res.end(JSON.stringify(body));
+}
+
+/** Slack's request signature: v0= HMAC-SHA256 of "v0:{timestamp}:{body}". */
+export function signature(secret: string, timestamp: number, body: string): string {
+  return `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
+}
+
+/** Posts a form body to the bot's /slack/events as Slack would, signed with `secret`. */
+export async function postSigned(eventsUrl: string, body: string, secret: string, options: { timestamp?: number; signature?: string } = {}): Promise<Response> {
+  const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
+  return fetch(eventsUrl, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      'x-slack-request-timestamp': String(timestamp),
+      'x-slack-signature': options.signature ?? signature(secret, timestamp, body),
+    },
+    body,
+  });
+}
+
+/** The form fields of a `/papers` slash command. */
+export function slashCommandFields(text: string, responseUrl: string, who: { user?: string; channel?: string } = {}): Record<string, string> {
+  return {
+    token: 'legacy-verification-token',
+    team_id: 'T1',
+    team_domain: 'fake',
+    channel_id: who.channel ?? 'C1',
+    channel_name: 'general',
+    user_id: who.user ?? 'U1',
+    user_name: 'ada',
+    command: '/papers',
+    text,
+    api_app_id: 'A1',
+    is_enterprise_install: 'false',
+    response_url: responseUrl,
+    trigger_id: '1.2.3',
+  };
+}
+
+export function slashCommandBody(text: string, responseUrl: string, who: { user?: string; channel?: string } = {}): string {
+  return new URLSearchParams(slashCommandFields(text, responseUrl, who)).toString();
+}
+
+/** A block_actions payload for one pressed button. */
+export function buttonPayload(button: { action_id: string; value: string }, responseUrl: string, who: { user?: string; channel?: string } = {}): Record<string, unknown> {
+  const user = who.user ?? 'U1';
+  const channel = who.channel ?? 'C1';
+  return {
+    type: 'block_actions',
+    team: { id: 'T1', domain: 'fake' },
+    user: { id: user, username: 'ada', name: 'ada', team_id: 'T1' },
+    api_app_id: 'A1',
+    token: 'legacy-verification-token',
+    container: { type: 'message', message_ts: '1700000000.000001', channel_id: channel, is_ephemeral: true },
+    trigger_id: '1.2.4',
+    channel: { id: channel, name: 'general' },
+    response_url: responseUrl,
+    actions: [{ type: 'button', action_id: button.action_id, block_id: 'b1', text: { type: 'plain_text', text: 'x' }, value: button.value, action_ts: '1700000001.000001' }],
+  };
+}
+
+export function buttonBody(button: { action_id: string; value: string }, responseUrl: string, who: { user?: string; channel?: string } = {}): string {
+  return new URLSearchParams({ payload: JSON.stringify(buttonPayload(button, responseUrl, who)) }).toString();
+}
