@@ -14,6 +14,13 @@ export function createMemoryStore(): Store {
   const prefs = new Map<string, UserPrefs>();
   const firstSeen = new Map<string, Date>();
   const runs = new Map<string, DigestRun>();
+  // Claimed runs by target, so deliveredPapers need not scan every run.
+  const claimedByTarget = new Map<string, Set<DigestRun>>();
+  const unclaim = (run: DigestRun) => {
+    const set = claimedByTarget.get(run.target);
+    set?.delete(run);
+    if (set?.size === 0) claimedByTarget.delete(run.target);
+  };
   const deliveries = new Map<string, Map<string, Delivery>>();
 
   const copy = <T extends object>(value: T): T => structuredClone(value);
@@ -88,10 +95,16 @@ export function createMemoryStore(): Store {
     claimRun(target, slot, plan: RunPlan | null, now) {
       const key = runKey(target, slot);
       if (runs.has(key)) return false;
-      runs.set(key, {
+      const run: DigestRun = {
         target: targetKey(target), targetRef: copy(target), slot, state: plan ? 'claimed' : 'empty', attempts: 0,
         claimed: new Date(now), updated: new Date(now), ...(plan ? { plan: copy(plan) } : {}),
-      });
+      };
+      runs.set(key, run);
+      if (plan) {
+        let set = claimedByTarget.get(run.target);
+        if (!set) claimedByTarget.set(run.target, (set = new Set()));
+        set.add(run);
+      }
       return true;
     },
     getRun(target, slot) {
@@ -115,6 +128,7 @@ export function createMemoryStore(): Store {
       const messageId = outcome.messageId ?? '';
       for (const paperId of outcome.paperIds ?? []) if (!delivered.has(paperId)) delivered.set(paperId, { target: key, paperId, at: new Date(now), messageId });
       run.state = outcome.state;
+      unclaim(run);
       run.updated = new Date(now);
       if (outcome.messageId !== undefined) run.messageId = outcome.messageId;
       if (outcome.error !== undefined) run.error = outcome.error;
@@ -124,7 +138,7 @@ export function createMemoryStore(): Store {
       const key = targetKey(target);
       const delivered = deliveries.get(key);
       const planned = new Set<string>();
-      for (const run of runs.values()) if (run.state === 'claimed' && run.target === key) for (const id of run.plan?.paperIds ?? []) planned.add(id);
+      for (const run of claimedByTarget.get(key) ?? []) for (const id of run.plan?.paperIds ?? []) planned.add(id);
       return new Set(ids.filter((id) => delivered?.has(id) || planned.has(id)));
     },
     pruneRuns(before) {

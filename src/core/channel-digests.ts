@@ -1,0 +1,51 @@
+import type { AppConfig } from '../config/index.js';
+import { UserError } from './errors.js';
+import { parseSchedule, parseTimeZone } from './schedule.js';
+import { topicKey, type ChannelDigest, type Store } from './store/port.js';
+import { cleanTopic, pickByNumberOrTopic } from './topics.js';
+import type { ChannelKey } from './types.js';
+
+const asChannel = (c: ChannelKey): ChannelKey => ({ platform: c.platform, workspace: c.workspace, channel: c.channel });
+
+export interface ChannelDigestInput {
+  topic: string;
+  /** daily HH:MM, weekdays HH:MM, weekly DAY HH:MM or a 5-field cron expression. */
+  schedule: string;
+  /** IANA zone; the configured digests.defaultTimeZone when omitted. */
+  timeZone?: string;
+}
+
+/** Adds a digest to the channel (at most digests.maxPerChannel; the same topic and schedule once). `by.user` becomes its creator. */
+export function addChannelDigest(store: Store, config: AppConfig, by: ChannelKey & { user: string }, input: ChannelDigestInput, now: Date): ChannelDigest {
+  const topic = cleanTopic(input.topic);
+  const schedule = parseSchedule(input.schedule);
+  const timeZone = input.timeZone === undefined || input.timeZone.trim() === '' ? config.digests.defaultTimeZone : parseTimeZone(input.timeZone);
+  const existing = store.listDigests(asChannel(by));
+  if (existing.some((d) => topicKey(d.topic) === topicKey(topic) && d.schedule === schedule.text)) {
+    throw new UserError(`This channel already gets “${topic}” ${schedule.text}.`, 'See /papers digest list.');
+  }
+  const max = config.digests.maxPerChannel;
+  if (existing.length >= max) {
+    throw new UserError(`This channel already has ${existing.length} digests, the most allowed is ${max}. Please remove one first.`, 'See /papers digest list; remove one with /papers digest remove <number>.');
+  }
+  return store.addDigest({ ...asChannel(by), topic, schedule: schedule.text, timeZone, size: config.digests.size, createdBy: by.user, created: now });
+}
+
+/** The channel's digests, numbered from 1 in this order. */
+export function listChannelDigests(store: Store, channel: ChannelKey): ChannelDigest[] {
+  return store.listDigests(asChannel(channel));
+}
+
+/** Removes a digest by its number in /papers digest list or by its topic; returns what was removed. */
+export function removeChannelDigest(store: Store, channel: ChannelKey, numberOrTopic: string): ChannelDigest {
+  const digest = pickByNumberOrTopic(store.listDigests(asChannel(channel)), numberOrTopic, 'digest', '/papers digest list');
+  if (!store.removeDigest(asChannel(channel), digest.id)) throw new UserError('That digest was just removed.', 'See /papers digest list.');
+  return digest;
+}
+
+/** Pauses or resumes a digest by number or topic; resuming clears the bot's pause reason. Returns it as it is now. */
+export function setChannelDigestPaused(store: Store, channel: ChannelKey, numberOrTopic: string, paused: boolean, now: Date): ChannelDigest {
+  const digest = pickByNumberOrTopic(store.listDigests(asChannel(channel)), numberOrTopic, 'digest', '/papers digest list');
+  store.setDigestPaused(digest.id, paused, undefined, now);
+  return store.listDigests(asChannel(channel)).find((d) => d.id === digest.id) ?? { ...digest, paused };
+}

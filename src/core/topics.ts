@@ -1,0 +1,33 @@
+import { UserError } from './errors.js';
+import { topicKey } from './store/port.js';
+
+export const MAX_TOPIC_LENGTH = 200;
+
+/** Trims a topic and collapses its spaces; throws UserError when empty or too long. */
+export function cleanTopic(topic: string): string {
+  const clean = topic.normalize('NFKC').trim().replace(/\s+/g, ' ');
+  if (clean.length === 0) throw new UserError('Please give a topic, as you would search for it.', 'Example: diffusion models');
+  if (clean.length > MAX_TOPIC_LENGTH) {
+    throw new UserError(`That topic is ${clean.length} characters long; please keep it to ${MAX_TOPIC_LENGTH}.`, 'A few keywords work best, e.g. graph neural networks');
+  }
+  return clean;
+}
+
+/**
+ * Picks one item of a list as shown to the user: by its 1-based number, or by its topic
+ * (ignoring case). `noun` names the list in messages ("follow", "digest").
+ */
+export function pickByNumberOrTopic<T extends { topic: string }>(items: T[], numberOrTopic: string, noun: string, listCommand: string): T {
+  const text = numberOrTopic.trim().replace(/^#/, '');
+  if (items.length === 0) throw new UserError(`There is no ${noun} to remove here yet.`, `See ${listCommand}.`);
+  if (/^\d+$/.test(text)) {
+    const item = items[Number(text) - 1];
+    if (!item) throw new UserError(`There is no ${noun} number ${text}: the list has ${items.length}.`, `See the numbers with ${listCommand}.`);
+    return item;
+  }
+  const key = topicKey(text);
+  const matches = items.filter((i) => topicKey(i.topic) === key);
+  if (matches.length === 0) throw new UserError(`No ${noun} on “${text}” was found.`, `Give its number or its exact topic from ${listCommand}.`);
+  if (matches.length > 1) throw new UserError(`There are ${matches.length} ${noun}s on “${text}”; please give the number instead.`, `See the numbers with ${listCommand}.`);
+  return matches[0]!;
+}

@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig, type AppConfig } from '../src/config/index.js';
+import { createDigestPlanner } from '../src/core/digest.js';
+import { createMemoryStore } from '../src/core/store/memory.js';
+import type { Store } from '../src/core/store/port.js';
+import { FakeSearch, paper } from './fixtures/fake-search.js';
+
+const base = loadConfig({});
+const config = (over: Partial<AppConfig['digests']> = {}): AppConfig => ({ ...base, digests: { ...base.digests, size: 2, ...over } });
+const t0 = new Date('2026-03-01T08:00:00Z');
+const alice = { platform: 'slack' as const, workspace: 'T', user: 'U1' };
+const dm = { platform: 'slack' as const, workspace: 'T', kind: 'user' as const, id: 'U1' };
+
+const corpus = () =>
+  new FakeSearch([
+    paper('d1', 'diffusion models diffusion', 'diffusion'),
+    paper('d2', 'diffusion for graphs', 'graph diffusion'),
+    paper('d3', 'latent diffusion', 'latent'),
+    paper('g1', 'graph networks', 'graph'),
+    paper('g2', 'graph transformers', 'graph'),
+    paper('r1', 'robot learning', 'robot'),
+  ]);
+
+function deliver(store: Store, ids: string[], slot = 's0') {
+  store.claimRun(dm, slot, { paperIds: ids, payload: '{}' }, t0);
+  store.finishRun(dm, slot, { state: 'sent', messageId: 'm', paperIds: ids }, t0);
+}
+
+describe('digest planning', () => {
+  it('gathers all follows of a user into one reply, a section per topic, best first, capped per topic', () => {
+    const store = createMemoryStore();
+    const follows = [store.addFollow(alice, 'diffusion', t0).follow, store.addFollow(alice, 'robot', t0).follow];
+    const plan = createDigestPlanner(store, corpus(), config()).planUser(alice, follows);
+    expect(plan.sections.map((s) => [s.topic, s.papers.map((p) => p.id)])).toEqual([['diffusion', ['d1', 'd2']], ['robot', ['r1']]]);
+    expect(plan.paperIds).toEqual(['d1', 'd2', 'r1']);
+    expect(plan.reply).toMatchObject({ visibility: 'channel', title: 'Your paper digest', text: 'diffusion: 2 new papers (1-2)\nrobot: 1 new paper (3)' });
+    expect(plan.reply?.papers?.map((p) => p.id)).toEqual(['d1', 'd2', 'r1']);
+    expect(plan.reply?.papers?.[0]).toMatchObject({ title: 'diffusion models diffusion', url: 'https://example.org/d1' });
+  });
+
+  it('lists a paper matched by two topics once, in the first topic, and fills the second with the next best', () => {
+    const store = createMemoryStore();
+    const follows = [store.addFollow(alice, 'graph', t0).follow, store.addFollow(alice, 'diffusion', t0).follow];
+    const plan = createDigestPlanner(store, corpus(), config()).planUser(alice, follows);
+    expect(plan.sections.map((s) => s.papers.map((p) => p.id))).toEqual([['d2', 'g1'], ['d1', 'd3']]);
+    const wide = createDigestPlanner(store, corpus(), config({ size: 3 })).planUser(alice, follows);
+    expect(wide.paperIds).toEqual(['d2', 'g1', 'g2', 'd1', 'd3']);
+    expect(new Set(wide.paperIds).size).toBe(wide.paperIds.length);
+  });
+
+  it('never picks a paper already delivered to (or claimed for) the target', () => {
+    const store = createMemoryStore();
+    const follows = [store.addFollow(alice, 'diffusion', t0).follow];
+    deliver(store, ['d1']);
+    store.claimRun(dm, 's1', { paperIds: ['d2'], payload: '{}' }, t0);
+    expect(createDigestPlanner(store, corpus(), config()).planUser(alice, follows).paperIds).toEqual(['d3']);
+    deliver(store, ['d3'], 's2');
+    const plan = createDigestPlanner(store, corpus(), config()).planUser(alice, follows);
+    expect(plan.reply).toBeUndefined();
+    expect(plan.paperIds).toEqual([]);
+  });
+
+  it('leads with papers first seen after the follow was created', () => {
+    const store = createMemoryStore();
+    const index = corpus();
+    index.add([paper('d9', 'a diffusion note', 'x')]);
+    store.recordFirstSeen(['d1', 'd2', 'd3'], new Date('2026-01-01T00:00:00Z'));
+    store.recordFirstSeen(['d9'], new Date('2026-03-02T00:00:00Z'));
+    const follows = [store.addFollow(alice, 'diffusion', t0).follow];
+    expect(createDigestPlanner(store, index, config()).planUser(alice, follows).paperIds).toEqual(['d9', 'd1']);
+  });
+
+  it('posts nothing to a quiet channel unless the empty note is on', () => {
+    const store = createMemoryStore();
+    const digest = store.addDigest({ platform: 'slack', workspace: 'T', channel: 'C', topic: 'quantum gravity', schedule: 'daily 09:00', timeZone: 'UTC', size: 3, createdBy: 'U1', created: t0 });
+    expect(createDigestPlanner(store, corpus(), config()).planChannel(digest).reply).toBeUndefined();
+    const noted = createDigestPlanner(store, corpus(), config({ emptyChannelNote: true })).planChannel(digest);
+    expect(noted.reply).toEqual({ visibility: 'channel', text: 'No new papers on “quantum gravity” today.' });
+    expect(noted.paperIds).toEqual([]);
+  });
+
+  it("uses the channel digest's own size", () => {
+    const store = createMemoryStore();
+    const digest = store.addDigest({ platform: 'slack', workspace: 'T', channel: 'C', topic: 'diffusion', schedule: 'daily 09:00', timeZone: 'UTC', size: 3, createdBy: 'U1', created: t0 });
+    const plan = createDigestPlanner(store, corpus(), config()).planChannel(digest);
+    expect(plan.target).toEqual({ platform: 'slack', workspace: 'T', kind: 'channel', id: 'C' });
+    expect(plan.reply).toMatchObject({ title: 'New papers on “diffusion”', papers: [{ id: 'd1' }, { id: 'd2' }, { id: 'd3' }] });
+  });
+
+  it('searches each topic once per planning pass, however many users share it', () => {
+    const store = createMemoryStore();
+    const index = corpus();
+    const planner = createDigestPlanner(store, index, config());
+    for (let i = 0; i < 50; i++) {
+      const user = { ...alice, user: `U${i}` };
+      planner.planUser(user, [store.addFollow(user, 'Diffusion', t0).follow, store.addFollow(user, 'graph', t0).follow]);
+    }
+    expect(index.matchCalls).toBe(2);
+  });
+});
