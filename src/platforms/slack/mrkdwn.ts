@@ -23,5 +23,5 @@ export function mrkdwnLink(url: string, label: string): string {
 
 /** A Slack user mention, only for a well-formed user id (never for free text). */
 export function userMention(userId: string): string | undefined {
-  return /^[UW][A-Z0-9]{2,}$/.test(userId) ? `<@${userId}>` : undefined;
+  return /^[UW][A-Z0-9]+$/.test(userId) ? `<@${userId}>` : undefined;
 }

@@ -56,8 +56,12 @@ export function renderReply(reply: Reply, options: RenderOptions = {}): SlackMes
 }
 
 function header(title: string): Block {
-  // plain_text: Slack parses no mentions or links in it, so it needs no escaping.
-  return { type: 'header', text: { type: 'plain_text', text: truncate(title.replace(/\s+/g, ' ').trim(), SLACK_LIMITS.headerText), emoji: false } };
+  return { type: 'header', text: { type: 'plain_text', text: plainText(title, SLACK_LIMITS.headerText), emoji: false } };
+}
+
+/** plain_text pings no one, but Slack still decodes the three entities in it: escape alike. */
+function plainText(text: string, max: number): string {
+  return clipEscaped(escapeMrkdwn(truncate(text.replace(/\s+/g, ' ').trim(), max)), max);
 }
 
 function section(mrkdwn: string, accessory?: Button): Block {
@@ -113,7 +117,7 @@ function tailBlocks(reply: Reply, options: RenderOptions, omitted: number): Bloc
 function button(action: Action, actionId: string): Button | undefined {
   const value = encodeActionValue(action);
   if (value === undefined) return undefined;
-  const label = truncate(action.label.replace(/\s+/g, ' ').trim(), SLACK_LIMITS.buttonText) || 'Open';
+  const label = plainText(action.label, SLACK_LIMITS.buttonText) || 'Open';
   return { type: 'button', action_id: actionId, text: { type: 'plain_text', text: label, emoji: false }, value, ...(action.kind === 'share' ? { style: 'primary' as const } : {}) };
 }
 

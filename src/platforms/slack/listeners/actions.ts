@@ -29,7 +29,7 @@ export function register(app: App, deps: SlackListenerDeps): void {
       result = await runAction(deps.context, deps.commands, value, { ...who, isAdmin });
     }
     const shared = value?.visibility === 'channel' && result.reply.visibility === 'channel';
-    await respondWith(respond, result.reply, deps.log, shared ? { sharedBy: user } : {});
     deps.metrics.commandHandled('slack', def ? commandName(def) : 'unknown', result.outcome, (performance.now() - started) / 1000);
+    await respondWith(respond, result.reply, deps.log, shared ? { sharedBy: user } : {});
   });
 }

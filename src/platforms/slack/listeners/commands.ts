@@ -23,7 +23,7 @@ export function register(app: App, deps: SlackListenerDeps): void {
       if (!(err instanceof UserError)) throw err;
       result = { reply: errorReply(err), outcome: 'user_error' };
     }
-    await respondWith(respond, result.reply, deps.log);
     deps.metrics.commandHandled('slack', name, result.outcome, (performance.now() - started) / 1000);
+    await respondWith(respond, result.reply, deps.log);
   });
 }
