@@ -14,6 +14,24 @@ export interface RankingOptions {
   maxFuzzy: number;
   /** Weight of a fuzzy match against an exact one. */
   fuzzyWeight: number;
+  /** Query terms at least this long also match words they begin ("math" finds "mathematics"). */
+  prefixMinLength: number;
+  /** Weight of a prefix match against an exact one. */
+  prefixWeight: number;
+  /** Query terms at least this long also match words sharing all but their last two letters ("privacy" finds "private"). */
+  truncateMinLength: number;
+  /** Weight of such a truncated match. */
+  truncateWeight: number;
+  /** score *= 1 + this * (share of neighbouring query concepts that stand side by side in the paper). */
+  proximityBoost: number;
+  /** How many of the best hits get the proximity check (it reads their text). */
+  proximityDepth: number;
+  /** Pseudo-relevance feedback: terms taken from the best hits and added to the query (0 turns it off). */
+  feedbackTerms: number;
+  /** How many of the best hits feed those terms. */
+  feedbackDocs: number;
+  /** Share of the final score that comes from the feedback query. */
+  feedbackWeight: number;
   /** Hits scoring below this fraction of the best hit are dropped from results. */
   minRelativeScore: number;
 }
@@ -22,6 +40,8 @@ export interface RankingOptions {
 export interface MatchOptions {
   /** A paper must score at least this fraction of the best paper for the topic. */
   minRelativeScore: number;
+  /** The idf-weighted share of the topic's concepts a paper must have. */
+  minCoverage: number;
   /** A concept found only in the abstract must occur at least this many times there. */
   minAbstractOccurrences: number;
 }
@@ -46,12 +66,22 @@ export const DEFAULT_RANKING: RankingOptions = {
   fuzzy: 0.2,
   maxFuzzy: 2,
   fuzzyWeight: 0.6,
+  prefixMinLength: 4,
+  prefixWeight: 0.5,
+  truncateMinLength: 7,
+  truncateWeight: 0.5,
+  proximityBoost: 1,
+  proximityDepth: 50,
+  feedbackTerms: 20,
+  feedbackDocs: 10,
+  feedbackWeight: 0.3,
   minRelativeScore: 0.05,
 };
 
 export const DEFAULT_MATCH: MatchOptions = {
-  minRelativeScore: 0.3,
-  minAbstractOccurrences: 2,
+  minRelativeScore: 0.2,
+  minCoverage: 0.5,
+  minAbstractOccurrences: 1,
 };
 
 export const DEFAULT_SIMILAR: SimilarOptions = { terms: 15 };

@@ -28,6 +28,27 @@ interface Ranked {
 }
 
 const identity = (term: string) => term;
+/** True when some term of `a` is directly followed (one slot of slack) by some term of `b`. */
+function standSideBySide(stream: string[], a: string[], b: string[]): boolean {
+  const left = new Set(a);
+  const right = new Set(b);
+  for (let i = 0; i < stream.length - 1; i++) {
+    if (!left.has(stream[i]!)) continue;
+    if (right.has(stream[i + 1]!) || (i + 2 < stream.length && right.has(stream[i + 2]!))) return true;
+  }
+  return false;
+}
+
+/** Union of two result lists, keeping each document's better-scoring entry. */
+function mergeBest(a: SearchResult[], b: SearchResult[]): SearchResult[] {
+  const best = new Map<unknown, SearchResult>();
+  for (const r of [...a, ...b]) {
+    const known = best.get(r.id);
+    if (!known || known.score < r.score) best.set(r.id, r);
+  }
+  return [...best.values()];
+}
+const byScore = (a: Ranked, b: Ranked) => b.score - a.score || (a.id < b.id ? -1 : 1);
 
 /** The in-memory paper index: minisearch's BM25 for candidates, concept-aware re-ranking on top. */
 export class PaperIndex implements PaperSearch {
@@ -90,7 +111,7 @@ export class PaperIndex implements PaperSearch {
     const ranked = this.rank(parseQuery(topic));
     const best = ranked[0]?.score ?? 0;
     return ranked
-      .filter((r) => r.coverage >= 1 - 1e-9 && r.score >= best * this.matching.minRelativeScore && this.isAbout(r))
+      .filter((r) => r.coverage >= this.matching.minCoverage - 1e-9 && r.score >= best * this.matching.minRelativeScore && this.isAbout(r))
       .map((r) => this.hit(r));
   }
 
@@ -143,7 +164,72 @@ export class PaperIndex implements PaperSearch {
       const score = bm25 * coverage ** coverageExponent * (1 + (titleCoverageBoost * inTitle) / totalIdf);
       ranked.push({ id, score, coverage, concepts });
     }
-    return ranked.sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1));
+    ranked.sort(byScore);
+    this.boostProximity(ranked, query);
+    return this.ranking.feedbackTerms > 0 ? this.withFeedback(ranked, query, excluded) : ranked;
+  }
+
+  /** Papers where neighbouring query concepts stand side by side ("inductive reasoning") rise. */
+  private boostProximity(ranked: Ranked[], query: ParsedQuery): void {
+    const { proximityBoost, proximityDepth } = this.ranking;
+    const pairs = query.concepts.length - 1;
+    if (pairs < 1 || proximityBoost === 0) return;
+    const top = ranked.slice(0, proximityDepth);
+    for (const r of top) {
+      const paper = this.papers.get(r.id)!;
+      const streams = [analyze(paper.title), analyze(paper.abstract)];
+      let adjacent = 0;
+      for (let i = 0; i < pairs; i++) {
+        const a = r.concepts[i];
+        const b = r.concepts[i + 1];
+        if (!a || !b) continue;
+        if (streams.some((s) => standSideBySide(s, a.terms, b.terms))) adjacent++;
+      }
+      r.score *= 1 + (proximityBoost * adjacent) / pairs;
+    }
+    top.sort(byScore);
+    ranked.splice(0, top.length, ...top);
+  }
+
+  /**
+   * Pseudo-relevance feedback: the best hits' most distinctive terms form a second query whose
+   * score is blended in, so papers on the topic that word it differently rise.
+   */
+  private withFeedback(ranked: Ranked[], query: ParsedQuery, excluded: Set<string>): Ranked[] {
+    const { feedbackDocs, feedbackTerms, feedbackWeight } = this.ranking;
+    const top = ranked.slice(0, feedbackDocs);
+    const best = top[0]?.score;
+    if (!best) return ranked;
+    const queryTerms = new Set(query.concepts.flatMap((c) => c.alternatives.flat()));
+    const weights = new Map<string, number>();
+    for (const r of top) {
+      const paper = this.papers.get(r.id)!;
+      const terms = [...analyze(paper.title), ...analyze(paper.title), ...analyze(paper.abstract)];
+      for (const t of terms) weights.set(t, (weights.get(t) ?? 0) + r.score / best / terms.length);
+    }
+    const n = this.papers.size;
+    const candidates = [...weights]
+      .filter(([t]) => !queryTerms.has(t) && this.documentFrequency(t) > 1)
+      .map(([t, w]) => [t, w * Math.log(1 + n / this.documentFrequency(t))] as const)
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, feedbackTerms);
+    if (candidates.length === 0) return ranked;
+    const boost = new Map(candidates.map(([t, w]) => [t, w / candidates[0]![1]]));
+    const feedback = this.mini.search({ combineWith: 'OR', queries: [...boost.keys()] }, { boostTerm: (t) => boost.get(t) ?? 0 });
+    const maxFeedback = feedback[0]?.score ?? 1;
+    const byId = new Map(ranked.map((r) => [r.id, { ...r, score: ((1 - feedbackWeight) * r.score) / best }]));
+    for (const f of feedback) {
+      const id = f.id as string;
+      if (excluded.has(id)) continue;
+      let entry = byId.get(id);
+      if (!entry) {
+        if (query.phrases.length) continue;
+        entry = { id, score: 0, coverage: 0, concepts: query.concepts.map(() => undefined) };
+        byId.set(id, entry);
+      }
+      entry.score += (feedbackWeight * f.score) / maxFeedback;
+    }
+    return [...byId.values()].sort(byScore);
   }
 
   /** The papers that have a concept, each with its best-scoring alternative. */
@@ -151,11 +237,13 @@ export class PaperIndex implements PaperSearch {
     const out = new Map<string, ConceptHit>();
     for (const alternative of concept.alternatives) {
       for (const r of this.alternativeResults(alternative)) {
+        // A concept counts once however many words spell it ("large language model" vs "llm").
+        const score = r.score / alternative.length;
         const known = out.get(r.id as string);
-        if (known && known.score >= r.score) continue;
+        if (known && known.score >= score) continue;
         const fields = Object.values(r.match);
         const inTitle = alternative.length === 1 ? fields.some((f) => f.includes('title')) : alternative.every((t) => r.match[t]?.includes('title') ?? false);
-        out.set(r.id as string, { score: r.score, inTitle, terms: r.terms, width: alternative.length });
+        out.set(r.id as string, { score, inTitle, terms: r.terms, width: alternative.length });
       }
     }
     return out;
@@ -164,8 +252,13 @@ export class PaperIndex implements PaperSearch {
   private alternativeResults(terms: string[]): SearchResult[] {
     if (terms.length > 1) return this.mini.search({ combineWith: 'AND', queries: terms });
     const term = terms[0]!;
-    const exact = this.mini.search(term);
-    const { minFuzzyLength, fuzzy, maxFuzzy, fuzzyWeight } = this.ranking;
+    const { minFuzzyLength, fuzzy, maxFuzzy, fuzzyWeight, prefixMinLength, prefixWeight, truncateMinLength, truncateWeight } = this.ranking;
+    const exact = this.mini.search(term, { prefix: term.length >= prefixMinLength, weights: { prefix: prefixWeight, fuzzy: 0 } });
+    if (term.length >= truncateMinLength && exact.length > 0) {
+      // Truncation catches derivations the stemmer keeps apart (privacy/private, compiler/compilation).
+      const derived = this.mini.search(term.slice(0, -2), { prefix: true, weights: { prefix: truncateWeight, fuzzy: 0 } });
+      return mergeBest(exact, derived);
+    }
     // A word the corpus never uses is most likely a typo: only then pay for fuzzy matching.
     if (exact.length > 0 || term.length < minFuzzyLength) return exact;
     return this.mini.search(term, { fuzzy, maxFuzzy, weights: { fuzzy: fuzzyWeight, prefix: 0 } });
@@ -193,7 +286,7 @@ export class PaperIndex implements PaperSearch {
     const { minAbstractOccurrences } = this.matching;
     let abstract: string[] | undefined;
     return r.concepts.every((hit) => {
-      if (!hit) return false;
+      if (!hit) return this.matching.minCoverage < 1;
       if (hit.inTitle) return true;
       abstract ??= analyze(this.papers.get(r.id)!.abstract);
       const wanted = new Set(hit.terms);

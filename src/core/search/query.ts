@@ -76,25 +76,27 @@ function wordConcepts(words: string[]): Concept[] {
     }
     const word = words[i]!;
     if (STOP_WORDS.has(word) || QUERY_STOP_WORDS.has(word)) continue;
-    const concept = wordConcept(word);
-    if (concept) concepts.push(concept);
+    concepts.push(...conceptsOfWord(word));
   }
   return concepts;
 }
 
-function wordConcept(word: string): Concept | undefined {
+function conceptsOfWord(word: string): Concept[] {
   const parts = compoundParts(word);
   const singular = word.endsWith('s') ? word.slice(0, -1) : word;
   const acronym = ACRONYMS[word] ? word : ACRONYMS[singular] ? singular : undefined;
   if (acronym) {
-    return { label: word, alternatives: [[acronym], ...ACRONYMS[acronym]!.map((e) => stemmed(e.split(' ')))] };
+    return [{ label: word, alternatives: [[acronym], ...ACRONYMS[acronym]!.map((e) => stemmed(e.split(' ')))] }];
   }
   if (parts.length > 1) {
-    const separate = stemmed(parts);
-    return { label: word, alternatives: separate.length ? [[stem(parts.join(''))], separate] : [[stem(parts.join(''))]] };
+    // Each part is its own concept ("neuro-symbolic" finds "neural-symbolic" partly); the joined
+    // spelling ("neurosymbolic") satisfies every part.
+    const joined = stem(parts.join(''));
+    const concepts = stemmed(parts).map((term) => ({ label: word, alternatives: [[term], [joined]] }));
+    return concepts.length ? concepts : [{ label: word, alternatives: [[joined]] }];
   }
   const term = indexWord(word);
-  return term ? { label: word, alternatives: [[term]] } : undefined;
+  return term ? [{ label: word, alternatives: [[term]] }] : [];
 }
 
 /** An acronym expansion typed out in full at position i: [acronym, number of words]. */
