@@ -18,7 +18,7 @@ export interface ResponsePost {
 }
 
 /** A scripted answer for the next call of a method: a rate limit, a Slack error, or a 5xx. */
-export type Failure = { status: 429; retryAfter: number } | { error: string } | { status: 500 | 502 | 503 };
+export type Failure = { status: 429; retryAfter: number } | { error: string } | { status: 500 | 502 | 503 } | { stall: true };
 
 export interface FakeUser {
   is_admin?: boolean;
@@ -178,6 +178,7 @@ export class FakeSlack {
     this.calls.push({ method, params: parseParams(req, raw), authorization: req.headers.authorization, at: Date.now() });
     this.notify();
     const failure = this.failures.get(method)?.shift();
+    if (failure && 'stall' in failure) return; // never answers: the client's timeout must fire
     if (failure && 'error' in failure) return send(res, 200, { ok: false, error: failure.error });
     if (failure?.status === 429) return send(res, 429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(failure.retryAfter) });
     if (failure) return send(res, failure.status, { ok: false });
