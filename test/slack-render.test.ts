@@ -89,6 +89,17 @@ describe('renderReply', () => {
     expect(text).toContain('&lt;!channel&gt; &lt;@U123&gt; &amp;');
   });
 
+  it('sets verbatim on every mrkdwn text so a bare "@channel" or #name is not linked by Slack', () => {
+    const { blocks } = renderReply({ visibility: 'channel', title: 't', text: '@channel look', papers: [paper(1, { title: '@here' })], notices: ['@everyone'] });
+    const texts: { type: string; verbatim?: boolean }[] = [];
+    JSON.stringify(blocks, (_k, v: unknown) => {
+      if (v && typeof v === 'object' && (v as { type?: string }).type === 'mrkdwn') texts.push(v as { type: string });
+      return v;
+    });
+    expect(texts.length).toBeGreaterThanOrEqual(4);
+    expect(texts.every((t) => t.verbatim === true)).toBe(true);
+  });
+
   it('marks errors and keeps newlines of usage text', () => {
     const blocks = blocksOf({ visibility: 'ephemeral', isError: true, text: 'Bad.\nUsage: /papers search <query>' });
     expect(blocks[0]!.text!.text).toBe(':warning: Bad.\nUsage: /papers search &lt;query&gt;');

@@ -65,7 +65,12 @@ function plainText(text: string, max: number): string {
 }
 
 function section(mrkdwn: string, accessory?: Button): Block {
-  return { type: 'section', text: { type: 'mrkdwn', text: mrkdwn || ' ' }, ...(accessory ? { accessory } : {}) };
+  return { type: 'section', text: mrkdwnText(mrkdwn || ' '), ...(accessory ? { accessory } : {}) };
+}
+
+/** verbatim: Slack links only our explicit <...> markup, never a bare "@channel" or #name in the text. */
+function mrkdwnText(text: string): types.MrkdwnElement {
+  return { type: 'mrkdwn', text, verbatim: true };
 }
 
 /** Long text becomes several sections, each within the per-section limit. */
@@ -89,7 +94,7 @@ function paperBlocks(paper: PaperItem, index: number): Block[] {
   const accessory = action ? button(action, `${ACTION_ID_PREFIX}${action.kind}:p${index}`) : undefined;
   return [
     section(snippet ? `${first}\n${snippet}` : first, accessory),
-    { type: 'context', elements: [{ type: 'mrkdwn', text: `id: \`${escapeMrkdwn(truncate(paper.id, 100))}\`` }] },
+    { type: 'context', elements: [mrkdwnText(`id: \`${escapeMrkdwn(truncate(paper.id, 100))}\``)] },
   ];
 }
 
@@ -103,7 +108,7 @@ function tailBlocks(reply: Reply, options: RenderOptions, omitted: number): Bloc
     const kept = lines.slice(0, SLACK_LIMITS.contextElements - 1);
     const extra = lines.slice(SLACK_LIMITS.contextElements - 1);
     if (extra.length > 0) kept.push(extra.join(' · '));
-    blocks.push({ type: 'context', elements: kept.map((text) => ({ type: 'mrkdwn', text: clipEscaped(text, SLACK_LIMITS.sectionText) })) });
+    blocks.push({ type: 'context', elements: kept.map((text) => mrkdwnText(clipEscaped(text, SLACK_LIMITS.sectionText))) });
   }
   const buttons = (reply.actions ?? [])
     .map((action, i) => button(action, `${ACTION_ID_PREFIX}${action.kind}:a${i}`))
