@@ -1,0 +1,38 @@
+import { UserError } from '../../core/errors.js';
+import type { CliCommand } from '../command.js';
+import { formatHits, idTitleJson } from '../format.js';
+
+export const match: CliCommand = {
+  name: 'match',
+  usage: '[--batch] [--json] [--topic "<t>"]',
+  summary: 'Every paper a follow of the topic would deliver; --batch reads one topic per stdin line.',
+  options: { json: { type: 'boolean' }, batch: { type: 'boolean' }, topic: { type: 'string' } },
+  positionals: { min: 0, max: 0 },
+  async run(ctx) {
+    const json = ctx.values.json === true;
+    const index = await ctx.index();
+    const topic = ctx.values.topic;
+    if (ctx.values.batch === (typeof topic === 'string')) {
+      ctx.err('paperboy: match needs exactly one of --topic "<t>" or --batch (topics on stdin)');
+      return 2;
+    }
+    const one = (t: string) => {
+      let hits: ReturnType<typeof index.match> = [];
+      try {
+        hits = index.match(t);
+      } catch (err) {
+        if (!(err instanceof UserError)) throw err; // nothing to match on ("the", ""): delivers nothing
+      }
+      return json ? JSON.stringify(hits.map(idTitleJson)) : `# ${t} (${hits.length} papers)\n${formatHits(hits)}`;
+    };
+    if (typeof topic === 'string') {
+      if (!topic.trim()) {
+        ctx.err('paperboy: --topic must not be empty');
+        return 2;
+      }
+      ctx.out(one(topic));
+      return;
+    }
+    for await (const line of ctx.stdinLines()) ctx.out(one(line));
+  },
+};
