@@ -67,10 +67,19 @@ describe('channel digests', () => {
     expect(() => addChannelDigest(store, config, user, { topic: 'a', schedule: 'sometimes' }, now)).toThrow(/don't understand the schedule/);
     expect(() => addChannelDigest(store, config, user, { topic: 'a', schedule: 'daily 09:00', timeZone: 'Moon/Base' }, now)).toThrow(/not a time zone/);
     addChannelDigest(store, config, user, { topic: 'a', schedule: 'daily 09:00' }, now);
-    expect(() => addChannelDigest(store, config, user, { topic: 'A', schedule: 'daily 9:00' }, now)).toThrow(/already gets “A” daily 09:00/);
+    expect(() => addChannelDigest(store, config, user, { topic: 'A', schedule: 'daily 9:00' }, now)).toThrow(/already gets “A” daily 09:00 \(Europe\/Paris\)/);
     addChannelDigest(store, config, user, { topic: 'a', schedule: 'daily 10:00' }, now);
     expect(() => addChannelDigest(store, config, user, { topic: 'b', schedule: 'daily 09:00' }, now)).toThrow(/already has 2 digests, the most allowed is 2/);
     expect(store.listDigests({ ...user, channel: 'C2' })).toEqual([]);
+  });
+
+  it('resumes a paused digest when it is added again', () => {
+    const store = createMemoryStore();
+    const d = addChannelDigest(store, config, user, { topic: 'a', schedule: 'daily 09:00' }, now);
+    store.setDigestPaused(d.id, true, 'not_in_channel', now);
+    const again = addChannelDigest(store, config, user, { topic: 'A', schedule: 'daily 9:00' }, new Date('2026-03-02T00:00:00Z'));
+    expect(again).toMatchObject({ id: d.id, paused: false, activeSince: new Date('2026-03-02T00:00:00Z') });
+    expect(store.listDigests(user)).toHaveLength(1);
   });
 
   it('removes and pauses by number or topic; an ambiguous topic asks for the number', () => {

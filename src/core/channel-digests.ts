@@ -15,15 +15,22 @@ export interface ChannelDigestInput {
   timeZone?: string;
 }
 
-/** Adds a digest to the channel (at most digests.maxPerChannel; the same topic and schedule once). `by.user` becomes its creator. */
+/**
+ * Adds a digest to the channel (at most digests.maxPerChannel; the same topic, schedule and zone
+ * once: adding a paused one again resumes it). `by.user` becomes its creator.
+ */
 export function addChannelDigest(store: Store, config: AppConfig, by: ChannelKey & { user: string }, input: ChannelDigestInput, now: Date): ChannelDigest {
   const topic = cleanTopic(input.topic);
   const schedule = parseSchedule(input.schedule);
   const timeZone = input.timeZone === undefined || input.timeZone.trim() === '' ? config.digests.defaultTimeZone : parseTimeZone(input.timeZone);
   const existing = store.listDigests(asChannel(by));
-  if (existing.some((d) => topicKey(d.topic) === topicKey(topic) && d.schedule === schedule.text)) {
-    throw new UserError(`This channel already gets “${topic}” ${schedule.text}.`, 'See /papers digest list.');
+  const same = existing.find((d) => topicKey(d.topic) === topicKey(topic) && d.schedule === schedule.text && d.timeZone === timeZone);
+  if (same?.paused) {
+    // Adding a paused digest again is how people resume one the bot paused.
+    store.setDigestPaused(same.id, false, undefined, now);
+    return store.listDigests(asChannel(by)).find((d) => d.id === same.id) ?? { ...same, paused: false };
   }
+  if (same) throw new UserError(`This channel already gets “${topic}” ${schedule.text} (${timeZone}).`, 'See /papers digest list.');
   const max = config.digests.maxPerChannel;
   if (existing.length >= max) {
     throw new UserError(`This channel already has ${existing.length} digests, the most allowed is ${max}. Please remove one first.`, 'See /papers digest list; remove one with /papers digest remove <number>.');

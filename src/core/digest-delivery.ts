@@ -1,0 +1,125 @@
+import type { AppConfig } from '../config/index.js';
+import type { Deliverer } from './deliverer.js';
+import { idempotencyKey, digestIdOfSlot } from './digest-targets.js';
+import { DeliveryError } from './errors.js';
+import type { Logger } from './log.js';
+import type { Reply } from './reply.js';
+import type { Store, UserPrefs } from './store/port.js';
+import { targetKey, type Platform, type Target } from './types.js';
+
+export type RunResult = 'sent' | 'empty' | 'skipped' | 'failed' | 'unreachable' | 'interrupted';
+
+export interface DeliveryContext {
+  store: Store;
+  deliverers: Map<Platform, Deliverer>;
+  config: AppConfig;
+  log: Logger;
+  clock: () => Date;
+  /** Waits between retries; rejects or resolves early when the signal aborts. */
+  sleep: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** Aborted by stop(): no new attempt starts; the run stays claimed for the next start. */
+  signal: AbortSignal;
+  /** Called after the bot paused a digest, so schedules are recomputed. */
+  paused: () => void;
+}
+
+/** A claimed run to send: its target, slot key and the exact message planned with the claim. */
+export interface ClaimedRun {
+  target: Target;
+  slot: string;
+  reply: Reply;
+  paperIds: string[];
+}
+
+const describe = (err: unknown) => (err instanceof DeliveryError ? `${err.failure}${err.code !== undefined ? ` (${err.code})` : ''}: ${err.message}` : String((err as Error)?.message ?? err));
+
+/**
+ * Sends a claimed run: retries transient failures with exponential backoff, then records it
+ * failed; on 'unreachable' records it failed, pauses the digest and tells its creator. Records
+ * deliveries with the run's end in one transaction. Never throws.
+ */
+export async function sendClaimedRun(ctx: DeliveryContext, run: ClaimedRun): Promise<RunResult> {
+  const { store, config, log, clock } = ctx;
+  const { target, slot } = run;
+  const where = { target: targetKey(target), slot };
+  const deliverer = ctx.deliverers.get(target.platform);
+  if (!deliverer) {
+    finish(ctx, run, { state: 'failed', error: `no deliverer for platform ${target.platform}` });
+    log.error(where, 'digest not sent: platform not running');
+    return 'failed';
+  }
+  const key = idempotencyKey(target, slot);
+  const max = config.digests.maxAttempts;
+  for (let attempt = 1; ; attempt++) {
+    if (ctx.signal.aborted) return 'interrupted';
+    let sent: { messageId: string };
+    try {
+      sent = await deliverer.send(target, run.reply, { idempotencyKey: key });
+    } catch (err) {
+      if (err instanceof DeliveryError && err.failure === 'unreachable') {
+        finish(ctx, run, { state: 'failed', error: describe(err) });
+        await pauseUnreachable(ctx, run, deliverer, err);
+        return 'unreachable';
+      }
+      store.recordAttempt(target, slot, describe(err), clock());
+      if (attempt >= max) {
+        finish(ctx, run, { state: 'failed', error: describe(err) });
+        log.error({ ...where, attempts: attempt, err: describe(err) }, 'digest failed after retries');
+        return 'failed';
+      }
+      const delay = config.digests.retryBaseMs * 2 ** (attempt - 1);
+      log.warn({ ...where, attempt, delay, err: describe(err) }, 'digest send failed, retrying');
+      try {
+        await ctx.sleep(delay, ctx.signal);
+      } catch {
+        // Aborted by stop(): the run stays claimed and the next start resolves it.
+      }
+      continue;
+    }
+    // Outside the try: a failure to record must never be mistaken for a failed send and re-sent.
+    finish(ctx, run, { state: 'sent', messageId: sent.messageId, paperIds: run.paperIds });
+    log.info({ ...where, papers: run.paperIds.length, messageId: sent.messageId }, 'digest sent');
+    return 'sent';
+  }
+}
+
+function finish(ctx: DeliveryContext, run: ClaimedRun, outcome: Parameters<Store['finishRun']>[2]): void {
+  try {
+    ctx.store.finishRun(run.target, run.slot, outcome, ctx.clock());
+  } catch (err) {
+    ctx.log.error({ target: targetKey(run.target), slot: run.slot, err }, 'could not record the end of a digest run');
+  }
+}
+
+/** Pauses what could not be reached and tells the channel digest's creator; logs, never throws. */
+async function pauseUnreachable(ctx: DeliveryContext, run: ClaimedRun, deliverer: Deliverer, err: DeliveryError): Promise<void> {
+  const { store, config, log, clock } = ctx;
+  const reason = String(err.code ?? 'unreachable');
+  const where = { target: targetKey(run.target), slot: run.slot, reason };
+  try {
+    if (run.target.kind === 'user') {
+      const user = { platform: run.target.platform, workspace: run.target.workspace, user: run.target.id };
+      const current = store.getPrefs(user);
+      const prefs: UserPrefs = { time: current?.time ?? config.digests.defaultTime, timeZone: current?.timeZone ?? config.digests.defaultTimeZone, paused: true, pausedReason: reason };
+      store.setPrefs(user, prefs);
+      log.warn(where, 'DM digest paused: user unreachable');
+      ctx.paused();
+      return;
+    }
+    const id = digestIdOfSlot(run.slot);
+    const digest = store.allDigests().find((d) => d.id === id);
+    if (!digest) return;
+    store.setDigestPaused(digest.id, true, reason, clock());
+    ctx.paused();
+    log.warn({ ...where, digest: digest.id }, 'channel digest paused: channel unreachable');
+    const creator: Target = { platform: digest.platform, workspace: digest.workspace, kind: 'user', id: digest.createdBy };
+    const notice: Reply = {
+      visibility: 'channel',
+      title: 'Channel digest paused',
+      text: `I could not post your digest on “${digest.topic}” (${digest.schedule}, ${digest.timeZone}) to channel ${digest.channel} (${reason}), so I paused it. Add me back to the channel or let me post there, then add the same digest again to resume it.`,
+    };
+    await deliverer.send(creator, notice, { idempotencyKey: idempotencyKey(creator, `${run.slot}/paused`) });
+  } catch (notifyErr) {
+    log.warn({ ...where, err: describe(notifyErr) }, 'could not tell the digest creator it was paused');
+  }
+}

@@ -1,0 +1,256 @@
+import { schedule as cronSchedule } from 'node-cron';
+import type { AppConfig } from '../config/index.js';
+import type { Deliverer } from './deliverer.js';
+import { createDigestPlanner, type DigestPlanner } from './digest.js';
+import { sendClaimedRun, type ClaimedRun, type DeliveryContext, type RunResult } from './digest-delivery.js';
+import { digestIdOfSlot, idempotencyKey, runSlot, scheduledTargets, type ScheduledTarget } from './digest-targets.js';
+import type { Logger } from './log.js';
+import type { Reply } from './reply.js';
+import { slotsBetween } from './schedule.js';
+import type { PaperSearch } from './search-port.js';
+import type { DigestRun, Store } from './store/port.js';
+import { targetKey, type Paper, type Platform } from './types.js';
+
+/** The part of node-cron the scheduler uses, injectable for tests. */
+export interface CronLike {
+  schedule(expression: string, fn: () => unknown, options: { timezone: string; name: string }): { stop(): unknown; destroy(): unknown };
+}
+
+export interface SchedulerDeps {
+  store: Store;
+  index: PaperSearch;
+  deliverers: Map<Platform, Deliverer>;
+  config: AppConfig;
+  log: Logger;
+  clock?: () => Date;
+  cron?: CronLike;
+  /** Waits between retries (default: a timer that stop() cancels). */
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** Sends in flight at once (default 4). */
+  concurrency?: number;
+}
+
+/** How a pass over due digests went, by outcome. */
+export type RunSummary = Record<RunResult, number>;
+
+/** A sweep catches what cron could not fire: slots skipped by DST changes, or missed while busy. */
+const SWEEP_CRON = '*/5 * * * *';
+/** However small catchUpHours is, a sweep or a late cron tick still finds its slot. */
+const MIN_WINDOW_MS = 10 * 60_000;
+/** A cron tick a little early still counts as on time. */
+const EARLY_MS = 1000;
+
+const defaultCron: CronLike = { schedule: (expr, fn, options) => cronSchedule(expr, fn, options) };
+
+function defaultSleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(new Error('aborted'));
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => { clearTimeout(timer); reject(new Error('aborted')); }, { once: true });
+  });
+}
+
+/**
+ * Delivers every digest exactly once: a cron tick (or a sweep, or catch-up on start) finds each
+ * target's latest due slot, plans it, claims (target, slot) with the planned message in the
+ * store, sends it, and records the deliveries with the run's end in one transaction. A run left
+ * claimed by a crash is re-sent on the next start with the same message and idempotency key.
+ */
+export function createScheduler(deps: SchedulerDeps) {
+  const { store, index, config, log } = deps;
+  const clock = deps.clock ?? (() => new Date());
+  const cron = deps.cron ?? defaultCron;
+  const concurrency = deps.concurrency ?? 4;
+  const abort = new AbortController();
+  const inFlight = new Set<Promise<unknown>>();
+  let tasks: { stop(): unknown; destroy(): unknown }[] = [];
+  let targets: ScheduledTarget[] | undefined;
+  let started = false;
+  let stopped = false;
+
+  const delivery: DeliveryContext = {
+    store, deliverers: deps.deliverers, config, log, clock, signal: abort.signal,
+    sleep: deps.sleep ?? defaultSleep,
+    paused: () => { targets = undefined; },
+  };
+
+  const currentTargets = () =>
+    (targets ??= scheduledTargets(store, config, (what, err) => log.error({ err }, `skipping ${what}: its schedule is invalid`)));
+  const groupKey = (t: ScheduledTarget) => `${t.schedule.cron}|${t.timeZone}`;
+
+  /** Runs `work` counted as in flight, so stop() can wait for it. */
+  function track<T>(work: Promise<T>): Promise<T> {
+    inFlight.add(work);
+    void work.finally(() => inFlight.delete(work)).catch(() => {});
+    return work;
+  }
+
+  /** Plans and claims one slot synchronously, then returns the send (if any) to await. */
+  function claim(t: ScheduledTarget, slot: Date, planner: DigestPlanner): { result: RunResult; send?: ClaimedRun } {
+    const key = runSlot(t, slot);
+    if (store.getRun(t.target, key)) return { result: 'skipped' };
+    const plan = t.kind === 'user' ? planner.planUser(t.user, t.follows) : planner.planChannel(t.digest);
+    if (!plan.reply) return { result: store.claimRun(t.target, key, null, clock()) ? 'empty' : 'skipped' };
+    if (!store.claimRun(t.target, key, { paperIds: plan.paperIds, payload: JSON.stringify(plan.reply) }, clock())) return { result: 'skipped' };
+    return { result: 'sent', send: { target: t.target, slot: key, reply: plan.reply, paperIds: plan.paperIds } };
+  }
+
+  /** Runs the given claimed sends, at most `concurrency` at once; one failure never stops the rest. */
+  async function sendAll(runs: AsyncIterable<ClaimedRun> | Iterable<ClaimedRun>, summary: RunSummary): Promise<void> {
+    const running = new Set<Promise<void>>();
+    for await (const run of runs) {
+      const p = track(sendClaimedRun(delivery, run)).then(
+        (r) => { summary[r]++; },
+        (err) => { summary.failed++; log.error({ err, target: targetKey(run.target) }, 'digest send crashed'); },
+      );
+      running.add(p);
+      void p.finally(() => running.delete(p));
+      if (running.size >= concurrency) await Promise.race(running);
+    }
+    await Promise.all(running);
+  }
+
+  const emptySummary = (): RunSummary => ({ sent: 0, empty: 0, skipped: 0, failed: 0, unreachable: 0, interrupted: 0 });
+
+  /**
+   * Delivers, for each target (all, or those `only` selects), its latest slot that is due at
+   * `now` within the catch-up window and after the target became active, unless already run.
+   */
+  async function runDue(now: Date = clock(), only?: (t: ScheduledTarget) => boolean): Promise<RunSummary> {
+    const summary = emptySummary();
+    if (stopped) return summary;
+    const from = new Date(now.getTime() - Math.max(config.digests.catchUpHours * 3600_000, MIN_WINDOW_MS));
+    const to = new Date(now.getTime() + EARLY_MS);
+    const slotCache = new Map<string, Date[]>();
+    const planner = createDigestPlanner(store, index, config);
+    const due = function* (): Generator<ClaimedRun> {
+      for (const t of currentTargets()) {
+        if (stopped) return;
+        if (only && !only(t)) continue;
+        let slots = slotCache.get(groupKey(t));
+        if (!slots) slotCache.set(groupKey(t), (slots = slotsBetween(t.schedule, t.timeZone, from, to)));
+        const last = slots[slots.length - 1];
+        const slot = last && last.getTime() > t.since.getTime() ? last : undefined;
+        if (!slot) continue;
+        try {
+          const { result, send } = claim(t, slot, planner);
+          if (send) yield send;
+          else summary[result]++;
+        } catch (err) {
+          summary.failed++;
+          log.error({ err, target: targetKey(t.target) }, 'could not plan a digest');
+        }
+      }
+    };
+    await track(sendAll(due(), summary));
+    if (summary.sent + summary.failed + summary.unreachable + summary.interrupted > 0) log.info({ ...summary }, 'digest pass finished');
+    return summary;
+  }
+
+  /** Resolves runs a previous process left claimed: records them if the platform has them, else re-sends the same message. */
+  async function recover(now: Date = clock()): Promise<RunSummary> {
+    const summary = emptySummary();
+    const oldest = now.getTime() - Math.max(config.digests.catchUpHours * 3600_000, MIN_WINDOW_MS);
+    const resend: ClaimedRun[] = [];
+    for (const run of store.pendingRuns()) {
+      const claimed: ClaimedRun = { target: run.targetRef, slot: run.slot, reply: JSON.parse(run.plan?.payload ?? '{}') as Reply, paperIds: run.plan?.paperIds ?? [] };
+      const deliverer = deps.deliverers.get(run.targetRef.platform);
+      const found = await findSent(deliverer, run);
+      if (found) {
+        store.finishRun(run.targetRef, run.slot, { state: 'sent', messageId: found.messageId, paperIds: claimed.paperIds }, clock());
+        summary.sent++;
+        log.info({ target: run.target, slot: run.slot }, 'interrupted digest had been sent; recorded it');
+        continue;
+      }
+      const why = Date.parse(run.slot.slice(0, 24)) < oldest ? 'interrupted and now outside the catch-up window' : stillActive(run) ? undefined : 'interrupted, and its digest was since removed or paused';
+      if (why) {
+        store.finishRun(run.targetRef, run.slot, { state: 'failed', error: why }, clock());
+        summary.failed++;
+        continue;
+      }
+      resend.push(claimed);
+    }
+    await track(sendAll(resend, summary));
+    return summary;
+  }
+
+  async function findSent(deliverer: Deliverer | undefined, run: DigestRun): Promise<{ messageId: string } | undefined> {
+    if (!deliverer?.wasSent) return undefined;
+    try {
+      return await deliverer.wasSent(run.targetRef, idempotencyKey(run.targetRef, run.slot));
+    } catch (err) {
+      log.warn({ err, target: run.target }, 'could not check whether an interrupted digest was sent; sending it');
+      return undefined;
+    }
+  }
+
+  function stillActive(run: DigestRun): boolean {
+    const id = digestIdOfSlot(run.slot);
+    return currentTargets().some((t) => targetKey(t.target) === run.target && (t.kind === 'user' || t.digest.id === id));
+  }
+
+  /** (Re)creates one cron job per distinct (expression, zone), plus the sweep. */
+  function scheduleJobs(): void {
+    for (const task of tasks) task.destroy();
+    tasks = [];
+    if (!started || stopped) return;
+    const groups = new Map<string, ScheduledTarget>();
+    for (const t of currentTargets()) if (!groups.has(groupKey(t))) groups.set(groupKey(t), t);
+    const fire = (only?: (t: ScheduledTarget) => boolean) => () => {
+      void runDue(clock(), only).catch((err) => log.error({ err }, 'digest pass crashed'));
+    };
+    for (const [key, t] of groups) {
+      tasks.push(cron.schedule(t.schedule.cron, fire((x) => groupKey(x) === key), { timezone: t.timeZone, name: `digests ${key}` }));
+    }
+    tasks.push(cron.schedule(SWEEP_CRON, fire(), { timezone: 'UTC', name: 'digest sweep' }));
+    log.debug({ jobs: tasks.length }, 'digest jobs scheduled');
+  }
+
+  return {
+    /** Resolves interrupted runs, schedules the cron jobs and starts catch-up; resolves once scheduled (see idle()). */
+    async start(): Promise<void> {
+      if (started || stopped) return;
+      started = true;
+      const startup = (async () => {
+        await recover();
+        await runDue();
+      })().catch((err) => log.error({ err }, 'digest catch-up crashed'));
+      track(startup);
+      scheduleJobs();
+    },
+    /** Re-reads follows, digests and prefs and reschedules: call after any of them changes. */
+    refresh(): void {
+      targets = undefined;
+      scheduleJobs();
+    },
+    /** Stops the jobs and retries, and waits for sends in flight; unsent claimed runs resume on the next start. */
+    async stop(): Promise<void> {
+      stopped = true;
+      abort.abort();
+      for (const task of tasks) task.destroy();
+      tasks = [];
+      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+    },
+    /** Resolves when no pass or send is in flight (tests, shutdown). */
+    async idle(): Promise<void> {
+      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+    },
+    runDue,
+    recover,
+    /** Runs one target's slot now, if not already run (for tests and admin tools). */
+    async runSlot(t: ScheduledTarget, slot: Date): Promise<RunResult> {
+      const { result, send } = claim(t, slot, createDigestPlanner(store, index, config));
+      return send ? track(sendClaimedRun(delivery, send)) : result;
+    },
+    /** The active digests as the scheduler sees them. */
+    targets: (): ScheduledTarget[] => currentTargets(),
+    /** Adds papers to the index and records when they were first seen; they are eligible for the next digests. */
+    addPapers(papers: Paper[]): Paper[] {
+      const added = index.add(papers);
+      store.recordFirstSeen(added.map((p) => p.id), clock());
+      return added;
+    },
+  };
+}
+
+export type Scheduler = ReturnType<typeof createScheduler>;
