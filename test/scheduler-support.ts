@@ -20,6 +20,7 @@ export class RecordingDeliverer implements Deliverer {
   sent: Sent[] = [];
   attempts = 0;
   fail?: (target: Target, attempt: number) => Error | undefined;
+  wasSent?: Deliverer['wasSent'];
 
   async send(target: Target, reply: Reply, options?: SendOptions) {
     this.attempts++;
