@@ -4,6 +4,7 @@ import { match } from './commands/match.js';
 import { search } from './commands/search.js';
 import { show } from './commands/show.js';
 import { similar } from './commands/similar.js';
+import { digestPreview } from './digest-preview.js';
 
 /** Every CLI subcommand. To add one, write a CliCommand and list it here. */
-export const commands: CliCommand[] = [search, show, similar, corpusStats, match];
+export const commands: CliCommand[] = [search, show, similar, corpusStats, match, digestPreview];
