@@ -167,7 +167,7 @@ describe('discord /papers over the gateway', () => {
 
   it('tells a user once that their digest is paused because their DMs are closed', async () => {
     const user = freshUser();
-    context.store.setPrefs({ platform: 'discord', workspace: fake.guilds[0]!.id, user }, { time: '08:00', timeZone: 'UTC', paused: true, pausedReason: 'discord 50007: cannot send messages to this user' });
+    context.store.setPrefs({ platform: 'discord', workspace: fake.guilds[0]!.id, user }, { time: '08:00', timeZone: 'UTC', paused: true, pausedReason: '50007' });
     const first = await answerTo(fake.command(['follows'], {}, { userId: user }));
     expect(first.body.embeds[0].footer.text).toContain(DMS_BLOCKED_NOTICE);
     const second = await answerTo(fake.command(['follows'], {}, { userId: user }));

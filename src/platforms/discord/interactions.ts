@@ -26,7 +26,7 @@ type Who = Parameters<typeof runCommand>[2];
 
 export interface InteractionDeps extends AdapterDeps {
   memory: ActionMemory;
-  render(reply: Reply): RenderedMessage;
+  render(reply: Reply): RenderedMessage[];
   /** Posts a public message (a shared reply) to a channel. */
   post(target: Target, reply: Reply): Promise<{ messageId: string }>;
   /** A one-time notice for this user, if there is one to give. */
@@ -125,8 +125,9 @@ async function answer(deps: InteractionDeps, interaction: ChatInputCommandIntera
     reply = { visibility: 'ephemeral', text: confirmation, isError: confirmation !== 'Shared to the channel.' };
   }
   if (notice) reply = { ...reply, notices: [...(reply.notices ?? []), notice] };
-  const message = deps.render(reply);
-  await interaction.editReply({ content: message.content ?? '', embeds: message.embeds, components: message.components, allowedMentions: NO_MENTIONS });
+  const [first, ...more] = deps.render(reply);
+  await interaction.editReply({ content: first!.content ?? '', embeds: first!.embeds, components: first!.components, allowedMentions: NO_MENTIONS });
+  for (const part of more) await interaction.followUp({ ...part, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
 }
 
 async function onAutocomplete(deps: InteractionDeps, interaction: AutocompleteInteraction): Promise<void> {

@@ -2,13 +2,13 @@ import type { Store } from '../../core/store/port.js';
 import type { UserKey } from '../../core/types.js';
 
 export const DMS_BLOCKED_NOTICE =
-  'Your digest is paused: I could not send you a direct message (Discord error 50007). Allow direct messages from this server’s members, then run /papers settings time to resume it.';
+  'Your followed-topics digest is paused: Discord would not let me send you a direct message. Allow direct messages from this server’s members (the server’s Privacy Settings) so it can reach you.';
 
 const REMEMBERED_MAX = 10_000;
 
-/** Did the scheduler pause this user's digest because their DMs are closed to the bot? */
+/** Did the scheduler pause this user's digest because their DMs are closed (Discord error 50007)? */
 export function pausedForBlockedDms(reason: string | undefined): boolean {
-  return reason !== undefined && /50007|dm|direct message/i.test(reason);
+  return reason !== undefined && /\b50007\b/.test(reason);
 }
 
 /**

@@ -21,32 +21,42 @@ export type ActionEncoder = (action: Action, used: Set<string>) => string;
 const COLOR = 0x5865f2;
 const ERROR_COLOR = 0xd83c3e;
 
-/** A neutral Reply as Discord embeds and buttons, within Discord's limits whatever the text. */
-export function renderReply(reply: Reply, encode: ActionEncoder): RenderedMessage {
-  const papers = (reply.papers ?? []).slice(0, LIMITS.embeds);
+/**
+ * A neutral Reply as Discord messages with embeds and buttons, within Discord's limits whatever
+ * the text. Usually one message; a reply with more papers than a message holds embeds (a long DM
+ * digest) becomes several, numbered on: the header on the first, notices and buttons on the last.
+ */
+export function renderReply(reply: Reply, encode: ActionEncoder): RenderedMessage[] {
+  const papers = reply.papers ?? [];
   const footer = reply.notices?.length ? { text: clip(reply.notices.join('\n'), LIMITS.footer) } : undefined;
   const color = reply.isError ? ERROR_COLOR : COLOR;
-  const message: RenderedMessage = { embeds: [], components: renderButtons(reply, papers, encode) };
-  if (papers.length > 0) {
-    const header = [reply.title ? `**${escaped(reply.title, LIMITS.title)}**` : '', reply.text ? escaped(reply.text, LIMITS.content - LIMITS.title - 10) : '']
-      .filter(Boolean)
-      .join('\n');
-    if (header) message.content = header;
-    message.embeds = paperEmbeds(papers, color, footer);
-  } else if (reply.title || reply.text || footer) {
+  if (papers.length === 0) {
+    const message: RenderedMessage = { embeds: [], components: renderButtons(reply.actions ?? [], [], 0, encode) };
+    if (!reply.title && !reply.text && !footer) return [{ ...message, content: 'Done.' }];
     const embed: APIEmbed = { color };
     if (reply.title) embed.title = escaped(reply.title, LIMITS.title);
     if (reply.text) embed.description = escaped(reply.text, LIMITS.embedTotal - (embed.title?.length ?? 0) - (footer?.text.length ?? 0), LIMITS.description);
     if (footer) embed.footer = footer;
-    message.embeds = [embed];
-  } else {
-    message.content = 'Done.';
+    return [{ ...message, embeds: [embed] }];
   }
-  return message;
+  const header = [reply.title ? `**${escaped(reply.title, LIMITS.title)}**` : '', reply.text ? escaped(reply.text, LIMITS.content - LIMITS.title - 10) : '']
+    .filter(Boolean)
+    .join('\n');
+  const pages = chunk(papers, LIMITS.embeds);
+  return pages.map((page, p) => {
+    const last = p === pages.length - 1;
+    const offset = p * LIMITS.embeds;
+    const message: RenderedMessage = {
+      embeds: paperEmbeds(page, offset, color, last ? footer : undefined),
+      components: renderButtons(last ? reply.actions ?? [] : [], page, offset, encode),
+    };
+    if (p === 0 && header) message.content = header;
+    return message;
+  });
 }
 
-function paperEmbeds(papers: PaperItem[], color: number, footer: APIEmbed['footer']): APIEmbed[] {
-  const titles = papers.map((p, i) => escaped(`${i + 1}. ${p.title}`, LIMITS.title));
+function paperEmbeds(papers: PaperItem[], offset: number, color: number, footer: APIEmbed['footer']): APIEmbed[] {
+  const titles = papers.map((p, i) => escaped(`${offset + i + 1}. ${p.title}`, LIMITS.title));
   const fixed = titles.reduce((n, t) => n + t.length, 0) + (footer?.text.length ?? 0);
   // Share what is left of the 6,000 characters evenly between the descriptions.
   const each = Math.min(LIMITS.description, Math.floor((LIMITS.embedTotal - fixed) / papers.length));
@@ -59,7 +69,7 @@ function paperEmbeds(papers: PaperItem[], color: number, footer: APIEmbed['foote
   });
 }
 
-function renderButtons(reply: Reply, papers: PaperItem[], encode: ActionEncoder): RenderedMessage['components'] {
+function renderButtons(actions: Action[], papers: PaperItem[], offset: number, encode: ActionEncoder): RenderedMessage['components'] {
   const used = new Set<string>();
   type Style = ButtonStyle.Primary | ButtonStyle.Secondary | ButtonStyle.Success;
   const button = (action: Action, label: string, style: Style): APIButtonComponentWithCustomId => ({
@@ -69,12 +79,12 @@ function renderButtons(reply: Reply, papers: PaperItem[], encode: ActionEncoder)
     custom_id: encode(action, used),
   });
   const paperButtons = papers.flatMap((paper, i) =>
-    (paper.actions ?? []).map((a) => button(a, a.kind === 'similar' ? `More like #${i + 1}` : `${a.label} #${i + 1}`, ButtonStyle.Secondary)),
+    (paper.actions ?? []).map((a) => button(a, a.kind === 'similar' ? `More like #${offset + i + 1}` : `${a.label} #${offset + i + 1}`, ButtonStyle.Secondary)),
   );
-  const replyButtons = (reply.actions ?? []).map((a) => button(a, a.label, a.kind === 'next-page' ? ButtonStyle.Primary : a.kind === 'share' ? ButtonStyle.Success : ButtonStyle.Secondary));
+  const replyButtons = actions.map((a) => button(a, a.label, a.kind === 'next-page' ? ButtonStyle.Primary : a.kind === 'share' ? ButtonStyle.Success : ButtonStyle.Secondary));
   const rows = [...chunk(paperButtons, LIMITS.buttonsPerRow), ...chunk(replyButtons, LIMITS.buttonsPerRow)];
   // The reply's own buttons (next page, follow, share) matter more than a tenth paper's.
-  const kept = rows.length <= LIMITS.rows ? rows : [...rows.slice(0, LIMITS.rows - 1), rows[rows.length - 1]!];
+  const kept = rows.length <= LIMITS.rows || replyButtons.length === 0 ? rows.slice(0, LIMITS.rows) : [...rows.slice(0, LIMITS.rows - 1), rows[rows.length - 1]!];
   return kept.map((components) => ({ type: ComponentType.ActionRow, components }));
 }
 
@@ -87,13 +97,14 @@ function chunk<T>(items: T[], size: number): T[][] {
 /** Escapes Discord markdown, then cuts the plain text until the escaped form fits `max`. */
 export function escaped(text: string, max: number, hardMax = max): string {
   const limit = Math.max(1, Math.min(max, hardMax));
-  let raw = text;
-  let out = escapeMarkdown(raw);
+  // Escaping only lengthens text, so nothing past `limit` can survive: cut first (escaping is slow on long runs).
+  let raw = truncate(text, limit);
+  let out = escapeMarkdown(raw, { maskedLink: true });
   while (out.length > limit) {
     const shorter = truncate(raw, Math.max(1, raw.length - (out.length - limit) - 1));
     if (shorter.length >= raw.length) return out.slice(0, limit).replace(/\\+$/, '');
     raw = shorter;
-    out = escapeMarkdown(raw);
+    out = escapeMarkdown(raw, { maskedLink: true });
   }
   return out;
 }
