@@ -7,6 +7,7 @@ import { boltLogger } from './bolt-logger.js';
 import { createSlackDeliverer } from './deliverer.js';
 import { register as registerActions } from './listeners/actions.js';
 import { register as registerCommands } from './listeners/commands.js';
+import { createTurns } from './turns.js';
 
 export { renderReply, SLACK_LIMITS, type SlackMessage } from './render.js';
 export { createSlackDeliverer } from './deliverer.js';
@@ -62,7 +63,7 @@ export function createSlackAdapter(deps: AdapterDeps, options: SlackAdapterOptio
     ? new App({ token: options.botToken, receiver, clientOptions, logger })
     : new App({ token: options.botToken, signingSecret: options.signingSecret, customRoutes: toCustomRoutes(options.routes ?? []), clientOptions, logger });
 
-  const listenerDeps = { ...deps, digestAdmins: options.digestAdmins };
+  const listenerDeps = { ...deps, digestAdmins: options.digestAdmins, turn: createTurns() };
   registerCommands(app, listenerDeps);
   registerActions(app, listenerDeps);
   app.error(async (error) => {
