@@ -3,7 +3,7 @@ import { commands } from '../src/core/commands/index.js';
 import { noMetrics } from '../src/core/metrics.js';
 import { silentLogger } from '../src/core/log.js';
 import { createDiscordAdapter, type DiscordAdapter } from '../src/platforms/discord/index.js';
-import { EXPIRED_BUTTON } from '../src/platforms/discord/interactions.js';
+import { DM_WORKSPACE, EXPIRED_BUTTON } from '../src/platforms/discord/interactions.js';
 import { DMS_BLOCKED_NOTICE } from '../src/platforms/discord/paused-notice.js';
 import { FakeDiscord, PERMISSIONS, type RestCall } from './fakes/discord.js';
 import { createTestContext } from './support/context.js';
@@ -172,6 +172,23 @@ describe('discord /papers over the gateway', () => {
     expect(first.body.embeds[0].footer.text).toContain(DMS_BLOCKED_NOTICE);
     const second = await answerTo(fake.command(['follows'], {}, { userId: user }));
     expect(JSON.stringify(second.body)).not.toContain(DMS_BLOCKED_NOTICE);
+  });
+
+  it('in the bot’s DM, follows are the user’s own and the DM counts as their channel', async () => {
+    const user = freshUser();
+    const followed = await answerTo(fake.command(['follow'], { topic: 'protein folding' }, { userId: user, guildId: null, channelId: '650000000000000001' }));
+    expect(followed.body.embeds[0].description).toContain('Following');
+    expect(context.store.listFollows({ platform: 'discord', workspace: DM_WORKSPACE, user }).map((f) => f.topic)).toEqual(['protein folding']);
+    const added = await answerTo(fake.command(['digest', 'add'], { topic: 'protein folding', schedule: 'daily 07:00' }, { userId: user, guildId: null, channelId: '650000000000000001' }));
+    expect(added.body.embeds[0].description).toContain('This channel will get new papers');
+  });
+
+  it('survives an interaction Discord no longer knows (10062) and keeps answering', async () => {
+    fake.respondOnce((c) => c.method === 'POST' && c.path.endsWith('/callback'), { status: 404, body: { message: 'Unknown interaction', code: 10062 } });
+    const lost = fake.command(['search'], { query: 'diffusion' }, { userId: freshUser() });
+    await fake.waitUntil(() => fake.calls.filter((c) => c.path.includes(`/${lost.token}/`)).length >= 2 || undefined);
+    const next = fake.command(['search'], { query: 'diffusion' }, { userId: freshUser() });
+    expect((await answerTo(next)).body.embeds.length).toBe(5);
   });
 
   it('loses no command over a gateway reconnect (op 7) or a dropped socket', async () => {

@@ -63,6 +63,8 @@ describe('renderReply', () => {
     expect(message!.embeds[0]!.title).toBe('1. \\_\\_under\\_\\_ <@1>');
     expect(message!.embeds[0]!.description).toContain('\\`code\\`');
     expect(message!.embeds[0]!.description).toContain('\\[link]');
+    const [text] = render({ visibility: 'ephemeral', text: '# Heading\n- item\n1. first' });
+    expect(text!.embeds[0]!.description).toBe('\\# Heading\n\\- item\n1\\. first');
   });
 
   it('links a paper only when its URL is http(s)', () => {

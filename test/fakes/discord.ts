@@ -276,13 +276,21 @@ export class FakeDiscord {
     const id = snowflake();
     const token = `itoken-${++this.interactionCount}`;
     const user = { id: actor.userId, username: `user${actor.userId.slice(-3)}`, discriminator: '0000', global_name: null, avatar: null };
+    const where = actor.guildId === null
+      ? {
+          // The bot's own DM: a user instead of a member, a DM channel, context 1 (BotDM).
+          channel_id: actor.channelId, user, context: 1, authorizing_integration_owners: { 0: '0' },
+          channel: { id: actor.channelId, type: 1, recipients: [user], last_message_id: null, flags: 0 },
+        }
+      : {
+          guild_id: actor.guildId, channel_id: actor.channelId, context: 0, authorizing_integration_owners: { 0: actor.guildId }, guild_locale: 'en-US',
+          channel: { id: actor.channelId, type: 0, guild_id: actor.guildId, name: 'general', position: 0, permission_overwrites: [], nsfw: false, parent_id: null },
+          member: { user, roles: [], permissions: actor.permissions, joined_at: '2025-01-01T00:00:00.000Z', deaf: false, mute: false, flags: 0, pending: false, nick: null, avatar: null, premium_since: null, communication_disabled_until: null },
+        };
     this.dispatch('INTERACTION_CREATE', {
       id, token, type, version: 1, application_id: this.applicationId, data,
-      guild_id: actor.guildId, channel_id: actor.channelId,
-      channel: { id: actor.channelId, type: 0, guild_id: actor.guildId, name: 'general', position: 0, permission_overwrites: [], nsfw: false, parent_id: null },
-      member: { user, roles: [], permissions: actor.permissions, joined_at: '2025-01-01T00:00:00.000Z', deaf: false, mute: false, flags: 0, pending: false, nick: null, avatar: null, premium_since: null, communication_disabled_until: null },
-      app_permissions: '2251799813685247', locale: 'en-US', guild_locale: 'en-US',
-      entitlements: [], authorizing_integration_owners: { 0: actor.guildId }, context: 0,
+      app_permissions: '2251799813685247', locale: 'en-US', entitlements: [],
+      ...where,
       ...extra,
     });
     return { id, token };
@@ -321,7 +329,8 @@ export class FakeDiscord {
 
 export interface Actor {
   userId: string;
-  guildId: string;
+  /** null: the bot's DM. */
+  guildId: string | null;
   channelId: string;
   permissions: string;
 }

@@ -6,7 +6,7 @@ import {
   type APIApplicationCommandBasicOption,
   type APIApplicationCommandOption,
   type APIApplicationCommandSubcommandOption,
-  type RESTPutAPIApplicationCommandsJSONBody,
+  type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord.js';
 import type { CommandDef, OptionDef } from '../../core/commands/index.js';
 
@@ -23,7 +23,7 @@ const DESCRIPTION_MAX = 100;
  * it stays unset (everyone may run /papers) and the adapter checks Manage Channels for
  * `requires: 'channel-admin'` from the interaction's member permissions instead.
  */
-export function buildCommandsPayload(commands: readonly CommandDef[]): RESTPutAPIApplicationCommandsJSONBody {
+export function buildCommandsPayload(commands: readonly CommandDef[]): RESTPostAPIChatInputApplicationCommandsJSONBody[] {
   const options: APIApplicationCommandOption[] = [];
   for (const def of commands) {
     const sub = subcommand(def);

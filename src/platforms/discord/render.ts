@@ -19,6 +19,8 @@ export interface RenderedMessage {
 export type ActionEncoder = (action: Action, used: Set<string>) => string;
 
 const COLOR = 0x5865f2;
+/** discord.js leaves headings, lists and masked links alone by default; user text must not make them. */
+const ESCAPE_ALL = { heading: true, bulletedList: true, numberedList: true, maskedLink: true };
 const ERROR_COLOR = 0xd83c3e;
 
 /**
@@ -56,7 +58,10 @@ export function renderReply(reply: Reply, encode: ActionEncoder): RenderedMessag
 }
 
 function paperEmbeds(papers: PaperItem[], offset: number, color: number, footer: APIEmbed['footer']): APIEmbed[] {
-  const titles = papers.map((p, i) => escaped(`${offset + i + 1}. ${p.title}`, LIMITS.title));
+  const titles = papers.map((p, i) => {
+    const number = `${offset + i + 1}. `;
+    return number + escaped(p.title, LIMITS.title - number.length);
+  });
   const fixed = titles.reduce((n, t) => n + t.length, 0) + (footer?.text.length ?? 0);
   // Share what is left of the 6,000 characters evenly between the descriptions.
   const each = Math.min(LIMITS.description, Math.floor((LIMITS.embedTotal - fixed) / papers.length));
@@ -99,12 +104,12 @@ export function escaped(text: string, max: number, hardMax = max): string {
   const limit = Math.max(1, Math.min(max, hardMax));
   // Escaping only lengthens text, so nothing past `limit` can survive: cut first (escaping is slow on long runs).
   let raw = truncate(text, limit);
-  let out = escapeMarkdown(raw, { maskedLink: true });
+  let out = escapeMarkdown(raw, ESCAPE_ALL);
   while (out.length > limit) {
     const shorter = truncate(raw, Math.max(1, raw.length - (out.length - limit) - 1));
     if (shorter.length >= raw.length) return out.slice(0, limit).replace(/\\+$/, '');
     raw = shorter;
-    out = escapeMarkdown(raw, { maskedLink: true });
+    out = escapeMarkdown(raw, ESCAPE_ALL);
   }
   return out;
 }
