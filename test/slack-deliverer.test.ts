@@ -6,6 +6,7 @@ import { silentLogger } from '../src/core/log.js';
 import { noMetrics } from '../src/core/metrics.js';
 import type { Reply } from '../src/core/reply.js';
 import type { Target } from '../src/core/types.js';
+import { createScheduler, type CronLike } from '../src/core/scheduler.js';
 import { createSlackAdapter } from '../src/platforms/slack/index.js';
 import { FakeSlack } from './fakes/slack.js';
 import { createTestContext } from './support/context.js';
@@ -13,6 +14,19 @@ import { createTestContext } from './support/context.js';
 const RETRIES = 2;
 let fake: FakeSlack;
 let deliverer: Deliverer;
+let context: Awaited<ReturnType<typeof createTestContext>>;
+const inertCron: CronLike = { schedule: () => ({ stop() {}, destroy() {} }) };
+
+function scheduler() {
+  return createScheduler({
+    store: context.store, index: context.index, config: context.config, log: silentLogger, cron: inertCron,
+    deliverers: new Map([['slack', deliverer]]), sleep: async () => {},
+  });
+}
+
+function addChannelDigest(channelId: string) {
+  return context.store.addDigest({ platform: 'slack', workspace: 'T1', channel: channelId, topic: 'diffusion models', schedule: 'daily 09:00', timeZone: 'UTC', size: 3, createdBy: 'UADMIN', created: new Date('2026-11-20T00:00:00Z') });
+}
 
 const digest: Reply = {
   visibility: 'channel',
@@ -29,8 +43,9 @@ const user: Target = { platform: 'slack', workspace: 'T1', kind: 'user', id: 'UR
 
 beforeAll(async () => {
   fake = await new FakeSlack().start();
+  context = await createTestContext();
   const adapter = createSlackAdapter(
-    { context: await createTestContext(), commands, log: silentLogger, metrics: noMetrics },
+    { context, commands, log: silentLogger, metrics: noMetrics },
     {
       botToken: 'xoxb-test-token',
       signingSecret: 'unused',
@@ -123,5 +138,27 @@ describe('Slack deliverer', () => {
 
     fake.fail('chat.postMessage', ...Array.from({ length: RETRIES + 1 }, () => ({ stall: true as const })));
     expect(await failure(deliverer.send(channel, digest))).toMatchObject({ failure: 'transient', code: 'request_error' });
+  });
+
+  it('a scheduled channel digest survives a 429: one message arrives, tagged with the run key', async () => {
+    addChannelDigest('CSCHED');
+    fake.fail('chat.postMessage', { status: 429, retryAfter: 0 });
+    const summary = await scheduler().runDue(new Date('2026-11-23T09:00:20Z'), (t) => t.target.id === 'CSCHED');
+    expect(summary.sent).toBe(1);
+    const attempts = posts('CSCHED');
+    expect(attempts).toHaveLength(2);
+    const blocks = attempts[1]!.params.blocks as { type: string; text?: { text: string } }[];
+    expect(blocks[0]).toMatchObject({ type: 'header' });
+    expect(JSON.stringify(blocks)).toContain('diffusion');
+    expect(attempts[1]!.params.metadata).toMatchObject({ event_type: 'paperboy_digest', event_payload: { idempotency_key: expect.any(String) } });
+  });
+
+  it('a channel the bot was removed from pauses its digest (not_in_channel is unreachable)', async () => {
+    const digestId = addChannelDigest('CGONE').id;
+    fake.fail('chat.postMessage', { error: 'not_in_channel' });
+    const summary = await scheduler().runDue(new Date('2026-11-23T09:00:20Z'), (t) => t.target.id === 'CGONE');
+    expect(summary.unreachable).toBe(1);
+    expect(posts('CGONE')).toHaveLength(1);
+    expect(context.store.allDigests().find((d) => d.id === digestId)).toMatchObject({ paused: true, pausedReason: expect.stringContaining('not_in_channel') });
   });
 });

@@ -1,5 +1,5 @@
 import type { webApi } from '@slack/bolt';
-import type { Deliverer } from '../../core/deliverer.js';
+import type { Deliverer, SendOptions } from '../../core/deliverer.js';
 import type { Reply } from '../../core/reply.js';
 import type { Target } from '../../core/types.js';
 import { toDeliveryError } from './delivery-errors.js';
@@ -12,11 +12,13 @@ import { renderReply } from './render.js';
 export function createSlackDeliverer(client: webApi.WebClient): Deliverer {
   return {
     platform: 'slack',
-    async send(target: Target, reply: Reply) {
+    async send(target: Target, reply: Reply, options: SendOptions = {}) {
       const channel = target.kind === 'channel' ? target.id : await openDm(client, target.id);
       const message = renderReply(reply);
+      // Slack has no idempotency key for posts; the run's key rides along as message metadata.
+      const metadata = options.idempotencyKey ? { metadata: { event_type: 'paperboy_digest', event_payload: { idempotency_key: options.idempotencyKey } } } : {};
       try {
-        const result = await client.chat.postMessage({ channel, text: message.text, blocks: message.blocks, unfurl_links: false, unfurl_media: false });
+        const result = await client.chat.postMessage({ channel, text: message.text, blocks: message.blocks, unfurl_links: false, unfurl_media: false, ...metadata });
         return { messageId: `${result.channel ?? channel}:${result.ts ?? ''}` };
       } catch (err) {
         throw toDeliveryError(err, 'chat.postMessage');
