@@ -210,6 +210,7 @@ describe('discord /papers over the gateway', () => {
     const whileDown = fake.command(['search'], { query: 'graph neural networks' }, { userId: freshUser() });
     await fake.waitForFrame((f) => f.op === 6, { from: framesBeforeDrop });
     expect((await answerTo(whileDown)).body.embeds.length).toBeGreaterThan(0);
+    expect(fake.restCalls(isCallback(whileDown.token))).toHaveLength(1);
     await fake.waitUntil(() => adapter.isConnected());
   });
 });

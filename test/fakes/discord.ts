@@ -13,14 +13,12 @@ export interface RestCall {
   path: string;
   query: URLSearchParams;
   headers: IncomingMessage['headers'];
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   body: any;
   status: number;
 }
 
 export interface GatewayFrame {
   op: number;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   d: any;
   s?: number | null;
   t?: string | null;
