@@ -196,6 +196,10 @@ describe('Slack HTTP mode', () => {
     expect(String(body.text)).toContain('That button no longer works');
   });
 
+  it('refuses HTTP mode without a signing secret rather than accept unsigned requests', () => {
+    expect(() => createSlackAdapter({ context, commands, log: silentLogger, metrics }, { botToken: 'xoxb-x', port: 0, host: '127.0.0.1', digestAdmins: [] })).toThrow(/SLACK_SIGNING_SECRET/);
+  });
+
   it('serves the extra routes on the same port', async () => {
     const res = await fetch(`http://127.0.0.1:${adapter.address()!.port}/healthz`);
     expect(res.status).toBe(200);
