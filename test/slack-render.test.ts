@@ -112,6 +112,12 @@ describe('renderReply', () => {
     assertWithinLimits({ visibility: 'ephemeral', title: long, text: long, papers, notices: Array.from({ length: 30 }, () => long), actions });
   });
 
+  it('keeps the buttons when the text is very long', () => {
+    const blocks = blocksOf({ visibility: 'ephemeral', title: 't', text: 'long & text '.repeat(5000), actions: replyActions });
+    expect(blocks.at(-1)!.type).toBe('actions');
+    expect(JSON.stringify(blocks).length).toBeLessThanOrEqual(SLACK_LIMITS.blocksChars);
+  });
+
   it('says how many papers were left out when not all fit', () => {
     const long = 'x'.repeat(2500);
     const blocks = blocksOf({ visibility: 'ephemeral', papers: Array.from({ length: 20 }, (_, i) => paper(i, { snippet: long })) });

@@ -77,7 +77,8 @@ function mrkdwnText(text: string): types.MrkdwnElement {
 function textSections(text: string): Block[] {
   const out: Block[] = [];
   let rest = escapeMrkdwn(text);
-  while (rest.length > 0 && out.length < 4) {
+  // At most three sections (~9k characters): the papers and buttons keep room within the total.
+  while (rest.length > 0 && out.length < 3) {
     const part = clipEscaped(rest, SLACK_LIMITS.sectionText);
     out.push(section(part));
     rest = rest.slice(part.endsWith('…') ? part.length - 1 : part.length);
