@@ -18,6 +18,8 @@ export interface OptionDef {
   minValue?: number;
   /** Suggest values as the user types: their own follows. */
   autocomplete?: 'follows';
+  /** In typed text, this (last) option takes the rest of the line, spaces and quotes included. */
+  rest?: boolean;
   /** Set only by buttons (e.g. a page offset): not typed, not registered on Discord. */
   hidden?: boolean;
 }
@@ -55,8 +57,8 @@ export interface CommandDef {
   /** channel-admin: only someone who may manage the channel's digests. */
   requires?: 'channel-admin';
   /**
-   * Turns the typed text after the path into args. The default gives each option but the last
-   * one word (quotes group words) and the last string option the rest of the text, verbatim.
+   * Turns the typed text after the path into args. The default gives each option one word
+   * (quotes group words), and a `rest` option the rest of the line.
    */
   parseText?(text: string): Args;
   handle(request: CommandRequest, context: CommandContext): Reply | Promise<Reply>;

@@ -17,8 +17,9 @@ export function parseDigestAdd(text: string): Args {
   }
   let end = tokens.length;
   const timeZone = TIME_ZONE.test(tokens[end - 1]!) && end - 1 > start ? tokens[--end] : undefined;
+  const topic = tokens.slice(0, start).join(' ');
   if (/^cron$/i.test(tokens[start]!)) start += 1;
-  return { topic: tokens.slice(0, quotedTopic ? 1 : start).join(' '), schedule: tokens.slice(start, end).join(' '), timezone: timeZone };
+  return { topic, schedule: tokens.slice(start, end).join(' '), timezone: timeZone };
 }
 
 export const digestAdd: CommandDef = {

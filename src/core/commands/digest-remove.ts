@@ -8,7 +8,7 @@ export const digestRemove: CommandDef = {
   usage: '/papers digest remove <number>',
   example: '/papers digest remove 1',
   requires: 'channel-admin',
-  options: [{ name: 'digest', description: 'Its number in /papers digest list, or its topic', type: 'string', required: true, maxLength: 200 }],
+  options: [{ name: 'digest', rest: true, description: 'Its number in /papers digest list, or its topic', type: 'string', required: true, maxLength: 200 }],
   handle(request, { store, schedulesChanged }): Reply {
     const removed = removeChannelDigest(store, request, String(request.args.digest));
     schedulesChanged();

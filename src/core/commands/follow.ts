@@ -7,7 +7,7 @@ export const follow: CommandDef = {
   description: 'Follow a topic: new matching papers come to you as a direct message',
   usage: '/papers follow <topic>',
   example: '/papers follow diffusion models',
-  options: [{ name: 'topic', description: 'A topic, as you would search for it', type: 'string', required: true, maxLength: 200 }],
+  options: [{ name: 'topic', rest: true, description: 'A topic, as you would search for it', type: 'string', required: true, maxLength: 200 }],
   handle(request, { store, config, now, schedulesChanged }): Reply {
     const { follow: followed, created } = followTopic(store, config, request, String(request.args.topic), now());
     if (created) schedulesChanged();

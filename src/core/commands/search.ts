@@ -10,7 +10,7 @@ export const search: CommandDef = {
   usage: '/papers search <query>',
   example: '/papers search "state space models" -vision',
   options: [
-    { name: 'query', description: 'What to look for; "quotes" for a phrase, -word to exclude', type: 'string', required: true, maxLength: MAX_QUERY_LENGTH },
+    { name: 'query', rest: true, description: 'What to look for; "quotes" for a phrase, -word to exclude', type: 'string', required: true, maxLength: MAX_QUERY_LENGTH },
     { name: 'offset', description: 'Results to skip', type: 'integer', required: false, hidden: true },
   ],
   handle({ args }, { index, config }): Reply {

@@ -10,25 +10,23 @@ export function tokenize(text: string): string[] {
   return tokens;
 }
 
-/** The default text parser: one word per option, the last string option takes the rest verbatim. */
+/** The default text parser: one word per option; a `rest` option takes the rest of the line. */
 export function parseOptionsText(def: CommandDef, text: string): Args {
   const visible = def.options.filter((o) => !o.hidden);
   const args: Args = {};
   let rest = text.trim();
-  visible.forEach((option, i) => {
+  visible.forEach((option) => {
     if (!rest) return;
-    const isLast = i === visible.length - 1;
-    if (isLast && option.type === 'string') {
+    if (option.rest) {
       args[option.name] = unquoteWhole(rest);
       rest = '';
       return;
     }
-    const [first = '', ...others] = tokenize(rest);
+    const [first = ''] = tokenize(rest);
     args[option.name] = first;
     rest = rest.slice(rest.indexOf(first) + first.length).replace(/^["”]/, '').trim();
-    if (isLast && others.length > 0) throw new UserError(`Too many words after "${def.path.join(' ')}".`);
   });
-  if (rest) throw new UserError(`"${def.path.join(' ')}" takes no further words.`);
+  if (rest) throw new UserError(`Too many words after "${def.path.join(' ')}".`);
   return args;
 }
 
