@@ -45,6 +45,8 @@ export function createSlackAdapter(deps: AdapterDeps, options: SlackAdapterOptio
   const logger = boltLogger(deps.log);
   const slackApiUrl = options.apiUrl ?? undefined;
   const clientOptions: webApi.WebClientOptions = { ...SLACK_CLIENT_DEFAULTS, ...(slackApiUrl ? { slackApiUrl } : {}), ...options.clientOptions };
+  // Bolt's respond() posts to response_url with this fetch and no timeout of its own.
+  clientOptions.fetch ??= fetchWithTimeout(clientOptions.timeout ?? SLACK_CLIENT_DEFAULTS.timeout);
   const socketMode = Boolean(options.appToken);
   if (!socketMode && !options.signingSecret) {
     throw new Error('paperboy: Slack HTTP mode needs SLACK_SIGNING_SECRET (or set SLACK_APP_TOKEN to use Socket Mode).');
@@ -110,6 +112,10 @@ export function createSlackAdapter(deps: AdapterDeps, options: SlackAdapterOptio
 
 function toCustomRoutes(routes: HttpRoute[]): CustomRoute[] {
   return routes.map((route) => ({ path: route.path, method: route.method, handler: (req, res) => route.handler(req, res) }));
+}
+
+function fetchWithTimeout(ms: number): typeof fetch {
+  return (input, init) => fetch(input, { ...init, signal: init?.signal ?? AbortSignal.timeout(ms) });
 }
 
 function withinMs(promise: Promise<unknown>, ms: number): Promise<void> {
