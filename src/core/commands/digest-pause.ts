@@ -1,0 +1,23 @@
+import { setChannelDigestPaused } from '../channel-digests.js';
+import type { Reply } from '../reply.js';
+import type { CommandDef } from './definition.js';
+
+function pauseCommand(paused: boolean): CommandDef {
+  const verb = paused ? 'pause' : 'resume';
+  return {
+    path: ['digest', verb],
+    description: paused ? "Pause one of this channel's digests (channel admins)" : 'Resume a paused digest in this channel (channel admins)',
+    usage: `/papers digest ${verb} <number>`,
+    example: `/papers digest ${verb} 1`,
+    requires: 'channel-admin',
+    options: [{ name: 'digest', rest: true, description: 'Its number in /papers digest list, or its topic', type: 'string', required: true, maxLength: 200 }],
+    handle(request, { store, now, schedulesChanged }): Reply {
+      const digest = setChannelDigestPaused(store, request, String(request.args.digest), paused, now());
+      schedulesChanged();
+      return { visibility: 'ephemeral', text: paused ? `Paused the digest on “${digest.topic}”.` : `Resumed the digest on “${digest.topic}”: ${digest.schedule} (${digest.timeZone}).` };
+    },
+  };
+}
+
+export const digestPause = pauseCommand(true);
+export const digestResume = pauseCommand(false);
