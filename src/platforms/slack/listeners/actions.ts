@@ -10,8 +10,8 @@ import { respondWith } from '../respond.js';
 export function register(app: App, deps: SlackListenerDeps): void {
   app.action<BlockAction<ButtonAction>>({ type: 'block_actions', action_id: ACTION_ID_PATTERN }, async ({ ack, body, action, respond, client }) => {
     await ack();
-    await deps.turn();
     const started = performance.now();
+    await deps.turn();
     const user = body.user.id;
     const who = {
       platform: 'slack' as const,

@@ -9,8 +9,8 @@ import { respondWith } from '../respond.js';
 export function register(app: App, deps: SlackListenerDeps): void {
   app.command(SLASH_COMMAND, async ({ command, ack, respond, client }) => {
     await ack();
-    await deps.turn();
     const started = performance.now();
+    await deps.turn();
     const who = { platform: 'slack' as const, workspace: command.team_id, channel: command.channel_id, user: command.user_id };
     let name = 'unparsed';
     let result: CommandOutcome;
