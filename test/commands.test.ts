@@ -1,9 +1,9 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { commands, findCommand, parseCommandText, runAction, runCommand, type CommandContext } from '../src/core/commands/index.js';
+import { commands, findCommand, parseCommandText, runAction, runCommand, type CommandContext, type CommandRequest } from '../src/core/commands/index.js';
 import type { Reply } from '../src/core/reply.js';
 import { createTestContext } from './support/context.js';
 
-const member = { platform: 'slack', workspace: 'T1', channel: 'C1', user: 'U1', isAdmin: false } as const;
+const member: Omit<CommandRequest, 'args'> = { platform: 'slack', workspace: 'T1', channel: 'C1', user: 'U1', isAdmin: false };
 const admin = { ...member, user: 'UADMIN', isAdmin: true };
 
 let context: CommandContext & { changes: number };

@@ -4,7 +4,7 @@ import { commands, type CommandContext } from '../core/commands/index.js';
 import { loadCorpus, watchCorpus } from '../core/corpus/index.js';
 import type { Deliverer } from '../core/deliverer.js';
 import type { Logger } from '../core/log.js';
-import { createScheduler } from '../core/scheduler.js';
+import { createScheduler, type Scheduler } from '../core/scheduler.js';
 import { PaperIndex } from '../core/search/index.js';
 import type { Store } from '../core/store/port.js';
 import type { Platform } from '../core/types.js';
@@ -33,14 +33,14 @@ export async function startApp(config: AppConfig, log: Logger, io: ConsoleIo): P
   const store: Store = openStore(config);
   store.recordFirstSeen(corpus.papers.map((p) => p.id), new Date());
 
-  let scheduler: ReturnType<typeof createScheduler> | undefined;
+  let schedulesChanged = () => {};
   const context: CommandContext = {
     index: measuredSearch(index, metrics),
     store,
     config,
     log,
     now: () => new Date(),
-    schedulesChanged: () => scheduler?.refresh(),
+    schedulesChanged: () => schedulesChanged(),
   };
 
   let resolveStopped!: () => void;
@@ -53,7 +53,8 @@ export async function startApp(config: AppConfig, log: Logger, io: ConsoleIo): P
   const routes: HttpRoute[] = opsRoutes(() => health(), metrics.registry);
   const adapters: PlatformAdapter[] = createPlatformAdapters(config, deps, routes, { ...io, onEnd: () => void stop() });
   const deliverers = new Map<Platform, Deliverer>(adapters.map((a) => [a.platform, measuredDeliverer(a.deliverer, metrics)]));
-  scheduler = createScheduler({ store, index, deliverers, config, log });
+  const scheduler = createScheduler({ store, index, deliverers, config, log });
+  schedulesChanged = () => scheduler.refresh();
 
   health = () => {
     const storeState = probeStore(store);
@@ -63,10 +64,8 @@ export async function startApp(config: AppConfig, log: Logger, io: ConsoleIo): P
 
   const watcher = config.corpus.watch
     ? watchCorpus(config.corpus.dir, (papers) => {
-        const added = index.add(papers);
-        if (added.length === 0) return;
-        store.recordFirstSeen(added.map((p) => p.id), new Date());
-        log.info({ added: added.length, total: index.size }, 'new papers indexed');
+        const added = scheduler.addPapers(papers);
+        if (added.length > 0) log.info({ added: added.length, total: index.size }, 'new papers indexed');
       }, log)
     : undefined;
 
@@ -94,7 +93,7 @@ export async function startApp(config: AppConfig, log: Logger, io: ConsoleIo): P
     log.info('shutting down: no new commands; finishing sends in flight');
     watcher?.close();
     await Promise.allSettled(adapters.map((a) => a.stop()));
-    await scheduler?.stop();
+    await scheduler.stop();
     await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
     store.close();
     log.info('stopped');
