@@ -136,7 +136,7 @@ describe('the /papers registration payload', () => {
     expect(papers!.name).toBe('papers');
     expect(sub('search').type).toBe(1);
     expect(sub('digest').type).toBe(2);
-    expect((sub('digest') as unknown as { options: { name: string }[] }).options.map((o) => o.name)).toEqual(['add', 'list', 'remove']);
+    expect((sub('digest') as unknown as { options: { name: string }[] }).options.map((o) => o.name)).toEqual(['add', 'list', 'remove', 'pause', 'resume']);
     expect(sub('time', 'settings').type).toBe(1);
     const registered = papers!.options!.flatMap((o) => ('options' in o && o.type === 2 ? o.options!.map((s) => `${o.name} ${s.name}`) : [o.name]));
     expect(registered.sort()).toEqual(commands.map((c) => c.path.join(' ')).sort());
