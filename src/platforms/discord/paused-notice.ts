@@ -2,7 +2,7 @@ import type { Store } from '../../core/store/port.js';
 import type { UserKey } from '../../core/types.js';
 
 export const DMS_BLOCKED_NOTICE =
-  'Your followed-topics digest is paused: Discord would not let me send you a direct message. Allow direct messages from this server’s members (the server’s Privacy Settings) so it can reach you.';
+  'Your followed-topics digest is paused: Discord would not let me send you a direct message. Allow direct messages from this server’s members (the server’s Privacy Settings) then type /papers settings resume.';
 
 const REMEMBERED_MAX = 10_000;
 
