@@ -33,78 +33,130 @@ interface RankedHit extends SearchHit {
 }
 
 /**
- * Plans digests over one store and index. Matches and first-seen times are cached for the
- * planner's lifetime, so create one per planning pass: 10k users sharing 300 topics cost 300 searches.
+ * match() results, first-seen times and rendered items, kept while the index holds the same
+ * papers (its size is unchanged: it only ever grows). One cache serves many planning passes, so
+ * 10k users sharing 300 topics cost 300 searches a corpus change, not one per user and follow.
  */
-export function createDigestPlanner(store: Store, index: PaperSearch, config: AppConfig) {
+export function createMatchCache(store: Store, index: PaperSearch) {
+  let size = index.size;
   const matches = new Map<string, RankedHit[]>();
   const seen = new Map<string, number>();
-
-  const ranked = (topic: string): RankedHit[] => {
-    const key = topicKey(topic);
-    let hits = matches.get(key);
-    if (!hits) {
-      hits = index.match(topic).map((h) => ({ ...h, seen: firstSeenMs(h.paper.id) }));
-      matches.set(key, hits);
-    }
-    return hits;
+  const items = new Map<string, PaperItem>();
+  const keys = new Map<string, string>();
+  // Orderings per (topic, how many of its hits are fresh): the fresh ones are always the most recently seen.
+  const orderings = new Map<string, RankedHit[]>();
+  const seenDesc = new Map<string, number[]>();
+  const fresh = () => {
+    if (index.size === size) return;
+    size = index.size;
+    matches.clear();
+    seen.clear();
+    orderings.clear();
+    seenDesc.clear();
   };
-
   const firstSeenMs = (id: string): number => {
     let at = seen.get(id);
-    if (at === undefined) {
-      at = store.firstSeen(id)?.getTime() ?? -Infinity;
-      seen.set(id, at);
-    }
+    if (at === undefined) seen.set(id, (at = store.firstSeen(id)?.getTime() ?? -Infinity));
     return at;
   };
-
-  /** Up to `size` new papers for one topic, skipping `taken` (already in this digest). */
-  const pick = (target: Target, topic: string, since: Date, size: number, taken: Set<string>): Paper[] => {
-    const hits = ranked(topic);
-    const fresh: RankedHit[] = [];
-    const rest: RankedHit[] = [];
-    for (const h of hits) if (!taken.has(h.paper.id)) (h.seen > since.getTime() ? fresh : rest).push(h);
-    const ordered = fresh.concat(rest);
-    const out: Paper[] = [];
-    // Ask the store in small batches: most targets need only the first few candidates.
-    const batch = Math.max(8, size * 3);
-    for (let i = 0; i < ordered.length && out.length < size; i += batch) {
-      const slice = ordered.slice(i, i + batch);
-      const delivered = store.deliveredPapers(target, slice.map((h) => h.paper.id));
-      for (const h of slice) {
-        if (out.length >= size) break;
-        if (!delivered.has(h.paper.id)) out.push(h.paper);
+  return {
+    /** Every paper the topic matches, best first, with first-seen times. */
+    ranked(topic: string): RankedHit[] {
+      fresh();
+      let key = keys.get(topic);
+      if (key === undefined) keys.set(topic, (key = topicKey(topic)));
+      let hits = matches.get(key);
+      if (!hits) matches.set(key, (hits = index.match(topic).map((h) => ({ ...h, seen: firstSeenMs(h.paper.id) }))));
+      return hits;
+    },
+    /** The topic's hits with those first seen after `since` first, each group best match first. */
+    ordered(topic: string, since: Date): RankedHit[] {
+      const hits = this.ranked(topic);
+      const key = keys.get(topic)!;
+      let desc = seenDesc.get(key);
+      if (!desc) seenDesc.set(key, (desc = hits.map((h) => h.seen).sort((a, b) => b - a)));
+      const cut = since.getTime();
+      let lo = 0;
+      let hi = desc.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (desc[mid]! > cut) lo = mid + 1;
+        else hi = mid;
       }
-    }
-    for (const p of out) taken.add(p.id);
-    return out;
+      if (lo === 0) return hits;
+      const orderKey = `${key}\u0000${lo}`;
+      let list = orderings.get(orderKey);
+      if (!list) orderings.set(orderKey, (list = [...hits.filter((h) => h.seen > cut), ...hits.filter((h) => h.seen <= cut)]));
+      return list;
+    },
+    item(p: Paper): PaperItem {
+      let item = items.get(p.id);
+      if (!item) items.set(p.id, (item = paperItem(p)));
+      return item;
+    },
+  };
+}
+
+export type MatchCache = ReturnType<typeof createMatchCache>;
+
+/** One topic's wish: how many papers, and since when papers count as fresh. */
+interface Want {
+  topic: string;
+  since: Date;
+  size: number;
+}
+
+/**
+ * Plans digests over one store and index. Pass a long-lived MatchCache to reuse searches
+ * across passes; without one, each planner caches for its own lifetime (one pass).
+ */
+export function createDigestPlanner(store: Store, index: PaperSearch, config: AppConfig, cache: MatchCache = createMatchCache(store, index)) {
+  /** Up to `size` new papers per topic, in order, no paper twice; one store query for most targets. */
+  const pick = (target: Target, wants: Want[]): DigestSection[] => {
+    const lists = wants.map((w) => cache.ordered(w.topic, w.since));
+    const delivered = new Map<string, boolean>();
+    const check = (list: RankedHit[], from: number, count: number) => {
+      const unknown: string[] = [];
+      for (let j = from; j < Math.min(list.length, from + count); j++) if (!delivered.has(list[j]!.paper.id)) unknown.push(list[j]!.paper.id);
+      return unknown;
+    };
+    const ask = (ids: string[]) => {
+      if (ids.length === 0) return;
+      const found = store.deliveredPapers(target, ids);
+      for (const id of ids) delivered.set(id, found.has(id));
+    };
+    const batch = (w: Want) => Math.max(8, w.size * 3);
+    ask(lists.flatMap((l, i) => check(l, 0, batch(wants[i]!))));
+    const taken = new Set<string>();
+    return wants.map((w, i) => {
+      const list = lists[i]!;
+      const papers: Paper[] = [];
+      for (let j = 0; j < list.length && papers.length < w.size; j++) {
+        const id = list[j]!.paper.id;
+        if (!delivered.has(id)) ask(check(list, j, batch(w)));
+        if (taken.has(id) || delivered.get(id)) continue;
+        taken.add(id);
+        papers.push(list[j]!.paper);
+      }
+      return { topic: w.topic, papers };
+    });
   };
 
   return {
     /** The DM digest for a user: every follow in one reply, a section per topic, no paper twice. */
     planUser(user: UserKey, follows: Follow[]): DigestPlan {
       const target: Target = { platform: user.platform, workspace: user.workspace, kind: 'user', id: user.user };
-      const taken = new Set<string>();
-      const sections = follows
-        .map((f) => ({ topic: f.topic, papers: pick(target, f.topic, f.created, config.digests.size, taken) }))
-        .filter((s) => s.papers.length > 0);
-      return finish(target, sections, sections.length > 0 ? userReply(sections) : undefined);
+      const sections = pick(target, follows.map((f) => ({ topic: f.topic, since: f.created, size: config.digests.size }))).filter((s) => s.papers.length > 0);
+      return finish(target, sections, sections.length > 0 ? userReply(sections, cache) : undefined);
     },
 
     /** The digest for one channel digest; empty posts a note only when digests.emptyChannelNote. */
     planChannel(digest: ChannelDigest): DigestPlan {
       const target = channelTarget(digest);
-      const papers = pick(target, digest.topic, digest.created, digest.size, new Set());
-      const sections = papers.length > 0 ? [{ topic: digest.topic, papers }] : [];
-      if (sections.length > 0) return finish(target, sections, channelReply(digest.topic, papers));
+      const sections = pick(target, [{ topic: digest.topic, since: digest.created, size: digest.size }]).filter((s) => s.papers.length > 0);
+      if (sections.length > 0) return finish(target, sections, channelReply(digest.topic, sections[0]!.papers, cache));
       const note: Reply | undefined = config.digests.emptyChannelNote ? { visibility: 'channel', text: `No new papers on “${digest.topic}” today.` } : undefined;
       return finish(target, [], note);
-    },
-
-    /** What a follow of this topic would get now if nothing had been delivered yet (for previews). */
-    preview(topic: string, size = config.digests.size): Paper[] {
-      return ranked(topic).slice(0, size).map((h) => h.paper);
     },
   };
 }
@@ -127,7 +179,7 @@ export function paperItem(p: Paper): PaperItem {
 const plural = (n: number) => (n === 1 ? '1 new paper' : `${n} new papers`);
 
 /** Papers listed section by section; the text says which numbers belong to which topic. */
-function userReply(sections: DigestSection[]): Reply {
+function userReply(sections: DigestSection[], cache: MatchCache): Reply {
   let next = 1;
   const lines = sections.map((s) => {
     const first = next;
@@ -139,11 +191,11 @@ function userReply(sections: DigestSection[]): Reply {
     visibility: 'channel',
     title: 'Your paper digest',
     text: lines.join('\n'),
-    papers: sections.flatMap((s) => s.papers.map(paperItem)),
+    papers: sections.flatMap((s) => s.papers.map(cache.item)),
     notices: ['Change the time with /papers settings time; stop a topic with /papers unfollow.'],
   };
 }
 
-function channelReply(topic: string, papers: Paper[]): Reply {
-  return { visibility: 'channel', title: `New papers on “${topic}”`, text: plural(papers.length), papers: papers.map(paperItem) };
+function channelReply(topic: string, papers: Paper[], cache: MatchCache): Reply {
+  return { visibility: 'channel', title: `New papers on “${topic}”`, text: plural(papers.length), papers: papers.map(cache.item) };
 }

@@ -1,7 +1,7 @@
 import { schedule as cronSchedule } from 'node-cron';
 import type { AppConfig } from '../config/index.js';
 import type { Deliverer } from './deliverer.js';
-import { createDigestPlanner, type DigestPlanner } from './digest.js';
+import { createDigestPlanner, createMatchCache, type DigestPlanner } from './digest.js';
 import { sendClaimedRun, type ClaimedRun, type DeliveryContext, type RunResult } from './digest-delivery.js';
 import { digestIdOfSlot, idempotencyKey, runSlot, scheduledTargets, type ScheduledTarget } from './digest-targets.js';
 import type { Logger } from './log.js';
@@ -65,6 +65,8 @@ export function createScheduler(deps: SchedulerDeps) {
   const inFlight = new Set<Promise<unknown>>();
   let tasks: { stop(): unknown; destroy(): unknown }[] = [];
   let targets: ScheduledTarget[] | undefined;
+  // Shared by every pass until the index changes: the morning's many cron ticks search each topic once.
+  const matchCache = createMatchCache(store, index);
   let started = false;
   let stopped = false;
 
@@ -122,7 +124,7 @@ export function createScheduler(deps: SchedulerDeps) {
     const from = new Date(now.getTime() - Math.max(config.digests.catchUpHours * 3600_000, MIN_WINDOW_MS));
     const to = new Date(now.getTime() + EARLY_MS);
     const slotCache = new Map<string, Date[]>();
-    const planner = createDigestPlanner(store, index, config);
+    const planner = createDigestPlanner(store, index, config, matchCache);
     const due = function* (): Generator<ClaimedRun> {
       for (const t of currentTargets()) {
         if (stopped) return;
@@ -239,7 +241,7 @@ export function createScheduler(deps: SchedulerDeps) {
     recover,
     /** Runs one target's slot now, if not already run (for tests and admin tools). */
     async runSlot(t: ScheduledTarget, slot: Date): Promise<RunResult> {
-      const { result, send } = claim(t, slot, createDigestPlanner(store, index, config));
+      const { result, send } = claim(t, slot, createDigestPlanner(store, index, config, matchCache));
       return send ? track(sendClaimedRun(delivery, send)) : result;
     },
     /** The active digests as the scheduler sees them. */

@@ -9,7 +9,8 @@ const runKey = (target: Target, slot: string) => `${targetKey(target)}|${slot}`;
 export function createMemoryStore(): Store {
   let nextFollowId = 1;
   let nextDigestId = 1;
-  const follows: Follow[] = [];
+  // Follows per user, in insertion (= id) order.
+  const follows = new Map<string, Follow[]>();
   const digests: ChannelDigest[] = [];
   const prefs = new Map<string, UserPrefs>();
   const firstSeen = new Map<string, Date>();
@@ -24,33 +25,32 @@ export function createMemoryStore(): Store {
   const deliveries = new Map<string, Map<string, Delivery>>();
 
   const copy = <T extends object>(value: T): T => structuredClone(value);
-  const mine = (u: UserKey) => (f: Follow) => f.platform === u.platform && f.workspace === u.workspace && f.user === u.user;
+  const copyFollow = (f: Follow): Follow => ({ ...f, created: new Date(f.created) });
+
 
   return {
-    listFollows: (user) => follows.filter(mine(user)).map(copy),
+    listFollows: (user) => (follows.get(userKey(user)) ?? []).map(copyFollow),
     addFollow(user, topic, now) {
-      const existing = follows.find((f) => mine(user)(f) && topicKey(f.topic) === topicKey(topic));
-      if (existing) return { follow: copy(existing), created: false };
+      const list = follows.get(userKey(user)) ?? [];
+      const existing = list.find((f) => topicKey(f.topic) === topicKey(topic));
+      if (existing) return { follow: copyFollow(existing), created: false };
       const follow: Follow = { id: nextFollowId++, platform: user.platform, workspace: user.workspace, user: user.user, topic, created: new Date(now) };
-      follows.push(follow);
-      return { follow: copy(follow), created: true };
+      follows.set(userKey(user), [...list, follow]);
+      return { follow: copyFollow(follow), created: true };
     },
     removeFollow(user, id) {
-      const i = follows.findIndex((f) => f.id === id && mine(user)(f));
-      if (i < 0) return false;
-      follows.splice(i, 1);
+      const list = follows.get(userKey(user)) ?? [];
+      if (!list.some((f) => f.id === id)) return false;
+      const rest = list.filter((f) => f.id !== id);
+      if (rest.length) follows.set(userKey(user), rest);
+      else follows.delete(userKey(user));
       return true;
     },
-    allFollowers() {
-      const byUser = new Map<string, { user: UserKey; follows: Follow[] }>();
-      for (const f of follows) {
-        const user = { platform: f.platform, workspace: f.workspace, user: f.user };
-        let entry = byUser.get(userKey(user));
-        if (!entry) byUser.set(userKey(user), (entry = { user, follows: [] }));
-        entry.follows.push(copy(f));
-      }
-      return [...byUser.values()];
-    },
+    allFollowers: () =>
+      [...follows.values()].map((list) => ({
+        user: { platform: list[0]!.platform, workspace: list[0]!.workspace, user: list[0]!.user },
+        follows: list.map(copyFollow),
+      })),
 
     listDigests: (channel) => digests.filter((d) => channelMatches(d, channel)).map(copy),
     addDigest(input) {

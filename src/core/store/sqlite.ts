@@ -86,8 +86,10 @@ export function openSqliteStore(path: string): Store {
     recordAttempt: db.prepare("UPDATE runs SET attempts = attempts + 1, error = ?, updated = ? WHERE target = ? AND slot = ? AND state = 'claimed'"),
     finishRun: db.prepare("UPDATE runs SET state = ?, message_id = ?, error = ?, updated = ? WHERE target = ? AND slot = ? AND state = 'claimed'"),
     insertDelivery: db.prepare('INSERT OR IGNORE INTO deliveries (target, paper_id, at, message_id) VALUES (?, ?, ?, ?)'),
-    delivered: db.prepare('SELECT paper_id FROM deliveries WHERE target = ? AND paper_id IN (SELECT value FROM json_each(?))'),
-    plannedByClaims: db.prepare("SELECT paper_ids FROM runs WHERE target = ? AND state = 'claimed'"),
+    // One statement, so one consistent snapshot of delivered and claimed-but-unsent papers.
+    delivered: db.prepare(`SELECT paper_id FROM deliveries WHERE target = @target AND paper_id IN (SELECT value FROM json_each(@ids))
+      UNION SELECT j.value FROM runs r, json_each(r.paper_ids) j
+      WHERE r.target = @target AND r.state = 'claimed' AND j.value IN (SELECT value FROM json_each(@ids))`).pluck(),
     pruneRuns: db.prepare("DELETE FROM runs WHERE state != 'claimed' AND slot < ?"),
   };
 
@@ -166,15 +168,7 @@ export function openSqliteStore(path: string): Store {
       if (changed === 0) throw new Error(`paperboy store: no claimed run for ${key} at ${slot}`);
       for (const paperId of outcome.paperIds ?? []) q.insertDelivery.run(key, paperId, now.getTime(), outcome.messageId ?? '');
     }),
-    deliveredPapers: db.transaction((t: Target, ids: string[]) => {
-      const key = targetKey(t);
-      const found = new Set((q.delivered.all(key, JSON.stringify(ids)) as { paper_id: string }[]).map((r) => r.paper_id));
-      const wanted = new Set(ids);
-      for (const r of q.plannedByClaims.all(key) as { paper_ids: string | null }[]) {
-        for (const id of JSON.parse(r.paper_ids ?? '[]') as string[]) if (wanted.has(id)) found.add(id);
-      }
-      return found;
-    }),
+    deliveredPapers: (t, ids) => new Set(q.delivered.all({ target: targetKey(t), ids: JSON.stringify(ids) }) as string[]),
     pruneRuns: (before) => q.pruneRuns.run(before.toISOString()).changes,
     ping: () => void db.prepare('SELECT 1').get(),
     close: () => db.close(),
