@@ -69,6 +69,15 @@ describe('scheduler', () => {
     await h.scheduler.stop();
   });
 
+  it('delivers a 01:30 New York digest once on the fall-back day, though cron may fire at both 01:30s', async () => {
+    const h = harness();
+    h.store.addFollow(alice, 'diffusion', before);
+    h.store.setPrefs(alice, { time: '01:30', timeZone: 'America/New_York', paused: false, since: before });
+    expect(await h.scheduler.runDue(new Date('2026-11-01T05:30:00Z'))).toMatchObject({ sent: 1 });
+    expect(await h.scheduler.runDue(new Date('2026-11-01T06:30:00Z'))).toMatchObject({ sent: 0, skipped: 1 });
+    expect(h.deliverer.sent).toHaveLength(1);
+  });
+
   it('catches up a slot missed while down within catchUpHours, once, and not one outside it', async () => {
     const store = harness().store;
     store.addFollow(alice, 'diffusion', before);
