@@ -7,7 +7,8 @@ const code = await runCli(process.argv.slice(2), commands, {
   out: (line) => process.stdout.write(`${line}\n`),
   err: (line) => process.stderr.write(`${line}\n`),
 }).catch((err: unknown) => {
-  process.stderr.write(`paperboy: ${(err as Error).message}\n`);
+  const message = (err as Error).message;
+  process.stderr.write(`${message.startsWith('paperboy') ? message : `paperboy: ${message}`}\n`);
   return 1;
 });
 process.exitCode = code;

@@ -32,5 +32,20 @@ export function termsOfToken(token: string): string[] {
 
 /** The index terms of a text, in order (compound joins right after their parts). */
 export function analyze(text: string): string[] {
-  return tokenize(text).flatMap(termsOfToken);
+  const out: string[] = [];
+  for (const token of tokenize(text)) {
+    if (isCompound(token)) out.push(...termsOfToken(token));
+    else if (!STOP_WORDS.has(token)) out.push(stem(token));
+  }
+  return out;
+}
+
+const isCompound = (token: string): boolean => token.includes('-') || token.includes("'") || token.includes('’');
+
+/** The words of a text as index terms in reading order, compounds split: for phrase checks. */
+export function analyzeWords(text: string): string[] {
+  return tokenize(text)
+    .flatMap(compoundParts)
+    .map(indexWord)
+    .filter((t): t is string => t !== null);
 }

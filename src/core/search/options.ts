@@ -26,6 +26,10 @@ export interface RankingOptions {
   proximityBoost: number;
   /** How many of the best hits get the proximity check (it reads their text). */
   proximityDepth: number;
+  /** Prefix and truncation matching are used only for terms in at most this share of papers. */
+  expansionMaxShare: number;
+  /** How many leading candidates the feedback query re-scores. */
+  feedbackDepth: number;
   /** Pseudo-relevance feedback: terms taken from the best hits and added to the query (0 turns it off). */
   feedbackTerms: number;
   /** How many of the best hits feed those terms. */
@@ -40,9 +44,9 @@ export interface RankingOptions {
 export interface MatchOptions {
   /** A paper must score at least this fraction of the best paper for the topic. */
   minRelativeScore: number;
-  /** The idf-weighted share of the topic's concepts a paper must have. */
+  /** The idf-weighted share of the topic's concepts a paper must have strongly (see minAbstractOccurrences). */
   minCoverage: number;
-  /** A concept found only in the abstract must occur at least this many times there. */
+  /** A concept counts as strong if it is in the title or the abstract's first sentence, or occurs at least this many times in the abstract. */
   minAbstractOccurrences: number;
 }
 
@@ -71,7 +75,9 @@ export const DEFAULT_RANKING: RankingOptions = {
   truncateMinLength: 7,
   truncateWeight: 0.5,
   proximityBoost: 1,
-  proximityDepth: 50,
+  proximityDepth: 30,
+  expansionMaxShare: 0.1,
+  feedbackDepth: 30,
   feedbackTerms: 20,
   feedbackDocs: 10,
   feedbackWeight: 0.3,
@@ -80,8 +86,8 @@ export const DEFAULT_RANKING: RankingOptions = {
 
 export const DEFAULT_MATCH: MatchOptions = {
   minRelativeScore: 0.2,
-  minCoverage: 0.5,
-  minAbstractOccurrences: 1,
+  minCoverage: 0.4,
+  minAbstractOccurrences: 2,
 };
 
 export const DEFAULT_SIMILAR: SimilarOptions = { terms: 15 };

@@ -1,7 +1,7 @@
 import MiniSearch, { type SearchResult } from 'minisearch';
 import type { PaperSearch, SearchHit, SearchPage } from '../search-port.js';
 import type { Paper } from '../types.js';
-import { analyze, termsOfToken, tokenize } from './analyze.js';
+import { analyze, analyzeWords, termsOfToken, tokenize } from './analyze.js';
 import {
   checkOptions, DEFAULT_MATCH, DEFAULT_RANKING, DEFAULT_SIMILAR,
   type MatchOptions, type PaperIndexOptions, type RankingOptions, type SimilarOptions,
@@ -28,6 +28,27 @@ interface Ranked {
 }
 
 const identity = (term: string) => term;
+function firstSentence(text: string): string {
+  const end = text.search(/[.!?](\s|$)/);
+  return end < 0 ? text : text.slice(0, end + 1);
+}
+
+/** Index terms of recently seen papers, so re-ranking does not re-analyze the same text. */
+class TextCache {
+  static readonly LIMIT = 4096;
+  private readonly entries = new Map<string, { title: string[]; abstract: string[] }>();
+
+  get(paper: Paper): { title: string[]; abstract: string[] } {
+    let entry = this.entries.get(paper.id);
+    if (!entry) {
+      entry = { title: analyze(paper.title), abstract: analyze(paper.abstract) };
+      if (this.entries.size >= TextCache.LIMIT) this.entries.delete(this.entries.keys().next().value!);
+      this.entries.set(paper.id, entry);
+    }
+    return entry;
+  }
+}
+
 /** True when some term of `a` is directly followed (one slot of slack) by some term of `b`. */
 function standSideBySide(stream: string[], a: string[], b: string[]): boolean {
   const left = new Set(a);
@@ -57,7 +78,10 @@ export class PaperIndex implements PaperSearch {
   private readonly ranking: RankingOptions;
   private readonly matching: MatchOptions;
   private readonly similarity: SimilarOptions;
-  private dfCache = new Map<string, number>();
+  /** Document frequency of every index term, kept up to date by add(). */
+  private readonly df = new Map<string, number>();
+  private readonly analyzed = new TextCache();
+  private lastIdf: { query: ParsedQuery; idf: number[] } | undefined;
 
   constructor(papers: Paper[] = [], options: PaperIndexOptions = {}) {
     checkOptions(options);
@@ -93,7 +117,9 @@ export class PaperIndex implements PaperSearch {
     }
     if (fresh.length) {
       this.mini.addAll(fresh);
-      this.dfCache = new Map();
+      for (const paper of fresh) {
+        for (const term of new Set([...analyze(paper.title), ...analyze(paper.abstract)])) this.df.set(term, (this.df.get(term) ?? 0) + 1);
+      }
     }
     return fresh;
   }
@@ -108,11 +134,11 @@ export class PaperIndex implements PaperSearch {
   }
 
   match(topic: string): SearchHit[] {
-    const ranked = this.rank(parseQuery(topic));
+    const query = parseQuery(topic);
+    const ranked = this.rank(query);
+    const idf = this.conceptIdf(query);
     const best = ranked[0]?.score ?? 0;
-    return ranked
-      .filter((r) => r.coverage >= this.matching.minCoverage - 1e-9 && r.score >= best * this.matching.minRelativeScore && this.isAbout(r))
-      .map((r) => this.hit(r));
+    return ranked.filter((r) => r.score >= best * this.matching.minRelativeScore && this.isAbout(r, idf)).map((r) => this.hit(r));
   }
 
   similar(id: string, limit = 5): SearchHit[] {
@@ -130,6 +156,16 @@ export class PaperIndex implements PaperSearch {
       .map((r) => ({ paper: this.papers.get(r.id as string)!, score: r.score }));
   }
 
+  private idf(df: number): number {
+    const n = Math.max(1, this.papers.size);
+    return Math.log(1 + (n - df + 0.5) / (df + 0.5));
+  }
+
+  /** The concepts' idf weights of the query ranked last (rank computes them anyway). */
+  private conceptIdf(query: ParsedQuery): number[] {
+    return this.lastIdf?.query === query ? this.lastIdf.idf : query.concepts.map((c) => this.idf(this.conceptHits(c).size));
+  }
+
   private hit(r: Ranked): SearchHit {
     return { paper: this.papers.get(r.id)!, score: r.score };
   }
@@ -138,8 +174,8 @@ export class PaperIndex implements PaperSearch {
   private rank(query: ParsedQuery): Ranked[] {
     const { coverageExponent, titleCoverageBoost } = this.ranking;
     const perConcept = query.concepts.map((c) => this.conceptHits(c));
-    const n = Math.max(1, this.papers.size);
-    const idf = perConcept.map((hits) => Math.log(1 + (n - hits.size + 0.5) / (hits.size + 0.5)));
+    const idf = perConcept.map((hits) => this.idf(hits.size));
+    this.lastIdf = { query, idf };
     const totalIdf = idf.reduce((a, b) => a + b, 0) || 1;
     const excluded = this.excludedIds(query.exclusions);
 
@@ -166,7 +202,7 @@ export class PaperIndex implements PaperSearch {
     }
     ranked.sort(byScore);
     this.boostProximity(ranked, query);
-    return this.ranking.feedbackTerms > 0 ? this.withFeedback(ranked, query, excluded) : ranked;
+    return this.ranking.feedbackTerms > 0 ? this.withFeedback(ranked, query) : ranked;
   }
 
   /** Papers where neighbouring query concepts stand side by side ("inductive reasoning") rise. */
@@ -176,8 +212,8 @@ export class PaperIndex implements PaperSearch {
     if (pairs < 1 || proximityBoost === 0) return;
     const top = ranked.slice(0, proximityDepth);
     for (const r of top) {
-      const paper = this.papers.get(r.id)!;
-      const streams = [analyze(paper.title), analyze(paper.abstract)];
+      const { title, abstract } = this.analyzed.get(this.papers.get(r.id)!);
+      const streams = [title, abstract];
       let adjacent = 0;
       for (let i = 0; i < pairs; i++) {
         const a = r.concepts[i];
@@ -192,44 +228,44 @@ export class PaperIndex implements PaperSearch {
   }
 
   /**
-   * Pseudo-relevance feedback: the best hits' most distinctive terms form a second query whose
-   * score is blended in, so papers on the topic that word it differently rise.
+   * Pseudo-relevance feedback: the best hits' most distinctive terms form a second query that
+   * re-scores the leading candidates, so papers on the topic that word it differently rise.
    */
-  private withFeedback(ranked: Ranked[], query: ParsedQuery, excluded: Set<string>): Ranked[] {
-    const { feedbackDocs, feedbackTerms, feedbackWeight } = this.ranking;
-    const top = ranked.slice(0, feedbackDocs);
-    const best = top[0]?.score;
+  private withFeedback(ranked: Ranked[], query: ParsedQuery): Ranked[] {
+    const { feedbackDocs, feedbackTerms, feedbackWeight, feedbackDepth } = this.ranking;
+    const best = ranked[0]?.score;
     if (!best) return ranked;
     const queryTerms = new Set(query.concepts.flatMap((c) => c.alternatives.flat()));
     const weights = new Map<string, number>();
-    for (const r of top) {
-      const paper = this.papers.get(r.id)!;
-      const terms = [...analyze(paper.title), ...analyze(paper.title), ...analyze(paper.abstract)];
+    for (const r of ranked.slice(0, feedbackDocs)) {
+      const { title, abstract } = this.analyzed.get(this.papers.get(r.id)!);
+      const terms = [...title, ...title, ...abstract];
       for (const t of terms) weights.set(t, (weights.get(t) ?? 0) + r.score / best / terms.length);
     }
     const n = this.papers.size;
-    const candidates = [...weights]
+    const expansion = [...weights]
       .filter(([t]) => !queryTerms.has(t) && this.documentFrequency(t) > 1)
       .map(([t, w]) => [t, w * Math.log(1 + n / this.documentFrequency(t))] as const)
       .sort((a, b) => b[1] - a[1])
       .slice(0, feedbackTerms);
-    if (candidates.length === 0) return ranked;
-    const boost = new Map(candidates.map(([t, w]) => [t, w / candidates[0]![1]]));
-    const feedback = this.mini.search({ combineWith: 'OR', queries: [...boost.keys()] }, { boostTerm: (t) => boost.get(t) ?? 0 });
-    const maxFeedback = feedback[0]?.score ?? 1;
-    const byId = new Map(ranked.map((r) => [r.id, { ...r, score: ((1 - feedbackWeight) * r.score) / best }]));
-    for (const f of feedback) {
-      const id = f.id as string;
-      if (excluded.has(id)) continue;
-      let entry = byId.get(id);
-      if (!entry) {
-        if (query.phrases.length) continue;
-        entry = { id, score: 0, coverage: 0, concepts: query.concepts.map(() => undefined) };
-        byId.set(id, entry);
-      }
-      entry.score += (feedbackWeight * f.score) / maxFeedback;
-    }
-    return [...byId.values()].sort(byScore);
+    if (expansion.length === 0) return ranked;
+    const boost = new Map(expansion);
+    const head = ranked.slice(0, feedbackDepth);
+    const feedback = head.map((r) => {
+      const { title, abstract } = this.analyzed.get(this.papers.get(r.id)!);
+      const tf = new Map<string, number>();
+      for (const t of title) if (boost.has(t)) tf.set(t, (tf.get(t) ?? 0) + 2);
+      for (const t of abstract) if (boost.has(t)) tf.set(t, (tf.get(t) ?? 0) + 1);
+      let score = 0;
+      for (const [t, count] of tf) score += (boost.get(t)! * count) / (count + 1.2);
+      return score;
+    });
+    const maxFeedback = Math.max(...feedback) || 1;
+    head.forEach((r, i) => {
+      r.score = ((1 - feedbackWeight) * r.score) / best + (feedbackWeight * feedback[i]!) / maxFeedback;
+    });
+    for (const r of ranked.slice(feedbackDepth)) r.score = ((1 - feedbackWeight) * r.score) / best;
+    return ranked.sort(byScore);
   }
 
   /** The papers that have a concept, each with its best-scoring alternative. */
@@ -253,8 +289,11 @@ export class PaperIndex implements PaperSearch {
     if (terms.length > 1) return this.mini.search({ combineWith: 'AND', queries: terms });
     const term = terms[0]!;
     const { minFuzzyLength, fuzzy, maxFuzzy, fuzzyWeight, prefixMinLength, prefixWeight, truncateMinLength, truncateWeight } = this.ranking;
-    const exact = this.mini.search(term, { prefix: term.length >= prefixMinLength, weights: { prefix: prefixWeight, fuzzy: 0 } });
-    if (term.length >= truncateMinLength && exact.length > 0) {
+    // Prefix and truncation help find a rarer word's relatives; a common word has plenty of hits
+    // already, and expanding it would cost the most time.
+    const expand = this.documentFrequency(term) <= this.papers.size * this.ranking.expansionMaxShare;
+    const exact = this.mini.search(term, { prefix: expand && term.length >= prefixMinLength, weights: { prefix: prefixWeight, fuzzy: 0 } });
+    if (expand && term.length >= truncateMinLength && exact.length > 0) {
       // Truncation catches derivations the stemmer keeps apart (privacy/private, compiler/compilation).
       const derived = this.mini.search(term.slice(0, -2), { prefix: true, weights: { prefix: truncateWeight, fuzzy: 0 } });
       return mergeBest(exact, derived);
@@ -276,23 +315,35 @@ export class PaperIndex implements PaperSearch {
 
   private hasPhrases(id: string, phrases: string[][]): boolean {
     const paper = this.papers.get(id)!;
-    const title = analyze(paper.title);
-    const abstract = analyze(paper.abstract);
+    const title = analyzeWords(paper.title);
+    const abstract = analyzeWords(paper.abstract);
     return phrases.every((p) => containsSequence(title, p) || containsSequence(abstract, p));
   }
 
-  /** A follow delivers a paper only if every concept is in its title or recurs in its abstract. */
-  private isAbout(r: Ranked): boolean {
-    const { minAbstractOccurrences } = this.matching;
+  /**
+   * A follow delivers a paper only if it is about the topic: the concepts it has strongly (in the
+   * title, or recurring in the abstract) must carry at least minCoverage of the topic's weight.
+   */
+  private isAbout(r: Ranked, idf: number[]): boolean {
+    const { minAbstractOccurrences, minCoverage } = this.matching;
     let abstract: string[] | undefined;
-    return r.concepts.every((hit) => {
-      if (!hit) return this.matching.minCoverage < 1;
-      if (hit.inTitle) return true;
-      abstract ??= analyze(this.papers.get(r.id)!.abstract);
-      const wanted = new Set(hit.terms);
-      const occurrences = abstract.filter((t) => wanted.has(t)).length / hit.width;
-      return occurrences >= minAbstractOccurrences;
+    let lead: Set<string> | undefined;
+    let strong = 0;
+    r.concepts.forEach((hit, i) => {
+      if (!hit) return;
+      if (!hit.inTitle) {
+        const text = this.papers.get(r.id)!.abstract;
+        abstract ??= analyze(text);
+        // The opening sentence usually states what a paper is about.
+        lead ??= new Set(analyze(firstSentence(text)));
+        const wanted = new Set(hit.terms);
+        const recurring = abstract.filter((t) => wanted.has(t)).length / hit.width >= minAbstractOccurrences;
+        if (!recurring && !hit.terms.some((t) => lead!.has(t))) return;
+      }
+      strong += idf[i]!;
     });
+    const total = idf.reduce((a, b) => a + b, 0) || 1;
+    return strong / total >= minCoverage - 1e-9;
   }
 
   /** The paper's terms weighted by tf-idf (title terms count double), best first. */
@@ -312,12 +363,7 @@ export class PaperIndex implements PaperSearch {
   }
 
   private documentFrequency(term: string): number {
-    let df = this.dfCache.get(term);
-    if (df === undefined) {
-      df = this.mini.search(term).length;
-      this.dfCache.set(term, df);
-    }
-    return df;
+    return this.df.get(term) ?? 0;
   }
 }
 

@@ -1,0 +1,30 @@
+/** Timing and memory helpers for bench sections. */
+
+export function time<T>(run: () => T): { value: T; ms: number } {
+  const start = process.hrtime.bigint();
+  const value = run();
+  return { value, ms: Number(process.hrtime.bigint() - start) / 1e6 };
+}
+
+export async function timeAsync<T>(run: () => Promise<T>): Promise<{ value: T; ms: number }> {
+  const start = process.hrtime.bigint();
+  const value = await run();
+  return { value, ms: Number(process.hrtime.bigint() - start) / 1e6 };
+}
+
+export function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+/** Heap in use after a full GC, in MB (NaN when node runs without --expose-gc). */
+export function heapAfterGcMb(): number {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) return NaN;
+  gc();
+  gc();
+  return process.memoryUsage().heapUsed / 1024 / 1024;
+}
+
+export const fmt = (x: number, digits = 1) => (Number.isNaN(x) ? 'n/a' : x.toFixed(digits));
