@@ -219,6 +219,18 @@ describe('scheduler', () => {
     expect(next.store.pendingRuns()).toEqual([]);
   });
 
+  it('prunes finished runs older than 30 days on start', async () => {
+    const h = harness();
+    const dm = { platform: 'slack' as const, workspace: 'T', kind: 'user' as const, id: 'U1' };
+    h.store.claimRun(dm, '2026-01-01T08:00:00.000Z', null, before);
+    h.store.claimRun(dm, '2026-02-20T08:00:00.000Z', null, before);
+    await h.scheduler.start();
+    await h.scheduler.idle();
+    await h.scheduler.stop();
+    expect(h.store.getRun(dm, '2026-01-01T08:00:00.000Z')).toBeUndefined();
+    expect(h.store.getRun(dm, '2026-02-20T08:00:00.000Z')).toBeDefined();
+  });
+
   it('on start, records an interrupted run the platform reports as sent instead of sending it again', async () => {
     const h = harness();
     h.store.addFollow(alice, 'diffusion', before);

@@ -37,6 +37,8 @@ export type RunSummary = Record<RunResult, number>;
 const SWEEP_CRON = '*/5 * * * *';
 /** However small catchUpHours is, a sweep or a late cron tick still finds its slot. */
 const MIN_WINDOW_MS = 10 * 60_000;
+/** Finished runs are kept this long (well past any catch-up window), then pruned daily. */
+const RUN_RETENTION_MS = 30 * 24 * 3600_000;
 /** A cron tick a little early still counts as on time. */
 const EARLY_MS = 1000;
 
@@ -69,6 +71,19 @@ export function createScheduler(deps: SchedulerDeps) {
   const matchCache = createMatchCache(store, index);
   let started = false;
   let stopped = false;
+  let lastPrune = 0;
+
+  function pruneOldRuns(now: Date): void {
+    if (now.getTime() - lastPrune < 24 * 3600_000) return;
+    lastPrune = now.getTime();
+    const keep = Math.max(RUN_RETENTION_MS, config.digests.catchUpHours * 3600_000 * 2);
+    try {
+      const pruned = store.pruneRuns(new Date(now.getTime() - keep));
+      if (pruned > 0) log.info({ pruned }, 'pruned old digest runs');
+    } catch (err) {
+      log.warn({ err }, 'could not prune old digest runs');
+    }
+  }
 
   const delivery: DeliveryContext = {
     store, deliverers: deps.deliverers, config, log, clock, signal: abort.signal,
@@ -204,7 +219,8 @@ export function createScheduler(deps: SchedulerDeps) {
     for (const [key, t] of groups) {
       tasks.push(cron.schedule(t.schedule.cron, fire((x) => groupKey(x) === key), { timezone: t.timeZone, name: `digests ${key}` }));
     }
-    tasks.push(cron.schedule(SWEEP_CRON, fire(), { timezone: 'UTC', name: 'digest sweep' }));
+    const sweep = fire();
+    tasks.push(cron.schedule(SWEEP_CRON, () => { pruneOldRuns(clock()); sweep(); }, { timezone: 'UTC', name: 'digest sweep' }));
     log.debug({ jobs: tasks.length }, 'digest jobs scheduled');
   }
 
@@ -214,6 +230,7 @@ export function createScheduler(deps: SchedulerDeps) {
       if (started || stopped) return;
       started = true;
       const startup = (async () => {
+        pruneOldRuns(clock());
         await recover();
         await runDue();
       })().catch((err) => log.error({ err }, 'digest catch-up crashed'));
