@@ -257,7 +257,7 @@ export function createScheduler(deps: SchedulerDeps) {
     runDue,
     recover,
     /** Runs one target's slot now, if not already run (for tests and admin tools). */
-    async runSlot(t: ScheduledTarget, slot: Date): Promise<RunResult> {
+    async runTargetSlot(t: ScheduledTarget, slot: Date): Promise<RunResult> {
       const { result, send } = claim(t, slot, createDigestPlanner(store, index, config, matchCache));
       return send ? track(sendClaimedRun(delivery, send)) : result;
     },
