@@ -31,7 +31,7 @@ export interface ClaimedRun {
   paperIds: string[];
 }
 
-const describe = (err: unknown) => (err instanceof DeliveryError ? `${err.failure}${err.code !== undefined ? ` (${err.code})` : ''}: ${err.message}` : String((err as Error)?.message ?? err));
+const describeError = (err: unknown) => (err instanceof DeliveryError ? `${err.failure}${err.code !== undefined ? ` (${err.code})` : ''}: ${err.message}` : String((err as Error)?.message ?? err));
 
 /**
  * Sends a claimed run: retries transient failures with exponential backoff, then records it
@@ -57,18 +57,18 @@ export async function sendClaimedRun(ctx: DeliveryContext, run: ClaimedRun): Pro
       sent = await deliverer.send(target, run.reply, { idempotencyKey: key });
     } catch (err) {
       if (err instanceof DeliveryError && err.failure === 'unreachable') {
-        finish(ctx, run, { state: 'failed', error: describe(err) });
+        finish(ctx, run, { state: 'failed', error: describeError(err) });
         await pauseUnreachable(ctx, run, deliverer, err);
         return 'unreachable';
       }
-      store.recordAttempt(target, slot, describe(err), clock());
+      store.recordAttempt(target, slot, describeError(err), clock());
       if (attempt >= max) {
-        finish(ctx, run, { state: 'failed', error: describe(err) });
-        log.error({ ...where, attempts: attempt, err: describe(err) }, 'digest failed after retries');
+        finish(ctx, run, { state: 'failed', error: describeError(err) });
+        log.error({ ...where, attempts: attempt, err: describeError(err) }, 'digest failed after retries');
         return 'failed';
       }
       const delay = config.digests.retryBaseMs * 2 ** (attempt - 1);
-      log.warn({ ...where, attempt, delay, err: describe(err) }, 'digest send failed, retrying');
+      log.warn({ ...where, attempt, delay, err: describeError(err) }, 'digest send failed, retrying');
       try {
         await ctx.sleep(delay, ctx.signal);
       } catch {
@@ -120,6 +120,6 @@ async function pauseUnreachable(ctx: DeliveryContext, run: ClaimedRun, deliverer
     };
     await deliverer.send(creator, notice, { idempotencyKey: idempotencyKey(creator, `${run.slot}/paused`) });
   } catch (notifyErr) {
-    log.warn({ ...where, err: describe(notifyErr) }, 'could not tell the digest creator it was paused');
+    log.warn({ ...where, err: describeError(notifyErr) }, 'could not tell the digest creator it was paused');
   }
 }
