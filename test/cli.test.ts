@@ -1,0 +1,74 @@
+import { spawn } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { paperId } from '../src/core/corpus/index.js';
+
+/** Runs the CLI as a child process, as other tools do, and collects its output. */
+function cli(args: string[], stdin = ''): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('npx', ['tsx', 'src/cli/main.ts', ...args], { cwd: process.cwd(), env: { ...process.env, CORPUS_DIR: 'seeds' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(stdin);
+  });
+}
+
+describe.concurrent('cli', { timeout: 30_000 }, () => {
+  it('search --json --limit N prints an array of {id, title, score}', async () => {
+    const { code, stdout } = await cli(['search', 'speculative decoding', '--json', '--limit', '3']);
+    expect(code).toBe(0);
+    const hits = JSON.parse(stdout) as { id: string; title: string; score: number }[];
+    expect(hits).toHaveLength(3);
+    for (const h of hits) {
+      expect(Object.keys(h).sort()).toEqual(['id', 'score', 'title']);
+      expect(h.id).toMatch(/^p-[0-9a-z]{10}$/);
+      expect(typeof h.score).toBe('number');
+    }
+    expect(hits[0]!.title).toMatch(/speculative decoding/i);
+  });
+
+  it('search --batch answers one JSON line per stdin line, in order', async () => {
+    const queries = ['hypergraphs', 'the', 'speculative decoding', 'category theory'];
+    const { code, stdout } = await cli(['search', '--batch', '--json', '--limit', '2'], `${queries.join('\n')}\n`);
+    expect(code).toBe(0);
+    const lines = stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as { title: string }[]);
+    expect(lines).toHaveLength(queries.length);
+    expect(lines[0]![0]!.title).toMatch(/hypergraph/i);
+    expect(lines[1]).toEqual([]);
+    expect(lines[2]![0]!.title).toMatch(/speculative/i);
+    expect(lines[3]![0]!.title).toMatch(/categor/i);
+  });
+
+  it('match --batch --json prints the delivered {id, title} set per topic', async () => {
+    const { code, stdout } = await cli(['match', '--batch', '--json'], 'diffusion models\nhallucination\n');
+    expect(code).toBe(0);
+    const [diffusion, hallucination] = stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as { id: string; title: string }[]);
+    expect(diffusion!.length).toBeGreaterThan(0);
+    expect(Object.keys(diffusion![0]!).sort()).toEqual(['id', 'title']);
+    expect(diffusion!.every((p) => /diffusion/i.test(p.title))).toBe(true);
+    expect(hallucination!.length).toBeGreaterThan(0);
+  });
+
+  it('exits non-zero with usage on stderr for a bad argument', async () => {
+    const cases = [['search', 'x', '--limit', 'ten'], ['search', 'x', '--frobnicate'], ['nonsense']];
+    const runs = await Promise.all(cases.map((args) => cli(args)));
+    runs.forEach(({ code, stderr, stdout }, i) => {
+      expect(code, cases[i]!.join(' ')).not.toBe(0);
+      expect(stderr).toMatch(/Usage:/);
+      expect(stdout).toBe('');
+    });
+  });
+
+  it('show and corpus stats print JSON', async () => {
+    // The id is derived from the title, so it is known before any search.
+    const id = paperId('Sliced Recursive Transformer');
+    const [show, stats] = await Promise.all([cli(['show', id, '--json']), cli(['corpus', 'stats', '--json'])]);
+    const shown = JSON.parse(show.stdout) as { id: string; title: string; url: string };
+    expect(shown).toMatchObject({ id, title: 'Sliced Recursive Transformer' });
+    expect(shown.url).toMatch(/^https:\/\//);
+    expect((JSON.parse(stats.stdout) as { papers: number }).papers).toBe(515);
+  });
+});
