@@ -23,7 +23,10 @@ interface Ranked {
 }
 
 interface Ranking {
+  /** Best first; only as many as were needed, unless all were. */
   ranked: Ranked[];
+  /** How many papers passed the threshold in all. */
+  total: number;
   concepts: ConceptScores[];
   idf: number[];
 }
@@ -90,10 +93,10 @@ export class PaperIndex implements PaperSearch {
   }
 
   search(query: string, options: { limit?: number; offset?: number } = {}): SearchPage {
-    const { ranked } = this.rank(parseQuery(query), this.ranking.minRelativeScore);
     const offset = Math.max(0, options.offset ?? 0);
     const limit = Math.max(0, options.limit ?? 10);
-    return { hits: ranked.slice(offset, offset + limit).map((r) => this.hit(r)), total: ranked.length };
+    const { ranked, total } = this.rank(parseQuery(query), this.ranking.minRelativeScore, offset + limit);
+    return { hits: ranked.slice(offset, offset + limit).map((r) => this.hit(r)), total };
   }
 
   match(topic: string): SearchHit[] {
@@ -126,8 +129,8 @@ export class PaperIndex implements PaperSearch {
    * BM25 summed over concepts, times coverage^k (the idf-weighted share of concepts present),
    * times a title-coverage boost; then proximity and pseudo-relevance feedback on the leaders.
    */
-  private rank(query: ParsedQuery, minShare: number): Ranking {
-    const { coverageExponent, titleCoverageBoost } = this.ranking;
+  private rank(query: ParsedQuery, minShare: number, need = Infinity): Ranking {
+    const { coverageExponent, titleCoverageBoost, proximityDepth, feedbackDepth, feedbackDocs } = this.ranking;
     const concepts = query.concepts.map((c) => this.conceptScores(c));
     const n = Math.max(1, this.papers.size);
     const idf = concepts.map((c) => Math.log(1 + (n - c.docs.length + 0.5) / (c.docs.length + 0.5)));
@@ -135,7 +138,8 @@ export class PaperIndex implements PaperSearch {
     const excluded = this.excludedDocs(query.exclusions);
 
     const seen = new Uint8Array(this.postings.capacity);
-    let ranked: Ranked[] = [];
+    const candidates: Ranked[] = [];
+    let best = 0;
     for (const concept of concepts) {
       for (const doc of concept.docs) {
         if (seen[doc] || excluded.has(doc)) continue;
@@ -143,25 +147,31 @@ export class PaperIndex implements PaperSearch {
         let bm25 = 0;
         let covered = 0;
         let inTitle = 0;
-        concepts.forEach((c, i) => {
+        for (let i = 0; i < concepts.length; i++) {
+          const c = concepts[i]!;
           const s = c.scores[doc]!;
-          if (s === 0) return;
+          if (s === 0) continue;
           bm25 += s;
           covered += idf[i]!;
           if (c.inTitle[doc]) inTitle += idf[i]!;
-        });
+        }
         const score = bm25 * (covered / totalIdf) ** coverageExponent * (1 + (titleCoverageBoost * inTitle) / totalIdf);
-        ranked.push({ doc, score });
+        if (score > best) best = score;
+        candidates.push({ doc, score });
       }
     }
-    let best = ranked.reduce((m, r) => Math.max(m, r.score), 0);
-    ranked = ranked.filter((r) => r.score >= best * minShare * PREFILTER_SHARE);
-    if (query.phrases.length) ranked = ranked.filter((r) => this.hasPhrases(r.doc, query.phrases));
-    ranked.sort(byScore);
-    this.boostProximity(ranked, concepts);
-    if (this.ranking.feedbackTerms > 0) this.feedback(ranked, query);
-    best = ranked[0]?.score ?? 0;
-    return { ranked: ranked.filter((r) => r.score >= best * minShare), concepts, idf };
+    let kept = candidates.filter((r) => r.score >= best * minShare * PREFILTER_SHARE);
+    if (query.phrases.length) kept = kept.filter((r) => this.hasPhrases(r.doc, query.phrases));
+    // Only the leaders are re-ranked and sorted; the rest keep their order and are just counted.
+    const [head, rest] = leaders(kept, Math.max(need, proximityDepth, feedbackDepth, feedbackDocs));
+    this.boostProximity(head, concepts);
+    if (this.ranking.feedbackTerms > 0) this.feedback(head, rest, query);
+    const cut = (head[0]?.score ?? 0) * minShare;
+    const ranked = head.filter((r) => r.score >= cut);
+    let total = ranked.length;
+    for (const r of rest) if (r.score >= cut) total++;
+    if (need === Infinity) ranked.push(...rest.filter((r) => r.score >= cut).sort(byScore));
+    return { ranked, total, concepts, idf };
   }
 
   /** Scores of a concept: the best of its alternatives for each paper. */
@@ -249,7 +259,7 @@ export class PaperIndex implements PaperSearch {
    * re-scores the leading candidates, so papers on the topic that word it differently rise.
    * Scores end up relative to the best hit (1.0).
    */
-  private feedback(ranked: Ranked[], query: ParsedQuery): void {
+  private feedback(ranked: Ranked[], rest: Ranked[], query: ParsedQuery): void {
     const { feedbackDocs, feedbackTerms, feedbackWeight, feedbackDepth } = this.ranking;
     const best = ranked[0]?.score;
     if (!best) return;
@@ -283,6 +293,7 @@ export class PaperIndex implements PaperSearch {
     ranked.forEach((r, i) => {
       r.score = ((1 - w) * r.score) / best + (i < head.length ? (w * extra[i]!) / maxExtra : 0);
     });
+    for (const r of rest) r.score = ((1 - w) * r.score) / best;
     ranked.sort(byScore);
   }
 
@@ -328,6 +339,17 @@ export class PaperIndex implements PaperSearch {
   private documentFrequency(term: string): number {
     return this.df.get(term) ?? 0;
   }
+}
+
+/** The `count` best candidates, sorted, and the others unsorted. */
+function leaders(candidates: Ranked[], count: number): [Ranked[], Ranked[]] {
+  if (candidates.length <= count) return [candidates.sort(byScore), []];
+  const scores = Float64Array.from(candidates, (r) => r.score).sort();
+  const threshold = scores[scores.length - count]!;
+  const head: Ranked[] = [];
+  const rest: Ranked[] = [];
+  for (const r of candidates) (r.score >= threshold ? head : rest).push(r);
+  return [head.sort(byScore), rest];
 }
 
 /** Papers having every part; a multi-word alternative counts once, as the mean of its parts. */
