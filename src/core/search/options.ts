@@ -62,10 +62,10 @@ export interface PaperIndexOptions {
 }
 
 export const DEFAULT_RANKING: RankingOptions = {
-  titleBoost: 2.5,
+  titleBoost: 2,
   bm25: { k: 1.2, b: 0.75, d: 0.5 },
   coverageExponent: 2,
-  titleCoverageBoost: 1,
+  titleCoverageBoost: 0.5,
   minFuzzyLength: 5,
   fuzzy: 0.2,
   maxFuzzy: 2,
