@@ -24,6 +24,10 @@ export function indexWord(word: string): string | null {
  * "neurosymbolic" and "neuro-symbolic" meet.
  */
 export function termsOfToken(token: string): string[] {
+  if (!isCompound(token)) {
+    const term = indexWord(token);
+    return term === null ? [] : [term];
+  }
   const parts = compoundParts(token);
   const terms = parts.map(indexWord).filter((t): t is string => t !== null);
   if (parts.length > 1) terms.push(stem(parts.join('')));

@@ -39,7 +39,10 @@ function measure(s: string): number {
   return m;
 }
 
-const hasVowel = (s: string): boolean => [...s].some((_, i) => isVowelAt(s, i));
+const hasVowel = (s: string): boolean => {
+  for (let i = 0; i < s.length; i++) if (isVowelAt(s, i)) return true;
+  return false;
+};
 const endsDoubleConsonant = (s: string): boolean =>
   s.length > 1 && s[s.length - 1] === s[s.length - 2] && !isVowelAt(s, s.length - 1);
 /** cvc, where the second c is not w, x or y. */
