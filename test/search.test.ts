@@ -40,6 +40,7 @@ describe('PaperIndex on a small corpus', () => {
     expect(index.search('MoE').hits[0]?.paper.id).toBe('moe');
     expect(index.search('reinforcement learning').hits[0]?.paper.id).toBe('rl');
     expect(index.search('RL').hits[0]?.paper.id).toBe('rl');
+    expect(index.search('mixture-of-experts').hits[0]?.paper.id).toBe('moe');
   });
 
   it('tolerates typos and inflections', () => {

@@ -88,6 +88,8 @@ function conceptsOfWord(word: string): Concept[] {
   if (acronym) {
     return [{ label: word, alternatives: [[acronym], ...ACRONYMS[acronym]!.map((e) => stemmed(e.split(' ')))] }];
   }
+  const spelledOut = parts.length > 1 ? EXPANSIONS.get(singularKey(parts)) : undefined;
+  if (spelledOut) return [{ label: word, alternatives: [[stem(parts.join(''))], stemmed(parts), [spelledOut]] }];
   if (parts.length > 1) {
     // Each part is its own concept ("neuro-symbolic" finds "neural-symbolic" partly); the joined
     // spelling ("neurosymbolic") satisfies every part.
