@@ -25,6 +25,8 @@ async function main(): Promise<void> {
     log.info({ signal }, 'signal received');
     void app.stop();
   };
+  // Whoever read our output has gone (e.g. `npm start | head`): nobody is left to answer.
+  process.stdout.on('error', () => void app.stop());
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
   await app.stopped;

@@ -43,4 +43,15 @@ describe('npm start on the console platform', () => {
     expect(run.stderr).toContain('log.level = "loud" is not allowed');
     expect(run.stdout).toBe('');
   });
+
+  it('exits by itself when whoever reads its output goes away (npm start | head)', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { env: { ...process.env, DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'info' }, stdio: ['pipe', 'pipe', 'pipe'] });
+    child.stdin.end('/papers search diffusion\n/papers search graph neural networks\n/papers search agents\n');
+    child.stdout.once('data', () => {
+      child.stdout.destroy();
+      child.stderr.destroy();
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    expect(code).toBe(0);
+  });
 });

@@ -61,9 +61,10 @@ export function measuredSearch(index: PaperSearch, metrics: Metrics): PaperSearc
 export function measuredDeliverer(deliverer: Deliverer, metrics: Metrics): Deliverer {
   return {
     platform: deliverer.platform,
-    async send(target, reply, ...rest: unknown[]) {
+    wasSent: deliverer.wasSent?.bind(deliverer),
+    async send(target, reply, options) {
       try {
-        const sent = await (deliverer.send as (...a: unknown[]) => ReturnType<Deliverer['send']>)(target, reply, ...rest);
+        const sent = await deliverer.send(target, reply, options);
         metrics.digestSent(deliverer.platform, target.kind, reply.papers?.length ?? 0);
         return sent;
       } catch (err) {
