@@ -8,14 +8,16 @@ import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import * as digestPlanSection from './digest-plan.js';
 import * as evalSection from './eval.js';
 import * as searchSection from './search.js';
+import * as slackAckSection from './slack-ack.js';
 
 interface Section {
   run(): Promise<string>;
 }
 
-const SECTIONS: Section[] = [evalSection, searchSection];
+const SECTIONS: Section[] = [evalSection, searchSection, digestPlanSection, slackAckSection];
 
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const output = resolve(root, 'docs/benchmarks.md');
