@@ -38,6 +38,18 @@ export interface RankingOptions {
   feedbackWeight: number;
   /** Hits scoring below this fraction of the best hit are dropped from results. */
   minRelativeScore: number;
+  /** Share of the final score from latent-semantic similarity (0 turns the semantic space off). */
+  semanticWeight: number;
+  /** Dimensions of the latent semantic space. */
+  semanticDims: number;
+  /** The semantic projection is fitted on at most this many papers; the rest are folded in. */
+  semanticSample: number;
+  /** The semantic query is the query's own vector plus the centroid of this many best lexical hits. */
+  semanticFeedbackDocs: number;
+  /** Weight of the query's own latent vector against the centroid of the best hits (which weighs 1). */
+  semanticQueryWeight: number;
+  /** Papers matching no query word may still enter the results if among this many semantically nearest. */
+  semanticCandidates: number;
 }
 
 /** When a follow of a topic delivers a paper. */
@@ -82,6 +94,12 @@ export const DEFAULT_RANKING: RankingOptions = {
   feedbackDocs: 10,
   feedbackWeight: 0.3,
   minRelativeScore: 0.05,
+  semanticWeight: 0.25,
+  semanticDims: 64,
+  semanticSample: 4000,
+  semanticFeedbackDocs: 5,
+  semanticQueryWeight: 0,
+  semanticCandidates: 20,
 };
 
 export const DEFAULT_MATCH: MatchOptions = {

@@ -8,6 +8,7 @@ import {
 } from './options.js';
 import { Postings, type TermScores, type WeightedTerm } from './postings.js';
 import { parseQuery, type Concept, type ParsedQuery } from './query.js';
+import { SemanticSpace, type TermCounts } from './semantic.js';
 import { containsSequence } from './sequence.js';
 import { TextCache } from './text-cache.js';
 
@@ -47,8 +48,9 @@ export class PaperIndex implements PaperSearch {
   /** Document frequency of every index term, kept up to date by add(). */
   private readonly df = new Map<string, number>();
   private readonly analyzed = new TextCache();
-  /** Filled by processTerm while one paper is being indexed, to count document frequencies. */
-  private readonly termsOfCurrentPaper = new Set<string>();
+  /** Filled by processTerm while one paper is being indexed: its terms, title occurrences counting double. */
+  private termsOfCurrentPaper: TermCounts = new Map();
+  private readonly semantic: SemanticSpace;
 
   constructor(papers: Paper[] = [], options: PaperIndexOptions = {}) {
     checkOptions(options);
@@ -58,14 +60,16 @@ export class PaperIndex implements PaperSearch {
     this.mini = new MiniSearch<Paper>({
       fields: ['title', 'abstract'],
       tokenize,
-      processTerm: (token) => {
+      processTerm: (token, field) => {
         const terms = termsOfToken(token);
-        for (const t of terms) this.termsOfCurrentPaper.add(t);
+        const weight = field === 'title' ? 2 : 1;
+        for (const t of terms) this.termsOfCurrentPaper.set(t, (this.termsOfCurrentPaper.get(t) ?? 0) + weight);
         return terms.length ? terms : null;
       },
       searchOptions: { processTerm: identity, bm25: this.ranking.bm25, boost: { title: this.ranking.titleBoost }, prefix: false, fuzzy: false },
     });
     this.postings = new Postings(this.mini, { title: 'title', abstract: 'abstract' });
+    this.semantic = new SemanticSpace({ dims: this.ranking.semanticDims, sampleSize: this.ranking.semanticSample });
     this.add(papers);
   }
 
@@ -85,11 +89,26 @@ export class PaperIndex implements PaperSearch {
       fresh.push(paper);
     }
     for (const paper of fresh) {
-      this.termsOfCurrentPaper.clear();
+      this.termsOfCurrentPaper = new Map();
       this.mini.add(paper);
-      for (const term of this.termsOfCurrentPaper) this.df.set(term, (this.df.get(term) ?? 0) + 1);
+      for (const term of this.termsOfCurrentPaper.keys()) this.df.set(term, (this.df.get(term) ?? 0) + 1);
+      // Once fitted, the latent space takes new papers in as they come; refits wait for a query.
+      if (this.semantic.fitted) this.semantic.setDoc(this.postings.capacity - 1, this.termsOfCurrentPaper);
     }
     return fresh;
+  }
+
+  /** The latent space, fitted on first use (it costs more than the lexical index) and refitted when the corpus doubles. */
+  private semanticSpace(): SemanticSpace {
+    if (this.semantic.wantsRefit(this.papers.size)) {
+      this.semantic.fit({
+        size: this.papers.size,
+        capacity: this.postings.capacity,
+        terms: () => this.df.entries(),
+        forEachDoc: (term, visit) => this.postings.forEachDoc(term, 2, visit),
+      });
+    }
+    return this.semantic;
   }
 
   search(query: string, options: { limit?: number; offset?: number } = {}): SearchPage {
@@ -100,7 +119,7 @@ export class PaperIndex implements PaperSearch {
   }
 
   match(topic: string): SearchHit[] {
-    const { ranked, concepts, idf } = this.rank(parseQuery(topic), this.matching.minRelativeScore);
+    const { ranked, concepts, idf } = this.rank(parseQuery(topic), this.matching.minRelativeScore, Infinity, false);
     return ranked.filter((r) => this.isAbout(r.doc, concepts, idf)).map((r) => this.hit(r));
   }
 
@@ -129,7 +148,7 @@ export class PaperIndex implements PaperSearch {
    * BM25 summed over concepts, times coverage^k (the idf-weighted share of concepts present),
    * times a title-coverage boost; then proximity and pseudo-relevance feedback on the leaders.
    */
-  private rank(query: ParsedQuery, minShare: number, need = Infinity): Ranking {
+  private rank(query: ParsedQuery, minShare: number, need = Infinity, semantic = true): Ranking {
     const { coverageExponent, titleCoverageBoost, proximityDepth, feedbackDepth, feedbackDocs } = this.ranking;
     const concepts = query.concepts.map((c) => this.conceptScores(c));
     const n = Math.max(1, this.papers.size);
@@ -163,9 +182,12 @@ export class PaperIndex implements PaperSearch {
     let kept = candidates.filter((r) => r.score >= best * minShare * PREFILTER_SHARE);
     if (query.phrases.length) kept = kept.filter((r) => this.hasPhrases(r.doc, query.phrases));
     // Only the leaders are re-ranked and sorted; the rest keep their order and are just counted.
-    const [head, rest] = leaders(kept, Math.max(need, proximityDepth, feedbackDepth, feedbackDocs));
+    let [head, rest] = leaders(kept, Math.max(need, proximityDepth, feedbackDepth, feedbackDocs));
     this.boostProximity(head, concepts);
     if (this.ranking.feedbackTerms > 0) this.feedback(head, rest, query);
+    if (semantic && this.ranking.semanticWeight > 0 && this.papers.size > 0) {
+      [head, rest] = this.blendSemantic(head, rest, query, concepts, excluded, need);
+    }
     const cut = (head[0]?.score ?? 0) * minShare;
     const ranked = head.filter((r) => r.score >= cut);
     let total = ranked.length;
@@ -295,6 +317,44 @@ export class PaperIndex implements PaperSearch {
     });
     for (const r of rest) r.score = ((1 - w) * r.score) / best;
     ranked.sort(byScore);
+  }
+
+  /**
+   * Mixes latent-semantic similarity into the (feedback-normalized) scores: the semantic query is
+   * the query's own vector plus the centroid of the best lexical hits, and the papers nearest to it
+   * join the candidates even without any query word.
+   */
+  private blendSemantic(head: Ranked[], rest: Ranked[], query: ParsedQuery, concepts: ConceptScores[], excluded: Set<number>, need: number): [Ranked[], Ranked[]] {
+    const { semanticWeight: w, semanticQueryWeight, semanticFeedbackDocs, semanticCandidates, proximityDepth, feedbackDepth } = this.ranking;
+    const space = this.semanticSpace();
+    const dims = space.dims;
+    const target = new Float32Array(dims);
+    const own = semanticQueryWeight === 0 ? undefined : space.project(new Map(concepts.flatMap((c) => [...c.terms].map((t) => [t, 1] as const))));
+    if (own) for (let k = 0; k < dims; k++) target[k] = target[k]! + semanticQueryWeight * own[k]!;
+    const best = head[0]?.score || 1;
+    for (const r of head.slice(0, semanticFeedbackDocs)) {
+      const v = space.docVector(r.doc);
+      if (v) for (let k = 0; k < dims; k++) target[k] = target[k]! + (v[k]! * r.score) / best / semanticFeedbackDocs;
+    }
+    let norm = 0;
+    for (const x of target) norm += x * x;
+    if (norm === 0) return [head, rest];
+    const sims = space.similarities(target.map((x) => x / Math.sqrt(norm)), this.postings.capacity);
+    let maxSim = 0;
+    for (const x of sims) if (x > maxSim) maxSim = x;
+    if (maxSim <= 0) return [head, rest];
+    const semantic = (doc: number) => Math.max(0, sims[doc]!) / maxSim;
+    const all = [...head, ...rest];
+    for (const r of all) r.score = (1 - w) * (r.score / best) + w * semantic(r.doc);
+    if (!query.phrases.length && semanticCandidates > 0) {
+      const present = new Set(all.map((r) => r.doc));
+      const nearest: Ranked[] = [];
+      for (let doc = 0; doc < sims.length; doc++) {
+        if (sims[doc]! > 0 && !present.has(doc) && !excluded.has(doc)) nearest.push({ doc, score: w * semantic(doc) });
+      }
+      all.push(...leaders(nearest, semanticCandidates)[0]);
+    }
+    return leaders(all, Math.max(need, proximityDepth, feedbackDepth));
   }
 
   /**

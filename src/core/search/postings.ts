@@ -67,6 +67,16 @@ export class Postings {
     return this.m._documentIds.get(shortId) as string;
   }
 
+  /** Calls `visit` with each document using the term and its count there, title occurrences times `titleWeight`. */
+  forEachDoc(term: string, titleWeight: number, visit: (doc: number, count: number) => void): void {
+    const data = this.m._index.get(term);
+    if (!data) return;
+    const title = data.get(this.m._fieldIds[this.fields.title]!);
+    const abstract = data.get(this.m._fieldIds[this.fields.abstract]!);
+    if (title) for (const [doc, tf] of title) visit(doc, titleWeight * tf + (abstract?.get(doc) ?? 0));
+    if (abstract) for (const [doc, tf] of abstract) if (!title?.has(doc)) visit(doc, tf);
+  }
+
   /** Number of documents containing the exact index term. */
   documentFrequency(term: string): number {
     const data = this.m._index.get(term);

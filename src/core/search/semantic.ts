@@ -1,0 +1,326 @@
+/** A document's index terms with their (title-weighted) counts. */
+export type TermCounts = Map<string, number>;
+
+export interface SemanticOptions {
+  /** Dimensions of the latent space. */
+  dims: number;
+  /** The projection is fitted on at most this many papers; the others are folded in. */
+  sampleSize: number;
+}
+
+/** What fitting reads from the index: its terms and, per term, the papers using it. */
+export interface CorpusTerms {
+  /** Papers in the corpus. */
+  size: number;
+  /** Upper bound of short document ids. */
+  capacity: number;
+  /** Every index term with its document frequency. */
+  terms(): Iterable<[string, number]>;
+  /** Calls `visit` for each paper using the term, with its (title-weighted) count there. */
+  forEachDoc(term: string, visit: (doc: number, count: number) => void): void;
+}
+
+/**
+ * Latent semantic analysis: a truncated SVD of the corpus's tf-idf term-document matrix, so
+ * papers that share a topic but not the words ("compilers" vs "tensor program optimizers") land
+ * near each other. The projection is fitted with a randomized range finder on an evenly spread
+ * sample of at most `sampleSize` papers (cost O(nnz * dims) per pass); every paper, sampled or
+ * not, then gets its vector by projecting its tf-idf terms, in one pass over the postings.
+ */
+export class SemanticSpace {
+  private termIndex = new Map<string, number>();
+  private idf = new Float32Array(0);
+  /** Term t's latent vector is termVectors[t*dims .. (t+1)*dims). */
+  private termVectors: Float32Array = new Float32Array(0);
+  /** Unit-length latent vector per short document id (all zero when unknown). */
+  private docVectors = new Float32Array(0);
+  private fittedOn = 0;
+
+  constructor(private readonly options: SemanticOptions) {}
+
+  get dims(): number {
+    return this.options.dims;
+  }
+
+  get fitted(): boolean {
+    return this.fittedOn > 0;
+  }
+
+  /** True before the first fit and whenever the corpus has doubled since the last one. */
+  wantsRefit(corpusSize: number): boolean {
+    return corpusSize > 0 && corpusSize >= 2 * this.fittedOn;
+  }
+
+  fit(corpus: CorpusTerms): void {
+    const { dims, sampleSize } = this.options;
+    const n = corpus.size;
+    const stride = Math.max(1, Math.ceil(corpus.capacity / sampleSize));
+    const sampled = (doc: number) => doc % stride === 0;
+    // Sample columns, built term by term: per sampled doc, its term ids and weights.
+    const columns = new Map<number, { index: number[]; value: number[] }>();
+    this.termIndex = new Map();
+    const idf: number[] = [];
+    for (const [term, df] of corpus.terms()) {
+      // Words in one paper link nothing; words in most papers carry no topic.
+      if (df < 2 || df > n * 0.5) continue;
+      const hits: [number, number][] = [];
+      corpus.forEachDoc(term, (doc, count) => sampled(doc) && hits.push([doc, count]));
+      if (hits.length < 2) continue;
+      const t = idf.length;
+      const weight = Math.log(n / df);
+      this.termIndex.set(term, t);
+      idf.push(weight);
+      for (const [doc, count] of hits) {
+        let column = columns.get(doc);
+        if (!column) columns.set(doc, (column = { index: [], value: [] }));
+        column.index.push(t);
+        column.value.push((1 + Math.log(count)) * weight);
+      }
+    }
+    this.idf = Float32Array.from(idf);
+    const unit = [...columns.values()].map(({ index, value }) => {
+      const norm = Math.sqrt(value.reduce((a, v) => a + v * v, 0));
+      return { index: Int32Array.from(index), value: Float32Array.from(value, (v) => v / norm) };
+    });
+    const rank = Math.min(dims, unit.length, idf.length);
+    this.termVectors = rank > 0 ? termBasis(unit, idf.length, rank, dims) : new Float32Array(0);
+    this.fittedOn = Math.max(1, n);
+    this.docVectors = new Float32Array(corpus.capacity * dims);
+    for (const [term, t] of this.termIndex) {
+      const base = t * dims;
+      const weight = this.idf[t]!;
+      corpus.forEachDoc(term, (doc, count) => {
+        const w = (1 + Math.log(count)) * weight;
+        const at = doc * dims;
+        for (let k = 0; k < dims; k++) this.docVectors[at + k] = this.docVectors[at + k]! + w * this.termVectors[base + k]!;
+      });
+    }
+    for (let doc = 0; doc < corpus.capacity; doc++) normalize(this.docVectors.subarray(doc * dims, (doc + 1) * dims));
+  }
+
+  /** The unit latent vector of a text's terms, or undefined if none of them is known. */
+  project(terms: TermCounts): Float32Array | undefined {
+    const { index, value } = this.weigh(terms);
+    if (index.length === 0 || this.termVectors.length === 0) return undefined;
+    const dims = this.dims;
+    const out = new Float32Array(dims);
+    for (let i = 0; i < index.length; i++) {
+      const base = index[i]! * dims;
+      const w = value[i]!;
+      for (let k = 0; k < dims; k++) out[k] = out[k]! + w * this.termVectors[base + k]!;
+    }
+    return normalize(out) ? out : undefined;
+  }
+
+  setDoc(doc: number, terms: TermCounts): void {
+    const dims = this.dims;
+    if (this.docVectors.length < (doc + 1) * dims) {
+      const grown = new Float32Array(Math.max((doc + 1) * dims, this.docVectors.length * 2));
+      grown.set(this.docVectors);
+      this.docVectors = grown;
+    }
+    const v = this.project(terms);
+    if (v) this.docVectors.set(v, doc * dims);
+    else this.docVectors.fill(0, doc * dims, (doc + 1) * dims);
+  }
+
+  /** The document's unit vector (a view), or undefined when it has none. */
+  docVector(doc: number): Float32Array | undefined {
+    const dims = this.dims;
+    if ((doc + 1) * dims > this.docVectors.length) return undefined;
+    const v = this.docVectors.subarray(doc * dims, (doc + 1) * dims);
+    return v[0] === 0 && v.every((x) => x === 0) ? undefined : v;
+  }
+
+  /** Cosine of `query` (unit) with every document, by short id (0 where unknown). */
+  similarities(query: Float32Array, capacity: number): Float32Array {
+    const dims = this.dims;
+    const out = new Float32Array(capacity);
+    const docs = Math.min(capacity, this.docVectors.length / dims);
+    const v = this.docVectors;
+    for (let d = 0; d < docs; d++) {
+      let s = 0;
+      const base = d * dims;
+      for (let k = 0; k < dims; k++) s += query[k]! * v[base + k]!;
+      out[d] = s;
+    }
+    return out;
+  }
+
+  /** Sparse unit tf-idf column of a document over the fitted vocabulary. */
+  private weigh(terms: TermCounts): { index: Int32Array; value: Float32Array } {
+    const index: number[] = [];
+    const value: number[] = [];
+    let norm = 0;
+    for (const [term, count] of terms) {
+      const t = this.termIndex.get(term);
+      if (t === undefined) continue;
+      const w = (1 + Math.log(count)) * this.idf[t]!;
+      index.push(t);
+      value.push(w);
+      norm += w * w;
+    }
+    const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
+    return { index: Int32Array.from(index), value: Float32Array.from(value, (w) => w * scale) };
+  }
+}
+
+/** Power iterations sharpen the range finder when singular values decay slowly, as they do for text. */
+const POWER_ITERATIONS = 2;
+
+interface Column {
+  index: Int32Array;
+  value: Float32Array;
+}
+
+/**
+ * The leading left singular vectors of the term-document matrix A (terms x columns), so that a
+ * document's projection U^T d gives its latent coordinates: a randomized range finder on A^T with
+ * power iterations, then an exact eigendecomposition of the small projected Gram matrix.
+ * Returns terms x `stride` floats (dimensions past `rank` left zero).
+ */
+function termBasis(columns: Column[], terms: number, rank: number, stride: number): Float32Array {
+  const docs = columns.length;
+  const width = Math.min(docs, rank + 8);
+  // Compressed sparse columns: one flat array each for term ids and weights.
+  const offsets = new Int32Array(docs + 1);
+  columns.forEach((c, d) => (offsets[d + 1] = offsets[d]! + c.index.length));
+  const termOf = new Int32Array(offsets[docs]!);
+  const weightOf = new Float64Array(offsets[docs]!);
+  columns.forEach((c, d) => {
+    termOf.set(c.index, offsets[d]!);
+    weightOf.set(c.value, offsets[d]!);
+  });
+  /** A x for x: docs x width; gives terms x width. */
+  const timesA = (x: Float64Array): Float64Array => {
+    const out = new Float64Array(terms * width);
+    for (let d = 0; d < docs; d++) {
+      const xBase = d * width;
+      for (let e = offsets[d]!; e < offsets[d + 1]!; e++) {
+        const base = termOf[e]! * width;
+        const w = weightOf[e]!;
+        for (let k = 0; k < width; k++) out[base + k] = out[base + k]! + w * x[xBase + k]!;
+      }
+    }
+    return out;
+  };
+  /** A^T y for y: terms x width; gives docs x width. */
+  const timesAT = (y: Float64Array): Float64Array => {
+    const out = new Float64Array(docs * width);
+    for (let d = 0; d < docs; d++) {
+      const outBase = d * width;
+      for (let e = offsets[d]!; e < offsets[d + 1]!; e++) {
+        const base = termOf[e]! * width;
+        const w = weightOf[e]!;
+        for (let k = 0; k < width; k++) out[outBase + k] = out[outBase + k]! + w * y[base + k]!;
+      }
+    }
+    return out;
+  };
+  let seed = 12345;
+  const random = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32) * 2 - 1;
+  let q = timesAT(Float64Array.from({ length: terms * width }, random));
+  orthonormalize(q, docs, width);
+  for (let iteration = 0; iteration < POWER_ITERATIONS; iteration++) {
+    q = timesAT(timesA(q));
+    orthonormalize(q, docs, width);
+  }
+  const b = timesA(q); // A Q
+  // B^T B = Q^T (A^T B), cheaper on the document side as there are fewer documents than terms.
+  const z = timesAT(b);
+  const gram = new Float64Array(width * width);
+  for (let d = 0; d < docs; d++) {
+    const base = d * width;
+    for (let i = 0; i < width; i++) {
+      const qi = q[base + i]!;
+      for (let j = 0; j < width; j++) gram[i * width + j] = gram[i * width + j]! + qi * z[base + j]!;
+    }
+  }
+  for (let i = 0; i < width; i++) for (let j = 0; j < i; j++) gram[i * width + j] = gram[j * width + i] = (gram[i * width + j]! + gram[j * width + i]!) / 2;
+  const { values, vectors } = symmetricEigen(gram, width);
+  const order = [...values.keys()].sort((x, y) => values[y]! - values[x]!).slice(0, rank);
+  // U_k = A Q W_k / sigma_k
+  const project = new Float64Array(width * rank);
+  order.forEach((e, k) => {
+    const sigma = Math.sqrt(Math.max(values[e]!, 0));
+    if (sigma > 1e-9) for (let i = 0; i < width; i++) project[i * rank + k] = vectors[i * width + e]! / sigma;
+  });
+  const out = new Float32Array(terms * stride);
+  for (let t = 0; t < terms; t++) {
+    for (let i = 0; i < width; i++) {
+      const bi = b[t * width + i]!;
+      if (bi === 0) continue;
+      for (let k = 0; k < rank; k++) out[t * stride + k] = out[t * stride + k]! + bi * project[i * rank + k]!;
+    }
+  }
+  return out;
+}
+
+/** Modified Gram-Schmidt on the columns of a rows x cols row-major matrix. */
+function orthonormalize(m: Float64Array, rows: number, cols: number): void {
+  for (let j = 0; j < cols; j++) {
+    for (let p = 0; p < j; p++) {
+      let dot = 0;
+      for (let r = 0; r < rows; r++) dot += m[r * cols + j]! * m[r * cols + p]!;
+      for (let r = 0; r < rows; r++) m[r * cols + j] = m[r * cols + j]! - dot * m[r * cols + p]!;
+    }
+    let norm = 0;
+    for (let r = 0; r < rows; r++) norm += m[r * cols + j]! ** 2;
+    norm = Math.sqrt(norm);
+    for (let r = 0; r < rows; r++) m[r * cols + j] = norm > 1e-12 ? m[r * cols + j]! / norm : 0;
+  }
+}
+
+/** Cyclic Jacobi eigendecomposition of a small symmetric matrix; eigenvectors are columns. */
+function symmetricEigen(input: Float64Array, n: number): { values: Float64Array; vectors: Float64Array } {
+  const a = Float64Array.from(input);
+  const v = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) v[i * n + i] = 1;
+  let scale = 0;
+  for (let i = 0; i < n * n; i++) scale += a[i]! ** 2;
+  for (let sweep = 0; sweep < 30; sweep++) {
+    let off = 0;
+    for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) off += a[i * n + j]! ** 2;
+    if (off <= 1e-20 * scale) break;
+    for (let p = 0; p < n; p++) {
+      for (let r = p + 1; r < n; r++) {
+        const apr = a[p * n + r]!;
+        if (Math.abs(apr) < 1e-15) continue;
+        const theta = (a[r * n + r]! - a[p * n + p]!) / (2 * apr);
+        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
+        const c = 1 / Math.sqrt(t * t + 1);
+        const s = t * c;
+        for (let k = 0; k < n; k++) {
+          const akp = a[k * n + p]!;
+          const akr = a[k * n + r]!;
+          a[k * n + p] = c * akp - s * akr;
+          a[k * n + r] = s * akp + c * akr;
+        }
+        for (let k = 0; k < n; k++) {
+          const apk = a[p * n + k]!;
+          const ark = a[r * n + k]!;
+          a[p * n + k] = c * apk - s * ark;
+          a[r * n + k] = s * apk + c * ark;
+        }
+        for (let k = 0; k < n; k++) {
+          const vkp = v[k * n + p]!;
+          const vkr = v[k * n + r]!;
+          v[k * n + p] = c * vkp - s * vkr;
+          v[k * n + r] = s * vkp + c * vkr;
+        }
+      }
+    }
+  }
+  const values = new Float64Array(n);
+  for (let i = 0; i < n; i++) values[i] = a[i * n + i]!;
+  return { values, vectors: v };
+}
+
+function normalize(v: Float32Array): boolean {
+  let norm = 0;
+  for (const x of v) norm += x * x;
+  if (norm <= 1e-20) return false;
+  const scale = 1 / Math.sqrt(norm);
+  for (let i = 0; i < v.length; i++) v[i] = v[i]! * scale;
+  return true;
+}
