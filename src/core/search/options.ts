@@ -60,6 +60,12 @@ export interface MatchOptions {
   minCoverage: number;
   /** A concept counts as strong if it is in the title or the abstract's first sentence, or occurs at least this many times in the abstract. */
   minAbstractOccurrences: number;
+  /** A paper failing the coverage rule is still delivered if its latent vector has at least this cosine with the confident hits' centroid (0 turns this off). */
+  minSemanticSimilarity: number;
+  /** ...and it scores at least this fraction of the best paper lexically. */
+  semanticMinRelativeScore: number;
+  /** How many of the best confident hits make up that centroid. */
+  centroidDocs: number;
 }
 
 export interface SimilarOptions {
@@ -95,7 +101,7 @@ export const DEFAULT_RANKING: RankingOptions = {
   feedbackWeight: 0.3,
   minRelativeScore: 0.05,
   semanticWeight: 0.25,
-  semanticDims: 64,
+  semanticDims: 48,
   semanticSample: 4000,
   semanticFeedbackDocs: 5,
   semanticQueryWeight: 0,
@@ -106,6 +112,9 @@ export const DEFAULT_MATCH: MatchOptions = {
   minRelativeScore: 0.2,
   minCoverage: 0.4,
   minAbstractOccurrences: 2,
+  minSemanticSimilarity: 0.8,
+  semanticMinRelativeScore: 0.15,
+  centroidDocs: 10,
 };
 
 export const DEFAULT_SIMILAR: SimilarOptions = { terms: 15 };

@@ -119,8 +119,30 @@ export class PaperIndex implements PaperSearch {
   }
 
   match(topic: string): SearchHit[] {
-    const { ranked, concepts, idf } = this.rank(parseQuery(topic), this.matching.minRelativeScore, Infinity, false);
-    return ranked.filter((r) => this.isAbout(r.doc, concepts, idf)).map((r) => this.hit(r));
+    const { minRelativeScore, minSemanticSimilarity, semanticMinRelativeScore, centroidDocs } = this.matching;
+    const semantic = minSemanticSimilarity > 0 && this.ranking.semanticWeight > 0;
+    const floor = semantic ? Math.min(minRelativeScore, semanticMinRelativeScore) : minRelativeScore;
+    const { ranked, concepts, idf } = this.rank(parseQuery(topic), floor, Infinity, false);
+    const cut = (ranked[0]?.score ?? 0) * minRelativeScore;
+    const about = ranked.filter((r) => r.score >= cut && this.isAbout(r.doc, concepts, idf));
+    if (!semantic || about.length === 0) return about.map((r) => this.hit(r));
+    // Papers on the topic that word it differently: about as close to what the confident hits are
+    // about as those hits themselves are.
+    const space = this.semanticSpace();
+    const centroid = new Float32Array(space.dims);
+    const confident = about.slice(0, centroidDocs);
+    for (const r of confident) {
+      const v = space.docVector(r.doc);
+      if (v) for (let k = 0; k < v.length; k++) centroid[k] = centroid[k]! + v[k]! * r.score;
+    }
+    let norm = 0;
+    for (const x of centroid) norm += x * x;
+    if (norm === 0) return about.map((r) => this.hit(r));
+    for (let k = 0; k < centroid.length; k++) centroid[k] = centroid[k]! / Math.sqrt(norm);
+    const typical = confident.reduce((sum, r) => sum + cosine(space.docVector(r.doc), centroid), 0) / confident.length;
+    const delivered = new Set(about.map((r) => r.doc));
+    const near = ranked.filter((r) => !delivered.has(r.doc) && cosine(space.docVector(r.doc), centroid) >= minSemanticSimilarity * typical);
+    return [...about, ...near].sort(byScore).map((r) => this.hit(r));
   }
 
   similar(id: string, limit = 5): SearchHit[] {
@@ -186,7 +208,7 @@ export class PaperIndex implements PaperSearch {
     this.boostProximity(head, concepts);
     if (this.ranking.feedbackTerms > 0) this.feedback(head, rest, query);
     if (semantic && this.ranking.semanticWeight > 0 && this.papers.size > 0) {
-      [head, rest] = this.blendSemantic(head, rest, query, concepts, excluded, need);
+      [head, rest] = this.blendSemantic(head, rest, query, concepts, excluded);
     }
     const cut = (head[0]?.score ?? 0) * minShare;
     const ranked = head.filter((r) => r.score >= cut);
@@ -324,8 +346,8 @@ export class PaperIndex implements PaperSearch {
    * the query's own vector plus the centroid of the best lexical hits, and the papers nearest to it
    * join the candidates even without any query word.
    */
-  private blendSemantic(head: Ranked[], rest: Ranked[], query: ParsedQuery, concepts: ConceptScores[], excluded: Set<number>, need: number): [Ranked[], Ranked[]] {
-    const { semanticWeight: w, semanticQueryWeight, semanticFeedbackDocs, semanticCandidates, proximityDepth, feedbackDepth } = this.ranking;
+  private blendSemantic(head: Ranked[], rest: Ranked[], query: ParsedQuery, concepts: ConceptScores[], excluded: Set<number>): [Ranked[], Ranked[]] {
+    const { semanticWeight: w, semanticQueryWeight, semanticFeedbackDocs, semanticCandidates } = this.ranking;
     const space = this.semanticSpace();
     const dims = space.dims;
     const target = new Float32Array(dims);
@@ -344,17 +366,18 @@ export class PaperIndex implements PaperSearch {
     for (const x of sims) if (x > maxSim) maxSim = x;
     if (maxSim <= 0) return [head, rest];
     const semantic = (doc: number) => Math.max(0, sims[doc]!) / maxSim;
-    const all = [...head, ...rest];
-    for (const r of all) r.score = (1 - w) * (r.score / best) + w * semantic(r.doc);
+    // Like feedback, only the leaders are re-scored; the rest stay below them.
+    for (const r of head) r.score = (1 - w) * (r.score / best) + w * semantic(r.doc);
+    for (const r of rest) r.score = (1 - w) * (r.score / best);
     if (!query.phrases.length && semanticCandidates > 0) {
-      const present = new Set(all.map((r) => r.doc));
-      const nearest: Ranked[] = [];
-      for (let doc = 0; doc < sims.length; doc++) {
-        if (sims[doc]! > 0 && !present.has(doc) && !excluded.has(doc)) nearest.push({ doc, score: w * semantic(doc) });
-      }
-      all.push(...leaders(nearest, semanticCandidates)[0]);
+      const present = new Uint8Array(sims.length);
+      for (const r of head) present[r.doc] = 1;
+      for (const r of rest) present[r.doc] = 1;
+      for (const doc of excluded) present[doc] = 1;
+      for (const doc of nearestDocs(sims, present, semanticCandidates)) head.push({ doc, score: w * semantic(doc) });
     }
-    return leaders(all, Math.max(need, proximityDepth, feedbackDepth));
+    head.sort(byScore);
+    return [head, rest];
   }
 
   /**
@@ -437,6 +460,29 @@ function bestOf(a: TermScores, b: TermScores): TermScores {
     }
   }
   return a;
+}
+
+/** The `count` documents with the highest similarity, skipping those marked in `skip`. */
+function nearestDocs(sims: Float32Array, skip: Uint8Array, count: number): number[] {
+  const best: number[] = [];
+  let floor = 0;
+  for (let doc = 0; doc < sims.length; doc++) {
+    const s = sims[doc]!;
+    if (s <= floor || skip[doc]) continue;
+    let at = best.length;
+    while (at > 0 && sims[best[at - 1]!]! < s) at--;
+    best.splice(at, 0, doc);
+    if (best.length > count) best.pop();
+    if (best.length === count) floor = sims[best[count - 1]!]!;
+  }
+  return best;
+}
+
+function cosine(a: Float32Array | undefined, unit: Float32Array): number {
+  if (!a) return 0;
+  let s = 0;
+  for (let k = 0; k < a.length; k++) s += a[k]! * unit[k]!;
+  return s;
 }
 
 function firstSentence(text: string): string {
