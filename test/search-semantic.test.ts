@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { PaperIndex } from '../src/core/search/index.js';
+import type { Paper } from '../src/core/types.js';
+
+const paper = (id: string, title: string, abstract: string): Paper => ({ id, title, abstract, url: `https://example.org/${id}` });
+
+/** Two topics; within the first, "compiler" and "superoptimizer" never meet but share their neighbours. */
+const corpus: Paper[] = [
+  ...Array.from({ length: 8 }, (_, i) =>
+    paper(`comp${i}`, `Compiler passes for tensor programs ${i}`, 'A compiler lowers tensor operators into fused GPU kernels with loop tiling and scheduling.'),
+  ),
+  paper('superopt', 'Searching fused GPU kernels', 'A superoptimizer explores tensor operators, loop tiling and scheduling to find faster kernels.'),
+  ...Array.from({ length: 8 }, (_, i) =>
+    paper(`bio${i}`, `Protein structure prediction ${i}`, 'We predict protein folding from amino acid sequences with attention over residue contacts.'),
+  ),
+  ...Array.from({ length: 8 }, (_, i) =>
+    paper(`rl${i}`, `Policy learning for robots ${i}`, 'Reinforcement learning agents learn locomotion policies from rewards in simulation.'),
+  ),
+  paper('noise', 'Weather forecasting with station data', 'Rainfall and temperature records from stations feed a regional forecast.'),
+];
+
+describe('PaperIndex latent semantic signal', () => {
+  it('finds a paper on the topic that never uses the query word', () => {
+    const ids = new PaperIndex(corpus).search('compiler', { limit: 20 }).hits.map((h) => h.paper.id);
+    expect(ids).toContain('superopt');
+    expect(ids.indexOf('superopt')).toBeLessThan(ids.findIndex((id) => id.startsWith('bio')) >>> 0);
+    expect(ids).not.toContain('noise');
+  });
+
+  it('is off with semanticWeight 0: only papers with the word', () => {
+    const ids = new PaperIndex(corpus, { ranking: { semanticWeight: 0 } }).search('compiler', { limit: 20 }).hits.map((h) => h.paper.id);
+    expect(ids).not.toContain('superopt');
+  });
+
+  it('takes papers added after the first query into the latent space', () => {
+    const index = new PaperIndex(corpus.filter((p) => p.id !== 'superopt'));
+    index.search('compiler');
+    index.add([paper('late', 'Kernel scheduling search', 'Loop tiling and scheduling of tensor operators into fused GPU kernels, found by search.')]);
+    expect(index.search('compiler', { limit: 20 }).hits.map((h) => h.paper.id)).toContain('late');
+  });
+});
