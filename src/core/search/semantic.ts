@@ -227,7 +227,7 @@ function termBasis(columns: Column[], terms: number, rank: number, stride: numbe
   };
   let seed = 12345;
   const random = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32) * 2 - 1;
-  let q = timesAT(Float64Array.from({ length: terms * width }, random));
+  let q: Float64Array = Float64Array.from({ length: docs * width }, random);
   orthonormalize(q, docs, width);
   for (let iteration = 0; iteration < POWER_ITERATIONS; iteration++) {
     q = timesAT(timesA(q));
