@@ -370,11 +370,11 @@ export class PaperIndex implements PaperSearch {
     for (const r of head) r.score = (1 - w) * (r.score / best) + w * semantic(r.doc);
     for (const r of rest) r.score = (1 - w) * (r.score / best);
     if (!query.phrases.length && semanticCandidates > 0) {
-      const present = new Uint8Array(sims.length);
-      for (const r of head) present[r.doc] = 1;
-      for (const r of rest) present[r.doc] = 1;
-      for (const doc of excluded) present[doc] = 1;
-      for (const doc of nearestDocs(sims, present, semanticCandidates)) head.push({ doc, score: w * semantic(doc) });
+      // Papers already ranked or excluded are not candidates again.
+      for (const r of head) sims[r.doc] = 0;
+      for (const r of rest) sims[r.doc] = 0;
+      for (const doc of excluded) sims[doc] = 0;
+      for (const doc of nearestDocs(sims, semanticCandidates)) head.push({ doc, score: w * semantic(doc) });
     }
     head.sort(byScore);
     return [head, rest];
@@ -462,13 +462,13 @@ function bestOf(a: TermScores, b: TermScores): TermScores {
   return a;
 }
 
-/** The `count` documents with the highest similarity, skipping those marked in `skip`. */
-function nearestDocs(sims: Float32Array, skip: Uint8Array, count: number): number[] {
+/** The `count` documents with the highest positive similarity. */
+function nearestDocs(sims: Float32Array, count: number): number[] {
   const best: number[] = [];
   let floor = 0;
   for (let doc = 0; doc < sims.length; doc++) {
     const s = sims[doc]!;
-    if (s <= floor || skip[doc]) continue;
+    if (s <= floor) continue;
     let at = best.length;
     while (at > 0 && sims[best[at - 1]!]! < s) at--;
     best.splice(at, 0, doc);

@@ -35,6 +35,7 @@ export class SemanticSpace {
   /** Unit-length latent vector per short document id (all zero when unknown). */
   private docVectors = new Float32Array(0);
   private fittedOn = 0;
+  private scratch = new Float32Array(0);
 
   constructor(private readonly options: SemanticOptions) {}
 
@@ -132,10 +133,14 @@ export class SemanticSpace {
     return v[0] === 0 && v.every((x) => x === 0) ? undefined : v;
   }
 
-  /** Cosine of `query` (unit) with every document, by short id (0 where unknown). */
+  /**
+   * Cosine of `query` (unit) with every document, by short id (0 where unknown). The array is
+   * reused by the next call: on a large corpus a fresh one per query only feeds the GC.
+   */
   similarities(query: Float32Array, capacity: number): Float32Array {
     const dims = this.dims;
-    const out = new Float32Array(capacity);
+    if (this.scratch.length !== capacity) this.scratch = new Float32Array(capacity);
+    const out = this.scratch;
     const docs = Math.min(capacity, this.docVectors.length / dims);
     const v = this.docVectors;
     const q = Float64Array.from(query);
