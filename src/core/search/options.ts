@@ -60,7 +60,7 @@ export interface MatchOptions {
   minCoverage: number;
   /** A concept counts as strong if it is in the title or the abstract's first sentence, or occurs at least this many times in the abstract. */
   minAbstractOccurrences: number;
-  /** A paper failing the coverage rule is still delivered if its latent vector has at least this cosine with the confident hits' centroid (0 turns this off). */
+  /** A paper failing the coverage rule is still delivered if its latent cosine with the confident hits' centroid is at least this share of theirs (0 turns this off). */
   minSemanticSimilarity: number;
   /** ...and it scores at least this fraction of the best paper lexically. */
   semanticMinRelativeScore: number;
