@@ -46,4 +46,11 @@ describe('sqlite store on disk', () => {
     expect(db.prepare('SELECT COUNT(*) AS n FROM schema_migrations').get()).toEqual({ n: 1 });
     db.close();
   });
+
+  it('answers a ping while open and refuses one once closed', () => {
+    const store = openSqliteStore(join(dir, 'ping.db'));
+    expect(() => store.ping()).not.toThrow();
+    store.close();
+    expect(() => store.ping()).toThrow();
+  });
 });

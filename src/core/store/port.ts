@@ -136,7 +136,7 @@ export interface Store {
   /** Deletes finished runs whose slot is before `before` (deliveries are kept); returns how many. */
   pruneRuns(before: Date): number;
 
-  /** Throws if the store cannot answer (for the health check). */
+  /** Throws unless the store can take a write right now (for /healthz). */
   ping(): void;
   close(): void;
 }

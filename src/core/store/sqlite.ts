@@ -170,7 +170,11 @@ export function openSqliteStore(path: string): Store {
     }),
     deliveredPapers: (t, ids) => new Set(q.delivered.all({ target: targetKey(t), ids: JSON.stringify(ids) }) as string[]),
     pruneRuns: (before) => q.pruneRuns.run(before.toISOString()).changes,
-    ping: () => void db.prepare('SELECT 1').get(),
+    // A write lock taken and released: fails when the file is read-only, locked or gone.
+    ping: () => {
+      db.exec('BEGIN IMMEDIATE');
+      db.exec('ROLLBACK');
+    },
     close: () => db.close(),
   };
   return store;
