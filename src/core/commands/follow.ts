@@ -1,4 +1,4 @@
-import { followTopic } from '../follows.js';
+import { effectivePrefs, followTopic } from '../follows.js';
 import type { Reply } from '../reply.js';
 import type { CommandDef } from './definition.js';
 
@@ -11,8 +11,8 @@ export const follow: CommandDef = {
   handle(request, { store, config, now, schedulesChanged }): Reply {
     const { follow: followed, created } = followTopic(store, config, request, String(request.args.topic), now());
     if (created) schedulesChanged();
-    const prefs = store.getPrefs(request);
-    const time = prefs ? `${prefs.time} ${prefs.timeZone}` : `${config.digests.defaultTime} ${config.digests.defaultTimeZone}`;
+    const prefs = effectivePrefs(store, config, request);
+    const time = `${prefs.time} ${prefs.timeZone}`;
     return {
       visibility: 'ephemeral',
       text: created

@@ -1,3 +1,4 @@
+import { effectivePrefs } from '../follows.js';
 import type { Reply } from '../reply.js';
 import type { CommandDef } from './definition.js';
 
@@ -10,13 +11,13 @@ export const follows: CommandDef = {
   handle(request, { store, config }): Reply {
     const list = store.listFollows(request);
     if (list.length === 0) return { visibility: 'ephemeral', text: 'You follow no topics yet. Try /papers follow graph neural networks' };
-    const prefs = store.getPrefs(request);
-    const time = prefs ? `${prefs.time} ${prefs.timeZone}` : `${config.digests.defaultTime} ${config.digests.defaultTimeZone}`;
+    const prefs = effectivePrefs(store, config, request);
+    const time = `${prefs.time} ${prefs.timeZone}`;
     return {
       visibility: 'ephemeral',
       title: `You follow ${list.length} of at most ${config.follows.maxPerUser} topics`,
       text: list.map((f, i) => `${i + 1}. ${f.topic}`).join('\n'),
-      notices: [prefs?.paused ? 'Your digest is paused.' : `Your digest comes daily at ${time}.`],
+      notices: [prefs.paused ? 'Your digest is paused.' : `Your digest comes daily at ${time}.`],
     };
   },
 };
