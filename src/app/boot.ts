@@ -49,18 +49,17 @@ export async function startApp(config: AppConfig, log: Logger, io: ConsoleIo): P
   const stop = () => (stopping ??= shutdown().then(resolveStopped));
 
   const deps: AdapterDeps = { context, commands, log, metrics };
-  let health = (): HealthReport => ({ ok: false, corpus: { papers: index.size }, store: 'starting', platforms: {} });
-  const routes: HttpRoute[] = opsRoutes(() => health(), metrics.registry);
-  const adapters: PlatformAdapter[] = createPlatformAdapters(config, deps, routes, { ...io, onEnd: () => void stop() });
-  const deliverers = new Map<Platform, Deliverer>(adapters.map((a) => [a.platform, measuredDeliverer(a.deliverer, metrics)]));
-  const scheduler = createScheduler({ store, index, deliverers, config, log });
-  schedulesChanged = () => scheduler.refresh();
-
-  health = () => {
+  // Called only once the server is up, after `adapters` below exists.
+  const health = (): HealthReport => {
     const storeState = probeStore(store);
     const platforms = Object.fromEntries(adapters.map((a) => [a.platform, a.isConnected()]));
     return { ok: index.size > 0 && storeState === 'ok' && Object.values(platforms).every(Boolean), corpus: { papers: index.size }, store: storeState, platforms };
   };
+  const routes: HttpRoute[] = opsRoutes(health, metrics.registry);
+  const adapters: PlatformAdapter[] = createPlatformAdapters(config, deps, routes, { ...io, onEnd: () => void stop() });
+  const deliverers = new Map<Platform, Deliverer>(adapters.map((a) => [a.platform, measuredDeliverer(a.deliverer, metrics)]));
+  const scheduler = createScheduler({ store, index, deliverers, config, log });
+  schedulesChanged = () => scheduler.refresh();
 
   const watcher = config.corpus.watch
     ? watchCorpus(config.corpus.dir, (papers) => {
@@ -99,7 +98,7 @@ export async function startApp(config: AppConfig, log: Logger, io: ConsoleIo): P
     log.info('stopped');
   }
 
-  return { stop, health: () => health(), stopped, server };
+  return { stop, health, stopped, server };
 }
 
 function probeStore(store: Store): string {
