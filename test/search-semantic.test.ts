@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PaperIndex } from '../src/core/search/index.js';
 import type { Paper } from '../src/core/types.js';
-
-const paper = (id: string, title: string, abstract: string): Paper => ({ id, title, abstract, url: `https://example.org/${id}` });
+import { paper } from './fixtures/fake-search.js';
 
 /** Two topics; within the first, "compiler" and "superoptimizer" never meet but share their neighbours. */
 const corpus: Paper[] = [

@@ -2,9 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadCorpus } from '../src/core/corpus/index.js';
 import { UserError } from '../src/core/errors.js';
 import { PaperIndex } from '../src/core/search/index.js';
-import type { Paper } from '../src/core/types.js';
-
-const paper = (id: string, title: string, abstract: string): Paper => ({ id, title, abstract, url: `https://example.org/${id}` });
+import { paper } from './fixtures/fake-search.js';
 
 const small = [
   paper('gnn', 'Graph Neural Networks for Molecules', 'We train message passing networks on molecular graphs and predict properties.'),
