@@ -11,10 +11,10 @@ describe.runIf(existsSync(evalDir()))('search quality on the shared judgments', 
     const [paperboy, ...classic] = report.scores;
     expect(paperboy!.engine).toBe('Paperboy');
     // Floors a little under today's figures (docs/benchmarks.md): a ranking regression fails here.
-    expect(paperboy!.ndcg10).toBeGreaterThanOrEqual(0.83);
-    expect(paperboy!.s1).toBeGreaterThanOrEqual(0.95);
+    expect(paperboy!.ndcg10).toBeGreaterThanOrEqual(0.84);
+    expect(paperboy!.s1).toBeGreaterThanOrEqual(0.97);
     expect(paperboy!.matchPrecision).toBeGreaterThanOrEqual(0.8);
-    expect(paperboy!.matchF1).toBeGreaterThanOrEqual(0.6);
+    expect(paperboy!.matchF1).toBeGreaterThanOrEqual(0.62);
     for (const other of classic) expect(paperboy!.ndcg10, other.engine).toBeGreaterThan(other.ndcg10 + 0.05);
   });
 });

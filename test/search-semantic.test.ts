@@ -38,3 +38,35 @@ describe('PaperIndex latent semantic signal', () => {
     expect(index.search('compiler', { limit: 20 }).hits.map((h) => h.paper.id)).toContain('late');
   });
 });
+
+/** Category-theory papers (under a tenth of the corpus, so the word is expanded) say "category", "functor" and "morphism" together; one never says "category". */
+const themes = ['probability', 'automata', 'databases', 'optics', 'games', 'circuits', 'grammars', 'queries', 'proofs', 'tensors'];
+const categorical: Paper[] = [
+  ...themes.map((theme, i) => paper(`cat${i}`, `A category of ${theme}`, `Each functor of ${theme} is a morphism in the category of ${theme}.`)),
+  paper('lenses', 'Lenses for backpropagation', 'Gradient updates are a morphism of lenses; a functor sends each network to its lens.'),
+  ...Array.from({ length: 50 }, (_, i) => paper(`bio${i}`, `Protein folding ${i}`, 'We predict protein folding from amino acid sequences with residue contacts.')),
+  ...Array.from({ length: 50 }, (_, i) => paper(`rl${i}`, `Robot locomotion ${i}`, 'Reinforcement learning agents learn locomotion policies from rewards.')),
+];
+
+describe('PaperIndex related terms', () => {
+  const lexicalOnly = { semanticWeight: 0, feedbackTerms: 0 };
+
+  it('a short query also matches the words the latent space puts beside it', () => {
+    const ids = new PaperIndex(categorical, { ranking: lexicalOnly }).search('category', { limit: 20 }).hits.map((h) => h.paper.id);
+    expect(ids).toContain('lenses');
+    expect(ids.some((id) => id.startsWith('bio') || id.startsWith('rl'))).toBe(false);
+  });
+
+  it('is off with relatedTerms 0', () => {
+    const ids = new PaperIndex(categorical, { ranking: { ...lexicalOnly, relatedTerms: 0 } }).search('category', { limit: 20 }).hits.map((h) => h.paper.id);
+    expect(ids).not.toContain('lenses');
+  });
+
+  it('a sentence-long query is taken at its word', () => {
+    const query = 'category semantics learners composing maps between sets';
+    const ids = new PaperIndex(categorical, { ranking: { ...lexicalOnly, minRelativeScore: 0, sentenceConcepts: 6 } }).search(query, { limit: 20 }).hits.map((h) => h.paper.id);
+    expect(ids).not.toContain('lenses');
+    const expanded = new PaperIndex(categorical, { ranking: { ...lexicalOnly, minRelativeScore: 0, sentenceConcepts: 100 } }).search(query, { limit: 20 }).hits.map((h) => h.paper.id);
+    expect(expanded).toContain('lenses');
+  });
+});

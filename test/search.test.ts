@@ -103,3 +103,24 @@ describe('PaperIndex on the seed corpus', () => {
     expect(titles.every((t) => /diffusion/i.test(t))).toBe(true);
   });
 });
+
+describe('PaperIndex passage evidence for sentence-long queries', () => {
+  const filler = 'Results are reported on standard tasks with ablations and a discussion of costs. '.repeat(3);
+  // The same words, counts and neighbours in both: all together in one sentence, or in three far apart.
+  const together = `Linear predictors trained on reasoning traces emulate a Turing machine. ${filler}Trained. ${filler}Traces.`;
+  const scattered = `Linear predictors trained. ${filler}Trained on reasoning traces. ${filler}Traces emulate a Turing machine.`;
+  const corpus = [
+    paper('scattered', 'Theory of next-token prediction', scattered),
+    paper('together', 'Theory of next-token prediction', together),
+    ...Array.from({ length: 6 }, (_, i) => paper(`other${i}`, `Protein folding ${i}`, 'Residue contacts predict protein structure.')),
+  ];
+  const query = 'linear predictors trained on reasoning traces emulate a Turing machine';
+
+  it('ranks the paper holding the query within one passage first', () => {
+    expect(new PaperIndex(corpus).search(query).hits[0]!.paper.id).toBe('together');
+  });
+
+  it('without it the two tie, and the first added leads', () => {
+    expect(new PaperIndex(corpus, { ranking: { passageBoost: 0 } }).search(query).hits[0]!.paper.id).toBe('scattered');
+  });
+});

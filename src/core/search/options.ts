@@ -24,6 +24,18 @@ export interface RankingOptions {
   truncateWeight: number;
   /** score *= 1 + this * (share of neighbouring query concepts that stand side by side in the paper). */
   proximityBoost: number;
+  /** A query of at least this many concepts reads as a sentence: passage evidence counts for it, related terms do not. */
+  sentenceConcepts: number;
+  /** For a sentence query: score *= 1 + this * (largest idf-weighted share of its concepts within one passage)^2. */
+  passageBoost: number;
+  /** A passage: this many consecutive index terms. */
+  passageWindow: number;
+  /** For a short query, a rarer term also matches up to this many terms the latent space puts closest (0 turns it off)... */
+  relatedTerms: number;
+  /** ...whose cosine with it is at least this... */
+  relatedMinSimilarity: number;
+  /** ...weighted this much, times that cosine, against an exact match. */
+  relatedWeight: number;
   /** How many of the best hits get the proximity check (it reads their text). */
   proximityDepth: number;
   /** Prefix and truncation matching are used only for terms in at most this share of papers. */
@@ -94,6 +106,12 @@ export const DEFAULT_RANKING: RankingOptions = {
   truncateWeight: 0.5,
   proximityBoost: 1,
   proximityDepth: 30,
+  sentenceConcepts: 6,
+  passageBoost: 2,
+  passageWindow: 20,
+  relatedTerms: 3,
+  relatedMinSimilarity: 0.8,
+  relatedWeight: 0.4,
   expansionMaxShare: 0.1,
   feedbackDepth: 30,
   feedbackTerms: 20,

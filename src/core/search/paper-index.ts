@@ -172,7 +172,10 @@ export class PaperIndex implements PaperSearch {
    */
   private rank(query: ParsedQuery, minShare: number, need = Infinity, semantic = true): Ranking {
     const { coverageExponent, titleCoverageBoost, proximityDepth, feedbackDepth, feedbackDocs } = this.ranking;
-    const concepts = query.concepts.map((c) => this.conceptScores(c));
+    // A sentence-long query (a half-remembered paper) is precise already: it gets passage evidence,
+    // while a short topic gets the latent related terms that find papers wording it differently.
+    const sentence = query.concepts.length >= this.ranking.sentenceConcepts;
+    const concepts = query.concepts.map((c) => this.conceptScores(c, !sentence));
     const n = Math.max(1, this.papers.size);
     const idf = concepts.map((c) => Math.log(1 + (n - c.docs.length + 0.5) / (c.docs.length + 0.5)));
     const totalIdf = idf.reduce((a, b) => a + b, 0) || 1;
@@ -205,7 +208,7 @@ export class PaperIndex implements PaperSearch {
     if (query.phrases.length) kept = kept.filter((r) => this.hasPhrases(r.doc, query.phrases));
     // Only the leaders are re-ranked and sorted; the rest keep their order and are just counted.
     let [head, rest] = leaders(kept, Math.max(need, proximityDepth, feedbackDepth, feedbackDocs));
-    this.boostProximity(head, concepts);
+    this.boostProximity(head, concepts, sentence ? idf : undefined);
     if (this.ranking.feedbackTerms > 0) this.feedback(head, rest, query);
     if (semantic && this.ranking.semanticWeight > 0 && this.papers.size > 0) {
       [head, rest] = this.blendSemantic(head, rest, query, concepts, excluded);
@@ -218,15 +221,15 @@ export class PaperIndex implements PaperSearch {
     return { ranked, total, concepts, idf };
   }
 
-  /** Scores of a concept: the best of its alternatives for each paper. */
-  private conceptScores(concept: Concept): ConceptScores {
+  /** Scores of a concept: the best of its alternatives for each paper (single words expanded, with `related` terms too). */
+  private conceptScores(concept: Concept, related: boolean): ConceptScores {
     const { titleBoost, bm25 } = this.ranking;
     const terms = new Set<string>();
     let out: TermScores | undefined;
     for (const alternative of concept.alternatives) {
       let alt: TermScores;
       if (alternative.length === 1) {
-        const expanded = this.expand(alternative[0]!);
+        const expanded = this.expand(alternative[0]!, related);
         expanded.forEach((w) => terms.add(w.term));
         alt = this.postings.score(expanded, titleBoost, bm25);
       } else {
@@ -240,10 +243,11 @@ export class PaperIndex implements PaperSearch {
 
   /**
    * The index terms a query term stands for: itself; for a rarer term also the words it begins
-   * and those sharing all but its last two letters ("privacy" finds "private"); and for a word
-   * the corpus never uses (most likely a typo) the words a few edits away.
+   * and those sharing all but its last two letters ("privacy" finds "private"); with `related`,
+   * the words the latent space puts closest ("category" finds "functor"); and for a word the
+   * corpus never uses (most likely a typo) the words a few edits away.
    */
-  private expand(term: string): WeightedTerm[] {
+  private expand(term: string, related: boolean): WeightedTerm[] {
     const r = this.ranking;
     if (!this.postings.has(term)) {
       if (term.length < r.minFuzzyLength) return [];
@@ -257,6 +261,11 @@ export class PaperIndex implements PaperSearch {
     if (term.length >= r.truncateMinLength) {
       const stem = term.slice(0, -2);
       for (const t of [stem, ...this.postings.withPrefix(stem)]) if (!out.has(t) && this.postings.has(t)) out.set(t, r.truncateWeight);
+    }
+    if (related && r.relatedTerms > 0) {
+      for (const [t, similarity] of this.semanticSpace().relatedTerms(term, r.relatedTerms, r.relatedMinSimilarity)) {
+        if (!out.has(t)) out.set(t, r.relatedWeight * similarity);
+      }
     }
     return [...out].map(([t, weight]) => ({ term: t, weight }));
   }
@@ -277,9 +286,12 @@ export class PaperIndex implements PaperSearch {
     return phrases.every((p) => containsSequence(title, p) || containsSequence(abstract, p));
   }
 
-  /** Papers where neighbouring query concepts stand side by side ("inductive reasoning") rise. */
-  private boostProximity(ranked: Ranked[], concepts: ConceptScores[]): void {
-    const { proximityBoost, proximityDepth } = this.ranking;
+  /**
+   * Papers where neighbouring query concepts stand side by side ("inductive reasoning") rise; with
+   * `passageIdf`, so do papers holding most of the query's weight within one passage.
+   */
+  private boostProximity(ranked: Ranked[], concepts: ConceptScores[], passageIdf?: number[]): void {
+    const { proximityBoost, proximityDepth, passageBoost, passageWindow } = this.ranking;
     const pairs = concepts.length - 1;
     if (pairs < 1 || proximityBoost === 0) return;
     const top = ranked.slice(0, proximityDepth);
@@ -293,6 +305,10 @@ export class PaperIndex implements PaperSearch {
         if (standSideBySide(title, a.terms, b.terms) || standSideBySide(abstract, a.terms, b.terms)) adjacent++;
       }
       r.score *= 1 + (proximityBoost * adjacent) / pairs;
+      if (passageIdf && passageBoost > 0) {
+        const passage = Math.max(passageCoverage(title, concepts, passageIdf, passageWindow), passageCoverage(abstract, concepts, passageIdf, passageWindow));
+        r.score *= 1 + passageBoost * passage ** 2;
+      }
     }
     top.sort(byScore);
     ranked.splice(0, top.length, ...top);
@@ -497,4 +513,26 @@ function standSideBySide(stream: string[], a: Set<string>, b: Set<string>): bool
     if (b.has(stream[i + 1]!) || (i + 2 < stream.length && b.has(stream[i + 2]!))) return true;
   }
   return false;
+}
+
+/** The largest idf-weighted share of the query's concepts found within `window` consecutive terms. */
+function passageCoverage(stream: string[], concepts: ConceptScores[], idf: number[], window: number): number {
+  const total = idf.reduce((a, b) => a + b, 0) || 1;
+  const last = new Float64Array(concepts.length).fill(-Infinity);
+  let best = 0;
+  for (let i = 0; i < stream.length; i++) {
+    const t = stream[i]!;
+    let hit = false;
+    for (let c = 0; c < concepts.length; c++) {
+      if (concepts[c]!.terms.has(t)) {
+        last[c] = i;
+        hit = true;
+      }
+    }
+    if (!hit) continue;
+    let covered = 0;
+    for (let c = 0; c < concepts.length; c++) if (i - last[c]! < window) covered += idf[c]!;
+    if (covered > best) best = covered;
+  }
+  return best / total;
 }

@@ -29,9 +29,12 @@ export interface CorpusTerms {
  */
 export class SemanticSpace {
   private termIndex = new Map<string, number>();
+  private termNames: string[] = [];
+  /** Term t's unit vector scaled by the singular values (the geometry of term-term similarity), at t*dims. */
+  private termUnits = new Float32Array(0);
   private idf = new Float32Array(0);
   /** Term t's latent vector is termVectors[t*dims .. (t+1)*dims). */
-  private termVectors: Float32Array = new Float32Array(0);
+  private termVectors: Float32Array<ArrayBufferLike> = new Float32Array(0);
   /** Unit-length latent vector per short document id (all zero when unknown). */
   private docVectors = new Float32Array(0);
   private fittedOn = 0;
@@ -60,6 +63,7 @@ export class SemanticSpace {
     // Sample columns, built term by term: per sampled doc, its term ids and weights.
     const columns = new Map<number, { index: number[]; value: number[] }>();
     this.termIndex = new Map();
+    this.termNames = [];
     const idf: number[] = [];
     for (const [term, df] of corpus.terms()) {
       // Words in one paper link nothing; words in most papers carry no topic.
@@ -70,6 +74,7 @@ export class SemanticSpace {
       const t = idf.length;
       const weight = Math.log(n / df);
       this.termIndex.set(term, t);
+      this.termNames[t] = term;
       idf.push(weight);
       for (const [doc, count] of hits) {
         let column = columns.get(doc);
@@ -84,7 +89,14 @@ export class SemanticSpace {
       return { index: Int32Array.from(index), value: Float32Array.from(value, (v) => v / norm) };
     });
     const rank = Math.min(dims, unit.length, idf.length);
-    this.termVectors = rank > 0 ? termBasis(unit, idf.length, rank, dims) : new Float32Array(0);
+    const basis = rank > 0 ? termBasis(unit, idf.length, rank, dims) : { vectors: new Float32Array(0), sigma: new Float32Array(dims) };
+    this.termVectors = basis.vectors;
+    this.termUnits = new Float32Array(basis.vectors.length);
+    for (let t = 0; t < idf.length; t++) {
+      const v = this.termUnits.subarray(t * dims, (t + 1) * dims);
+      for (let k = 0; k < dims; k++) v[k] = basis.vectors[t * dims + k]! * basis.sigma[k]!;
+      normalize(v);
+    }
     this.fittedOn = Math.max(1, n);
     this.docVectors = new Float32Array(corpus.capacity * dims);
     for (const [term, t] of this.termIndex) {
@@ -97,6 +109,21 @@ export class SemanticSpace {
       });
     }
     for (let doc = 0; doc < corpus.capacity; doc++) normalize(this.docVectors.subarray(doc * dims, (doc + 1) * dims));
+  }
+
+  /** The `count` terms used most like `term` (cosine in the latent space at least `minSimilarity`), closest first. */
+  relatedTerms(term: string, count: number, minSimilarity: number): [string, number][] {
+    const t = this.termIndex.get(term);
+    const dims = this.dims;
+    const units = this.termUnits;
+    if (t === undefined || count <= 0 || units.length < (t + 1) * dims) return [];
+    const best: [string, number][] = [];
+    for (let u = 0, base = 0; u < this.termNames.length; u++, base += dims) {
+      let dot = 0;
+      for (let k = 0; k < dims; k++) dot += units[t * dims + k]! * units[base + k]!;
+      if (u !== t && dot >= minSimilarity) best.push([this.termNames[u]!, dot]);
+    }
+    return best.sort((x, y) => y[1] - x[1]).slice(0, count);
   }
 
   /** The unit latent vector of a text's terms, or undefined if none of them is known. */
@@ -190,9 +217,9 @@ interface Column {
  * The leading left singular vectors of the term-document matrix A (terms x columns), so that a
  * document's projection U^T d gives its latent coordinates: a randomized range finder on A^T with
  * power iterations, then an exact eigendecomposition of the small projected Gram matrix.
- * Returns terms x `stride` floats (dimensions past `rank` left zero).
+ * Returns terms x `stride` floats (dimensions past `rank` left zero) and the singular values.
  */
-function termBasis(columns: Column[], terms: number, rank: number, stride: number): Float32Array {
+function termBasis(columns: Column[], terms: number, rank: number, stride: number): { vectors: Float32Array; sigma: Float32Array } {
   const docs = columns.length;
   const width = Math.min(docs, rank + 8);
   // Compressed sparse columns: one flat array each for term ids and weights.
@@ -254,8 +281,10 @@ function termBasis(columns: Column[], terms: number, rank: number, stride: numbe
   const order = [...values.keys()].sort((x, y) => values[y]! - values[x]!).slice(0, rank);
   // U_k = A Q W_k / sigma_k
   const project = new Float64Array(width * rank);
+  const sigmas = new Float32Array(stride);
   order.forEach((e, k) => {
     const sigma = Math.sqrt(Math.max(values[e]!, 0));
+    sigmas[k] = sigma;
     if (sigma > 1e-9) for (let i = 0; i < width; i++) project[i * rank + k] = vectors[i * width + e]! / sigma;
   });
   const out = new Float32Array(terms * stride);
@@ -266,7 +295,7 @@ function termBasis(columns: Column[], terms: number, rank: number, stride: numbe
       for (let k = 0; k < rank; k++) out[t * stride + k] = out[t * stride + k]! + bi * project[i * rank + k]!;
     }
   }
-  return out;
+  return { vectors: out, sigma: sigmas };
 }
 
 /** Modified Gram-Schmidt on the columns of a rows x cols row-major matrix. */
