@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
+import { migrations } from '../src/core/store/migrations.js';
 import { defaultStorePath, openSqliteStore } from '../src/core/store/sqlite.js';
 import { storeContract } from './store.contract.js';
 
@@ -43,8 +44,22 @@ describe('sqlite store on disk', () => {
     openSqliteStore(path).close();
     const db = new Database(path);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(db.prepare('SELECT COUNT(*) AS n FROM schema_migrations').get()).toEqual({ n: 1 });
+    expect(db.prepare('SELECT COUNT(*) AS n FROM schema_migrations').get()).toEqual({ n: migrations.length });
+    expect(db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'deliveries'").pluck().all()).toContain('deliveries_by_paper');
     db.close();
+  });
+
+  it('upgrades a version 1 database in place, keeping its deliveries', () => {
+    const path = join(dir, 'v1.db');
+    const old = new Database(path);
+    old.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied INTEGER NOT NULL)');
+    old.exec(migrations[0]!.sql);
+    old.prepare('INSERT INTO schema_migrations (version, applied) VALUES (1, 0)').run();
+    old.prepare("INSERT INTO deliveries (target, paper_id, at, message_id) VALUES ('slack:T:user:U', 'p1', 0, 'm')").run();
+    old.close();
+    const store = openSqliteStore(path);
+    expect(store.deliveredByTarget(['p1'])).toEqual(new Map([['slack:T:user:U', new Set(['p1'])]]));
+    store.close();
   });
 
   it('answers a ping while open and refuses one once closed', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RunPlan, Store } from '../src/core/store/port.js';
-import type { Target, UserKey } from '../src/core/types.js';
+import { targetKey, type Target, type UserKey } from '../src/core/types.js';
 
 const alice: UserKey = { platform: 'slack', workspace: 'T1', user: 'U1' };
 const bob: UserKey = { platform: 'slack', workspace: 'T1', user: 'U2' };
@@ -154,6 +154,33 @@ export function storeContract(name: string, open: () => Store): void {
         expect(s.deliveredPapers(dm, ['p1', 'p3'])).toEqual(new Set(['p1']));
       });
 
+      it('reports delivered and claimed-but-unsent papers for every target at once, as deliveredPapers does per target', () => {
+        const s = open();
+        const bobDm: Target = { ...dm, id: 'U2' };
+        s.claimRun(dm, 's1', plan('p1', 'p2'), t0);
+        s.finishRun(dm, 's1', { state: 'sent', messageId: 'm1', paperIds: ['p1', 'p2'] }, t0);
+        s.claimRun(channel, 's1', plan('p2', 'p3'), t0);
+        s.claimRun(bobDm, 's1', plan('p3'), t0);
+        const ids = ['p1', 'p2', 'p3', 'p4', 'p2'];
+        expect(s.deliveredByTarget(ids)).toEqual(new Map([
+          [targetKey(dm), new Set(['p1', 'p2'])],
+          [targetKey(channel), new Set(['p2', 'p3'])],
+          [targetKey(bobDm), new Set(['p3'])],
+        ]));
+        expect(s.deliveredByTarget(['p3'])).toEqual(new Map([[targetKey(channel), new Set(['p3'])], [targetKey(bobDm), new Set(['p3'])]]));
+        expect(s.deliveredByTarget(['p4'])).toEqual(new Map());
+        expect(s.deliveredByTarget([])).toEqual(new Map());
+
+        s.finishRun(channel, 's1', { state: 'sent', messageId: 'm2', paperIds: ['p2', 'p3'] }, t0);
+        s.finishRun(bobDm, 's1', { state: 'failed', error: 'x' }, t0);
+        const after = s.deliveredByTarget(ids);
+        expect(after.has(targetKey(bobDm))).toBe(false);
+        for (const target of [dm, channel, bobDm]) expect(after.get(targetKey(target)) ?? new Set()).toEqual(s.deliveredPapers(target, ids));
+        // The caller may change what it gets without changing the store.
+        after.get(targetKey(dm))!.add('p9');
+        expect(s.deliveredByTarget(['p9'])).toEqual(new Map());
+      });
+
       it('prunes finished runs before a date but keeps claimed ones and deliveries', () => {
         const s = open();
         s.claimRun(dm, '2026-01-01T08:00:00.000Z', plan('p1'), t0);
@@ -164,6 +191,7 @@ export function storeContract(name: string, open: () => Store): void {
         expect(s.getRun(dm, '2026-01-01T08:00:00.000Z')).toBeUndefined();
         expect(s.pendingRuns()).toHaveLength(1);
         expect(s.deliveredPapers(dm, ['p1'])).toEqual(new Set(['p1']));
+        expect(s.deliveredByTarget(['p1', 'p2'])).toEqual(new Map([[targetKey(dm), new Set(['p1', 'p2'])]]));
       });
     });
   });

@@ -23,6 +23,8 @@ export function createMemoryStore(): Store {
     if (set?.size === 0) claimedByTarget.delete(run.target);
   };
   const deliveries = new Map<string, Map<string, Delivery>>();
+  // The same deliveries by paper: paper id -> target keys, for deliveredByTarget().
+  const byPaper = new Map<string, Set<string>>();
 
   const copy = <T extends object>(value: T): T => structuredClone(value);
   const copyFollow = (f: Follow): Follow => ({ ...f, created: new Date(f.created) });
@@ -126,7 +128,13 @@ export function createMemoryStore(): Store {
       let delivered = deliveries.get(key);
       if (!delivered) deliveries.set(key, (delivered = new Map()));
       const messageId = outcome.messageId ?? '';
-      for (const paperId of outcome.paperIds ?? []) if (!delivered.has(paperId)) delivered.set(paperId, { target: key, paperId, at: new Date(now), messageId });
+      for (const paperId of outcome.paperIds ?? []) {
+        if (delivered.has(paperId)) continue;
+        delivered.set(paperId, { target: key, paperId, at: new Date(now), messageId });
+        let targets = byPaper.get(paperId);
+        if (!targets) byPaper.set(paperId, (targets = new Set()));
+        targets.add(key);
+      }
       run.state = outcome.state;
       unclaim(run);
       run.updated = new Date(now);
@@ -140,6 +148,18 @@ export function createMemoryStore(): Store {
       const planned = new Set<string>();
       for (const run of claimedByTarget.get(key) ?? []) for (const id of run.plan?.paperIds ?? []) planned.add(id);
       return new Set(ids.filter((id) => delivered?.has(id) || planned.has(id)));
+    },
+    deliveredByTarget(ids) {
+      const out = new Map<string, Set<string>>();
+      const add = (target: string, id: string) => {
+        let set = out.get(target);
+        if (!set) out.set(target, (set = new Set()));
+        set.add(id);
+      };
+      const wanted = new Set(ids);
+      for (const id of wanted) for (const target of byPaper.get(id) ?? []) add(target, id);
+      for (const [target, claimed] of claimedByTarget) for (const run of claimed) for (const id of run.plan?.paperIds ?? []) if (wanted.has(id)) add(target, id);
+      return out;
     },
     pruneRuns(before) {
       let n = 0;

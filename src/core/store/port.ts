@@ -133,6 +133,12 @@ export interface Store {
   finishRun(target: Target, slot: string, outcome: RunOutcome, now: Date): void;
   /** The subset of paperIds delivered to this target, or planned by one of its claimed runs. */
   deliveredPapers(target: Target, paperIds: string[]): Set<string>;
+  /**
+   * deliveredPapers for every target at once: each target (by targetKey) that has any of these
+   * papers, delivered or planned by one of its claimed runs, with those papers; targets with none
+   * are left out. One consistent snapshot, so a planning pass reads once instead of once per target.
+   */
+  deliveredByTarget(paperIds: string[]): Map<string, Set<string>>;
   /** Deletes finished runs whose slot is before `before` (deliveries are kept); returns how many. */
   pruneRuns(before: Date): number;
 

@@ -65,7 +65,8 @@ export function openSqliteStore(path: string): Store {
     insertFollow: db.prepare('INSERT INTO follows (platform, workspace, user, topic, topic_key, created) VALUES (?, ?, ?, ?, ?, ?)'),
     followById: db.prepare('SELECT * FROM follows WHERE id = ?'),
     removeFollow: db.prepare('DELETE FROM follows WHERE id = ? AND platform = ? AND workspace = ? AND user = ?'),
-    allFollows: db.prepare('SELECT * FROM follows ORDER BY platform, workspace, user, id'),
+    // Raw rows, columns in this order: a planning pass reads every follow, so no row objects.
+    allFollows: db.prepare('SELECT platform, workspace, user, id, topic, created FROM follows ORDER BY platform, workspace, user, id').raw(),
     listDigests: db.prepare('SELECT * FROM digests WHERE platform = ? AND workspace = ? AND channel = ? ORDER BY id'),
     insertDigest: db.prepare(`INSERT INTO digests (platform, workspace, channel, topic, schedule, time_zone, size, created_by, created, active_since)
       VALUES (@platform, @workspace, @channel, @topic, @schedule, @timeZone, @size, @createdBy, @created, @created)`),
@@ -90,6 +91,11 @@ export function openSqliteStore(path: string): Store {
     delivered: db.prepare(`SELECT paper_id FROM deliveries WHERE target = @target AND paper_id IN (SELECT value FROM json_each(@ids))
       UNION SELECT j.value FROM runs r, json_each(r.paper_ids) j
       WHERE r.target = @target AND r.state = 'claimed' AND j.value IN (SELECT value FROM json_each(@ids))`).pluck(),
+    // Read per paper through deliveries_by_paper, so the cost follows the papers asked about, not the history.
+    deliveredByPaper: db.prepare(`SELECT paper_id, json_group_array(target) FROM deliveries
+      WHERE paper_id IN (SELECT value FROM json_each(?)) GROUP BY paper_id`).raw(),
+    claimedByPaper: db.prepare(`SELECT j.value, r.target FROM runs r, json_each(r.paper_ids) j
+      WHERE r.state = 'claimed' AND j.value IN (SELECT value FROM json_each(?))`).raw(),
     pruneRuns: db.prepare("DELETE FROM runs WHERE state != 'claimed' AND slot < ?"),
   };
 
@@ -104,13 +110,10 @@ export function openSqliteStore(path: string): Store {
     removeFollow: (u, id) => q.removeFollow.run(id, u.platform, u.workspace, u.user).changes > 0,
     allFollowers() {
       const out: ReturnType<Store['allFollowers']> = [];
-      let last = '';
-      for (const row of q.allFollows.iterate() as Iterable<Row>) {
-        const f = toFollow(row);
-        const key = `${f.platform}\u0000${f.workspace}\u0000${f.user}`;
-        if (key !== last) out.push({ user: { platform: f.platform, workspace: f.workspace, user: f.user }, follows: [] });
-        last = key;
-        out[out.length - 1]!.follows.push(f);
+      let last: ReturnType<Store['allFollowers']>[number] | undefined;
+      for (const [platform, workspace, user, id, topic, created] of q.allFollows.iterate() as Iterable<[Platform, string, string, number, string, number]>) {
+        if (last?.user.user !== user || last.user.workspace !== workspace || last.user.platform !== platform) out.push((last = { user: { platform, workspace, user }, follows: [] }));
+        last.follows.push({ id, platform, workspace, user, topic, created: new Date(created) });
       }
       return out;
     },
@@ -169,6 +172,19 @@ export function openSqliteStore(path: string): Store {
       for (const paperId of outcome.paperIds ?? []) q.insertDelivery.run(key, paperId, now.getTime(), outcome.messageId ?? '');
     }),
     deliveredPapers: (t, ids) => new Set(q.delivered.all({ target: targetKey(t), ids: JSON.stringify(ids) }) as string[]),
+    // One read transaction: a run finishing between the two reads is seen as claimed or as delivered, never as neither.
+    deliveredByTarget: db.transaction((ids: string[]) => {
+      const out = new Map<string, Set<string>>();
+      const add = (target: string, id: string) => {
+        let set = out.get(target);
+        if (!set) out.set(target, (set = new Set()));
+        set.add(id);
+      };
+      const json = JSON.stringify(ids);
+      for (const [id, targets] of q.deliveredByPaper.iterate(json) as Iterable<[string, string]>) for (const target of JSON.parse(targets) as string[]) add(target, id);
+      for (const [id, target] of q.claimedByPaper.iterate(json) as Iterable<[string, string]>) add(target, id);
+      return out;
+    }),
     pruneRuns: (before) => q.pruneRuns.run(before.toISOString()).changes,
     // A write lock taken and released: fails when the file is read-only, locked or gone.
     ping: () => {
