@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig, type AppConfig } from '../src/config/index.js';
-import { createDigestPlanner } from '../src/core/digest.js';
+import { createDeliveryChanges, createDigestPlanner } from '../src/core/digest.js';
 import { createMemoryStore } from '../src/core/store/memory.js';
 import type { Store } from '../src/core/store/port.js';
+import { openSqliteStore } from '../src/core/store/sqlite.js';
 import { FakeSearch, paper } from './fixtures/fake-search.js';
 
 const base = loadConfig({});
@@ -85,6 +86,61 @@ describe('digest planning', () => {
     const plan = createDigestPlanner(store, corpus(), config()).planChannel(digest);
     expect(plan.target).toEqual({ platform: 'slack', workspace: 'T', kind: 'channel', id: 'C' });
     expect(plan.reply).toMatchObject({ title: 'New papers on “diffusion”', papers: [{ id: 'd1' }, { id: 'd2' }, { id: 'd3' }] });
+  });
+
+  for (const [name, open] of [['memory', createMemoryStore], ['sqlite', () => openSqliteStore(':memory:')]] as const) {
+    it(`plans exactly the same with a prefetch of deliveries as without (${name} store)`, () => {
+      const store = open();
+      const words = ['diffusion', 'graph', 'robot', 'latent', 'audio', 'video'];
+      let seed = 7;
+      const random = () => ((seed = (seed * 48271) % 2147483647) / 2147483647);
+      const index = new FakeSearch(Array.from({ length: 60 }, (_, i) => paper(`p${i}`, `${words[i % 6]} ${words[(i * 5 + 1) % 6]} ${i}`)));
+      store.recordFirstSeen(Array.from({ length: 30 }, (_, i) => `p${i}`), new Date('2026-01-01T00:00:00Z'));
+      store.recordFirstSeen(Array.from({ length: 30 }, (_, i) => `p${i + 30}`), new Date('2026-03-02T00:00:00Z'));
+      const users = Array.from({ length: 40 }, (_, u) => ({ ...alice, user: `U${u}` }));
+      for (const [u, user] of users.entries()) {
+        for (const w of words) if (random() < 0.4) store.addFollow(user, w, new Date(u % 2 ? '2026-02-01T00:00:00Z' : '2026-03-01T12:00:00Z'));
+        const target = { ...dm, id: user.user };
+        const had = index.match(words[u % 6]!).map((h) => h.paper.id).filter(() => random() < 0.5);
+        // Some delivered, some claimed but unsent, some claimed and then failed (free again).
+        store.claimRun(target, 's1', { paperIds: had.slice(0, 3), payload: '{}' }, t0);
+        store.finishRun(target, 's1', { state: 'sent', messageId: 'm', paperIds: had.slice(0, 3) }, t0);
+        store.claimRun(target, 's2', { paperIds: had.slice(3, 5), payload: '{}' }, t0);
+        store.claimRun(target, 's3', { paperIds: had.slice(5, 7), payload: '{}' }, t0);
+        store.finishRun(target, 's3', { state: 'failed', error: 'x' }, t0);
+      }
+      const followers = store.allFollowers();
+      const plain = createDigestPlanner(store, index, config({ size: 3 }));
+      const prefetched = createDigestPlanner(store, index, config({ size: 3 }));
+      prefetched.prefetch(followers);
+      let papers = 0;
+      for (const { user, follows } of followers) {
+        const expected = plain.planUser(user, follows);
+        expect(prefetched.planUser(user, follows)).toEqual(expected);
+        papers += expected.paperIds.length;
+      }
+      expect(papers).toBeGreaterThan(100);
+      store.close();
+    });
+  }
+
+  it('reads a target from the store once it changed since the prefetch, or was planned from it already', () => {
+    const store = createMemoryStore();
+    const follows = [store.addFollow(alice, 'diffusion', t0).follow];
+    store.claimRun(dm, 's0', { paperIds: ['d1'], payload: '{}' }, t0);
+    const changes = createDeliveryChanges();
+    const planner = createDigestPlanner(store, corpus(), config(), undefined, changes);
+    planner.prefetch([{ follows }]);
+    // The claim of d1 failed after the prefetch: d1 is free again.
+    changes.note(dm);
+    store.finishRun(dm, 's0', { state: 'failed', error: 'x' }, t0);
+    const first = planner.planUser(alice, follows);
+    expect(first.paperIds).toEqual(['d1', 'd2']);
+    planner.prefetch([{ follows }]);
+    expect(planner.planUser(alice, follows).paperIds).toEqual(['d1', 'd2']);
+    // Claimed without a note: planning alice again still sees it, as she was planned from this prefetch once.
+    store.claimRun(dm, 's1', { paperIds: first.paperIds, payload: '{}' }, t0);
+    expect(planner.planUser(alice, follows).paperIds).toEqual(['d3']);
   });
 
   it('searches each topic once per planning pass, however many users share it', () => {

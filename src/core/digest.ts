@@ -2,7 +2,7 @@ import type { AppConfig } from '../config/index.js';
 import { truncate, type PaperItem, type Reply } from './reply.js';
 import type { PaperSearch, SearchHit } from './search-port.js';
 import { topicKey, type ChannelDigest, type Follow, type Store } from './store/port.js';
-import type { Paper, Target, UserKey } from './types.js';
+import { targetKey, type Paper, type Target, type UserKey } from './types.js';
 
 /**
  * What "new" means: a paper is new to a target when the topic matches it and it was never
@@ -32,6 +32,17 @@ interface RankedHit extends SearchHit {
   seen: number;
 }
 
+/** One topic's matches and the orderings made of them. */
+interface TopicHits {
+  hits: RankedHit[];
+  /** First-seen times, newest first: how many hits are fresh for a cut is a binary search. */
+  seenDesc: number[];
+  /** Orderings by how many hits are fresh (the fresh ones are always the most recently seen). */
+  byFresh: Map<number, RankedHit[]>;
+  lastCut: number;
+  last: RankedHit[];
+}
+
 /**
  * match() results, first-seen times and rendered items, kept while the index holds the same
  * papers (its size is unchanged: it only ever grows). One cache serves many planning passes, so
@@ -39,43 +50,42 @@ interface RankedHit extends SearchHit {
  */
 export function createMatchCache(store: Store, index: PaperSearch) {
   let size = index.size;
-  const matches = new Map<string, RankedHit[]>();
+  const keys = new Map<string, string>();
+  const topics = new Map<string, TopicHits>();
   const seen = new Map<string, number>();
   const items = new Map<string, PaperItem>();
-  const keys = new Map<string, string>();
-  // Orderings per (topic, how many of its hits are fresh): the fresh ones are always the most recently seen.
-  const orderings = new Map<string, RankedHit[]>();
-  const seenDesc = new Map<string, number[]>();
   const fresh = () => {
     if (index.size === size) return;
     size = index.size;
-    matches.clear();
+    topics.clear();
     seen.clear();
-    orderings.clear();
-    seenDesc.clear();
   };
   const firstSeenMs = (id: string): number => {
     let at = seen.get(id);
     if (at === undefined) seen.set(id, (at = store.firstSeen(id)?.getTime() ?? -Infinity));
     return at;
   };
+  const entry = (topic: string): TopicHits => {
+    fresh();
+    let key = keys.get(topic);
+    if (key === undefined) keys.set(topic, (key = topicKey(topic)));
+    let e = topics.get(key);
+    if (!e) {
+      const hits = index.match(topic).map((h) => ({ ...h, seen: firstSeenMs(h.paper.id) }));
+      topics.set(key, (e = { hits, seenDesc: hits.map((h) => h.seen).sort((a, b) => b - a), byFresh: new Map(), lastCut: NaN, last: hits }));
+    }
+    return e;
+  };
   return {
     /** Every paper the topic matches, best first, with first-seen times. */
-    ranked(topic: string): RankedHit[] {
-      fresh();
-      let key = keys.get(topic);
-      if (key === undefined) keys.set(topic, (key = topicKey(topic)));
-      let hits = matches.get(key);
-      if (!hits) matches.set(key, (hits = index.match(topic).map((h) => ({ ...h, seen: firstSeenMs(h.paper.id) }))));
-      return hits;
-    },
+    ranked: (topic: string): RankedHit[] => entry(topic).hits,
     /** The topic's hits with those first seen after `since` first, each group best match first. */
     ordered(topic: string, since: Date): RankedHit[] {
-      const hits = this.ranked(topic);
-      const key = keys.get(topic)!;
-      let desc = seenDesc.get(key);
-      if (!desc) seenDesc.set(key, (desc = hits.map((h) => h.seen).sort((a, b) => b - a)));
+      const e = entry(topic);
       const cut = since.getTime();
+      // Most calls in a pass repeat the previous cut (follows made the same day).
+      if (cut === e.lastCut) return e.last;
+      const desc = e.seenDesc;
       let lo = 0;
       let hi = desc.length;
       while (lo < hi) {
@@ -83,10 +93,10 @@ export function createMatchCache(store: Store, index: PaperSearch) {
         if (desc[mid]! > cut) lo = mid + 1;
         else hi = mid;
       }
-      if (lo === 0) return hits;
-      const orderKey = `${key}\u0000${lo}`;
-      let list = orderings.get(orderKey);
-      if (!list) orderings.set(orderKey, (list = [...hits.filter((h) => h.seen > cut), ...hits.filter((h) => h.seen <= cut)]));
+      let list = lo === 0 ? e.hits : e.byFresh.get(lo);
+      if (!list) e.byFresh.set(lo, (list = [...e.hits.filter((h) => h.seen > cut), ...e.hits.filter((h) => h.seen <= cut)]));
+      e.lastCut = cut;
+      e.last = list;
       return list;
     },
     item(p: Paper): PaperItem {
@@ -99,6 +109,28 @@ export function createMatchCache(store: Store, index: PaperSearch) {
 
 export type MatchCache = ReturnType<typeof createMatchCache>;
 
+/**
+ * Which targets' deliveries changed (a run claimed or finished), in order. A planner that
+ * prefetched deliveries reads a target changed since then from the store again, so the prefetch
+ * is never stale: whatever writes runs while planners are alive (the scheduler) notes each target here.
+ */
+export function createDeliveryChanges() {
+  let seq = 0;
+  const last = new Map<string, number>();
+  return {
+    /** The current position; changes noted later are "since" it. */
+    now: (): number => seq,
+    /** Notes that the target's delivered or claimed papers may have changed. */
+    note(target: Target): void {
+      last.set(targetKey(target), ++seq);
+    },
+    /** Whether the target (its targetKey) was noted after position `mark`. */
+    since: (key: string, mark: number): boolean => (last.get(key) ?? 0) > mark,
+  };
+}
+
+export type DeliveryChanges = ReturnType<typeof createDeliveryChanges>;
+
 /** One topic's wish: how many papers, and since when papers count as fresh. */
 interface Want {
   topic: string;
@@ -106,35 +138,76 @@ interface Want {
   size: number;
 }
 
+/** How many of a topic's hits to check at once: a few digests' worth, as most are delivered already. */
+const batch = (size: number) => Math.max(8, size * 3);
+
+/** What a prefetch read: which papers it covers and, by targetKey, which of them each target has; as of changes position `mark`. */
+interface Prefetched {
+  covered: Set<string>;
+  delivered: Map<string, Set<string>>;
+  mark: number;
+  /** Targets planned from it already: planned again, they read the store (a claim may have followed). */
+  used: Set<string>;
+}
+
+const NOTHING: ReadonlySet<string> = new Set();
+
 /**
  * Plans digests over one store and index. Pass a long-lived MatchCache to reuse searches
- * across passes; without one, each planner caches for its own lifetime (one pass).
+ * across passes; without one, each planner caches for its own lifetime (one pass). Pass the
+ * DeliveryChanges its caller notes writes in, when it prefetches while runs are being claimed.
  */
-export function createDigestPlanner(store: Store, index: PaperSearch, config: AppConfig, cache: MatchCache = createMatchCache(store, index)) {
-  /** Up to `size` new papers per topic, in order, no paper twice; one store query for most targets. */
+export function createDigestPlanner(
+  store: Store, index: PaperSearch, config: AppConfig,
+  cache: MatchCache = createMatchCache(store, index), changes: DeliveryChanges = createDeliveryChanges(),
+) {
+  let prefetched: Prefetched | undefined;
+
+  /** The prefetch, if it still speaks for this target (and now counts it as used). */
+  const prefetchFor = (key: string): Prefetched | undefined => {
+    const p = prefetched;
+    if (!p || p.used.has(key) || changes.since(key, p.mark)) return undefined;
+    p.used.add(key);
+    return p;
+  };
+
+  /** Up to `size` new papers per topic, in order, no paper twice; the prefetch or one store query answers most targets. */
   const pick = (target: Target, wants: Want[]): DigestSection[] => {
+    const key = targetKey(target);
+    const pre = prefetchFor(key);
+    const covered = pre?.covered ?? NOTHING;
+    const had = pre?.delivered.get(key) ?? NOTHING;
     const lists = wants.map((w) => cache.ordered(w.topic, w.since));
-    const delivered = new Map<string, boolean>();
-    const check = (list: RankedHit[], from: number, count: number) => {
-      const unknown: string[] = [];
-      for (let j = from; j < Math.min(list.length, from + count); j++) if (!delivered.has(list[j]!.paper.id)) unknown.push(list[j]!.paper.id);
-      return unknown;
-    };
-    const ask = (ids: string[]) => {
+    // The store's answers for papers the prefetch does not cover.
+    const asked = new Map<string, boolean>();
+    const ask = (from: number, ...which: number[]) => {
+      const ids: string[] = [];
+      for (const i of which) {
+        const list = lists[i]!;
+        const end = Math.min(list.length, from + batch(wants[i]!.size));
+        for (let j = from; j < end; j++) {
+          const id = list[j]!.paper.id;
+          if (!covered.has(id) && !asked.has(id)) ids.push(id);
+        }
+      }
       if (ids.length === 0) return;
       const found = store.deliveredPapers(target, ids);
-      for (const id of ids) delivered.set(id, found.has(id));
+      for (const id of ids) asked.set(id, found.has(id));
     };
-    const batch = (w: Want) => Math.max(8, w.size * 3);
-    ask(lists.flatMap((l, i) => check(l, 0, batch(wants[i]!))));
+    // Without a prefetch, the first few hits of every topic in one query.
+    if (!pre) ask(0, ...lists.keys());
     const taken = new Set<string>();
     return wants.map((w, i) => {
       const list = lists[i]!;
       const papers: Paper[] = [];
       for (let j = 0; j < list.length && papers.length < w.size; j++) {
         const id = list[j]!.paper.id;
-        if (!delivered.has(id)) ask(check(list, j, batch(w)));
-        if (taken.has(id) || delivered.get(id)) continue;
+        let delivered = covered.has(id) ? had.has(id) : asked.get(id);
+        if (delivered === undefined) {
+          ask(j, i);
+          delivered = asked.get(id)!;
+        }
+        if (delivered || taken.has(id)) continue;
         taken.add(id);
         papers.push(list[j]!.paper);
       }
@@ -143,6 +216,28 @@ export function createDigestPlanner(store: Store, index: PaperSearch, config: Ap
   };
 
   return {
+    /**
+     * Reads in one store query (deliveredByTarget) whether the targets about to be planned already have
+     * the first few candidates of each of their topics, instead of one query per target. Later
+     * plans use it for each target once, unless the target changed since (DeliveryChanges); other
+     * papers and targets are read from the store as without it. Replaces any earlier prefetch.
+     */
+    prefetch(targets: Iterable<{ follows: Follow[] } | { digest: ChannelDigest }>): void {
+      const lists = new Map<RankedHit[], number>();
+      const want = (topic: string, since: Date, size: number) => {
+        const list = cache.ordered(topic, since);
+        lists.set(list, Math.max(lists.get(list) ?? 0, batch(size)));
+      };
+      for (const t of targets) {
+        if ('follows' in t) for (const f of t.follows) want(f.topic, f.created, config.digests.size);
+        else want(t.digest.topic, t.digest.created, t.digest.size);
+      }
+      const covered = new Set<string>();
+      for (const [list, n] of lists) for (let j = 0; j < Math.min(n, list.length); j++) covered.add(list[j]!.paper.id);
+      const mark = changes.now();
+      prefetched = { covered, delivered: store.deliveredByTarget([...covered]), mark, used: new Set() };
+    },
+
     /** The DM digest for a user: every follow in one reply, a section per topic, no paper twice. */
     planUser(user: UserKey, follows: Follow[]): DigestPlan {
       const target: Target = { platform: user.platform, workspace: user.workspace, kind: 'user', id: user.user };
