@@ -167,6 +167,18 @@ describe('scheduler', () => {
     expect(h.deliverer.to('C1').map(ids)).toEqual([['d1', 'd2'], ['d3', 'd4']]);
   });
 
+  it('never plans from deliveries read before another pass claimed papers for the same target', async () => {
+    const h = harness();
+    h.store.addFollow(bob, 'graph', before);
+    h.store.addFollow(alice, 'diffusion', before);
+    // Pass A reads its deliveries and plans bob; before it reaches alice, pass B claims alice's earlier slot.
+    const a = h.scheduler.runDue(new Date('2026-03-02T08:00:30Z'));
+    const b = h.scheduler.runDue(new Date('2026-03-01T08:00:30Z'), (t) => t.target.id === 'U1');
+    expect(await b).toMatchObject({ sent: 1 });
+    expect(await a).toMatchObject({ sent: 2 });
+    expect(h.deliverer.to('U1').map(ids)).toEqual([['d1', 'd2'], ['d3', 'd4']]);
+  });
+
   it('puts newly added papers first in the next digest', async () => {
     const h = harness();
     h.store.recordFirstSeen(['d1', 'd2', 'd3', 'd4', 'd5'], before);

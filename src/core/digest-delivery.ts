@@ -1,5 +1,6 @@
 import type { AppConfig } from '../config/index.js';
 import type { Deliverer } from './deliverer.js';
+import type { DeliveryChanges } from './digest.js';
 import { idempotencyKey, digestIdOfSlot } from './digest-targets.js';
 import { DeliveryError } from './errors.js';
 import type { Logger } from './log.js';
@@ -11,6 +12,8 @@ export type RunResult = 'sent' | 'empty' | 'skipped' | 'failed' | 'unreachable' 
 
 export interface DeliveryContext {
   store: Store;
+  /** Told of every run this finishes, so prefetched deliveries never go stale. */
+  changes: DeliveryChanges;
   deliverers: Map<Platform, Deliverer>;
   config: AppConfig;
   log: Logger;
@@ -84,6 +87,7 @@ export async function sendClaimedRun(ctx: DeliveryContext, run: ClaimedRun): Pro
 }
 
 function finish(ctx: DeliveryContext, run: ClaimedRun, outcome: Parameters<Store['finishRun']>[2]): void {
+  ctx.changes.note(run.target);
   try {
     ctx.store.finishRun(run.target, run.slot, outcome, ctx.clock());
   } catch (err) {

@@ -1,7 +1,7 @@
 import { schedule as cronSchedule } from 'node-cron';
 import type { AppConfig } from '../config/index.js';
 import type { Deliverer } from './deliverer.js';
-import { createDigestPlanner, createMatchCache, type DigestPlanner } from './digest.js';
+import { createDeliveryChanges, createDigestPlanner, createMatchCache, type DigestPlanner } from './digest.js';
 import { sendClaimedRun, type ClaimedRun, type DeliveryContext, type RunResult } from './digest-delivery.js';
 import { digestIdOfSlot, idempotencyKey, runSlot, scheduledTargets, type ScheduledTarget } from './digest-targets.js';
 import type { Logger } from './log.js';
@@ -69,6 +69,9 @@ export function createScheduler(deps: SchedulerDeps) {
   let targets: ScheduledTarget[] | undefined;
   // Shared by every pass until the index changes: the morning's many cron ticks search each topic once.
   const matchCache = createMatchCache(store, index);
+  // Every run this scheduler claims or finishes is noted here, so no pass plans from a stale prefetch.
+  const changes = createDeliveryChanges();
+  const planner = () => createDigestPlanner(store, index, config, matchCache, changes);
   let started = false;
   let stopped = false;
   let lastPrune = 0;
@@ -86,7 +89,7 @@ export function createScheduler(deps: SchedulerDeps) {
   }
 
   const delivery: DeliveryContext = {
-    store, deliverers: deps.deliverers, config, log, clock, signal: abort.signal,
+    store, changes, deliverers: deps.deliverers, config, log, clock, signal: abort.signal,
     sleep: deps.sleep ?? defaultSleep,
     paused: () => { targets = undefined; },
   };
@@ -108,6 +111,7 @@ export function createScheduler(deps: SchedulerDeps) {
     if (store.getRun(t.target, key)) return { result: 'skipped' };
     const plan = t.kind === 'user' ? planner.planUser(t.user, t.follows) : planner.planChannel(t.digest);
     if (!plan.reply) return { result: store.claimRun(t.target, key, null, clock()) ? 'empty' : 'skipped' };
+    changes.note(t.target);
     if (!store.claimRun(t.target, key, { paperIds: plan.paperIds, payload: JSON.stringify(plan.reply) }, clock())) return { result: 'skipped' };
     return { result: 'sent', send: { target: t.target, slot: key, reply: plan.reply, paperIds: plan.paperIds } };
   }
@@ -139,10 +143,11 @@ export function createScheduler(deps: SchedulerDeps) {
     const from = new Date(now.getTime() - Math.max(config.digests.catchUpHours * 3600_000, MIN_WINDOW_MS));
     const to = new Date(now.getTime() + EARLY_MS);
     const slotCache = new Map<string, Date[]>();
-    const planner = createDigestPlanner(store, index, config, matchCache);
+    const pass = planner();
     const due = function* (): Generator<ClaimedRun> {
+      // First the targets with a slot due and not yet run, so their deliveries are read in one prefetch.
+      const todo: { t: ScheduledTarget; slot: Date }[] = [];
       for (const t of currentTargets()) {
-        if (stopped) return;
         if (only && !only(t)) continue;
         let slots = slotCache.get(groupKey(t));
         if (!slots) slotCache.set(groupKey(t), (slots = slotsBetween(t.schedule, t.timeZone, from, to)));
@@ -150,7 +155,23 @@ export function createScheduler(deps: SchedulerDeps) {
         const slot = last && last.getTime() > t.since.getTime() ? last : undefined;
         if (!slot) continue;
         try {
-          const { result, send } = claim(t, slot, planner);
+          if (store.getRun(t.target, runSlot(t, slot))) summary.skipped++;
+          else todo.push({ t, slot });
+        } catch (err) {
+          summary.failed++;
+          log.error({ err, target: targetKey(t.target) }, 'could not plan a digest');
+        }
+      }
+      if (todo.length === 0) return;
+      try {
+        pass.prefetch(todo.map((d) => d.t));
+      } catch (err) {
+        log.warn({ err }, 'could not prefetch deliveries; reading them per target');
+      }
+      for (const { t, slot } of todo) {
+        if (stopped) return;
+        try {
+          const { result, send } = claim(t, slot, pass);
           if (send) yield send;
           else summary[result]++;
         } catch (err) {
@@ -174,6 +195,7 @@ export function createScheduler(deps: SchedulerDeps) {
       const deliverer = deps.deliverers.get(run.targetRef.platform);
       const found = await findSent(deliverer, run);
       if (found) {
+        changes.note(run.targetRef);
         store.finishRun(run.targetRef, run.slot, { state: 'sent', messageId: found.messageId, paperIds: claimed.paperIds }, clock());
         summary.sent++;
         log.info({ target: run.target, slot: run.slot }, 'interrupted digest had been sent; recorded it');
@@ -181,6 +203,7 @@ export function createScheduler(deps: SchedulerDeps) {
       }
       const why = Date.parse(run.slot.slice(0, 24)) < oldest ? 'interrupted and now outside the catch-up window' : stillActive(run) ? undefined : 'interrupted, and its digest was since removed or paused';
       if (why) {
+        changes.note(run.targetRef);
         store.finishRun(run.targetRef, run.slot, { state: 'failed', error: why }, clock());
         summary.failed++;
         continue;
@@ -258,7 +281,7 @@ export function createScheduler(deps: SchedulerDeps) {
     recover,
     /** Runs one target's slot now, if not already run (for tests and admin tools). */
     async runTargetSlot(t: ScheduledTarget, slot: Date): Promise<RunResult> {
-      const { result, send } = claim(t, slot, createDigestPlanner(store, index, config, matchCache));
+      const { result, send } = claim(t, slot, planner());
       return send ? track(sendClaimedRun(delivery, send)) : result;
     },
     /** The active digests as the scheduler sees them. */
