@@ -255,7 +255,7 @@ export class PaperIndex implements PaperSearch {
       return this.postings.near(term, distance).map(([t, d]) => ({ term: t, weight: (r.fuzzyWeight * term.length) / (term.length + d) }));
     }
     const out = new Map<string, number>([[term, 1]]);
-    // A common word has plenty of hits already, and expanding it would cost the most time.
+    // A common word has plenty of hits already, and expanding it (or expanding into one) would cost the most time.
     if (this.documentFrequency(term) > this.papers.size * r.expansionMaxShare) return [{ term, weight: 1 }];
     if (term.length >= r.prefixMinLength) for (const t of this.postings.withPrefix(term)) out.set(t, r.prefixWeight);
     if (term.length >= r.truncateMinLength) {
@@ -263,7 +263,8 @@ export class PaperIndex implements PaperSearch {
       for (const t of [stem, ...this.postings.withPrefix(stem)]) if (!out.has(t) && this.postings.has(t)) out.set(t, r.truncateWeight);
     }
     if (related && r.relatedTerms > 0) {
-      for (const [t, similarity] of this.semanticSpace().relatedTerms(term, r.relatedTerms, r.relatedMinSimilarity)) {
+      const rare = (t: string) => this.documentFrequency(t) <= this.papers.size * r.expansionMaxShare;
+      for (const [t, similarity] of this.semanticSpace().relatedTerms(term, r.relatedTerms, r.relatedMinSimilarity, rare)) {
         if (!out.has(t)) out.set(t, r.relatedWeight * similarity);
       }
     }

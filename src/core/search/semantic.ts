@@ -111,8 +111,8 @@ export class SemanticSpace {
     for (let doc = 0; doc < corpus.capacity; doc++) normalize(this.docVectors.subarray(doc * dims, (doc + 1) * dims));
   }
 
-  /** The `count` terms used most like `term` (cosine in the latent space at least `minSimilarity`), closest first. */
-  relatedTerms(term: string, count: number, minSimilarity: number): [string, number][] {
+  /** The `count` accepted terms used most like `term` (cosine in the latent space at least `minSimilarity`), closest first. */
+  relatedTerms(term: string, count: number, minSimilarity: number, accept: (term: string) => boolean = () => true): [string, number][] {
     const t = this.termIndex.get(term);
     const dims = this.dims;
     const units = this.termUnits;
@@ -121,7 +121,7 @@ export class SemanticSpace {
     for (let u = 0, base = 0; u < this.termNames.length; u++, base += dims) {
       let dot = 0;
       for (let k = 0; k < dims; k++) dot += units[t * dims + k]! * units[base + k]!;
-      if (u !== t && dot >= minSimilarity) best.push([this.termNames[u]!, dot]);
+      if (u !== t && dot >= minSimilarity && accept(this.termNames[u]!)) best.push([this.termNames[u]!, dot]);
     }
     return best.sort((x, y) => y[1] - x[1]).slice(0, count);
   }
