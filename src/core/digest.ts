@@ -171,7 +171,10 @@ export function createDigestPlanner(
     return p;
   };
 
-  /** Up to `size` new papers per topic, in order, no paper twice; the prefetch or one store query answers most targets. */
+  /**
+   * Up to `size` new papers per topic, in order, no paper twice; the prefetch or one store query
+   * answers most targets. Only topics with papers get a section.
+   */
   const pick = (target: Target, wants: Want[]): DigestSection[] => {
     const key = targetKey(target);
     const pre = prefetchFor(key);
@@ -179,40 +182,44 @@ export function createDigestPlanner(
     const had = pre?.delivered.get(key) ?? NOTHING;
     const lists = wants.map((w) => cache.ordered(w.topic, w.since));
     // The store's answers for papers the prefetch does not cover.
-    const asked = new Map<string, boolean>();
+    let asked: Map<string, boolean> | undefined;
     const ask = (from: number, ...which: number[]) => {
+      const answers = (asked ??= new Map());
       const ids: string[] = [];
       for (const i of which) {
         const list = lists[i]!;
         const end = Math.min(list.length, from + batch(wants[i]!.size));
         for (let j = from; j < end; j++) {
           const id = list[j]!.paper.id;
-          if (!covered.has(id) && !asked.has(id)) ids.push(id);
+          if (!covered.has(id) && !answers.has(id)) ids.push(id);
         }
       }
       if (ids.length === 0) return;
       const found = store.deliveredPapers(target, ids);
-      for (const id of ids) asked.set(id, found.has(id));
+      for (const id of ids) answers.set(id, found.has(id));
     };
     // Without a prefetch, the first few hits of every topic in one query.
     if (!pre) ask(0, ...lists.keys());
     const taken = new Set<string>();
-    return wants.map((w, i) => {
+    const sections: DigestSection[] = [];
+    for (let i = 0; i < wants.length; i++) {
+      const w = wants[i]!;
       const list = lists[i]!;
       const papers: Paper[] = [];
       for (let j = 0; j < list.length && papers.length < w.size; j++) {
         const id = list[j]!.paper.id;
-        let delivered = covered.has(id) ? had.has(id) : asked.get(id);
+        let delivered = covered.has(id) ? had.has(id) : asked?.get(id);
         if (delivered === undefined) {
           ask(j, i);
-          delivered = asked.get(id)!;
+          delivered = asked!.get(id)!;
         }
         if (delivered || taken.has(id)) continue;
         taken.add(id);
         papers.push(list[j]!.paper);
       }
-      return { topic: w.topic, papers };
-    });
+      if (papers.length > 0) sections.push({ topic: w.topic, papers });
+    }
+    return sections;
   };
 
   return {
@@ -241,14 +248,14 @@ export function createDigestPlanner(
     /** The DM digest for a user: every follow in one reply, a section per topic, no paper twice. */
     planUser(user: UserKey, follows: Follow[]): DigestPlan {
       const target: Target = { platform: user.platform, workspace: user.workspace, kind: 'user', id: user.user };
-      const sections = pick(target, follows.map((f) => ({ topic: f.topic, since: f.created, size: config.digests.size }))).filter((s) => s.papers.length > 0);
+      const sections = pick(target, follows.map((f) => ({ topic: f.topic, since: f.created, size: config.digests.size })));
       return finish(target, sections, sections.length > 0 ? userReply(sections, cache) : undefined);
     },
 
     /** The digest for one channel digest; empty posts a note only when digests.emptyChannelNote. */
     planChannel(digest: ChannelDigest): DigestPlan {
       const target = channelTarget(digest);
-      const sections = pick(target, [{ topic: digest.topic, since: digest.created, size: digest.size }]).filter((s) => s.papers.length > 0);
+      const sections = pick(target, [{ topic: digest.topic, since: digest.created, size: digest.size }]);
       if (sections.length > 0) return finish(target, sections, channelReply(digest.topic, sections[0]!.papers, cache));
       const note: Reply | undefined = config.digests.emptyChannelNote ? { visibility: 'channel', text: `No new papers on “${digest.topic}” today.` } : undefined;
       return finish(target, [], note);
@@ -264,7 +271,11 @@ export function channelTarget(digest: ChannelDigest): Target {
 }
 
 function finish(target: Target, sections: DigestSection[], reply: Reply | undefined): DigestPlan {
-  return { target, sections, paperIds: sections.flatMap((s) => s.papers.map((p) => p.id)), ...(reply ? { reply } : {}) };
+  const paperIds: string[] = [];
+  for (const s of sections) for (const p of s.papers) paperIds.push(p.id);
+  const plan: DigestPlan = { target, sections, paperIds };
+  if (reply) plan.reply = reply;
+  return plan;
 }
 
 export function paperItem(p: Paper): PaperItem {
