@@ -43,15 +43,17 @@ function drawFollows(topics: string[]): { user: string; topics: string[] }[] {
   });
 }
 
-/** Plans every user's digest once with the given cache; returns what was planned. */
+/** Plans every user's digest once with the given cache, as a scheduler pass does (one prefetch); returns what was planned. */
 function planMorning(store: Store, index: PaperSearch, cache: MatchCache) {
   const planner = createDigestPlanner(store, index, config, cache);
+  const followers = store.allFollowers();
+  planner.prefetch(followers);
   const plans = [];
-  for (const { user, follows } of store.allFollowers()) plans.push(planner.planUser(user, follows));
+  for (const { user, follows } of followers) plans.push(planner.planUser(user, follows));
   return plans;
 }
 
-interface Row { store: string; coldMs: number; warmMs: number; digests: number; papers: number; matchCalls: number }
+interface Row { store: string; coldMs: number; warmMs: number; matchMs: number; digests: number; papers: number; matchCalls: number }
 
 /**
  * Fills the store with follows and yesterday's delivered digests. Through the port for the memory
@@ -94,13 +96,21 @@ async function measure(name: string, path: string | undefined, open: () => Store
   const store = path ? open() : lastMemory!;
   store.recordFirstSeen(newIds, today);
   let matchCalls = 0;
-  const counting: PaperSearch = Object.assign(Object.create(index) as PaperSearch, { match: (t: string) => { matchCalls++; return index.match(t); } });
+  let matchMs = 0;
+  const counting: PaperSearch = Object.assign(Object.create(index) as PaperSearch, {
+    match: (t: string) => {
+      matchCalls++;
+      const { value, ms } = time(() => index.match(t));
+      matchMs += ms;
+      return value;
+    },
+  });
   const cache = createMatchCache(store, counting);
   const cold = time(() => planMorning(store, counting, cache));
   const warm = time(() => planMorning(store, counting, cache));
   store.close();
   return {
-    store: name, coldMs: cold.ms, warmMs: warm.ms, matchCalls,
+    store: name, coldMs: cold.ms, warmMs: warm.ms, matchMs, matchCalls,
     digests: warm.value.filter((p) => p.reply).length, papers: warm.value.reduce((n, p) => n + p.paperIds.length, 0),
   };
 }
@@ -130,13 +140,15 @@ export async function run(): Promise<string> {
     '',
     `One morning's DM digests: ${USERS.toLocaleString('en')} users × ${FOLLOWS_PER_USER} follows from ${topics.length} topics, over ${seeds.length.toLocaleString('en')} seed + ${NEW_PAPERS.toLocaleString('en')} new papers, after a previous morning was delivered. Target: under ${BUDGET_MS} ms a pass.`,
     '',
-    '| store | cold pass, ms (incl. match) | warm pass, ms (matches cached) | per user, µs (warm) | match() calls | digests | papers |',
-    '|---|---:|---:|---:|---:|---:|---:|',
-    ...rows.map((r) => `| ${r.store} | ${fmt(r.coldMs, 0)} | ${fmt(r.warmMs, 0)} | ${fmt((r.warmMs * 1000) / USERS, 0)} | ${r.matchCalls} | ${r.digests} | ${r.papers} |`),
+    '| store | cold pass, ms (incl. match) | of which match(), ms | warm pass, ms (matches cached) | per user, µs (warm) | match() calls | digests | papers |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|',
+    ...rows.map((r) => `| ${r.store} | ${fmt(r.coldMs, 0)} | ${fmt(r.matchMs, 0)} | ${fmt(r.warmMs, 0)} | ${fmt((r.warmMs * 1000) / USERS, 0)} | ${r.matchCalls} | ${r.digests} | ${r.papers} |`),
     '',
     `Cold: the first pass after a corpus change, searching each of the ${topics.length} topics once. Warm: later ticks of the same morning reuse those matches (the scheduler keeps them until the index grows). ` +
+      'Each pass reads, in one store query, which of every topic\'s first candidates each user already has (delivered or claimed), as a scheduler pass does. ' +
       (rows.every((r) => r.warmMs < BUDGET_MS) ? `Warm passes are under the ${BUDGET_MS} ms target` : `Warm passes miss the ${BUDGET_MS} ms target`) +
-      (rows.every((r) => r.coldMs < BUDGET_MS) ? ', cold passes too.' : '; cold passes are dominated by PaperIndex.match().'),
+      (rows.every((r) => r.coldMs < BUDGET_MS) ? ', cold passes too' : '; cold passes miss it') +
+      `; PaperIndex.match() is ${rows.map((r) => `${fmt((100 * r.matchMs) / r.coldMs, 0)}%`).join(' and ')} of the ${rows.map((r) => r.store).join(' and ')} cold passes.`,
   ];
   return lines.join('\n');
 }
