@@ -149,6 +149,7 @@ export async function run(): Promise<string> {
       (rows.every((r) => r.warmMs < BUDGET_MS) ? `Warm passes are under the ${BUDGET_MS} ms target` : `Warm passes miss the ${BUDGET_MS} ms target`) +
       (rows.every((r) => r.coldMs < BUDGET_MS) ? ', cold passes too' : '; cold passes miss it') +
       `; PaperIndex.match() is ${rows.map((r) => `${fmt((100 * r.matchMs) / r.coldMs, 0)}%`).join(' and ')} of the ${rows.map((r) => r.store).join(' and ')} cold passes.`,
+    '',
   ];
   return lines.join('\n');
 }
