@@ -70,3 +70,26 @@ describe('PaperIndex related terms', () => {
     expect(expanded).toContain('lenses');
   });
 });
+
+describe('PaperIndex truncated variants', () => {
+  // "quantization" minus two letters begins "quantum": spelling alone would mix the two topics.
+  const corpus: Paper[] = [
+    ...['weights', 'activations', 'caches', 'optimizers'].map((what, i) =>
+      paper(`quant${i}`, `Low-bit quantization of ${what}`, `Post-training quantization rounds ${what} to four bits with calibration data.`),
+    ),
+    ...['chemistry', 'search', 'sampling', 'simulation'].map((what, i) =>
+      paper(`qc${i}`, `Quantum circuits for ${what}`, `A quantum computer runs ${what} with qubits and entangling gates.`),
+    ),
+    ...Array.from({ length: 40 }, (_, i) => paper(`bio${i}`, `Protein folding ${i}`, 'We predict protein folding from amino acid sequences with residue contacts.')),
+  ];
+  const ids = (options = {}) => new PaperIndex(corpus, { ranking: { semanticWeight: 0, feedbackTerms: 0, ...options } }).search('quantization', { limit: 20 }).hits.map((h) => h.paper.id);
+
+  it('keeps only those the latent space shows are used like the query term', () => {
+    expect(ids().sort()).toEqual(['quant0', 'quant1', 'quant2', 'quant3']);
+  });
+
+  it('takes every spelling variant with the check off', () => {
+    expect(ids({ truncateMinSimilarity: -1 })).toContain('qc0');
+  });
+});
+

@@ -22,6 +22,8 @@ export interface RankingOptions {
   truncateMinLength: number;
   /** Weight of such a truncated match. */
   truncateWeight: number;
+  /** ...and only if the latent space puts them at least this close to the query term, when it knows both (-1 turns the check off). */
+  truncateMinSimilarity: number;
   /** score *= 1 + this * (share of neighbouring query concepts that stand side by side in the paper). */
   proximityBoost: number;
   /** A query of at least this many concepts reads as a sentence: passage evidence counts for it, related terms do not. */
@@ -104,6 +106,7 @@ export const DEFAULT_RANKING: RankingOptions = {
   prefixWeight: 0.5,
   truncateMinLength: 7,
   truncateWeight: 0.5,
+  truncateMinSimilarity: 0.3,
   proximityBoost: 1,
   proximityDepth: 30,
   sentenceConcepts: 6,

@@ -259,8 +259,11 @@ export class PaperIndex implements PaperSearch {
     if (this.documentFrequency(term) > this.papers.size * r.expansionMaxShare) return [{ term, weight: 1 }];
     if (term.length >= r.prefixMinLength) for (const t of this.postings.withPrefix(term)) out.set(t, r.prefixWeight);
     if (term.length >= r.truncateMinLength) {
+      // Dropping letters may leave another word's stem ("quantiz" -> "quant" -> "quantum"): a variant the
+      // latent space knows must also be used like the term.
       const stem = term.slice(0, -2);
-      for (const t of [stem, ...this.postings.withPrefix(stem)]) if (!out.has(t) && this.postings.has(t)) out.set(t, r.truncateWeight);
+      const usedAlike = (t: string) => (this.semanticSpace().termSimilarity(term, t) ?? 1) >= r.truncateMinSimilarity;
+      for (const t of [stem, ...this.postings.withPrefix(stem)]) if (!out.has(t) && this.postings.has(t) && usedAlike(t)) out.set(t, r.truncateWeight);
     }
     if (related && r.relatedTerms > 0) {
       const rare = (t: string) => this.documentFrequency(t) <= this.papers.size * r.expansionMaxShare;

@@ -111,6 +111,17 @@ export class SemanticSpace {
     for (let doc = 0; doc < corpus.capacity; doc++) normalize(this.docVectors.subarray(doc * dims, (doc + 1) * dims));
   }
 
+  /** Cosine of two terms in the latent space, or undefined when either is not in it (too rare or too common). */
+  termSimilarity(a: string, b: string): number | undefined {
+    const x = this.termIndex.get(a);
+    const y = this.termIndex.get(b);
+    const dims = this.dims;
+    if (x === undefined || y === undefined || this.termUnits.length < (Math.max(x, y) + 1) * dims) return undefined;
+    let dot = 0;
+    for (let k = 0; k < dims; k++) dot += this.termUnits[x * dims + k]! * this.termUnits[y * dims + k]!;
+    return dot;
+  }
+
   /** The `count` accepted terms used most like `term` (cosine in the latent space at least `minSimilarity`), closest first. */
   relatedTerms(term: string, count: number, minSimilarity: number, accept: (term: string) => boolean = () => true): [string, number][] {
     const t = this.termIndex.get(term);
