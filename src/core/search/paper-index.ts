@@ -32,6 +32,8 @@ interface Ranking {
   idf: number[];
 }
 
+/** How many query terms' related terms are kept at hand. */
+const RELATED_CACHE_LIMIT = 10_000;
 /** Candidates below this share of the best score are dropped before re-ranking (re-ranking moves scores by less). */
 const PREFILTER_SHARE = 0.5;
 const identity = (term: string) => term;
@@ -48,6 +50,8 @@ export class PaperIndex implements PaperSearch {
   /** Document frequency of every index term, kept up to date by add(). */
   private readonly df = new Map<string, number>();
   private readonly analyzed = new TextCache();
+  /** relatedTerms per query term (a scan of the whole vocabulary), until the next paper is added. */
+  private readonly related = new Map<string, [string, number][]>();
   /** Filled by processTerm while one paper is being indexed: its terms, title occurrences counting double. */
   private termsOfCurrentPaper: TermCounts = new Map();
   private readonly semantic: SemanticSpace;
@@ -88,6 +92,7 @@ export class PaperIndex implements PaperSearch {
       this.papers.set(paper.id, paper);
       fresh.push(paper);
     }
+    if (fresh.length) this.related.clear();
     for (const paper of fresh) {
       this.termsOfCurrentPaper = new Map();
       this.mini.add(paper);
@@ -266,12 +271,21 @@ export class PaperIndex implements PaperSearch {
       for (const t of [stem, ...this.postings.withPrefix(stem)]) if (!out.has(t) && this.postings.has(t) && usedAlike(t)) out.set(t, r.truncateWeight);
     }
     if (related && r.relatedTerms > 0) {
-      const rare = (t: string) => this.documentFrequency(t) <= this.papers.size * r.expansionMaxShare;
-      for (const [t, similarity] of this.semanticSpace().relatedTerms(term, r.relatedTerms, r.relatedMinSimilarity, rare)) {
-        if (!out.has(t)) out.set(t, r.relatedWeight * similarity);
-      }
+      for (const [t, similarity] of this.relatedTerms(term)) if (!out.has(t)) out.set(t, r.relatedWeight * similarity);
     }
     return [...out].map(([t, weight]) => ({ term: t, weight }));
+  }
+
+  private relatedTerms(term: string): [string, number][] {
+    let terms = this.related.get(term);
+    if (!terms) {
+      const r = this.ranking;
+      const rare = (t: string) => this.documentFrequency(t) <= this.papers.size * r.expansionMaxShare;
+      terms = this.semanticSpace().relatedTerms(term, r.relatedTerms, r.relatedMinSimilarity, rare);
+      if (this.related.size >= RELATED_CACHE_LIMIT) this.related.delete(this.related.keys().next().value!);
+      this.related.set(term, terms);
+    }
+    return terms;
   }
 
   private excludedDocs(exclusions: string[][]): Set<number> {
