@@ -124,3 +124,16 @@ describe('PaperIndex passage evidence for sentence-long queries', () => {
     expect(new PaperIndex(corpus, { ranking: { passageBoost: 0 } }).search(query).hits[0]!.paper.id).toBe('scattered');
   });
 });
+
+describe('PaperIndex reusing its score arrays', () => {
+  it('answers a query the same after other queries as on a fresh index', () => {
+    const queries = ['graph neural networks', 'MoE', '"diffusion models" -heat', 'reinforcement learning robots'];
+    const fresh = (q: string) => new PaperIndex(small).search(q).hits.map((h) => [h.paper.id, h.score]);
+    const shared = new PaperIndex(small);
+    for (const q of [...queries, ...queries.reverse()]) {
+      shared.match(q);
+      expect(shared.search(q).hits.map((h) => [h.paper.id, h.score])).toEqual(fresh(q));
+    }
+  });
+});
+

@@ -119,11 +119,26 @@ export class PaperIndex implements PaperSearch {
   search(query: string, options: { limit?: number; offset?: number } = {}): SearchPage {
     const offset = Math.max(0, options.offset ?? 0);
     const limit = Math.max(0, options.limit ?? 10);
-    const { ranked, total } = this.rank(parseQuery(query), this.ranking.minRelativeScore, offset + limit);
-    return { hits: ranked.slice(offset, offset + limit).map((r) => this.hit(r)), total };
+    return this.scoring(() => {
+      const { ranked, total } = this.rank(parseQuery(query), this.ranking.minRelativeScore, offset + limit);
+      return { hits: ranked.slice(offset, offset + limit).map((r) => this.hit(r)), total };
+    });
   }
 
   match(topic: string): SearchHit[] {
+    return this.scoring(() => this.matchTopic(topic));
+  }
+
+  /** Runs a search, then hands the score arrays it used back to the postings for the next one. */
+  private scoring<T>(run: () => T): T {
+    try {
+      return run();
+    } finally {
+      this.postings.release();
+    }
+  }
+
+  private matchTopic(topic: string): SearchHit[] {
     const { minRelativeScore, minSemanticSimilarity, semanticMinRelativeScore, centroidDocs } = this.matching;
     const semantic = minSemanticSimilarity > 0 && this.ranking.semanticWeight > 0;
     const floor = semantic ? Math.min(minRelativeScore, semanticMinRelativeScore) : minRelativeScore;
@@ -239,7 +254,7 @@ export class PaperIndex implements PaperSearch {
         alt = this.postings.score(expanded, titleBoost, bm25);
       } else {
         alternative.forEach((t) => terms.add(t));
-        alt = allOf(alternative.map((t) => this.postings.score([{ term: t, weight: 1 }], titleBoost, bm25)));
+        alt = allOf(alternative.map((t) => this.postings.score([{ term: t, weight: 1 }], titleBoost, bm25)), this.postings.lend());
       }
       out = out ? bestOf(out, alt) : alt;
     }
@@ -291,7 +306,7 @@ export class PaperIndex implements PaperSearch {
   private excludedDocs(exclusions: string[][]): Set<number> {
     const out = new Set<number>();
     for (const terms of exclusions) {
-      const hits = allOf(terms.map((t) => this.postings.score([{ term: t, weight: 1 }], 1, this.ranking.bm25)));
+      const hits = allOf(terms.map((t) => this.postings.score([{ term: t, weight: 1 }], 1, this.ranking.bm25)), this.postings.lend());
       for (const doc of hits.docs) if (terms.length === 1 || this.hasPhrases(doc, [terms])) out.add(doc);
     }
     return out;
@@ -311,7 +326,7 @@ export class PaperIndex implements PaperSearch {
   private boostProximity(ranked: Ranked[], concepts: ConceptScores[], passageIdf?: number[]): void {
     const { proximityBoost, proximityDepth, passageBoost, passageWindow } = this.ranking;
     const pairs = concepts.length - 1;
-    if (pairs < 1 || proximityBoost === 0) return;
+    if (pairs < 1 || (proximityBoost === 0 && !(passageIdf && passageBoost > 0))) return;
     const top = ranked.slice(0, proximityDepth);
     for (const r of top) {
       const { title, abstract } = this.analyzed.get(this.paperAt(r.doc));
@@ -469,19 +484,16 @@ function leaders(candidates: Ranked[], count: number): [Ranked[], Ranked[]] {
   return [head.sort(byScore), rest];
 }
 
-/** Papers having every part; a multi-word alternative counts once, as the mean of its parts. */
-function allOf(parts: TermScores[]): TermScores {
+/** Papers having every part, written into `out` (zeroed); a multi-word alternative counts once, as the mean of its parts. */
+function allOf(parts: TermScores[], out: TermScores): TermScores {
   const [first, ...rest] = parts;
-  const scores = new Float64Array(first!.scores.length);
-  const inTitle = new Uint8Array(first!.scores.length);
-  const docs: number[] = [];
   for (const doc of first!.docs) {
     if (!rest.every((p) => p.scores[doc]! > 0)) continue;
-    scores[doc] = parts.reduce((sum, p) => sum + p.scores[doc]!, 0) / parts.length;
-    inTitle[doc] = parts.every((p) => p.inTitle[doc]) ? 1 : 0;
-    docs.push(doc);
+    out.scores[doc] = parts.reduce((sum, p) => sum + p.scores[doc]!, 0) / parts.length;
+    out.inTitle[doc] = parts.every((p) => p.inTitle[doc]) ? 1 : 0;
+    out.docs.push(doc);
   }
-  return { scores, inTitle, docs };
+  return out;
 }
 
 /** Per paper, the better-scoring of two alternatives. */

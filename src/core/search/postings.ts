@@ -22,6 +22,9 @@ interface MiniSearchInternals {
   _nextId: number;
 }
 
+/** How many score arrays are kept for reuse between queries. */
+const SPARE_SCORES = 16;
+
 export interface Bm25 {
   k: number;
   b: number;
@@ -107,11 +110,9 @@ export class Postings {
    * matching several of the terms keeps its best one, so expansions never outweigh the word itself.
    */
   score(terms: WeightedTerm[], titleBoost: number, bm25: Bm25): TermScores {
-    const capacity = this.capacity;
-    const scores = new Float64Array(capacity);
-    const inTitle = new Uint8Array(capacity);
-    const docs: number[] = [];
     const lengths = this.fieldLengths();
+    const out = this.lend();
+    const { scores, inTitle, docs } = out;
     const n = this.m._documentCount;
     const fields: [number, number, boolean][] = [
       [this.m._fieldIds[this.fields.title]!, titleBoost, true],
@@ -140,12 +141,45 @@ export class Postings {
       for (const id of touched) {
         const s = this.scratch[id]!;
         this.scratch[id] = 0;
-        if (scores[id] === 0) docs.push(id);
+        if (scores[id] === 0) {
+          if (s === 0) inTitle[id] = 0; // a zero-weight term scores nothing, title or not
+          else docs.push(id);
+        }
         if (s > scores[id]!) scores[id] = s;
       }
     }
-    return { scores, inTitle, docs };
+    return out;
   }
+
+  /**
+   * Zeroed score arrays over all short ids, valid until release(). On a large corpus each is close
+   * to a megabyte, and a query needs several: reusing them spares the garbage collector the pauses
+   * that set the slowest queries' latency.
+   */
+  lend(): TermScores {
+    const capacity = this.capacity;
+    let out = this.spare.pop();
+    while (out && out.scores.length !== capacity) out = this.spare.pop();
+    out ??= { scores: new Float64Array(capacity), inTitle: new Uint8Array(capacity), docs: [] };
+    this.lent.push(out);
+    return out;
+  }
+
+  /** Takes back everything lent since the last release; callers must hold on to none of it. */
+  release(): void {
+    for (const lent of this.lent) {
+      for (const doc of lent.docs) {
+        lent.scores[doc] = 0;
+        lent.inTitle[doc] = 0;
+      }
+      lent.docs.length = 0;
+      if (this.spare.length < SPARE_SCORES && lent.scores.length === this.capacity) this.spare.push(lent);
+    }
+    this.lent = [];
+  }
+
+  private lent: TermScores[] = [];
+  private spare: TermScores[] = [];
 
   /** Per-term sums, reused between calls (always left zeroed). */
   private scratch = new Float64Array(0);
