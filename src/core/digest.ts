@@ -77,8 +77,6 @@ export function createMatchCache(store: Store, index: PaperSearch) {
     return e;
   };
   return {
-    /** Every paper the topic matches, best first, with first-seen times. */
-    ranked: (topic: string): RankedHit[] => entry(topic).hits,
     /** The topic's hits with those first seen after `since` first, each group best match first. */
     ordered(topic: string, since: Date): RankedHit[] {
       const e = entry(topic);
