@@ -276,7 +276,7 @@ export class PaperIndex implements PaperSearch {
     }
     const out = new Map<string, number>([[term, 1]]);
     // A common word has plenty of hits already, and expanding it (or expanding into one) would cost the most time.
-    if (this.documentFrequency(term) > this.papers.size * r.expansionMaxShare) return [{ term, weight: 1 }];
+    if (this.isCommon(term)) return [{ term, weight: 1 }];
     if (term.length >= r.prefixMinLength) for (const t of this.postings.withPrefix(term)) out.set(t, r.prefixWeight);
     if (term.length >= r.truncateMinLength) {
       // Dropping letters may leave another word's stem ("quantiz" -> "quant" -> "quantum"): a variant the
@@ -295,8 +295,7 @@ export class PaperIndex implements PaperSearch {
     let terms = this.related.get(term);
     if (!terms) {
       const r = this.ranking;
-      const rare = (t: string) => this.documentFrequency(t) <= this.papers.size * r.expansionMaxShare;
-      terms = this.semanticSpace().relatedTerms(term, r.relatedTerms, r.relatedMinSimilarity, rare);
+      terms = this.semanticSpace().relatedTerms(term, r.relatedTerms, r.relatedMinSimilarity, (t) => !this.isCommon(t));
       if (this.related.size >= RELATED_CACHE_LIMIT) this.related.delete(this.related.keys().next().value!);
       this.related.set(term, terms);
     }
@@ -466,6 +465,11 @@ export class PaperIndex implements PaperSearch {
     const top = scored.slice(0, this.similarity.terms).filter(([, w]) => w > 0);
     const max = top[0]?.[1] ?? 1;
     return new Map(top.map(([t, w]) => [t, w / max]));
+  }
+
+  /** In more than expansionMaxShare of the papers: never expanded, nor expanded into. */
+  private isCommon(term: string): boolean {
+    return this.documentFrequency(term) > this.papers.size * this.ranking.expansionMaxShare;
   }
 
   private documentFrequency(term: string): number {

@@ -115,26 +115,32 @@ export class SemanticSpace {
   termSimilarity(a: string, b: string): number | undefined {
     const x = this.termIndex.get(a);
     const y = this.termIndex.get(b);
-    const dims = this.dims;
-    if (x === undefined || y === undefined || this.termUnits.length < (Math.max(x, y) + 1) * dims) return undefined;
-    let dot = 0;
-    for (let k = 0; k < dims; k++) dot += this.termUnits[x * dims + k]! * this.termUnits[y * dims + k]!;
-    return dot;
+    return x === undefined || y === undefined || !this.hasUnit(x) || !this.hasUnit(y) ? undefined : this.unitDot(x, y);
   }
 
   /** The `count` accepted terms used most like `term` (cosine in the latent space at least `minSimilarity`), closest first. */
   relatedTerms(term: string, count: number, minSimilarity: number, accept: (term: string) => boolean = () => true): [string, number][] {
     const t = this.termIndex.get(term);
-    const dims = this.dims;
-    const units = this.termUnits;
-    if (t === undefined || count <= 0 || units.length < (t + 1) * dims) return [];
+    if (t === undefined || count <= 0 || !this.hasUnit(t)) return [];
     const best: [string, number][] = [];
-    for (let u = 0, base = 0; u < this.termNames.length; u++, base += dims) {
-      let dot = 0;
-      for (let k = 0; k < dims; k++) dot += units[t * dims + k]! * units[base + k]!;
-      if (u !== t && dot >= minSimilarity && accept(this.termNames[u]!)) best.push([this.termNames[u]!, dot]);
+    for (let u = 0; u < this.termNames.length; u++) {
+      const similarity = this.unitDot(t, u);
+      if (u !== t && similarity >= minSimilarity && accept(this.termNames[u]!)) best.push([this.termNames[u]!, similarity]);
     }
     return best.sort((x, y) => y[1] - x[1]).slice(0, count);
+  }
+
+  private hasUnit(t: number): boolean {
+    return this.termUnits.length >= (t + 1) * this.dims;
+  }
+
+  /** Dot product of two terms' unit vectors: their cosine. */
+  private unitDot(x: number, y: number): number {
+    const dims = this.dims;
+    const units = this.termUnits;
+    let dot = 0;
+    for (let k = 0; k < dims; k++) dot += units[x * dims + k]! * units[y * dims + k]!;
+    return dot;
   }
 
   /** The unit latent vector of a text's terms, or undefined if none of them is known. */
