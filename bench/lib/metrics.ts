@@ -36,6 +36,16 @@ export function setScores(delivered: string[], grades: Map<string, number>): { p
   return { precision, recall, f1 };
 }
 
+/**
+ * The best F1 any cut of a ranking reaches: what a perfect per-topic threshold on that ranking
+ * would deliver. It separates what the ranking allows from what the delivery rule makes of it.
+ */
+export function bestCutF1(ranked: string[], grades: Map<string, number>): number {
+  let best = 0;
+  for (let k = 1; k <= ranked.length; k++) best = Math.max(best, setScores(ranked.slice(0, k), grades).f1);
+  return best;
+}
+
 export function mean(values: number[]): number {
   return values.length === 0 ? 0 : values.reduce((a, b) => a + b, 0) / values.length;
 }
