@@ -32,3 +32,14 @@ export class DeliveryError extends Error {
     this.name = 'DeliveryError';
   }
 }
+
+/**
+ * The app cannot start as configured (e.g. a platform refused a token). main prints the message
+ * as one line and exits non-zero; it names the variable to fix and never includes the secret.
+ */
+export class StartupError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StartupError';
+  }
+}
