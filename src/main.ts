@@ -1,5 +1,7 @@
-import { startApp } from './app/boot.js';
+import { startApp, type RunningApp } from './app/boot.js';
+import { installLastResort } from './app/last-resort.js';
 import { ConfigError, loadConfig } from './config/index.js';
+import { StartupError } from './core/errors.js';
 import { createLogger } from './core/log.js';
 
 /** `npm start`: the bot. Exits non-zero with a plain message when the configuration is wrong. */
@@ -13,7 +15,9 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const log = createLogger(config.log);
-  const app = await startApp(config, log, { input: process.stdin, output: process.stdout, interactive: process.stdin.isTTY === true });
+  let running: RunningApp | undefined;
+  installLastResort(process, log, { stop: () => (running ? void running.stop() : process.exit(1)) });
+  const app = (running = await startApp(config, log, { input: process.stdin, output: process.stdout, interactive: process.stdin.isTTY === true }));
 
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals) => {
@@ -34,6 +38,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
+  if (err instanceof StartupError) {
+    process.stderr.write(`paperboy: ${err.message}\n`);
+    process.exit(3);
+  }
   process.stderr.write(`paperboy: could not start: ${err instanceof Error ? err.message : String(err)}\n`);
   process.exit(1);
 });

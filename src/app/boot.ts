@@ -15,7 +15,7 @@ import { createPlatformAdapters, type ConsoleIo } from './platforms.js';
 import { openStore } from './store.js';
 
 export interface RunningApp {
-  /** Stops taking commands, lets in-flight sends finish, closes the store. Safe to call twice. */
+  /** Stops taking commands, aborts sends in flight, closes the store, within config.flow.shutdownMs. Safe to call twice. */
   stop(): Promise<void>;
   health(): HealthReport;
   /** Resolves when the app has stopped (console input ended, or stop() was called). */
@@ -58,7 +58,7 @@ export async function startApp(config: AppConfig, log: Logger, io: ConsoleIo): P
   const routes: HttpRoute[] = opsRoutes(health, metrics.registry);
   const adapters: PlatformAdapter[] = createPlatformAdapters(config, deps, routes, { ...io, onEnd: () => void stop() });
   const deliverers = new Map<Platform, Deliverer>(adapters.map((a) => [a.platform, measuredDeliverer(a.deliverer, metrics)]));
-  const scheduler = createScheduler({ store, index, deliverers, config, log });
+  const scheduler = createScheduler({ store, index, deliverers, config, log, sendTimeoutMs: config.flow.sendTimeoutMs });
   schedulesChanged = () => scheduler.refresh();
 
   const watcher = config.corpus.watch
@@ -88,12 +88,22 @@ export async function startApp(config: AppConfig, log: Logger, io: ConsoleIo): P
     `Paperboy ready: ${corpus.stats.papers} papers (${corpus.stats.skippedLines} lines skipped), platforms ${adapters.map((a) => a.platform).join(' + ')}`,
   );
 
+  /**
+   * Within config.flow.shutdownMs: stop taking commands, abort sends in flight (their runs stay
+   * claimed for the next start), close the store. A step that hangs (a platform that never closes
+   * its socket) is left behind at the deadline rather than holding the exit.
+   */
   async function shutdown(): Promise<void> {
-    log.info('shutting down: no new commands; finishing sends in flight');
+    log.info('shutting down: no new commands; unfinished digest runs stay claimed for the next start');
+    const deadline = config.flow.shutdownMs;
     watcher?.close();
-    await Promise.allSettled(adapters.map((a) => a.stop()));
-    await scheduler.stop();
-    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+    const orderly = (async () => {
+      // Sends in flight get most of the deadline to finish and be recorded, then are abandoned.
+      await Promise.allSettled([...adapters.map((a) => a.stop()), scheduler.stop(Math.max(0, deadline - 1000))]);
+      await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+    })();
+    if (!(await settlesWithin(orderly, deadline))) log.warn({ deadlineMs: deadline }, 'shutdown deadline reached; leaving the rest behind');
+    server?.closeAllConnections();
     store.close();
     log.info('stopped');
   }
@@ -108,4 +118,16 @@ function probeStore(store: Store): string {
   } catch (err) {
     return `failing: ${(err as Error).message}`;
   }
+}
+
+/** True if `work` settled within `ms`; never rejects. */
+function settlesWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), ms);
+    timer.unref();
+    work.then(
+      () => { clearTimeout(timer); resolve(true); },
+      () => { clearTimeout(timer); resolve(true); },
+    );
+  });
 }

@@ -34,6 +34,11 @@ export const settingsSchema = z.strictObject({
   slack: z.strictObject({ digestAdmins: z.array(z.string()), apiUrl: optionalUrl }),
   discord: z.strictObject({ apiUrl: optionalUrl }),
   http: z.strictObject({ port: z.int().min(0).max(65535), host: z.string().min(1) }),
+  flow: z.strictObject({
+    sendTimeoutMs: z.int().min(100).max(600_000),
+    commandsInFlight: z.int().min(1).max(10_000),
+    shutdownMs: z.int().min(500).max(60_000),
+  }),
   log: z.strictObject({
     level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']),
     format: z.enum(['json', 'pretty', 'auto']),

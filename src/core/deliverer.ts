@@ -7,6 +7,8 @@ export interface SendOptions {
    * that can dedupe a repeated post use it: Discord as `nonce` with `enforce_nonce: true`.
    */
   idempotencyKey?: string;
+  /** Aborted when the send passed its deadline or the app is stopping: stop waiting on the platform. */
+  signal?: AbortSignal;
 }
 
 /** The port through which the scheduler sends digests; each platform adapter implements it. */

@@ -27,6 +27,8 @@ export class DeliveryError extends Error {
     readonly failure: DeliveryFailure,
     /** The platform's own error code, e.g. "not_in_channel" or 50001. */
     readonly code?: string | number,
+    /** The platform asked us to wait this long before posting to this destination again (a 429). */
+    readonly retryAfterMs?: number,
   ) {
     super(message);
     this.name = 'DeliveryError';

@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { createServer, type Server } from 'node:http';
-import { App, HTTPReceiver, SocketModeReceiver, type webApi } from '@slack/bolt';
+import { App, HTTPReceiver, SocketModeReceiver, webApi } from '@slack/bolt';
 import { retryWithBackoff, type BackoffOptions } from '../../core/flow/backoff.js';
 import { InflightGate } from '../../core/flow/inflight-gate.js';
 import { SeenKeys } from '../../core/flow/seen-keys.js';
@@ -116,7 +116,9 @@ export function createSlackAdapter(deps: AdapterDeps, options: SlackAdapterOptio
   return {
     platform: 'slack',
     app,
-    deliverer: createSlackDeliverer(app.client),
+    // Its own client that hands a 429 back (with Retry-After) instead of pausing the shared
+    // queue: the scheduler then waits for that channel only.
+    deliverer: createSlackDeliverer(new webApi.WebClient(options.botToken, { ...clientOptions, logger, rejectRateLimitedCalls: true })),
     async start() {
       // auth.test: a refused token stops the start with one clear line; an outage is waited out.
       await retryWithBackoff('slack auth.test', () => app.init(), (err) => refusedSlackToken(err, 'SLACK_BOT_TOKEN'), deps.log, options.startBackoff);
