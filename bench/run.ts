@@ -10,6 +10,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as digestPlanSection from './digest-plan.js';
 import * as evalSection from './eval.js';
+import * as flowSection from './flow.js';
 import * as searchSection from './search.js';
 import * as slackAckSection from './slack-ack.js';
 
@@ -17,7 +18,7 @@ interface Section {
   run(): Promise<string>;
 }
 
-const SECTIONS: Section[] = [evalSection, searchSection, digestPlanSection, slackAckSection];
+const SECTIONS: Section[] = [evalSection, searchSection, digestPlanSection, slackAckSection, flowSection];
 
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const output = resolve(root, 'docs/benchmarks.md');
