@@ -141,6 +141,13 @@ describe('Slack at start', () => {
     expect((error as Error).message).not.toContain('xoxb');
   });
 
+  it('stops with one clear error naming SLACK_APP_TOKEN when Socket Mode refuses the app token', async () => {
+    fake.fail('apps.connections.open', { error: 'invalid_auth' });
+    const error = await adapter({ appToken: 'xapp-refused', signingSecret: undefined }).then(() => undefined, (err: unknown) => err);
+    expect(error).toBeInstanceOf(StartupError);
+    expect((error as Error).message).toMatch(/^Slack refused SLACK_APP_TOKEN \(invalid_auth\)/);
+  });
+
   it('waits out a Slack outage (503s) with growing waits, then starts', async () => {
     fake.fail('auth.test', { status: 503 }, { status: 503 }, { status: 503 });
     const waits: number[] = [];
