@@ -84,6 +84,9 @@ interface BurstResult {
   /** After the burst: a new command's answer (any), and its first real (not busy) answer. */
   nextAnswerMs: number;
   nextRealAnswerMs: number;
+  ackMs: number[];
+  /** From the end of the burst until the last request fired in it was acked. */
+  drainMs: number;
 }
 
 async function burst(): Promise<BurstResult> {
@@ -91,16 +94,20 @@ async function burst(): Promise<BurstResult> {
   const dataDir = mkdtempSync(join(tmpdir(), 'paperboy-bench-burst-'));
   const bot = await startBot(fake, dataDir);
   const agent = new Agent({ keepAlive: true, maxSockets: Infinity });
-  const r: BurstResult = { sent: 0, acked: 0, busy: 0, failed: 0, answeredOnUrl: 0, peakRssMb: 0, hwmMb: 0, nextAnswerMs: NaN, nextRealAnswerMs: NaN };
+  const r: BurstResult = { sent: 0, acked: 0, busy: 0, failed: 0, answeredOnUrl: 0, peakRssMb: 0, hwmMb: 0, nextAnswerMs: NaN, nextRealAnswerMs: NaN, ackMs: [], drainMs: NaN };
   const sampler = setInterval(() => (r.peakRssMb = Math.max(r.peakRssMb, rssMb(bot.child.pid!, 'VmRSS'))), 200);
   const pending: Promise<void>[] = [];
+  let lastAck = 0;
   const until = Date.now() + BURST_MS;
   await Promise.all(Array.from({ length: SENDERS }, async (_, s) => {
     while (Date.now() < until) {
       const { url } = fake.newResponseUrl();
       r.sent++;
+      const t0 = performance.now();
       // Fired and not awaited: the sender goes on at once, as in the fault run.
       pending.push(post(bot.port, agent, `search ${QUERIES[(r.sent + s) % QUERIES.length]}`, url).then(({ status, body }) => {
+        r.ackMs.push(performance.now() - t0);
+        lastAck = performance.now();
         if (status !== 200) r.failed++;
         else if (body.includes(BUSY_TEXT.slice(0, 20))) r.busy++;
         else r.acked++;
@@ -121,6 +128,7 @@ async function burst(): Promise<BurstResult> {
     }
   }
   await Promise.all(pending);
+  r.drainMs = lastAck - burstEnd;
   clearInterval(sampler);
   r.hwmMb = rssMb(bot.child.pid!, 'VmHWM');
   r.answeredOnUrl = fake.responses.length;
@@ -172,6 +180,8 @@ export async function run(): Promise<string> {
     `| requests acked and run | ${b.acked} | |`,
     `| requests answered "busy" in the ack | ${b.busy} | |`,
     `| requests failed (no HTTP 200) | ${b.failed} | |`,
+    `| ack latency during the burst, p50 / p99 | ${(percentile(b.ackMs, 50) / 1000).toFixed(2)} s / ${(percentile(b.ackMs, 99) / 1000).toFixed(2)} s | Slack wants < 3 s |`,
+    `| last burst request acked, after the burst ended | ${(b.drainMs / 1000).toFixed(2)} s | |`,
     `| answers posted to response_url | ${b.answeredOnUrl} | |`,
     `| bot RSS, peak sampled every 200 ms | ${b.peakRssMb.toFixed(0)} MB | < 800 MB |`,
     `| bot RSS, high-water mark (VmHWM) | ${b.hwmMb.toFixed(0)} MB | < 800 MB |`,
@@ -181,6 +191,12 @@ export async function run(): Promise<string> {
     `Shutdown: SIGTERM while the only digest post hangs (the fake never answers it): exit ${s.code} after ${(s.exitMs / 1000).toFixed(2)} s (target < 5 s; \`flow.shutdownMs\` 4000), with ${s.claimed} run left claimed for the next start.`,
     '',
   ].join('\n');
+}
+
+function percentile(values: number[], p: number): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
