@@ -28,6 +28,16 @@ describe('InflightGate', () => {
     expect(gate.inFlight).toBe(1);
     expect(gate.tryEnter()).toBeDefined();
   });
+
+  it('refuses while the process is overloaded, unless nothing is in flight (someone is always served)', () => {
+    let overloaded = true;
+    const gate = new InflightGate(10, () => overloaded);
+    const first = gate.tryEnter();
+    expect(first).toBeDefined();
+    expect(gate.tryEnter()).toBeUndefined();
+    overloaded = false;
+    expect(gate.tryEnter()).toBeDefined();
+  });
 });
 
 describe('timers', () => {

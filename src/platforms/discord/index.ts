@@ -1,7 +1,8 @@
 import { Client, Events, GatewayIntentBits, MessageFlags, RESTEvents, Status, type RESTOptions } from 'discord.js';
 import { StartupError } from '../../core/errors.js';
 import { retryWithBackoff, type BackoffOptions } from '../../core/flow/backoff.js';
-import { BUSY_TEXT, InflightGate } from '../../core/flow/inflight-gate.js';
+import { BUSY_TEXT, InflightGate, LOOP_LAG_LIMIT_MS } from '../../core/flow/inflight-gate.js';
+import { loopLagOver } from '../../core/flow/loop-lag.js';
 import type { Reply } from '../../core/reply.js';
 import type { AdapterDeps, PlatformAdapter } from '../platform.js';
 import { ActionMemory, encodeAction } from './action-ids.js';
@@ -54,7 +55,7 @@ export function createDiscordAdapter(deps: AdapterDeps, options: DiscordAdapterO
   client.on(Events.ShardResume, (shard, replayed) => log.info({ shard, replayed }, 'discord gateway resumed'));
   client.rest.on(RESTEvents.RateLimited, (info) => log.warn({ route: info.route, retryAfter: info.retryAfter, global: info.global }, 'discord rate limited'));
   guardGateway(client, log);
-  const gate = new InflightGate(options.commandsInFlight ?? 64);
+  const gate = new InflightGate(options.commandsInFlight ?? 64, loopLagOver(LOOP_LAG_LIMIT_MS));
   client.on(Events.InteractionCreate, (interaction) => {
     const release = gate.tryEnter();
     if (release) return void handle(interaction).finally(release);

@@ -2,7 +2,8 @@ import type { AddressInfo } from 'node:net';
 import { createServer, type Server } from 'node:http';
 import { App, HTTPReceiver, SocketModeReceiver, webApi } from '@slack/bolt';
 import { retryWithBackoff, type BackoffOptions } from '../../core/flow/backoff.js';
-import { InflightGate } from '../../core/flow/inflight-gate.js';
+import { InflightGate, LOOP_LAG_LIMIT_MS } from '../../core/flow/inflight-gate.js';
+import { loopLagOver } from '../../core/flow/loop-lag.js';
 import { SeenKeys } from '../../core/flow/seen-keys.js';
 import type { AdapterDeps, HttpRoute, PlatformAdapter } from '../platform.js';
 import { errorSummary } from './admin.js';
@@ -65,7 +66,7 @@ export function createSlackAdapter(deps: AdapterDeps, options: SlackAdapterOptio
   // Every delivery of an inbound request is known by one key (see guards.ts), remembered past
   // Slack's replay window so a replayed signed request or a redelivered envelope runs once.
   const seen = new SeenKeys((SIGNATURE_WINDOW_SEC + FUTURE_SKEW_SEC + 60) * 1000);
-  const gate = new InflightGate(options.commandsInFlight ?? 64);
+  const gate = new InflightGate(options.commandsInFlight ?? 64, loopLagOver(LOOP_LAG_LIMIT_MS));
   const containErrors = (what: string) => (error: unknown) => deps.log.error({ err: errorSummary(error) }, `slack ${what} failed`);
 
   // Socket Mode gets its own client options: it keeps fast, many retries for reconnecting,
