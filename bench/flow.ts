@@ -87,6 +87,15 @@ interface BurstResult {
   ackMs: number[];
   /** From the end of the burst until the last request fired in it was acked. */
   drainMs: number;
+  /** CPU seconds used during the run: the bot process, and this (sender + fake Slack) process. */
+  botCpuS: number;
+  benchCpuS: number;
+  wallS: number;
+}
+
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 async function burst(): Promise<BurstResult> {
@@ -94,7 +103,10 @@ async function burst(): Promise<BurstResult> {
   const dataDir = mkdtempSync(join(tmpdir(), 'paperboy-bench-burst-'));
   const bot = await startBot(fake, dataDir);
   const agent = new Agent({ keepAlive: true, maxSockets: Infinity });
-  const r: BurstResult = { sent: 0, acked: 0, busy: 0, failed: 0, answeredOnUrl: 0, peakRssMb: 0, hwmMb: 0, nextAnswerMs: NaN, nextRealAnswerMs: NaN, ackMs: [], drainMs: NaN };
+  const r: BurstResult = { sent: 0, acked: 0, busy: 0, failed: 0, answeredOnUrl: 0, peakRssMb: 0, hwmMb: 0, nextAnswerMs: NaN, nextRealAnswerMs: NaN, ackMs: [], drainMs: NaN, botCpuS: 0, benchCpuS: 0, wallS: 0 };
+  const botCpu0 = cpuSeconds(bot.child.pid!);
+  const benchCpu0 = process.cpuUsage();
+  const wall0 = performance.now();
   const sampler = setInterval(() => (r.peakRssMb = Math.max(r.peakRssMb, rssMb(bot.child.pid!, 'VmRSS'))), 200);
   const pending: Promise<void>[] = [];
   let lastAck = 0;
@@ -131,6 +143,10 @@ async function burst(): Promise<BurstResult> {
   r.drainMs = lastAck - burstEnd;
   clearInterval(sampler);
   r.hwmMb = rssMb(bot.child.pid!, 'VmHWM');
+  r.botCpuS = cpuSeconds(bot.child.pid!) - botCpu0;
+  const benchCpu = process.cpuUsage(benchCpu0);
+  r.benchCpuS = (benchCpu.user + benchCpu.system) / 1e6;
+  r.wallS = (performance.now() - wall0) / 1000;
   r.answeredOnUrl = fake.responses.length;
   bot.child.kill('SIGTERM');
   await bot.exited;
@@ -183,6 +199,7 @@ export async function run(): Promise<string> {
     `| ack latency during the burst, p50 / p99 | ${(percentile(b.ackMs, 50) / 1000).toFixed(2)} s / ${(percentile(b.ackMs, 99) / 1000).toFixed(2)} s | Slack wants < 3 s |`,
     `| last burst request acked, after the burst ended | ${(b.drainMs / 1000).toFixed(2)} s | |`,
     `| answers posted to response_url | ${b.answeredOnUrl} | |`,
+    `| CPU used over the ${b.wallS.toFixed(0)} s run: bot / sender + fake Slack | ${b.botCpuS.toFixed(1)} s / ${b.benchCpuS.toFixed(1)} s | |`,
     `| bot RSS, peak sampled every 200 ms | ${b.peakRssMb.toFixed(0)} MB | < 800 MB |`,
     `| bot RSS, high-water mark (VmHWM) | ${b.hwmMb.toFixed(0)} MB | < 800 MB |`,
     `| after the burst: a new command answered (ack) | ${(b.nextAnswerMs / 1000).toFixed(2)} s | < 20 s |`,

@@ -104,6 +104,17 @@ describe('Slack backpressure', () => {
   });
 });
 
+describe('Slack requests read late', () => {
+  it('answers busy, without running it, a command that waited past Slack’s 3 s ack limit before it could be read', async () => {
+    const late = await adapter();
+    const { id, url } = fake.newResponseUrl();
+    const res = await postSigned(eventsUrl(late), slashCommandBody('help', url), SECRET, { timestamp: Math.floor(Date.now() / 1000) - 30 });
+    expect(await res.json()).toEqual({ response_type: 'ephemeral', text: BUSY_TEXT });
+    await stillServes(late);
+    expect(fake.responses.filter((r) => r.id === id)).toHaveLength(0);
+  });
+});
+
 describe('Slack Socket Mode envelopes', () => {
   let socket: SlackAdapter;
   beforeAll(async () => {

@@ -9,7 +9,7 @@ import type { AdapterDeps, HttpRoute, PlatformAdapter } from '../platform.js';
 import { errorSummary } from './admin.js';
 import { boltLogger } from './bolt-logger.js';
 import { createSlackDeliverer } from './deliverer.js';
-import { INBOUND_KEY, inboundGuards } from './guards.js';
+import { INBOUND_KEY, INBOUND_SIGNED_AT, inboundGuards } from './guards.js';
 import { inboundListener, SIGNATURE_WINDOW_SEC, FUTURE_SKEW_SEC } from './inbound.js';
 import { refusedSlackToken } from './startup.js';
 import { register as registerActions } from './listeners/actions.js';
@@ -92,7 +92,10 @@ export function createSlackAdapter(deps: AdapterDeps, options: SlackAdapterOptio
         signingSecret: options.signingSecret!,
         signatureVerification: false,
         logger,
-        customPropertiesExtractor: (req) => ({ [INBOUND_KEY]: `signature:${String(req.headers['x-slack-signature'])}` }),
+        customPropertiesExtractor: (req) => ({
+          [INBOUND_KEY]: `signature:${String(req.headers['x-slack-signature'])}`,
+          [INBOUND_SIGNED_AT]: Number(req.headers['x-slack-request-timestamp']),
+        }),
         processEventErrorHandler: async ({ error, response }) => {
           containErrors('request')(error);
           if (!response.headersSent) response.writeHead(200).end();
