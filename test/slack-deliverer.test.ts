@@ -105,6 +105,14 @@ describe('Slack deliverer', () => {
     expect(posts('CRATE')).toHaveLength(2);
   });
 
+  it('leaves retries to the scheduler: one post per send, a 429 or a 5xx comes straight back as transient', async () => {
+    const target: Target = { ...channel, id: 'CSTORM' };
+    fake.fail('chat.postMessage', { status: 429 as const, retryAfter: 0 }, { status: 503 as const });
+    expect(await failure(deliverer.send(target, digest))).toMatchObject({ failure: 'transient', code: 'ratelimited' });
+    expect(await failure(deliverer.send(target, digest))).toMatchObject({ failure: 'transient', code: 'http_503' });
+    expect(posts('CSTORM')).toHaveLength(2);
+  });
+
   it.each(['not_in_channel', 'channel_not_found', 'is_archived', 'account_inactive'])('maps %s to unreachable with the code', async (code) => {
     fake.fail('chat.postMessage', { error: code });
     const err = await failure(deliverer.send(channel, digest));
@@ -120,13 +128,13 @@ describe('Slack deliverer', () => {
   });
 
   it('maps 5xx, Slack internal errors and timeouts to transient', async () => {
-    fake.fail('chat.postMessage', ...Array.from({ length: RETRIES + 1 }, () => ({ status: 503 as const })));
+    fake.fail('chat.postMessage', { status: 503 as const });
     expect((await failure(deliverer.send(channel, digest))).failure).toBe('transient');
 
     fake.fail('chat.postMessage', { error: 'internal_error' });
     expect(await failure(deliverer.send(channel, digest))).toMatchObject({ failure: 'transient', code: 'internal_error' });
 
-    fake.fail('chat.postMessage', ...Array.from({ length: RETRIES + 1 }, () => ({ stall: true as const })));
+    fake.fail('chat.postMessage', { stall: true as const });
     expect(await failure(deliverer.send(channel, digest))).toMatchObject({ failure: 'transient', code: 'request_error' });
   });
 

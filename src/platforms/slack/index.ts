@@ -121,8 +121,9 @@ export function createSlackAdapter(deps: AdapterDeps, options: SlackAdapterOptio
     platform: 'slack',
     app,
     // Its own client that hands a 429 back (with Retry-After) instead of pausing the shared
-    // queue: the scheduler then waits for that channel only.
-    deliverer: createSlackDeliverer(new webApi.WebClient(options.botToken, { ...clientOptions, logger, rejectRateLimitedCalls: true })),
+    // queue, so the scheduler waits for that channel only; and that never retries on its own, so
+    // a post abandoned at its deadline cannot be re-posted behind the scheduler's back.
+    deliverer: createSlackDeliverer(new webApi.WebClient(options.botToken, { ...clientOptions, logger, rejectRateLimitedCalls: true, retryConfig: { retries: 0 } })),
     async start() {
       // auth.test: a refused token stops the start with one clear line; an outage is waited out.
       await retryWithBackoff('slack auth.test', () => app.init(), (err) => refusedSlackToken(err, 'SLACK_BOT_TOKEN'), deps.log, options.startBackoff);
