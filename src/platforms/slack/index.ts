@@ -140,6 +140,9 @@ export function createSlackAdapter(deps: AdapterDeps, options: SlackAdapterOptio
         pass: (req, res) => httpReceiver!.requestListener(req, res),
       });
       server = createServer(listener);
+      // Slack's requests are small and sent at once: a client trickling one in is cut off.
+      server.requestTimeout = 10_000;
+      server.headersTimeout = 10_000;
       await new Promise<void>((resolve, reject) => {
         server!.once('error', reject);
         server!.listen(options.port, options.host, () => resolve());
