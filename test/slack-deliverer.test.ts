@@ -53,7 +53,7 @@ beforeAll(async () => {
       port: 0,
       host: '127.0.0.1',
       digestAdmins: [],
-      clientOptions: { retryConfig: { retries: RETRIES, minTimeout: 0, maxTimeout: 0 }, timeout: 300 },
+      clientOptions: { retryConfig: { retries: RETRIES, minTimeout: 0, maxTimeout: 0 }, timeout: 2000 },
     },
   );
   deliverer = adapter.deliverer;
