@@ -30,7 +30,7 @@ export async function startApp(config: AppConfig, log: Logger, io: ConsoleIo): P
   const corpus = await loadCorpus(config.corpus.dir, log);
   const metrics = createPromMetrics();
   const index = new PaperIndex(corpus.papers);
-  const store: Store = openStore(config);
+  const store: Store = openStore(config, log);
   store.recordFirstSeen(corpus.papers.map((p) => p.id), new Date());
 
   let schedulesChanged = () => {};
