@@ -247,12 +247,30 @@ export async function postSigned(eventsUrl: string, body: string, secret: string
   });
 }
 
+/**
+ * Where a request comes from: a user in a workspace (team) that may belong to an Enterprise Grid
+ * org. In a Grid org the user id is the same in every workspace, payloads name the org
+ * (slash commands: `enterprise_id`, `enterprise_name`; block actions: `enterprise`,
+ * `team.enterprise_id`), and `is_enterprise_install` says whether the app was installed org-wide.
+ */
+export interface SlackWho {
+  user?: string;
+  channel?: string;
+  /** Workspace (team) id; T1 unless said. */
+  team?: string;
+  /** The Grid org, when the workspace belongs to one. */
+  enterprise?: string;
+  /** Installed org-wide (org_deploy_enabled) rather than in one workspace of the org. */
+  orgInstall?: boolean;
+}
+
 /** The form fields of a `/papers` slash command. */
-export function slashCommandFields(text: string, responseUrl: string, who: { user?: string; channel?: string } = {}): Record<string, string> {
+export function slashCommandFields(text: string, responseUrl: string, who: SlackWho = {}): Record<string, string> {
   return {
     token: 'legacy-verification-token',
-    team_id: 'T1',
+    team_id: who.team ?? 'T1',
     team_domain: 'fake',
+    ...(who.enterprise ? { enterprise_id: who.enterprise, enterprise_name: 'Fake Org' } : {}),
     channel_id: who.channel ?? 'C1',
     channel_name: 'general',
     user_id: who.user ?? 'U1',
@@ -260,24 +278,27 @@ export function slashCommandFields(text: string, responseUrl: string, who: { use
     command: '/papers',
     text,
     api_app_id: 'A1',
-    is_enterprise_install: 'false',
+    is_enterprise_install: String(who.orgInstall ?? false),
     response_url: responseUrl,
     trigger_id: '1.2.3',
   };
 }
 
-export function slashCommandBody(text: string, responseUrl: string, who: { user?: string; channel?: string } = {}): string {
+export function slashCommandBody(text: string, responseUrl: string, who: SlackWho = {}): string {
   return new URLSearchParams(slashCommandFields(text, responseUrl, who)).toString();
 }
 
 /** A block_actions payload for one pressed button. */
-export function buttonPayload(button: { action_id: string; value: string }, responseUrl: string, who: { user?: string; channel?: string } = {}): Record<string, unknown> {
+export function buttonPayload(button: { action_id: string; value: string }, responseUrl: string, who: SlackWho = {}): Record<string, unknown> {
   const user = who.user ?? 'U1';
   const channel = who.channel ?? 'C1';
+  const team = who.team ?? 'T1';
   return {
     type: 'block_actions',
-    team: { id: 'T1', domain: 'fake' },
-    user: { id: user, username: 'ada', name: 'ada', team_id: 'T1' },
+    team: { id: team, domain: 'fake', ...(who.enterprise ? { enterprise_id: who.enterprise, enterprise_name: 'Fake Org' } : {}) },
+    enterprise: who.enterprise ? { id: who.enterprise, name: 'Fake Org' } : null,
+    is_enterprise_install: who.orgInstall ?? false,
+    user: { id: user, username: 'ada', name: 'ada', team_id: team },
     api_app_id: 'A1',
     token: 'legacy-verification-token',
     container: { type: 'message', message_ts: '1700000000.000001', channel_id: channel, is_ephemeral: true },
@@ -288,6 +309,6 @@ export function buttonPayload(button: { action_id: string; value: string }, resp
   };
 }
 
-export function buttonBody(button: { action_id: string; value: string }, responseUrl: string, who: { user?: string; channel?: string } = {}): string {
+export function buttonBody(button: { action_id: string; value: string }, responseUrl: string, who: SlackWho = {}): string {
   return new URLSearchParams({ payload: JSON.stringify(buttonPayload(button, responseUrl, who)) }).toString();
 }
