@@ -5,12 +5,13 @@ import { topicKey, type ChannelDigest, type Delivery, type DigestRun, type Follo
 const userKey = (u: UserKey) => `${u.platform}:${u.workspace}:${u.user}`;
 const channelMatches = (d: ChannelDigest, c: ChannelKey) => d.platform === c.platform && d.workspace === c.workspace && d.channel === c.channel;
 const runKey = (target: Target, slot: string) => `${targetKey(target)}|${slot}`;
+const byAge = (a: Follow, b: Follow) => a.created.getTime() - b.created.getTime() || a.id - b.id;
 
 /** A Store that keeps everything in maps: for unit tests and demos; forgets it all on exit. */
 export function createMemoryStore(): Store {
   let nextFollowId = 1;
   let nextDigestId = 1;
-  // Follows per user, in insertion (= id) order.
+  // Follows per user, oldest first (created, then id), as listFollows returns them.
   const follows = new Map<string, Follow[]>();
   const digests: ChannelDigest[] = [];
   const prefs = new Map<string, UserPrefs>();
@@ -45,7 +46,7 @@ export function createMemoryStore(): Store {
     report.persons++;
     const { keep, duplicates, dropped: over } = mergeFollowLists(follows.get(newUser) ?? [], follows.get(oldUser) ?? [], max);
     follows.delete(oldUser);
-    const kept = keep.map((f) => ({ ...f, workspace: to })).sort((a, b) => a.id - b.id);
+    const kept = keep.map((f) => ({ ...f, workspace: to }));
     if (kept.length) follows.set(newUser, kept);
     else follows.delete(newUser);
     const notes = dropped.get(newUser) ?? new Map<string, { topic: string; at: number }>();
@@ -111,7 +112,7 @@ export function createMemoryStore(): Store {
       const existing = list.find((f) => topicKey(f.topic) === topicKey(topic));
       if (existing) return { follow: copyFollow(existing), created: false };
       const follow: Follow = { id: nextFollowId++, platform: user.platform, workspace: user.workspace, user: user.user, topic, created: new Date(now) };
-      follows.set(userKey(user), [...list, follow]);
+      follows.set(userKey(user), [...list, follow].sort(byAge));
       return { follow: copyFollow(follow), created: true };
     },
     removeFollow(user, id) {
