@@ -90,6 +90,11 @@ describe('one Slack Grid person across the workspaces of an org', () => {
     for (const topic of ['diffusion models', 'graph neural networks', 'state space models']) expect(text).toContain(topic);
   });
 
+  it('is the same person when the app is installed org-wide (is_enterprise_install)', async () => {
+    const listed = shown(await slash('follows', { user: 'W1', team: 'T2', enterprise: 'E1', orgInstall: true }));
+    expect(listed).toContain('You follow 3 of');
+  });
+
   it('keeps plain workspaces apart: the same id in two of them is two people', async () => {
     await slash('follow diffusion models', { user: 'U5', team: 'T3' });
     expect(shown(await slash('follows', { user: 'U5', team: 'T4' }))).toContain('You follow no topics yet');
