@@ -91,8 +91,13 @@ describe('one Slack Grid person across the workspaces of an org', () => {
   });
 
   it('is the same person when the app is installed org-wide (is_enterprise_install)', async () => {
-    const listed = shown(await slash('follows', { user: 'W1', team: 'T2', enterprise: 'E1', orgInstall: true }));
-    expect(listed).toContain('You follow 3 of');
+    const orgWide = { user: 'W1', team: 'T2', enterprise: 'E1', orgInstall: true };
+    const found = await slash('search transformers', orgWide);
+    const blocks = JSON.parse(shown(found)).blocks as { type: string; elements?: { text: { text: string }; action_id: string; value: string }[] }[];
+    await press(blocks.flatMap((b) => b.elements ?? []).find((e) => e.text?.text === 'Follow this topic')!, orgWide);
+    expect(shown(await slash('follows', orgWide))).toContain('You follow 4 of');
+    expect(context.store.listFollows(slackPerson('W1', 'T1', 'E1')).map((f) => f.topic)).toContain('transformers');
+    await slash('unfollow transformers', inT1('W1'));
   });
 
   it('keeps plain workspaces apart: the same id in two of them is two people', async () => {

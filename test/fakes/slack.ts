@@ -295,7 +295,8 @@ export function buttonPayload(button: { action_id: string; value: string }, resp
   const team = who.team ?? 'T1';
   return {
     type: 'block_actions',
-    team: { id: team, domain: 'fake', ...(who.enterprise ? { enterprise_id: who.enterprise, enterprise_name: 'Fake Org' } : {}) },
+    // An org-wide install sends no team on block actions; the user's team_id still names the workspace.
+    team: who.orgInstall ? null : { id: team, domain: 'fake', ...(who.enterprise ? { enterprise_id: who.enterprise, enterprise_name: 'Fake Org' } : {}) },
     enterprise: who.enterprise ? { id: who.enterprise, name: 'Fake Org' } : null,
     is_enterprise_install: who.orgInstall ?? false,
     user: { id: user, username: 'ada', name: 'ada', team_id: team },
