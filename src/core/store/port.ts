@@ -89,7 +89,7 @@ export interface Delivery {
  * implementation (better-sqlite3) is synchronous and each method is one transaction.
  */
 export interface Store {
-  /** The user's follows, oldest first (the order "/papers follows" numbers them in). */
+  /** The user's follows, oldest first by created, then id (the order "/papers follows" numbers them in). */
   listFollows(user: UserKey): Follow[];
   /** Adds a follow; topics are unique per user ignoring case, so a repeat returns the existing one (original spelling kept). */
   addFollow(user: UserKey, topic: string, now: Date): { follow: Follow; created: boolean };
