@@ -30,10 +30,11 @@ const currentVersion = (db: Database.Database) =>
  */
 function migrate(db: Database.Database, path: string, options: SqliteStoreOptions): void {
   db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied INTEGER NOT NULL)');
+  // A database created by this very call holds nothing worth a backup.
+  const existed = currentVersion(db) > 0;
   for (const m of migrations) {
-    const before = currentVersion(db);
-    if (m.version <= before) continue;
-    if (m.backup && before > 0 && path !== ':memory:') backUp(db, path, m.version, options.log);
+    if (m.version <= currentVersion(db)) continue;
+    if (m.backup && existed && path !== ':memory:') backUp(db, path, m.version, options.log);
     db.transaction(() => {
       if (currentVersion(db) >= m.version) return;
       db.exec(m.sql);
