@@ -92,10 +92,10 @@ export interface CommandOutcome {
 export async function runCommand(context: CommandContext, def: CommandDef, who: Who, args: Args): Promise<CommandOutcome> {
   const name = commandName(def);
   try {
+    adoptPlace(context, who);
     if (def.requires === 'channel-admin' && !who.isAdmin) {
       throw new UserError(`Only a workspace admin, or someone allowed to manage this channel, can use "${name}".`, 'Ask an admin to set up the channel digest, or follow the topic yourself: /papers follow <topic>');
     }
-    adoptPlace(context, who);
     const reply = await def.handle({ ...who, person: personOf(who), args: validateArgs(def, args) }, context);
     return withDroppedNotice(context, who, { reply, outcome: 'ok' });
   } catch (err) {
