@@ -246,8 +246,11 @@ export function storeContract(name: string, open: () => Store): void {
         expect(s.getPrefs(person)).toMatchObject({ time: '06:00', since: later(5) });
         merge(s, 'G2');
         expect(s.getPrefs(person)).toEqual({ time: '21:00', timeZone: 'Asia/Tokyo', paused: true, since: later(9) });
-        expect(s.getPrefs(inG1)).toBeUndefined();
-        expect(s.getPrefs(inG2)).toBeUndefined();
+        // An old key reads and writes the person's prefs (a pause by a send planned before the merge lands on the person).
+        expect(s.getPrefs(inG1)).toEqual(s.getPrefs(person));
+        s.setPrefs(inG2, { time: '21:00', timeZone: 'Asia/Tokyo', paused: true, pausedReason: '50007', since: later(10) });
+        expect(s.getPrefs(person)).toMatchObject({ paused: true, pausedReason: '50007' });
+        expect(s.allFollowers().some((f) => f.user.workspace !== '@me' && f.user.platform === 'discord')).toBe(false);
       });
 
       it('moves deliveries and runs as a union: nothing delivered or planned anywhere counts as new', () => {

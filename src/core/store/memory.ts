@@ -39,6 +39,11 @@ export function createMemoryStore(): Store {
     return workspace === undefined ? t : { ...t, workspace };
   };
 
+  const resolveUser = (u: UserKey): UserKey => {
+    const workspace = aliases.get(targetKey({ platform: u.platform, workspace: u.workspace, kind: 'user', id: u.user }));
+    return workspace === undefined ? u : { ...u, workspace };
+  };
+
   /** Moves one user of (platform, from) into (platform, to) by the rules in person-merge.ts. */
   const mergeUser = (platform: Platform, from: string, to: string, user: string, max: number, now: Date, report: ReturnType<typeof emptyMergeReport>) => {
     const oldUser = userKey({ platform, workspace: from, user });
@@ -151,14 +156,14 @@ export function createMemoryStore(): Store {
     },
     allDigests: () => digests.map(copy),
 
-    getPrefs(user) {
-      const p = prefs.get(userKey(user));
+    getPrefs(asked) {
+      const p = prefs.get(userKey(asked)) ?? prefs.get(userKey(resolveUser(asked)));
       return p && copy(p);
     },
     setPrefs(user, value) {
       const stored: UserPrefs = { ...copy(value), since: value.since ? new Date(value.since) : new Date() };
       if (stored.pausedReason === undefined) delete stored.pausedReason;
-      prefs.set(userKey(user), stored);
+      prefs.set(userKey(resolveUser(user)), stored);
     },
 
     recordFirstSeen(ids, at) {

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Logger } from '../log.js';
-import { targetKey, type Platform, type Target } from '../types.js';
+import { targetKey, type Platform, type Target, type UserKey } from '../types.js';
 import { migrations } from './migrations.js';
 import { mergeScopeSqlite } from './sqlite-merge.js';
 import { topicKey, type ChannelDigest, type DigestRun, type Follow, type RunState, type Store, type UserPrefs } from './port.js';
@@ -138,6 +138,16 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     return workspace === undefined ? t : { ...t, workspace };
   };
 
+  // A person's old key (a server or workspace merged into their scope) reads and writes the person's prefs.
+  const resolveUser = (u: UserKey): UserKey => {
+    const workspace = q.alias.get(targetKey({ platform: u.platform, workspace: u.workspace, kind: 'user', id: u.user })) as string | undefined;
+    return workspace === undefined ? u : { ...u, workspace };
+  };
+  const personRow = (u: UserKey): unknown => {
+    const person = resolveUser(u);
+    return person === u ? undefined : q.getPrefs.get(person.platform, person.workspace, person.user);
+  };
+
   const store: Store = {
     listFollows: (u) => (q.listFollows.all(u.platform, u.workspace, u.user) as Row[]).map(toFollow),
     addFollow: db.transaction((u, topic: string, now: Date) => {
@@ -172,14 +182,16 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     },
     allDigests: () => (q.allDigests.all() as Row[]).map(toDigest),
 
-    getPrefs(u) {
-      const r = q.getPrefs.get(u.platform, u.workspace, u.user) as Row | undefined;
+    getPrefs(asked) {
+      // Only a user without a row of their own may be an old key (kept out of the per-user hot path).
+      const r = (q.getPrefs.get(asked.platform, asked.workspace, asked.user) ?? personRow(asked)) as Row | undefined;
       if (!r) return undefined;
       const prefs: UserPrefs = { time: r.time as string, timeZone: r.time_zone as string, paused: r.paused === 1, since: new Date(r.since as number) };
       if (r.paused_reason != null) prefs.pausedReason = r.paused_reason as string;
       return prefs;
     },
-    setPrefs(u, p) {
+    setPrefs(asked, p) {
+      const u = resolveUser(asked);
       q.setPrefs.run(u.platform, u.workspace, u.user, p.time, p.timeZone, p.paused ? 1 : 0, p.pausedReason ?? null, (p.since ?? new Date()).getTime());
     },
 
