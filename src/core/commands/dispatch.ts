@@ -126,7 +126,7 @@ function adoptPlace(context: CommandContext, who: Who): void {
   const report = context.store.mergePersonScope(who.platform, who.workspace, person.workspace, { maxFollows: context.config.follows.maxPerUser, now: context.now() });
   done.add(key);
   if (report.persons > 0) {
-    context.log.info({ platform: who.platform, from: who.workspace, to: person.workspace, ...report }, 'store: merged the persons of a workspace into their org');
+    context.log.info({ platform: who.platform, from: who.workspace, to: person.workspace, ...report }, 'store: merged the persons kept under this server or workspace into their person scope (org or platform)');
     context.schedulesChanged();
   }
 }
