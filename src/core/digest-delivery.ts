@@ -1,5 +1,5 @@
 import type { AppConfig } from '../config/index.js';
-import type { Deliverer } from './deliverer.js';
+import type { Deliverer, SendOptions } from './deliverer.js';
 import type { DeliveryChanges } from './digest.js';
 import { idempotencyKey, digestIdOfSlot } from './digest-targets.js';
 import { DeliveryError } from './errors.js';
@@ -40,8 +40,8 @@ export interface DeliveryContext {
 export const DEFAULT_SEND_TIMEOUT_MS = 20_000;
 
 /** One attempt: its own deadline and abort signal, inside a send slot when there are slots. */
-function attemptSend(ctx: DeliveryContext, deliverer: Deliverer, target: Target, reply: Reply, idempotencyKey: string): Promise<{ messageId: string }> {
-  const timed = () => withDeadline(ctx.sendTimeoutMs ?? DEFAULT_SEND_TIMEOUT_MS, ctx.abortAttempts ?? ctx.signal, (signal) => deliverer.send(target, reply, { idempotencyKey, signal }));
+function attemptSend(ctx: DeliveryContext, deliverer: Deliverer, target: Target, reply: Reply, options: SendOptions): Promise<{ messageId: string }> {
+  const timed = () => withDeadline(ctx.sendTimeoutMs ?? DEFAULT_SEND_TIMEOUT_MS, ctx.abortAttempts ?? ctx.signal, (signal) => deliverer.send(target, reply, { ...options, signal }));
   return ctx.slots ? ctx.slots.run(timed) : timed();
 }
 
@@ -51,6 +51,8 @@ export interface ClaimedRun {
   slot: string;
   reply: Reply;
   paperIds: string[];
+  /** Left claimed by a process that died after this time: the platform may already have it. */
+  unsureSince?: Date;
 }
 
 const describeError = (err: unknown) => (err instanceof DeliveryError ? `${err.failure}${err.code !== undefined ? ` (${err.code})` : ''}: ${err.message}` : String((err as Error)?.message ?? err));
@@ -73,6 +75,9 @@ export async function sendClaimedRun(ctx: DeliveryContext, run: ClaimedRun): Pro
   const key = idempotencyKey(target, slot);
   const max = config.digests.maxAttempts;
   const destination = targetKey(target);
+  // Set once an attempt may have reached the platform without our knowing (it was abandoned at
+  // its deadline, or the request failed mid-way): later attempts then check before posting.
+  let unsureSince = run.unsureSince;
   for (let attempt = 1; ; attempt++) {
     if (ctx.signal.aborted) return 'interrupted';
     const paced = ctx.pacing?.waitMs(destination) ?? 0;
@@ -84,13 +89,15 @@ export async function sendClaimedRun(ctx: DeliveryContext, run: ClaimedRun): Pro
       }
     }
     let sent: { messageId: string };
+    const attemptStarted = clock();
     try {
-      sent = await attemptSend(ctx, deliverer, target, run.reply, key);
+      sent = await attemptSend(ctx, deliverer, target, run.reply, { idempotencyKey: key, ...(unsureSince ? { unsureSince } : {}) });
     } catch (caught) {
       // Stopping: the run stays claimed and the next start resolves it.
       if (caught instanceof DeadlineError && caught.reason === 'stopping') return 'interrupted';
       const err = caught instanceof DeadlineError ? new DeliveryError(`send gave no answer within ${ctx.sendTimeoutMs ?? DEFAULT_SEND_TIMEOUT_MS} ms`, 'transient', 'deadline') : caught;
       if (err instanceof DeliveryError && err.retryAfterMs !== undefined) ctx.pacing?.hold(destination, err.retryAfterMs);
+      if (err instanceof DeliveryError && (err.code === 'deadline' || err.code === 'request_error')) unsureSince ??= attemptStarted;
       if (err instanceof DeliveryError && err.failure === 'unreachable') {
         finish(ctx, run, { state: 'failed', error: describeError(err) });
         await pauseUnreachable(ctx, run, deliverer, err);
@@ -156,7 +163,7 @@ async function pauseUnreachable(ctx: DeliveryContext, run: ClaimedRun, deliverer
       title: 'Channel digest paused',
       text: `I could not post your digest on “${digest.topic}” (${digest.schedule}, ${digest.timeZone}) to channel ${digest.channel} (${reason}), so I paused it. Add me back to the channel or let me post there, then add the same digest again to resume it.`,
     };
-    await attemptSend(ctx, deliverer, creator, notice, idempotencyKey(creator, `${run.slot}/paused`));
+    await attemptSend(ctx, deliverer, creator, notice, { idempotencyKey: idempotencyKey(creator, `${run.slot}/paused`) });
   } catch (notifyErr) {
     log.warn({ ...where, err: describeError(notifyErr) }, 'could not tell the digest creator it was paused');
   }

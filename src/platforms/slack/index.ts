@@ -14,6 +14,8 @@ import { inboundListener, SIGNATURE_WINDOW_SEC, FUTURE_SKEW_SEC } from './inboun
 import { refusedSlackToken } from './startup.js';
 import { register as registerActions } from './listeners/actions.js';
 import { register as registerCommands } from './listeners/commands.js';
+import { createPacer } from './pacer.js';
+import { createSentLookup } from './sent-lookup.js';
 import { createTurns } from './turns.js';
 
 export { renderReply, SLACK_LIMITS, type SlackMessage } from './render.js';
@@ -38,7 +40,12 @@ export interface SlackAdapterOptions {
   commandsInFlight?: number;
   /** Waits between start attempts while Slack is unreachable (tests shorten it). */
   startBackoff?: BackoffOptions;
+  /** Least time between two history look-ups in one workspace (default HISTORY_INTERVAL_MS). */
+  historyIntervalMs?: number;
 }
+
+/** conversations.history is Tier 3 (about 50 a minute per workspace): one look-up every 1.2 s stays under it. */
+export const HISTORY_INTERVAL_MS = 1200;
 
 export interface SlackAdapter extends PlatformAdapter {
   readonly app: App;
@@ -105,6 +112,10 @@ export function createSlackAdapter(deps: AdapterDeps, options: SlackAdapterOptio
   const app = new App({ token: options.botToken, receiver: receiver ?? httpReceiver, clientOptions, logger, deferInitialization: true });
   app.use(inboundGuards(seen, gate, deps.log));
 
+  // Digest posts and history look-ups: no retries of the client's own (a post that timed out may
+  // have landed), and a 429 comes back to us instead of pausing every call of the app's client.
+  const digestClient = new webApi.WebClient(options.botToken, { ...clientOptions, logger, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true });
+
   const listenerDeps = { ...deps, digestAdmins: options.digestAdmins, turn: createTurns() };
   registerCommands(app, listenerDeps);
   registerActions(app, listenerDeps);
@@ -120,10 +131,13 @@ export function createSlackAdapter(deps: AdapterDeps, options: SlackAdapterOptio
   return {
     platform: 'slack',
     app,
-    // Its own client that hands a 429 back (with Retry-After) instead of pausing the shared
-    // queue, so the scheduler waits for that channel only; and that never retries on its own, so
-    // a post abandoned at its deadline cannot be re-posted behind the scheduler's back.
-    deliverer: createSlackDeliverer(new webApi.WebClient(options.botToken, { ...clientOptions, logger, rejectRateLimitedCalls: true, retryConfig: { retries: 0 } })),
+    deliverer: createSlackDeliverer({
+      client: app.client,
+      postClient: digestClient,
+      lookup: createSentLookup(digestClient, createPacer(options.historyIntervalMs ?? HISTORY_INTERVAL_MS), deps.log),
+      log: deps.log,
+      rateLimitRetries: clientOptions.retryConfig?.retries ?? SLACK_CLIENT_DEFAULTS.retryConfig.retries,
+    }),
     async start() {
       // auth.test: a refused token stops the start with one clear line; an outage is waited out.
       await retryWithBackoff('slack auth.test', () => app.init(), (err) => refusedSlackToken(err, 'SLACK_BOT_TOKEN'), deps.log, options.startBackoff);
