@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import type { AppConfig } from '../config/index.js';
 import { commands, type CommandContext } from '../core/commands/index.js';
-import { loadCorpus, watchCorpus } from '../core/corpus/index.js';
+import { inSlices, loadCorpus, watchCorpus } from '../core/corpus/index.js';
 import type { Deliverer } from '../core/deliverer.js';
 import type { Logger } from '../core/log.js';
 import { createScheduler, type Scheduler } from '../core/scheduler.js';
@@ -62,8 +62,8 @@ export async function startApp(config: AppConfig, log: Logger, io: ConsoleIo): P
   schedulesChanged = () => scheduler.refresh();
 
   const watcher = config.corpus.watch
-    ? watchCorpus(config.corpus.dir, (papers) => {
-        const added = scheduler.addPapers(papers);
+    ? watchCorpus(config.corpus.dir, async (papers) => {
+        const added = await inSlices(papers, (slice) => scheduler.addPapers(slice));
         if (added.length > 0) log.info({ added: added.length, total: index.size }, 'new papers indexed');
       }, log)
     : undefined;
