@@ -13,6 +13,7 @@ import { opsRoutes, serveRoutes, type HealthReport } from './http.js';
 import { createPromMetrics, measuredDeliverer, measuredSearch } from './metrics.js';
 import { createPlatformAdapters, type ConsoleIo } from './platforms.js';
 import { openStore } from './store.js';
+import { watchStoreHealth } from './store-health.js';
 
 export interface RunningApp {
   /** Stops taking commands, lets in-flight sends finish, closes the store. Safe to call twice. */
@@ -32,6 +33,7 @@ export async function startApp(config: AppConfig, log: Logger, io: ConsoleIo): P
   const index = new PaperIndex(corpus.papers);
   const store: Store = openStore(config);
   store.recordFirstSeen(corpus.papers.map((p) => p.id), new Date());
+  const storeHealth = watchStoreHealth(store, log);
 
   let schedulesChanged = () => {};
   const context: CommandContext = {
@@ -51,7 +53,7 @@ export async function startApp(config: AppConfig, log: Logger, io: ConsoleIo): P
   const deps: AdapterDeps = { context, commands, log, metrics };
   // Called only once the server is up, after `adapters` below exists.
   const health = (): HealthReport => {
-    const storeState = probeStore(store);
+    const storeState = storeHealth.check();
     const platforms = Object.fromEntries(adapters.map((a) => [a.platform, a.isConnected()]));
     return { ok: index.size > 0 && storeState === 'ok' && Object.values(platforms).every(Boolean), corpus: { papers: index.size }, store: storeState, platforms };
   };
@@ -91,6 +93,7 @@ export async function startApp(config: AppConfig, log: Logger, io: ConsoleIo): P
   async function shutdown(): Promise<void> {
     log.info('shutting down: no new commands; finishing sends in flight');
     watcher?.close();
+    storeHealth.stop();
     await Promise.allSettled(adapters.map((a) => a.stop()));
     await scheduler.stop();
     await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
@@ -99,13 +102,4 @@ export async function startApp(config: AppConfig, log: Logger, io: ConsoleIo): P
   }
 
   return { stop, health, stopped, server };
-}
-
-function probeStore(store: Store): string {
-  try {
-    store.ping();
-    return 'ok';
-  } catch (err) {
-    return `failing: ${(err as Error).message}`;
-  }
 }

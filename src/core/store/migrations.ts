@@ -44,4 +44,11 @@ export const migrations: { version: number; sql: string }[] = [
     // deliveredByTarget(): who has each candidate paper, read per paper in one pass instead of per target.
     sql: 'CREATE INDEX deliveries_by_paper ON deliveries (paper_id);',
   },
+  {
+    version: 5,
+    // store_probe: /healthz writes one row here to prove the file still takes durable writes.
+    sql: `
+      CREATE TABLE IF NOT EXISTS store_probe (id INTEGER PRIMARY KEY CHECK (id = 1), at INTEGER NOT NULL);
+    `,
+  },
 ];

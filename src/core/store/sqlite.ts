@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { targetKey, type Platform, type Target } from '../types.js';
@@ -15,9 +15,10 @@ export function defaultStorePath(dataDir: string): string {
 /** Applies every migration newer than the database's version, each in its own transaction. */
 function migrate(db: Database.Database): void {
   db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied INTEGER NOT NULL)');
-  const current = (db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number | null }).v ?? 0;
+  // By set, not by maximum: migrations written in parallel branches may land after a higher one ran.
+  const applied = new Set(db.prepare('SELECT version FROM schema_migrations').pluck().all() as number[]);
   for (const m of migrations) {
-    if (m.version <= current) continue;
+    if (applied.has(m.version)) continue;
     db.transaction(() => {
       db.exec(m.sql);
       db.prepare('INSERT INTO schema_migrations (version, applied) VALUES (?, ?)').run(m.version, Date.now());
@@ -48,16 +49,63 @@ const toRun = (r: Row): DigestRun => ({
   ...(r.error != null ? { error: r.error as string } : {}),
 });
 
-/** Opens (creating if needed) the SQLite store at `path`: WAL, synchronous FULL, migrated. */
+/** The file's identity: a deleted or replaced database file gets a different one (or none). */
+function fileIdentity(path: string): string {
+  const s = statSync(path);
+  return `${s.dev}:${s.ino}`;
+}
+
+/**
+ * Throws, saying what is wrong, when the database file is no longer the one this process has
+ * open (deleted or replaced: writes would go to a file nobody will read again) or when it, its
+ * WAL, its shared-memory index or its folder cannot be written.
+ */
+export function checkStoreFile(path: string, identity: string): void {
+  let now: string;
+  try {
+    now = fileIdentity(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(`the database file ${path} was deleted while the bot runs: what is written now is lost at exit`);
+    throw new Error(`the database file ${path} cannot be checked (${(err as Error).message})`);
+  }
+  if (now !== identity) throw new Error(`the database file ${path} was replaced by another file while the bot runs: what is written now goes to the old one`);
+  for (const file of [path, `${path}-wal`, `${path}-shm`, dirname(path)]) {
+    if (file !== path && file !== dirname(path) && !existsSync(file)) continue;
+    try {
+      accessSync(file, constants.W_OK);
+    } catch (err) {
+      throw new Error(`${file} is not writable (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}): the store cannot save changes`);
+    }
+  }
+}
+
+function openDatabase(path: string): Database.Database {
+  try {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    const db = new Database(path);
+    try {
+      db.pragma('journal_mode = WAL');
+      // FULL: a claim or a delivery record survives power loss once the call returns.
+      db.pragma('synchronous = FULL');
+      db.pragma('busy_timeout = 5000');
+      db.pragma('foreign_keys = ON');
+      migrate(db);
+    } catch (err) {
+      db.close();
+      throw err;
+    }
+    return db;
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    throw new Error(`paperboy store: cannot open the database file ${path}${code ? ` (${code})` : ''}: ${(err as Error).message}`);
+  }
+}
+
+/** Opens (creating if needed) the SQLite store at `path`: WAL, synchronous FULL, migrated. Errors name the file. */
 export function openSqliteStore(path: string): Store {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const db = new Database(path);
-  db.pragma('journal_mode = WAL');
-  // FULL: a claim or a delivery record survives power loss once the call returns.
-  db.pragma('synchronous = FULL');
-  db.pragma('busy_timeout = 5000');
-  db.pragma('foreign_keys = ON');
-  migrate(db);
+  const db = openDatabase(path);
+  const identity = path === ':memory:' ? undefined : fileIdentity(path);
+  const checkFile = () => identity !== undefined && checkStoreFile(path, identity);
 
   const q = {
     listFollows: db.prepare('SELECT * FROM follows WHERE platform = ? AND workspace = ? AND user = ? ORDER BY id'),
@@ -97,6 +145,7 @@ export function openSqliteStore(path: string): Store {
     claimedByPaper: db.prepare(`SELECT j.value, r.target FROM runs r, json_each(r.paper_ids) j
       WHERE r.state = 'claimed' AND j.value IN (SELECT value FROM json_each(?))`).raw(),
     pruneRuns: db.prepare("DELETE FROM runs WHERE state != 'claimed' AND slot < ?"),
+    probe: db.prepare('INSERT OR REPLACE INTO store_probe (id, at) VALUES (1, ?)'),
   };
 
   const store: Store = {
@@ -186,12 +235,35 @@ export function openSqliteStore(path: string): Store {
       return out;
     }),
     pruneRuns: (before) => q.pruneRuns.run(before.toISOString()).changes,
-    // A write lock taken and released: fails when the file is read-only, locked or gone.
+    // The file checks first: writing into an unwritable memory-mapped WAL index would end in SIGBUS.
     ping: () => {
-      db.exec('BEGIN IMMEDIATE');
-      db.exec('ROLLBACK');
+      checkFile();
+      q.probe.run(Date.now());
     },
-    close: () => db.close(),
+    close: () => {
+      try {
+        checkFile();
+      } catch (err) {
+        // Closing checkpoints into the files; when they cannot be written that would crash (SIGBUS).
+        // Every committed write is already in the WAL, so leaving it to the exit loses nothing.
+        if (/not writable/.test((err as Error).message)) return;
+      }
+      db.close();
+    },
   };
+  // Every write checks the file first: a write to a deleted file is silently lost, and one into an
+  // unwritable memory-mapped WAL index kills the process (SIGBUS). Refused, it becomes an error reply.
+  for (const name of WRITES) {
+    const write = store[name] as (...args: unknown[]) => unknown;
+    (store as unknown as Record<string, unknown>)[name] = (...args: unknown[]) => {
+      checkFile();
+      return write(...args);
+    };
+  }
   return store;
 }
+
+const WRITES = [
+  'addFollow', 'removeFollow', 'addDigest', 'removeDigest', 'setDigestPaused', 'setPrefs', 'recordFirstSeen',
+  'claimRun', 'recordAttempt', 'finishRun', 'pruneRuns',
+] as const satisfies readonly (keyof Store)[];
