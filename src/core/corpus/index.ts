@@ -4,6 +4,6 @@ export { validatePaper, isText, isSafeUrl, PAPER_LIMITS, type RawPaper, type Val
 export { MAX_WARNINGS_PER_FILE } from './parsed.js';
 export type { ParsedFile } from './parsed.js';
 export { watchCorpus, DEFAULT_WATCH_DEBOUNCE_MS, type WatchOptions } from './watch.js';
-export { normalizeTitle, paperId, arxivSearchUrl } from './normalize.js';
+export { normalizeTitle, paperId, arxivSearchUrl, arxivPaperId, parseArxivId, arxivAbsUrl } from './normalize.js';
 export { mergeDuplicates } from './merge.js';
 export { inSlices, PAPERS_PER_SLICE } from './slices.js';

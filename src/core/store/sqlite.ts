@@ -3,7 +3,8 @@ import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { targetKey, type Platform, type Target } from '../types.js';
 import { migrations } from './migrations.js';
-import { topicKey, type ChannelDigest, type DigestRun, type Follow, type RunState, type Store, type UserPrefs } from './port.js';
+import { samePaper } from './papers.js';
+import { topicKey, type ChannelDigest, type DigestRun, type Follow, type RunState, type SaveOutcome, type SourceState, type Store, type StoredPaper, type UserPrefs } from './port.js';
 
 type Row = Record<string, unknown>;
 
@@ -101,6 +102,22 @@ function openDatabase(path: string): Database.Database {
   }
 }
 
+const toStoredPaper = (r: Row): StoredPaper => ({
+  id: r.id as string, title: r.title as string, abstract: r.abstract as string, url: r.url as string, source: r.source as string,
+  ...(r.arxiv_id != null ? { arxivId: r.arxiv_id as string } : {}),
+  ...(r.published != null ? { published: r.published as string } : {}),
+  ...(r.authors != null ? { authors: JSON.parse(r.authors as string) as string[] } : {}),
+  ...(r.upvotes != null ? { upvotes: r.upvotes as number } : {}),
+});
+
+const toSourceState = (r: Row): SourceState => ({
+  source: r.source as string, fetched: r.fetched as number, failures: r.failures as number,
+  ...(r.last_success != null ? { lastSuccess: new Date(r.last_success as number) } : {}),
+  ...(r.last_error != null ? { lastError: r.last_error as string } : {}),
+  ...(r.last_error_at != null ? { lastErrorAt: new Date(r.last_error_at as number) } : {}),
+  ...(r.failing_since != null ? { failingSince: new Date(r.failing_since as number) } : {}),
+});
+
 /** Opens (creating if needed) the SQLite store at `path`: WAL, synchronous FULL, migrated. Errors name the file. */
 export function openSqliteStore(path: string): Store {
   const db = openDatabase(path);
@@ -146,6 +163,19 @@ export function openSqliteStore(path: string): Store {
       WHERE r.state = 'claimed' AND j.value IN (SELECT value FROM json_each(?))`).raw(),
     pruneRuns: db.prepare("DELETE FROM runs WHERE state != 'claimed' AND slot < ?"),
     probe: db.prepare('INSERT OR REPLACE INTO store_probe (id, at) VALUES (1, ?)'),
+    paperById: db.prepare('SELECT * FROM papers WHERE id = ?'),
+    insertPaper: db.prepare(`INSERT INTO papers (id, arxiv_id, title, abstract, url, published, authors, upvotes, source, stored, updated, seq)
+      VALUES (@id, @arxivId, @title, @abstract, @url, @published, @authors, @upvotes, @source, @now, @now, (SELECT COALESCE(MAX(seq), 0) + 1 FROM papers))`),
+    updatePaper: db.prepare(`UPDATE papers SET arxiv_id = @arxivId, title = @title, abstract = @abstract, url = @url, published = @published,
+      authors = @authors, upvotes = @upvotes, source = @source, updated = @now WHERE id = @id`),
+    storedPapers: db.prepare('SELECT * FROM papers ORDER BY seq'),
+    paperIdByArxiv: db.prepare('SELECT id FROM papers WHERE arxiv_id = ?').pluck(),
+    sourceStates: db.prepare('SELECT * FROM source_state ORDER BY source'),
+    sourceSuccess: db.prepare(`INSERT INTO source_state (source, last_success, fetched) VALUES (@source, @at, @saved)
+      ON CONFLICT (source) DO UPDATE SET last_success = @at, last_error = NULL, last_error_at = NULL, failing_since = NULL, fetched = fetched + @saved`),
+    sourceFailure: db.prepare(`INSERT INTO source_state (source, last_error, last_error_at, failing_since, fetched, failures) VALUES (@source, @error, @at, @at, @saved, 1)
+      ON CONFLICT (source) DO UPDATE SET last_error = @error, last_error_at = @at, failing_since = COALESCE(failing_since, @at),
+      fetched = fetched + @saved, failures = failures + 1`),
   };
 
   const store: Store = {
@@ -235,6 +265,34 @@ export function openSqliteStore(path: string): Store {
       return out;
     }),
     pruneRuns: (before) => q.pruneRuns.run(before.toISOString()).changes,
+    savePapers: db.transaction((papers: StoredPaper[], now: Date) => {
+      const out: SaveOutcome[] = [];
+      for (const p of papers) {
+        const known = q.paperById.get(p.id) as Row | undefined;
+        const row = {
+          id: p.id, arxivId: p.arxivId ?? null, title: p.title, abstract: p.abstract, url: p.url, published: p.published ?? null,
+          authors: p.authors ? JSON.stringify(p.authors) : null, upvotes: p.upvotes ?? null, source: p.source, now: now.getTime(),
+        };
+        if (!known) {
+          q.insertPaper.run(row);
+          out.push('new');
+        } else if (samePaper(toStoredPaper(known), p)) out.push('same');
+        else {
+          q.updatePaper.run(row);
+          out.push('changed');
+        }
+      }
+      return out;
+    }),
+    storedPapers: () => (q.storedPapers.all() as Row[]).map(toStoredPaper),
+    paperIdByArxiv: (arxivId) => q.paperIdByArxiv.get(arxivId) as string | undefined,
+    sourceStates: () => (q.sourceStates.all() as Row[]).map(toSourceState),
+    recordSourceSuccess(source, at, saved) {
+      q.sourceSuccess.run({ source, at: at.getTime(), saved });
+    },
+    recordSourceFailure(source, at, error, saved) {
+      q.sourceFailure.run({ source, at: at.getTime(), error, saved });
+    },
     // The file checks first: writing into an unwritable memory-mapped WAL index would end in SIGBUS.
     ping: () => {
       checkFile();
@@ -265,5 +323,5 @@ export function openSqliteStore(path: string): Store {
 
 const WRITES = [
   'addFollow', 'removeFollow', 'addDigest', 'removeDigest', 'setDigestPaused', 'setPrefs', 'recordFirstSeen',
-  'claimRun', 'recordAttempt', 'finishRun', 'pruneRuns',
+  'claimRun', 'recordAttempt', 'finishRun', 'pruneRuns', 'savePapers', 'recordSourceSuccess', 'recordSourceFailure',
 ] as const satisfies readonly (keyof Store)[];
