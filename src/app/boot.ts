@@ -6,6 +6,7 @@ import type { Deliverer } from '../core/deliverer.js';
 import type { Logger } from '../core/log.js';
 import { createScheduler, type Scheduler } from '../core/scheduler.js';
 import { PaperIndex } from '../core/search/index.js';
+import { createSourceRunner, createSources, withStoredPapers } from '../core/sources/index.js';
 import type { Store } from '../core/store/port.js';
 import type { Platform } from '../core/types.js';
 import type { AdapterDeps, HttpRoute, PlatformAdapter } from '../platforms/platform.js';
@@ -28,11 +29,15 @@ export interface RunningApp {
 /** Loads the corpus, opens the store, starts the scheduler and every configured platform. */
 export async function startApp(config: AppConfig, log: Logger, io: ConsoleIo): Promise<RunningApp> {
   const started = performance.now();
-  const corpus = await loadCorpus(config.corpus.dir, log);
+  const fetching = config.sources.enabled.length > 0;
+  const corpus = await loadCorpus(config.corpus.dir, log, { allowEmpty: fetching });
   const metrics = createPromMetrics();
-  const index = new PaperIndex(corpus.papers);
   const store: Store = openStore(config);
-  store.recordFirstSeen(corpus.papers.map((p) => p.id), new Date());
+  // Seeds and corpus files, then what live sources fetched before: a restart with the source down keeps every paper.
+  const stored = store.storedPapers();
+  const startPapers = withStoredPapers(corpus.papers, stored);
+  const index = new PaperIndex(startPapers);
+  store.recordFirstSeen(startPapers.map((p) => p.id), new Date());
   const storeHealth = watchStoreHealth(store, log);
 
   let schedulesChanged = () => {};
@@ -55,13 +60,31 @@ export async function startApp(config: AppConfig, log: Logger, io: ConsoleIo): P
   const health = (): HealthReport => {
     const storeState = storeHealth.check();
     const platforms = Object.fromEntries(adapters.map((a) => [a.platform, a.isConnected()]));
-    return { ok: index.size > 0 && storeState === 'ok' && Object.values(platforms).every(Boolean), corpus: { papers: index.size }, store: storeState, platforms };
+    // A failing source never makes the bot unhealthy: it still serves the papers it has. It shows here once past the alert time.
+    const sources = Object.fromEntries(
+      sourceRunner.status().filter((x) => x.enabled).map((x) => [x.source, x.alert ? `failing since ${x.failingSince!.toISOString()}: ${x.lastError}` : 'ok']),
+    );
+    return {
+      ok: (index.size > 0 || fetching) && storeState === 'ok' && Object.values(platforms).every(Boolean),
+      corpus: { papers: index.size },
+      store: storeState,
+      platforms,
+      ...(fetching ? { sources } : {}),
+    };
   };
   const routes: HttpRoute[] = opsRoutes(health, metrics.registry);
   const adapters: PlatformAdapter[] = createPlatformAdapters(config, deps, routes, { ...io, onEnd: () => void stop() });
   const deliverers = new Map<Platform, Deliverer>(adapters.map((a) => [a.platform, measuredDeliverer(a.deliverer, metrics)]));
   const scheduler = createScheduler({ store, index, deliverers, config, log });
   schedulesChanged = () => scheduler.refresh();
+  const sourceRunner = createSourceRunner({
+    sources: createSources(config.sources, log),
+    store,
+    config: config.sources,
+    log,
+    metrics: metrics.sources,
+    ingest: { lookup: (id) => index.get(id), addToIndex: (papers) => inSlices(papers, (slice) => scheduler.addPapers(slice)) },
+  });
 
   const watcher = config.corpus.watch
     ? watchCorpus(config.corpus.dir, async (papers) => {
@@ -74,10 +97,13 @@ export async function startApp(config: AppConfig, log: Logger, io: ConsoleIo): P
   const server = slackServesHttp ? undefined : await serveRoutes(routes, config.http.port, config.http.host);
   for (const adapter of adapters) await adapter.start();
   await scheduler.start();
+  sourceRunner.start();
 
   log.info(
     {
-      papers: corpus.stats.papers,
+      papers: index.size,
+      storedPapers: stored.length,
+      sources: config.sources.enabled,
       skippedLines: corpus.stats.skippedLines,
       duplicatesMerged: corpus.stats.duplicatesMerged,
       store: config.store.driver === 'sqlite' ? config.store.dataDir : 'memory',
@@ -87,13 +113,14 @@ export async function startApp(config: AppConfig, log: Logger, io: ConsoleIo): P
       http: `${config.http.host}:${config.http.port}`,
       startMs: Math.round(performance.now() - started),
     },
-    `Paperboy ready: ${corpus.stats.papers} papers (${corpus.stats.skippedLines} lines skipped), platforms ${adapters.map((a) => a.platform).join(' + ')}`,
+    `Paperboy ready: ${index.size} papers (${corpus.stats.skippedLines} lines skipped${stored.length ? `, ${stored.length} kept from live sources` : ''}), platforms ${adapters.map((a) => a.platform).join(' + ')}`,
   );
 
   async function shutdown(): Promise<void> {
     log.info('shutting down: no new commands; finishing sends in flight');
     watcher?.close();
     storeHealth.stop();
+    await sourceRunner.stop();
     await Promise.allSettled(adapters.map((a) => a.stop()));
     await scheduler.stop();
     await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
