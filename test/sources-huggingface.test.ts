@@ -148,6 +148,27 @@ describe('Hugging Face Daily Papers against the local fake', () => {
     }
   });
 
+  it('/papers sources tells anyone each source, its last success, last error and papers saved', async () => {
+    const { store, index, runner, clock, fake } = await setup();
+    const request = { platform: 'console' as const, workspace: 'local', channel: 'console', user: 'me', isAdmin: false };
+    const ask = async (config: AppConfig) => {
+      const { def, args } = parseCommandText(commands, 'sources');
+      return (await runCommand({ index, store, config, log: createLogger({ level: 'silent', format: 'json' }), now: () => clock.now, schedulesChanged() {} }, def, request, args)).reply.text;
+    };
+    expect(await ask(testConfig())).toContain('Live fetching is off');
+    await runner.run('huggingface');
+    fake.otherDays = { kind: 'html503' };
+    fake.days.clear();
+    clock.now = new Date('2026-11-23T15:00:00Z');
+    await runner.run('huggingface');
+    const on = { ...testConfig(), sources: { ...testConfig().sources, enabled: ['huggingface' as const] } };
+    const text = await ask(on);
+    expect(text).toContain('huggingface: enabled, failing since 2026-11-23 15:00 UTC');
+    expect(text).toContain('last success: 2026-11-23 09:00 UTC');
+    expect(text).toMatch(/last error: +2026-11-22 page 0: HTTP 503 Service Unavailable \(2026-11-23 15:00 UTC\)/);
+    expect(text).toContain('papers saved: 3');
+  });
+
   it('updates a paper whose title or abstract changed, under the same id, without making it new again', async () => {
     const { fake, store, runner, clock } = await setup();
     await runner.run('huggingface');
