@@ -10,7 +10,7 @@ import { createSourceRunner, createSources, readDailyPapers } from '../src/core/
 import { createMemoryStore } from '../src/core/store/memory.js';
 import type { Store } from '../src/core/store/port.js';
 import type { Paper } from '../src/core/types.js';
-import { hfItem, mondayDay, normalDay, SEED_ID, SEED_TITLE } from './fakes/huggingface-fixtures.js';
+import { emptyDay, hfItem, mondayDay, normalDay, SEED_ID, SEED_TITLE, weekendDay } from './fakes/huggingface-fixtures.js';
 import { startFakeHuggingFace, type DayAnswer, type FakeHuggingFace } from './fakes/huggingface.js';
 import { fakeCron } from './scheduler-support.js';
 import { testConfig } from './support/context.js';
@@ -33,7 +33,7 @@ function sourcesConfig(apiUrl: string, over: Partial<AppConfig['sources']> = {},
 }
 
 /** A runner over a fresh copy of the seed index, the given store and the fake; its log lines are kept. */
-async function setup(days: Record<string, DayAnswer> = { '2026-11-20': normalDay }, options: { store?: Store; over?: Partial<AppConfig['sources']>; apiUrl?: string; pageSize?: number } = {}) {
+async function setup(days: Record<string, DayAnswer> = { '2026-11-20': normalDay, '2026-11-21': weekendDay, '2026-11-22': weekendDay, '2026-11-23': emptyDay }, options: { store?: Store; over?: Partial<AppConfig['sources']>; apiUrl?: string; pageSize?: number } = {}) {
   const fake = await startFakeHuggingFace(days);
   fakes.push(fake);
   const store = options.store ?? createMemoryStore();
