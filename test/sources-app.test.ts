@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -46,12 +46,12 @@ async function closedPort(): Promise<string> {
 }
 
 /** The bot on the console platform with SQLite under dataDir and the Hugging Face source at apiUrl. */
-async function boot(dataDir: string, apiUrl: string, output = new PassThrough(), corpusDir?: string): Promise<{ app: RunningApp; input: PassThrough; printed: () => string }> {
+async function boot(dataDir: string, apiUrl: string, output = new PassThrough(), corpusDir?: string, watch = false): Promise<{ app: RunningApp; input: PassThrough; printed: () => string }> {
   const base = testConfig();
   const config = {
     ...base,
     store: { driver: 'sqlite' as const, dataDir },
-    corpus: { dir: corpusDir ?? base.corpus.dir, watch: false },
+    corpus: { dir: corpusDir ?? base.corpus.dir, watch },
     http: { port: 0, host: '127.0.0.1' },
     sources: { ...base.sources, enabled: ['huggingface' as const], retries: 0, failingAlertMinutes: 0, huggingface: { ...base.sources.huggingface, apiUrl } },
   };
@@ -70,6 +70,17 @@ describe('fetched papers in the running bot', () => {
     const { app } = await boot(tmp(), fake.url, new PassThrough(), tmp());
     await vi.waitFor(() => expect(app.health().corpus.papers).toBe(3), { timeout: 10_000, interval: 20 });
     expect(app.health().ok).toBe(true);
+  });
+
+  it('does not index a corpus file paper twice when a source already brought it', async () => {
+    const fake = await fakeHf();
+    fake.otherDays = normalDay;
+    const corpus = tmp();
+    const { app } = await boot(tmp(), fake.url, new PassThrough(), corpus, true);
+    await vi.waitFor(() => expect(app.health().corpus.papers).toBe(3), { timeout: 10_000, interval: 20 });
+    const line = (title: string) => JSON.stringify({ title, abstract: 'An abstract long enough to be an abstract of a paper about marsupials and pouch tokens.' });
+    writeFileSync(join(corpus, 'late.jsonl'), [line('QUOKKA: zero-shot marsupial segmentation with sparse pouch tokens'), line('A Genuinely New Corpus Paper')].join('\n'));
+    await vi.waitFor(() => expect(app.health().corpus.papers).toBe(4), { timeout: 10_000, interval: 20 });
   });
 
   it('keeps every fetched paper across a restart with the source down; /healthz stays 200 and names the failing source', async () => {
