@@ -30,8 +30,8 @@ const sourcesSchema = z.strictObject({
   timeoutMs: z.int().min(100).max(120_000),
   retries: z.int().min(0).max(10),
   retryBaseMs: z.int().min(0).max(60_000),
-  backoffMinutes: z.number().min(0).max(24 * 60),
-  backoffMaxMinutes: z.number().min(0).max(24 * 60),
+  backoffMinutes: z.number().min(1).max(24 * 60),
+  backoffMaxMinutes: z.number().min(1).max(24 * 60),
   failingAlertMinutes: z.number().min(0).max(7 * 24 * 60),
   huggingface: z.strictObject({ apiUrl: httpUrl, pageSize: z.int().min(1).max(100), maxPages: z.int().min(1).max(50) }),
 });
