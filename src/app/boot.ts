@@ -30,13 +30,27 @@ export interface RunningApp {
 export async function startApp(config: AppConfig, log: Logger, io: ConsoleIo): Promise<RunningApp> {
   const started = performance.now();
   const fetching = config.sources.enabled.length > 0;
-  const corpus = await loadCorpus(config.corpus.dir, log, { allowEmpty: fetching });
   const metrics = createPromMetrics();
-  const store: Store = openStore(config);
+  // /healthz answers from the first moment (503, "starting") while a large corpus is still being read.
+  let health = (): HealthReport => ({ ok: false, starting: true, corpus: { papers: 0 }, store: 'starting', platforms: {} });
+  const routes: HttpRoute[] = opsRoutes(() => health(), metrics.registry);
+  const slackServesHttp = config.platforms.includes('slack') && !config.secrets.slack?.appToken;
+  const server = slackServesHttp ? undefined : await serveRoutes(routes, config.http.port, config.http.host);
+  let corpus: Awaited<ReturnType<typeof loadCorpus>>;
+  let store: Store;
+  try {
+    corpus = await loadCorpus(config.corpus.dir, log, { allowEmpty: fetching });
+    store = openStore(config);
+  } catch (err) {
+    server?.close();
+    throw err;
+  }
   // Seeds and corpus files, then what live sources fetched before: a restart with the source down keeps every paper.
   const stored = store.storedPapers();
   const startPapers = withStoredPapers(corpus.papers, stored);
-  const index = new PaperIndex(startPapers);
+  // Indexed in slices, so /healthz and the event loop keep answering while a large corpus goes in.
+  const index = new PaperIndex();
+  await inSlices(startPapers, (slice) => index.add(slice));
   /** Title ids (paperId of the title) of fetched papers indexed under another id. */
   const fetchedTitles = new Set(stored.map((p) => paperId(p.title)).filter((id) => !index.get(id)));
   store.recordFirstSeen(startPapers.map((p) => p.id), new Date());
@@ -58,8 +72,8 @@ export async function startApp(config: AppConfig, log: Logger, io: ConsoleIo): P
   const stop = () => (stopping ??= shutdown().then(resolveStopped));
 
   const deps: AdapterDeps = { context, commands, log, metrics };
-  // Called only once the server is up, after `adapters` below exists.
-  const health = (): HealthReport => {
+  // Replaces the "starting" answer once `adapters` below exists.
+  const ready = (): HealthReport => {
     const storeState = storeHealth.check();
     const platforms = Object.fromEntries(adapters.map((a) => [a.platform, a.isConnected()]));
     // A failing source never makes the bot unhealthy: it still serves the papers it has. It shows here once past the alert time.
@@ -74,7 +88,6 @@ export async function startApp(config: AppConfig, log: Logger, io: ConsoleIo): P
       ...(fetching ? { sources } : {}),
     };
   };
-  const routes: HttpRoute[] = opsRoutes(health, metrics.registry);
   const adapters: PlatformAdapter[] = createPlatformAdapters(config, deps, routes, { ...io, onEnd: () => void stop() });
   const deliverers = new Map<Platform, Deliverer>(adapters.map((a) => [a.platform, measuredDeliverer(a.deliverer, metrics)]));
   const scheduler = createScheduler({ store, index, deliverers, config, log });
@@ -103,8 +116,7 @@ export async function startApp(config: AppConfig, log: Logger, io: ConsoleIo): P
       }, log)
     : undefined;
 
-  const slackServesHttp = adapters.some((a) => a.platform === 'slack') && !config.secrets.slack?.appToken;
-  const server = slackServesHttp ? undefined : await serveRoutes(routes, config.http.port, config.http.host);
+  health = ready;
   for (const adapter of adapters) await adapter.start();
   await scheduler.start();
   sourceRunner.start();
@@ -138,5 +150,5 @@ export async function startApp(config: AppConfig, log: Logger, io: ConsoleIo): P
     log.info('stopped');
   }
 
-  return { stop, health, stopped, server };
+  return { stop, health: () => health(), stopped, server };
 }
