@@ -10,6 +10,7 @@ import { createSourceRunner, createSources, withStoredPapers } from '../core/sou
 import type { Store } from '../core/store/port.js';
 import type { Platform } from '../core/types.js';
 import type { AdapterDeps, HttpRoute, PlatformAdapter } from '../platforms/platform.js';
+import { lockDataDir } from './data-lock.js';
 import { opsRoutes, serveRoutes, type HealthReport } from './http.js';
 import { createPromMetrics, measuredDeliverer, measuredSearch } from './metrics.js';
 import { createPlatformAdapters, type ConsoleIo } from './platforms.js';
@@ -29,6 +30,8 @@ export interface RunningApp {
 /** Loads the corpus, opens the store, starts the scheduler and every configured platform. */
 export async function startApp(config: AppConfig, log: Logger, io: ConsoleIo): Promise<RunningApp> {
   const started = performance.now();
+  // One process per data folder, checked before anything is read or sent (DataDirInUseError).
+  const dataLock = config.store.driver === 'sqlite' ? lockDataDir(config.store.dataDir) : undefined;
   const fetching = config.sources.enabled.length > 0;
   const metrics = createPromMetrics();
   // /healthz answers from the first moment (503, "starting") while a large corpus is still being read.
@@ -40,9 +43,10 @@ export async function startApp(config: AppConfig, log: Logger, io: ConsoleIo): P
   let store: Store;
   try {
     corpus = await loadCorpus(config.corpus.dir, log, { allowEmpty: fetching });
-    store = openStore(config);
+    store = openStore(config, log);
   } catch (err) {
     server?.close();
+    dataLock?.release();
     throw err;
   }
   // Seeds and corpus files, then what live sources fetched before: a restart with the source down keeps every paper.
@@ -147,6 +151,7 @@ export async function startApp(config: AppConfig, log: Logger, io: ConsoleIo): P
     await scheduler.stop();
     await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
     store.close();
+    dataLock?.release();
     log.info('stopped');
   }
 
