@@ -1,11 +1,12 @@
 import type { Server } from 'node:http';
 import type { AppConfig } from '../config/index.js';
 import { commands, type CommandContext } from '../core/commands/index.js';
-import { loadCorpus, watchCorpus } from '../core/corpus/index.js';
+import { inSlices, loadCorpus, watchCorpus } from '../core/corpus/index.js';
 import type { Deliverer } from '../core/deliverer.js';
 import type { Logger } from '../core/log.js';
 import { createScheduler, type Scheduler } from '../core/scheduler.js';
 import { PaperIndex } from '../core/search/index.js';
+import { createSourceRunner, createSources, withStoredPapers } from '../core/sources/index.js';
 import type { Store } from '../core/store/port.js';
 import type { Platform } from '../core/types.js';
 import type { AdapterDeps, HttpRoute, PlatformAdapter } from '../platforms/platform.js';
@@ -13,6 +14,7 @@ import { opsRoutes, serveRoutes, type HealthReport } from './http.js';
 import { createPromMetrics, measuredDeliverer, measuredSearch } from './metrics.js';
 import { createPlatformAdapters, type ConsoleIo } from './platforms.js';
 import { openStore } from './store.js';
+import { watchStoreHealth } from './store-health.js';
 
 export interface RunningApp {
   /** Stops taking commands, lets in-flight sends finish, closes the store. Safe to call twice. */
@@ -27,11 +29,16 @@ export interface RunningApp {
 /** Loads the corpus, opens the store, starts the scheduler and every configured platform. */
 export async function startApp(config: AppConfig, log: Logger, io: ConsoleIo): Promise<RunningApp> {
   const started = performance.now();
-  const corpus = await loadCorpus(config.corpus.dir, log);
+  const fetching = config.sources.enabled.length > 0;
+  const corpus = await loadCorpus(config.corpus.dir, log, { allowEmpty: fetching });
   const metrics = createPromMetrics();
-  const index = new PaperIndex(corpus.papers);
   const store: Store = openStore(config);
-  store.recordFirstSeen(corpus.papers.map((p) => p.id), new Date());
+  // Seeds and corpus files, then what live sources fetched before: a restart with the source down keeps every paper.
+  const stored = store.storedPapers();
+  const startPapers = withStoredPapers(corpus.papers, stored);
+  const index = new PaperIndex(startPapers);
+  store.recordFirstSeen(startPapers.map((p) => p.id), new Date());
+  const storeHealth = watchStoreHealth(store, log);
 
   let schedulesChanged = () => {};
   const context: CommandContext = {
@@ -51,19 +58,37 @@ export async function startApp(config: AppConfig, log: Logger, io: ConsoleIo): P
   const deps: AdapterDeps = { context, commands, log, metrics };
   // Called only once the server is up, after `adapters` below exists.
   const health = (): HealthReport => {
-    const storeState = probeStore(store);
+    const storeState = storeHealth.check();
     const platforms = Object.fromEntries(adapters.map((a) => [a.platform, a.isConnected()]));
-    return { ok: index.size > 0 && storeState === 'ok' && Object.values(platforms).every(Boolean), corpus: { papers: index.size }, store: storeState, platforms };
+    // A failing source never makes the bot unhealthy: it still serves the papers it has. It shows here once past the alert time.
+    const sources = Object.fromEntries(
+      sourceRunner.status().filter((x) => x.enabled).map((x) => [x.source, x.alert ? `failing since ${x.failingSince!.toISOString()}: ${x.lastError}` : 'ok']),
+    );
+    return {
+      ok: (index.size > 0 || fetching) && storeState === 'ok' && Object.values(platforms).every(Boolean),
+      corpus: { papers: index.size },
+      store: storeState,
+      platforms,
+      ...(fetching ? { sources } : {}),
+    };
   };
   const routes: HttpRoute[] = opsRoutes(health, metrics.registry);
   const adapters: PlatformAdapter[] = createPlatformAdapters(config, deps, routes, { ...io, onEnd: () => void stop() });
   const deliverers = new Map<Platform, Deliverer>(adapters.map((a) => [a.platform, measuredDeliverer(a.deliverer, metrics)]));
   const scheduler = createScheduler({ store, index, deliverers, config, log });
   schedulesChanged = () => scheduler.refresh();
+  const sourceRunner = createSourceRunner({
+    sources: createSources(config.sources, log),
+    store,
+    config: config.sources,
+    log,
+    metrics: metrics.sources,
+    ingest: { lookup: (id) => index.get(id), addToIndex: (papers) => inSlices(papers, (slice) => scheduler.addPapers(slice)) },
+  });
 
   const watcher = config.corpus.watch
-    ? watchCorpus(config.corpus.dir, (papers) => {
-        const added = scheduler.addPapers(papers);
+    ? watchCorpus(config.corpus.dir, async (papers) => {
+        const added = await inSlices(papers, (slice) => scheduler.addPapers(slice));
         if (added.length > 0) log.info({ added: added.length, total: index.size }, 'new papers indexed');
       }, log)
     : undefined;
@@ -72,10 +97,13 @@ export async function startApp(config: AppConfig, log: Logger, io: ConsoleIo): P
   const server = slackServesHttp ? undefined : await serveRoutes(routes, config.http.port, config.http.host);
   for (const adapter of adapters) await adapter.start();
   await scheduler.start();
+  sourceRunner.start();
 
   log.info(
     {
-      papers: corpus.stats.papers,
+      papers: index.size,
+      storedPapers: stored.length,
+      sources: config.sources.enabled,
       skippedLines: corpus.stats.skippedLines,
       duplicatesMerged: corpus.stats.duplicatesMerged,
       store: config.store.driver === 'sqlite' ? config.store.dataDir : 'memory',
@@ -85,12 +113,14 @@ export async function startApp(config: AppConfig, log: Logger, io: ConsoleIo): P
       http: `${config.http.host}:${config.http.port}`,
       startMs: Math.round(performance.now() - started),
     },
-    `Paperboy ready: ${corpus.stats.papers} papers (${corpus.stats.skippedLines} lines skipped), platforms ${adapters.map((a) => a.platform).join(' + ')}`,
+    `Paperboy ready: ${index.size} papers (${corpus.stats.skippedLines} lines skipped${stored.length ? `, ${stored.length} kept from live sources` : ''}), platforms ${adapters.map((a) => a.platform).join(' + ')}`,
   );
 
   async function shutdown(): Promise<void> {
     log.info('shutting down: no new commands; finishing sends in flight');
     watcher?.close();
+    storeHealth.stop();
+    await sourceRunner.stop();
     await Promise.allSettled(adapters.map((a) => a.stop()));
     await scheduler.stop();
     await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
@@ -99,13 +129,4 @@ export async function startApp(config: AppConfig, log: Logger, io: ConsoleIo): P
   }
 
   return { stop, health, stopped, server };
-}
-
-function probeStore(store: Store): string {
-  try {
-    store.ping();
-    return 'ok';
-  } catch (err) {
-    return `failing: ${(err as Error).message}`;
-  }
 }

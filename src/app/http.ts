@@ -7,6 +7,8 @@ export interface HealthReport {
   corpus: { papers: number };
   store: 'ok' | string;
   platforms: Record<string, boolean>;
+  /** Each enabled live source: "ok", or "failing since ...: why" once past the alert time. Never makes ok false. */
+  sources?: Record<string, string>;
 }
 
 /** /healthz (200 when healthy, else 503) and /metrics (Prometheus text). */
