@@ -176,6 +176,9 @@ export interface Store {
   recordSourceSuccess(source: string, at: Date, saved: number): void;
   /** A source's fetch failed; papers it saved before failing are counted in `saved`. */
   recordSourceFailure(source: string, at: Date, error: string, saved: number): void;
+  /** Where a source's next fetch starts, as the source wrote it (its own JSON), if it ever did. */
+  sourceCursor(source: string): string | undefined;
+  saveSourceCursor(source: string, value: string, at: Date): void;
 
   /** Throws unless the store can take a write right now (for /healthz). */
   ping(): void;
