@@ -15,6 +15,7 @@ import { createPromMetrics, measuredDeliverer, measuredSearch } from './metrics.
 import { createPlatformAdapters, type ConsoleIo } from './platforms.js';
 import { openStore } from './store.js';
 import { watchStoreHealth } from './store-health.js';
+import { appVersion } from './version.js';
 
 export interface RunningApp {
   /** Stops taking commands, lets in-flight sends finish, closes the store. Safe to call twice. */
@@ -78,7 +79,7 @@ export async function startApp(config: AppConfig, log: Logger, io: ConsoleIo): P
   const scheduler = createScheduler({ store, index, deliverers, config, log });
   schedulesChanged = () => scheduler.refresh();
   const sourceRunner = createSourceRunner({
-    sources: createSources(config.sources, log),
+    sources: createSources(config.sources, { store, log, version: appVersion }),
     store,
     config: config.sources,
     log,
