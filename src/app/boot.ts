@@ -79,7 +79,7 @@ export async function startApp(config: AppConfig, log: Logger, io: ConsoleIo): P
   const scheduler = createScheduler({ store, index, deliverers, config, log });
   schedulesChanged = () => scheduler.refresh();
   const sourceRunner = createSourceRunner({
-    sources: createSources(config.sources, { store, log, version: appVersion }),
+    sources: createSources(config.sources, log, { store, version: appVersion }),
     store,
     config: config.sources,
     log,
