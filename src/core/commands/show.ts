@@ -1,5 +1,5 @@
 import { UserError } from '../errors.js';
-import { truncate, type Reply } from '../reply.js';
+import { paperByline, truncate, type Reply } from '../reply.js';
 import type { PaperSearch } from '../search-port.js';
 import type { Paper } from '../types.js';
 import { arxivPaperId, parseArxivId } from '../corpus/normalize.js';
@@ -30,9 +30,10 @@ export const show: CommandDef = {
   options: [{ name: 'id', description: 'The paper id shown under a search result, or an arXiv id or link', type: 'string', required: true, maxLength: 64 }],
   handle({ args }, { index, store }): Reply {
     const paper = requirePaper(index, String(args.id), store);
+    const byline = paperByline(paper);
     return {
       visibility: 'ephemeral',
-      papers: [{ id: paper.id, title: paper.title, snippet: truncate(paper.abstract, ABSTRACT_LENGTH), url: paper.url }],
+      papers: [{ id: paper.id, title: paper.title, snippet: truncate(paper.abstract, ABSTRACT_LENGTH), url: paper.url, ...(byline ? { byline } : {}) }],
       actions: [
         { kind: 'similar', label: 'More like this', command: 'similar', args: { id: paper.id } },
         { kind: 'share', label: 'Share to channel', command: 'show', args: { id: paper.id }, visibility: 'channel' },
