@@ -134,7 +134,7 @@ describe('arXiv as a live source, through the runner and the store', () => {
     expect(fake.requests.map((r) => r.params)).toEqual([{ search_query: 'cat:cs.LG', sortBy: 'submittedDate', sortOrder: 'descending', start: '0', max_results: '20' }]);
 
     const shown = await command('show arXiv:2611.04321v1', { index, store });
-    expect(shown.papers?.[0]).toMatchObject({ id, title: WOMBAT.title });
+    expect(shown.papers?.[0]).toMatchObject({ id, title: WOMBAT.title, byline: 'Mia Wombat, Leo Quoll · 2026-11-24 · cs.RO, cs.LG, cs.CV' });
   });
 
   it('merges with Hugging Face papers and the seeds: one paper, one id', async () => {
