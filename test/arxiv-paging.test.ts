@@ -1,5 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ArxivClient, fetchCategory, pollArxiv, RequestLimiter, windowStart, type PollOptions } from '../src/core/sources/arxiv/index.js';
+import { silentLogger } from '../src/core/log.js';
+import { ArxivClient, fetchCategory, RequestLimiter, windowStart, type PollOptions } from '../src/core/sources/arxiv/index.js';
+import { createArxivSource, readCursor } from '../src/core/sources/arxiv/source.js';
+import { SourceError, type FetchedPaper } from '../src/core/sources/source.js';
 import { arxivPaper, FakeArxiv, type FakeArxivPaper } from './fakes/arxiv.js';
 import { virtualClock, type VirtualClock } from './support/virtual-clock.js';
 
@@ -83,13 +86,34 @@ describe('fetchCategory: when to stop paging', () => {
   });
 });
 
-describe('pollArxiv', () => {
+/** One poll of the arXiv source over the fake, its cursor kept in `cursor`; collects what it yields. */
+async function poll(cursor: { value?: string }, o: Partial<PollOptions> = {}) {
+  const source = createArxivSource({
+    client: client(),
+    log: silentLogger,
+    ...options(o),
+    schedule: { cron: '0 21 * * 0-4', timeZone: 'America/New_York' },
+    cursor: { load: () => cursor.value, save: (v) => void (cursor.value = v) },
+  });
+  const papers: FetchedPaper[] = [];
+  let error: SourceError | undefined;
+  try {
+    for await (const batch of source.fetch({ since: new Date(0), until: new Date(clock.now()) }, new AbortController().signal)) papers.push(...batch.papers);
+  } catch (err) {
+    if (!(err instanceof SourceError)) throw err;
+    error = err;
+  }
+  return { papers, error, newest: readCursor(cursor.value).newestSubmitted };
+}
+
+describe('the arXiv source: polls, cursors and the stopping rule', () => {
   it('finds late-announced papers that "stop at the first paper already seen" would lose', async () => {
     const monday = Date.parse('2024-01-23T18:00:00Z');
     fake.add(...papers('2401', 120, monday, 1));
-    const first = await pollArxiv(client(), undefined, clock.now(), options());
-    expect(first.reports[0]!.error).toBeUndefined();
-    expect(first.cursor.newestSubmitted['cs.LG']).toBe(iso(monday));
+    const cursor: { value?: string } = {};
+    const first = await poll(cursor);
+    expect(first.error).toBeUndefined();
+    expect(first.newest['cs.LG']).toBe(iso(monday));
     const seen = new Set(first.papers.map((p) => p.arxivId));
 
     // The next day: new submissions, plus two papers submitted days ago that arXiv announces only
@@ -105,13 +129,13 @@ describe('pollArxiv', () => {
     expect(listing.indexOf('2401.50001')).toBeGreaterThan(firstSeen); // the naive rule stops before it
     expect(listing.indexOf('2401.50002')).toBeGreaterThan(firstSeen + 20); // more than a page further
 
-    const second = await pollArxiv(client(), first.cursor, clock.now(), options());
+    const second = await poll(cursor);
     const fetched = second.papers.map((p) => p.arxivId);
     expect(fetched).toEqual(expect.arrayContaining(['2401.50001', '2401.50002', '2402.10000', '2402.10009']));
-    expect(second.cursor.newestSubmitted['cs.LG']).toBe(iso(monday + 20 * HOUR));
+    expect(new Set(fetched).size).toBe(fetched.length);
+    expect(second.newest['cs.LG']).toBe(iso(monday + 20 * HOUR));
     // The window reached back 3 days behind Monday's newest; the last page was wholly older.
-    const since = Date.parse(second.reports[0]!.since);
-    expect(since).toBe(monday - 3 * DAY);
+    const since = monday - 3 * DAY;
     const lastStart = Number(fake.requests.at(-1)!.params.start);
     const lastPage = fake.listing('cs.LG').slice(lastStart, lastStart + 20);
     expect(lastPage.every((p) => Date.parse(p.published) < since)).toBe(true);
@@ -126,36 +150,34 @@ describe('pollArxiv', () => {
       arxivPaper('2401.00002', iso(t - HOUR), { primary: 'cs.CL' }),
       arxivPaper('2401.00003', iso(t - 2 * HOUR), { primary: 'cs.LG' }),
     );
-    const result = await pollArxiv(client(), undefined, clock.now(), options({ categories: ['cs.LG', 'cs.CL'] }));
-    expect(result.papers.map((p) => p.arxivId).sort()).toEqual(['2401.00001', '2401.00002', '2401.00003']);
+    const result = await poll({}, { categories: ['cs.LG', 'cs.CL'] });
+    // Listed in both categories, so yielded by both; ingestion stores it once (one arXiv id, one id).
+    expect([...new Set(result.papers.map((p) => p.arxivId))].sort()).toEqual(['2401.00001', '2401.00002', '2401.00003']);
     expect(result.papers.find((p) => p.arxivId === '2401.00001')!.categories).toEqual(['cs.LG', 'cs.CL']);
-    expect(result.cursor.newestSubmitted).toEqual({ 'cs.LG': iso(t), 'cs.CL': iso(t) });
+    expect(result.newest).toEqual({ 'cs.LG': iso(t), 'cs.CL': iso(t) });
   });
 
   it('keeps what other categories fetched when one fails, and the failed one retries its whole window next time', async () => {
     const t = Date.parse('2024-01-23T18:00:00Z');
     fake.add(...papers('2401', 30, t, 1, { primary: 'cs.CL' }), arxivPaper('2402.00001', iso(t), { primary: 'cs.LG' }));
-    const cursor = { newestSubmitted: { 'cs.CL': iso(t - DAY), 'cs.LG': iso(t - DAY) } };
+    const cursor = { value: JSON.stringify({ newestSubmitted: { 'cs.CL': iso(t - DAY), 'cs.LG': iso(t - DAY) } }) };
     fake.beforeAnswer = (request) => {
       if (request.params.search_query === 'cat:cs.CL' && request.params.start === '20') fake.answer('truncated');
     };
-    const result = await pollArxiv(client(), cursor, clock.now(), options({ categories: ['cs.CL', 'cs.LG'] }));
-    const [cl, lg] = result.reports;
-    expect(cl!.error?.message).toMatch(/not well-formed XML/);
-    expect(lg!.error).toBeUndefined();
-    expect(result.papers.map((p) => p.arxivId)).toEqual(['2402.00001']); // nothing half-fetched from cs.CL
-    expect(result.cursor.newestSubmitted).toEqual({ 'cs.CL': iso(t - DAY), 'cs.LG': iso(t) });
+    const result = await poll(cursor, { categories: ['cs.CL', 'cs.LG'] });
+    expect(result.error?.message).toMatch(/^cs\.CL: the answer is not well-formed XML/);
+    expect(result.error?.transient).toBe(true);
+    // cs.CL's first page came through (and would be stored); the cut-off second one did not.
+    expect(result.papers.map((p) => p.arxivId)).toEqual([...papers('2401', 20, t, 1).map((p) => p.id), '2402.00001']);
+    expect(result.newest).toEqual({ 'cs.CL': iso(t - DAY), 'cs.LG': iso(t) });
   });
 
   it('keeps to one request every 3 s and one at a time through a multi-page backfill of several categories', async () => {
     const t = Date.parse('2024-01-23T18:00:00Z');
     for (const [i, cat] of ['cs.LG', 'cs.CL', 'stat.ML'].entries()) fake.add(...papers(`24${10 + i}`, 120, t, 2, { primary: cat }));
-    const stale = { newestSubmitted: { 'cs.LG': iso(t - 30 * DAY), 'cs.CL': iso(t - 30 * DAY), 'stat.ML': iso(t - 30 * DAY) } };
+    const stale = { value: JSON.stringify({ newestSubmitted: { 'cs.LG': iso(t - 30 * DAY), 'cs.CL': iso(t - 30 * DAY), 'stat.ML': iso(t - 30 * DAY) } }) };
     // Two polls at once (say a catch-up and a cron tick) share the process's limiter.
-    const [a, b] = await Promise.all([
-      pollArxiv(client(), stale, clock.now(), options({ categories: ['cs.LG', 'cs.CL', 'stat.ML'] })),
-      pollArxiv(client(), undefined, clock.now(), options({ categories: ['stat.ML'] })),
-    ]);
+    const [a, b] = await Promise.all([poll(stale, { categories: ['cs.LG', 'cs.CL', 'stat.ML'] }), poll({}, { categories: ['stat.ML'] })]);
     expect(a.papers).toHaveLength(3 * 120); // 14 days back covers all 240 hours
     expect(b.papers.length).toBeGreaterThan(0);
     expect(fake.requests.length).toBeGreaterThan(20);

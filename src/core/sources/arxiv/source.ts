@@ -4,7 +4,7 @@ import type { ArxivPaper } from './atom.js';
 import type { ArxivClient } from './client.js';
 import { ArxivError } from './errors.js';
 import { categoryPages } from './paging.js';
-import { windowStart, type ArxivCursor, type PollOptions } from './poll.js';
+import { windowStart, type ArxivCursor, type PollOptions } from './window.js';
 
 /** Where the source keeps its cursor between polls and restarts (the store's source_cursor row). */
 export interface CursorStore {
