@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startApp, type RunningApp } from '../src/app/boot.js';
+import { commands as cliCommands } from '../src/cli/commands.js';
+import { runCli } from '../src/cli/run.js';
 import { arxivPaperId, loadCorpus } from '../src/core/corpus/index.js';
 import { silentLogger } from '../src/core/log.js';
 import { createScheduler } from '../src/core/scheduler.js';
@@ -44,12 +46,12 @@ async function closedPort(): Promise<string> {
 }
 
 /** The bot on the console platform with SQLite under dataDir and the Hugging Face source at apiUrl. */
-async function boot(dataDir: string, apiUrl: string, output = new PassThrough()): Promise<{ app: RunningApp; input: PassThrough; printed: () => string }> {
+async function boot(dataDir: string, apiUrl: string, output = new PassThrough(), corpusDir?: string, watch = false): Promise<{ app: RunningApp; input: PassThrough; printed: () => string }> {
   const base = testConfig();
   const config = {
     ...base,
     store: { driver: 'sqlite' as const, dataDir },
-    corpus: { ...base.corpus, watch: false },
+    corpus: { dir: corpusDir ?? base.corpus.dir, watch },
     http: { port: 0, host: '127.0.0.1' },
     sources: { ...base.sources, enabled: ['huggingface' as const], retries: 0, failingAlertMinutes: 0, huggingface: { ...base.sources.huggingface, apiUrl } },
   };
@@ -62,6 +64,25 @@ async function boot(dataDir: string, apiUrl: string, output = new PassThrough())
 }
 
 describe('fetched papers in the running bot', () => {
+  it('starts on an empty corpus folder when a live source is on', async () => {
+    const fake = await fakeHf();
+    fake.otherDays = normalDay;
+    const { app } = await boot(tmp(), fake.url, new PassThrough(), tmp());
+    await vi.waitFor(() => expect(app.health().corpus.papers).toBe(3), { timeout: 10_000, interval: 20 });
+    expect(app.health().ok).toBe(true);
+  });
+
+  it('does not index a corpus file paper twice when a source already brought it', async () => {
+    const fake = await fakeHf();
+    fake.otherDays = normalDay;
+    const corpus = tmp();
+    const { app } = await boot(tmp(), fake.url, new PassThrough(), corpus, true);
+    await vi.waitFor(() => expect(app.health().corpus.papers).toBe(3), { timeout: 10_000, interval: 20 });
+    const line = (title: string) => JSON.stringify({ title, abstract: 'An abstract long enough to be an abstract of a paper about marsupials and pouch tokens.' });
+    writeFileSync(join(corpus, 'late.jsonl'), [line('QUOKKA: zero-shot marsupial segmentation with sparse pouch tokens'), line('A Genuinely New Corpus Paper')].join('\n'));
+    await vi.waitFor(() => expect(app.health().corpus.papers).toBe(4), { timeout: 10_000, interval: 20 });
+  });
+
   it('keeps every fetched paper across a restart with the source down; /healthz stays 200 and names the failing source', async () => {
     const seedCount = (await loadCorpus('seeds')).papers.length;
     const fake = await fakeHf();
@@ -69,7 +90,18 @@ describe('fetched papers in the running bot', () => {
     const dataDir = tmp();
     const first = await boot(dataDir, fake.url);
     await vi.waitFor(() => expect(first.app.health().corpus.papers).toBe(seedCount + 2), { timeout: 10_000, interval: 20 });
+    const metricsUrl = `http://127.0.0.1:${(first.app.server!.address() as AddressInfo).port}/metrics`;
+    await vi.waitFor(async () => expect(await (await fetch(metricsUrl)).text()).toMatch(/paperboy_source_last_success_timestamp_seconds\{source="huggingface"\} \d{10}/), { timeout: 5000, interval: 20 });
+    expect(await (await fetch(metricsUrl)).text()).toContain('paperboy_source_papers_fetched_total{source="huggingface"} 9'); // 3 days, the same 3 items each
     await first.app.stop();
+
+    // The admin's view from the command line, read from the same store.
+    vi.stubEnv('DATA_DIR', dataDir);
+    vi.stubEnv('SOURCES', 'huggingface');
+    const out: string[] = [];
+    expect(await runCli(['sources'], cliCommands, { stdin: new PassThrough(), out: (l) => out.push(l), err: (l) => out.push(l) })).toBe(0);
+    vi.unstubAllEnvs();
+    expect(out.join('\n')).toMatch(/^huggingface: enabled\n  last success: \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC\n  last error:   none\n  papers saved: 3$/);
     await fake.close();
 
     const second = await boot(dataDir, await closedPort());

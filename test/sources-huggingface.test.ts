@@ -10,7 +10,7 @@ import { createSourceRunner, createSources, readDailyPapers } from '../src/core/
 import { createMemoryStore } from '../src/core/store/memory.js';
 import type { Store } from '../src/core/store/port.js';
 import type { Paper } from '../src/core/types.js';
-import { hfItem, mondayDay, normalDay, SEED_ID, SEED_TITLE } from './fakes/huggingface-fixtures.js';
+import { emptyDay, hfItem, mondayDay, normalDay, SEED_ID, SEED_TITLE, weekendDay } from './fakes/huggingface-fixtures.js';
 import { startFakeHuggingFace, type DayAnswer, type FakeHuggingFace } from './fakes/huggingface.js';
 import { fakeCron } from './scheduler-support.js';
 import { testConfig } from './support/context.js';
@@ -33,7 +33,7 @@ function sourcesConfig(apiUrl: string, over: Partial<AppConfig['sources']> = {},
 }
 
 /** A runner over a fresh copy of the seed index, the given store and the fake; its log lines are kept. */
-async function setup(days: Record<string, DayAnswer> = { '2026-11-20': normalDay }, options: { store?: Store; over?: Partial<AppConfig['sources']>; apiUrl?: string; pageSize?: number } = {}) {
+async function setup(days: Record<string, DayAnswer> = { '2026-11-20': normalDay, '2026-11-21': weekendDay, '2026-11-22': weekendDay, '2026-11-23': emptyDay }, options: { store?: Store; over?: Partial<AppConfig['sources']>; apiUrl?: string; pageSize?: number } = {}) {
   const fake = await startFakeHuggingFace(days);
   fakes.push(fake);
   const store = options.store ?? createMemoryStore();
@@ -146,6 +146,27 @@ describe('Hugging Face Daily Papers against the local fake', () => {
       const outcome = await runCommand(context, def, request, args);
       expect(outcome.reply.papers?.[0]?.title, id).toBe(id === '2611.04321' ? SEED_TITLE : 'Hyperbolic Tidal Embeddings for Lunar Rovers');
     }
+  });
+
+  it('/papers sources tells anyone each source, its last success, last error and papers saved', async () => {
+    const { store, index, runner, clock, fake } = await setup();
+    const request = { platform: 'console' as const, workspace: 'local', channel: 'console', user: 'me', isAdmin: false };
+    const ask = async (config: AppConfig) => {
+      const { def, args } = parseCommandText(commands, 'sources');
+      return (await runCommand({ index, store, config, log: createLogger({ level: 'silent', format: 'json' }), now: () => clock.now, schedulesChanged() {} }, def, request, args)).reply.text;
+    };
+    expect(await ask(testConfig())).toContain('Live fetching is off');
+    await runner.run('huggingface');
+    fake.otherDays = { kind: 'html503' };
+    fake.days.clear();
+    clock.now = new Date('2026-11-23T15:00:00Z');
+    await runner.run('huggingface');
+    const on = { ...testConfig(), sources: { ...testConfig().sources, enabled: ['huggingface' as const] } };
+    const text = await ask(on);
+    expect(text).toContain('huggingface: enabled, failing since 2026-11-23 15:00 UTC');
+    expect(text).toContain('last success: 2026-11-23 09:00 UTC');
+    expect(text).toMatch(/last error: +2026-11-22 page 0: HTTP 503 Service Unavailable \(2026-11-23 15:00 UTC\)/);
+    expect(text).toContain('papers saved: 3');
   });
 
   it('updates a paper whose title or abstract changed, under the same id, without making it new again', async () => {

@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import type { AppConfig } from '../config/index.js';
 import { commands, type CommandContext } from '../core/commands/index.js';
-import { inSlices, loadCorpus, watchCorpus } from '../core/corpus/index.js';
+import { inSlices, loadCorpus, paperId, watchCorpus } from '../core/corpus/index.js';
 import type { Deliverer } from '../core/deliverer.js';
 import type { Logger } from '../core/log.js';
 import { createScheduler, type Scheduler } from '../core/scheduler.js';
@@ -38,6 +38,8 @@ export async function startApp(config: AppConfig, log: Logger, io: ConsoleIo): P
   const stored = store.storedPapers();
   const startPapers = withStoredPapers(corpus.papers, stored);
   const index = new PaperIndex(startPapers);
+  /** Title ids (paperId of the title) of fetched papers indexed under another id. */
+  const fetchedTitles = new Set(stored.map((p) => paperId(p.title)).filter((id) => !index.get(id)));
   store.recordFirstSeen(startPapers.map((p) => p.id), new Date());
   const storeHealth = watchStoreHealth(store, log);
 
@@ -84,11 +86,19 @@ export async function startApp(config: AppConfig, log: Logger, io: ConsoleIo): P
     config: config.sources,
     log,
     metrics: metrics.sources,
-    ingest: { lookup: (id) => index.get(id), addToIndex: (papers) => inSlices(papers, (slice) => scheduler.addPapers(slice)) },
+    ingest: {
+      lookup: (id) => index.get(id),
+      addToIndex: (papers) => {
+        for (const p of papers) fetchedTitles.add(paperId(p.title));
+        return inSlices(papers, (slice) => scheduler.addPapers(slice));
+      },
+    },
   });
 
   const watcher = config.corpus.watch
-    ? watchCorpus(config.corpus.dir, async (papers) => {
+    ? watchCorpus(config.corpus.dir, async (changed) => {
+        // A corpus paper a source already brought (same normalized title, an arXiv-derived id) is that paper, not a new one.
+        const papers = changed.filter((p) => !fetchedTitles.has(p.id));
         const added = await inSlices(papers, (slice) => scheduler.addPapers(slice));
         if (added.length > 0) log.info({ added: added.length, total: index.size }, 'new papers indexed');
       }, log)

@@ -44,6 +44,12 @@ export const normalDay = [
   hfItem('2611.05555v2', 'Hyperbolic Tidal Embeddings for Lunar Rovers', abstract('hyperbolic tidal embeddings that let lunar rovers plan routes'), { upvotes: 3 }),
 ];
 
+/** Saturday and Sunday: Daily Papers lists nothing on weekends. */
+export const weekendDay: unknown[] = [];
+
+/** A weekday with nothing submitted yet (early in the morning). */
+export const emptyDay: unknown[] = [];
+
 /** Monday 2026-11-23: one more paper. */
 export const mondayDay = [
   hfItem('2611.07777', 'Marsupial Pouch Tokens Revisited for Dense Prediction', abstract('pouch tokens for dense marsupial prediction'), { upvotes: 5 }),
