@@ -1,12 +1,12 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { AppConfig } from '../src/config/index.js';
+import { loadConfig, type AppConfig } from '../src/config/index.js';
 import { commands, parseCommandText, runCommand } from '../src/core/commands/index.js';
 import { arxivPaperId, loadCorpus, parseArxivId } from '../src/core/corpus/index.js';
 import { createLogger } from '../src/core/log.js';
 import { PaperIndex } from '../src/core/search/index.js';
-import { createSourceRunner, createSources, readDailyPapers } from '../src/core/sources/index.js';
+import { createSourceRunner, createSources, readDailyPapers, sourceFactories } from '../src/core/sources/index.js';
 import { createMemoryStore } from '../src/core/store/memory.js';
 import type { Store } from '../src/core/store/port.js';
 import type { Paper } from '../src/core/types.js';
@@ -274,5 +274,24 @@ describe('Hugging Face Daily Papers against the local fake', () => {
     expect(store.sourceStates()[0]?.lastSuccess).toEqual(MONDAY);
     await runner.stop();
     expect(live()).toEqual([]);
+  });
+});
+
+describe('source configuration', () => {
+  it('reads SOURCES and HF_API_URL, with fetching on by default and "none" turning it off', () => {
+    expect(loadConfig({}).sources).toMatchObject({ enabled: ['huggingface'], huggingface: { apiUrl: 'https://huggingface.co' } });
+    expect(loadConfig({ SOURCES: 'none' }).sources.enabled).toEqual([]);
+    expect(loadConfig({ SOURCES: ' HuggingFace , arxiv ' }).sources.enabled).toEqual(['huggingface', 'arxiv']);
+    expect(loadConfig({ HF_API_URL: 'http://127.0.0.1:8080' }).sources.huggingface.apiUrl).toBe('http://127.0.0.1:8080');
+    expect(() => loadConfig({ SOURCES: 'rss' })).toThrow(/sources\.enabled\.0 = "rss" is not allowed/);
+    expect(() => loadConfig({ HF_API_URL: 'ftp://example.org' })).toThrow(/sources\.huggingface\.apiUrl/);
+  });
+
+  it('skips an enabled source this build does not have, with one warning', () => {
+    const lines: string[] = [];
+    const log = createLogger({ level: 'info', format: 'json' }, { write: (l: string) => void lines.push(l) } as unknown as NodeJS.WritableStream);
+    const sources = createSources({ ...loadConfig({}).sources, enabled: ['huggingface', 'arxiv'] }, log);
+    expect(sources.map((s) => s.name)).toEqual(Object.keys(sourceFactories).filter((n) => n === 'huggingface' || n === 'arxiv'));
+    expect(lines.length).toBe(2 - sources.length);
   });
 });
