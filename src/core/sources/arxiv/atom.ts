@@ -1,4 +1,5 @@
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { createRequire } from 'node:module';
+import type * as FastXml from 'fast-xml-parser';
 import { ArxivError } from './errors.js';
 import { arxivAbsUrl, isArxivCategory, parseArxivId } from './ids.js';
 
@@ -41,22 +42,33 @@ export interface ArxivPage {
 
 const ARRAYS = new Set(['feed.entry', 'feed.entry.author', 'feed.entry.category', 'feed.entry.link']);
 
-const parser = new XMLParser({
-  ignoreAttributes: false,
-  attributeNamePrefix: '@_',
-  // `arxiv:primary_category` -> `primary_category`, `opensearch:totalResults` -> `totalResults`:
-  // the names are unique within the feed, and the parse no longer depends on the prefixes chosen.
-  removeNSPrefix: true,
-  // Keep every value a string: an id such as 2401.10000 must not become the number 2401.1.
-  parseTagValue: false,
-  parseAttributeValue: false,
-  isArray: (_name, jpath) => ARRAYS.has(String(jpath)),
-  processEntities: { enabled: true, maxTotalExpansions: 10_000, maxExpandedLength: 1_000_000 },
-});
+// Loaded on the first parse, not at start: most deployments never enable arXiv, and the parser
+// costs about a tenth of a second of CPU to load.
+let tools: { parser: FastXml.XMLParser; validate: typeof FastXml.XMLValidator.validate } | undefined;
+
+function xmlTools(): NonNullable<typeof tools> {
+  if (tools) return tools;
+  const { XMLParser, XMLValidator } = createRequire(import.meta.url)('fast-xml-parser') as typeof FastXml;
+  const parser = new XMLParser({
+    ignoreAttributes: false,
+    attributeNamePrefix: '@_',
+    // `arxiv:primary_category` -> `primary_category`, `opensearch:totalResults` -> `totalResults`:
+    // the names are unique within the feed, and the parse no longer depends on the prefixes chosen.
+    removeNSPrefix: true,
+    // Keep every value a string: an id such as 2401.10000 must not become the number 2401.1.
+    parseTagValue: false,
+    parseAttributeValue: false,
+    isArray: (_name, jpath) => ARRAYS.has(String(jpath)),
+    processEntities: { enabled: true, maxTotalExpansions: 10_000, maxExpandedLength: 1_000_000 },
+  });
+  tools = { parser, validate: (text, options) => XMLValidator.validate(text, options) };
+  return tools;
+}
 
 /** Parses an export-API answer. Throws ArxivError for anything that is not a usable feed. */
 export function parseArxivFeed(xml: string): ArxivPage {
-  const valid = XMLValidator.validate(xml);
+  const { parser, validate } = xmlTools();
+  const valid = validate(xml);
   if (valid !== true) {
     throw new ArxivError(`the answer is not well-formed XML (${valid.err.msg.slice(0, 120)} at line ${valid.err.line}); it may have been cut off`, 'malformed');
   }
