@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -162,4 +163,40 @@ describe('a bad corpus file in a running bot', () => {
       await app.stop();
     }
   });
+});
+
+describe('/healthz while a large corpus loads at start', () => {
+  it('answers at once with 503 "starting", then 200, never stalling for a second', async () => {
+    const papers = Array.from({ length: 20_000 }, (_, i) => `Paper number ${i} on sparse attention\n${abstract(`topic ${i}`)}`).join('\n');
+    const dir = await corpusDir({ 'big.txt': papers });
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const { port } = probe.address() as AddressInfo;
+    await new Promise<void>((resolve) => probe.close(() => resolve()));
+    const config = testConfig();
+    const starting = startApp({ ...config, corpus: { dir, watch: false }, http: { port, host: '127.0.0.1' } }, createLogger({ level: 'silent', format: 'json' }), { input: new PassThrough(), output: new PassThrough(), interactive: false });
+    let done = false;
+    void starting.then(() => (done = true), () => (done = true));
+    const seen: { status: number; starting?: boolean }[] = [];
+    let slowest = 0;
+    while (!done) {
+      const t = performance.now();
+      try {
+        const res = await fetch(`http://127.0.0.1:${port}/healthz`);
+        seen.push({ status: res.status, ...((await res.json()) as { starting?: boolean }) });
+        slowest = Math.max(slowest, performance.now() - t);
+      } catch {
+        await new Promise((r) => setImmediate(r)); // not listening yet
+      }
+    }
+    const app = await starting;
+    try {
+      expect(seen.some((s) => s.status === 503 && s.starting === true)).toBe(true);
+      expect(slowest).toBeLessThan(1000);
+      expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+      expect(app.health().corpus.papers).toBe(20_000);
+    } finally {
+      await app.stop();
+    }
+  }, 60_000);
 });

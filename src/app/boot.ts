@@ -10,6 +10,7 @@ import { createSourceRunner, createSources, withStoredPapers } from '../core/sou
 import type { Store } from '../core/store/port.js';
 import type { Platform } from '../core/types.js';
 import type { AdapterDeps, HttpRoute, PlatformAdapter } from '../platforms/platform.js';
+import { lockDataDir } from './data-lock.js';
 import { opsRoutes, serveRoutes, type HealthReport } from './http.js';
 import { createPromMetrics, measuredDeliverer, measuredSearch } from './metrics.js';
 import { createPlatformAdapters, type ConsoleIo } from './platforms.js';
@@ -30,14 +31,31 @@ export interface RunningApp {
 /** Loads the corpus, opens the store, starts the scheduler and every configured platform. */
 export async function startApp(config: AppConfig, log: Logger, io: ConsoleIo): Promise<RunningApp> {
   const started = performance.now();
+  // One process per data folder, checked before anything is read or sent (DataDirInUseError).
+  const dataLock = config.store.driver === 'sqlite' ? lockDataDir(config.store.dataDir) : undefined;
   const fetching = config.sources.enabled.length > 0;
-  const corpus = await loadCorpus(config.corpus.dir, log, { allowEmpty: fetching });
   const metrics = createPromMetrics();
-  const store: Store = openStore(config);
+  // /healthz answers from the first moment (503, "starting") while a large corpus is still being read.
+  let health = (): HealthReport => ({ ok: false, starting: true, corpus: { papers: 0 }, store: 'starting', platforms: {} });
+  const routes: HttpRoute[] = opsRoutes(() => health(), metrics.registry);
+  const slackServesHttp = config.platforms.includes('slack') && !config.secrets.slack?.appToken;
+  const server = slackServesHttp ? undefined : await serveRoutes(routes, config.http.port, config.http.host);
+  let corpus: Awaited<ReturnType<typeof loadCorpus>>;
+  let store: Store;
+  try {
+    corpus = await loadCorpus(config.corpus.dir, log, { allowEmpty: fetching });
+    store = openStore(config, log);
+  } catch (err) {
+    server?.close();
+    dataLock?.release();
+    throw err;
+  }
   // Seeds and corpus files, then what live sources fetched before: a restart with the source down keeps every paper.
   const stored = store.storedPapers();
   const startPapers = withStoredPapers(corpus.papers, stored);
-  const index = new PaperIndex(startPapers);
+  // Indexed in slices, so /healthz and the event loop keep answering while a large corpus goes in.
+  const index = new PaperIndex();
+  await inSlices(startPapers, (slice) => index.add(slice));
   /** Title ids (paperId of the title) of fetched papers indexed under another id. */
   const fetchedTitles = new Set(stored.map((p) => paperId(p.title)).filter((id) => !index.get(id)));
   store.recordFirstSeen(startPapers.map((p) => p.id), new Date());
@@ -59,8 +77,8 @@ export async function startApp(config: AppConfig, log: Logger, io: ConsoleIo): P
   const stop = () => (stopping ??= shutdown().then(resolveStopped));
 
   const deps: AdapterDeps = { context, commands, log, metrics };
-  // Called only once the server is up, after `adapters` below exists.
-  const health = (): HealthReport => {
+  // Replaces the "starting" answer once `adapters` below exists.
+  const ready = (): HealthReport => {
     const storeState = storeHealth.check();
     const platforms = Object.fromEntries(adapters.map((a) => [a.platform, a.isConnected()]));
     // A failing source never makes the bot unhealthy: it still serves the papers it has. It shows here once past the alert time.
@@ -75,7 +93,6 @@ export async function startApp(config: AppConfig, log: Logger, io: ConsoleIo): P
       ...(fetching ? { sources } : {}),
     };
   };
-  const routes: HttpRoute[] = opsRoutes(health, metrics.registry);
   const adapters: PlatformAdapter[] = createPlatformAdapters(config, deps, routes, { ...io, onEnd: () => void stop() });
   const deliverers = new Map<Platform, Deliverer>(adapters.map((a) => [a.platform, measuredDeliverer(a.deliverer, metrics)]));
   const scheduler = createScheduler({ store, index, deliverers, config, log });
@@ -104,8 +121,7 @@ export async function startApp(config: AppConfig, log: Logger, io: ConsoleIo): P
       }, log)
     : undefined;
 
-  const slackServesHttp = adapters.some((a) => a.platform === 'slack') && !config.secrets.slack?.appToken;
-  const server = slackServesHttp ? undefined : await serveRoutes(routes, config.http.port, config.http.host);
+  health = ready;
   for (const adapter of adapters) await adapter.start();
   await scheduler.start();
   sourceRunner.start();
@@ -136,8 +152,9 @@ export async function startApp(config: AppConfig, log: Logger, io: ConsoleIo): P
     await scheduler.stop();
     await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
     store.close();
+    dataLock?.release();
     log.info('stopped');
   }
 
-  return { stop, health, stopped, server };
+  return { stop, health: () => health(), stopped, server };
 }

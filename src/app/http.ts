@@ -4,6 +4,8 @@ import type { HttpRoute } from '../platforms/platform.js';
 
 export interface HealthReport {
   ok: boolean;
+  /** Still reading the corpus and opening the store. */
+  starting?: boolean;
   corpus: { papers: number };
   store: 'ok' | string;
   platforms: Record<string, boolean>;
