@@ -287,11 +287,13 @@ describe('source configuration', () => {
     expect(() => loadConfig({ HF_API_URL: 'ftp://example.org' })).toThrow(/sources\.huggingface\.apiUrl/);
   });
 
-  it('skips an enabled source this build does not have, with one warning', () => {
+  it('skips an enabled source with nothing to fetch (arXiv without categories), with one warning', () => {
     const lines: string[] = [];
     const log = createLogger({ level: 'info', format: 'json' }, { write: (l: string) => void lines.push(l) } as unknown as NodeJS.WritableStream);
+    expect(Object.keys(sourceFactories).sort()).toEqual(['arxiv', 'huggingface']);
     const sources = createSources({ ...loadConfig({}).sources, enabled: ['huggingface', 'arxiv'] }, log);
-    expect(sources.map((s) => s.name)).toEqual(Object.keys(sourceFactories).filter((n) => n === 'huggingface' || n === 'arxiv'));
-    expect(lines.length).toBe(2 - sources.length);
+    expect(sources.map((s) => s.name)).toEqual(['huggingface']);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain('arxiv is enabled but lists no categories');
   });
 });

@@ -217,6 +217,18 @@ export function storeContract(name: string, open: () => Store): void {
         expect(s.storedPapers()).toEqual([{ id: 'p-9', title: 'T', abstract: 'A', url: 'https://example.org', source: 'x' }]);
       });
 
+      it('keeps categories, and a cursor per source', () => {
+        const s = open();
+        expect(s.savePapers([fetched('p-1', { categories: ['cs.LG', 'cs.CL'] })], t0)).toEqual(['new']);
+        expect(s.savePapers([fetched('p-1', { categories: ['cs.LG'] })], later(1))).toEqual(['changed']);
+        expect(s.storedPapers()[0]!.categories).toEqual(['cs.LG']);
+        expect(s.sourceCursor('arxiv')).toBeUndefined();
+        s.saveSourceCursor('arxiv', '{"a":1}', t0);
+        s.saveSourceCursor('arxiv', '{"a":2}', later(1));
+        s.saveSourceCursor('other', 'x', t0);
+        expect(s.sourceCursor('arxiv')).toBe('{"a":2}');
+      });
+
       it('records source successes and failures: failing since the first failure, cleared by a success', () => {
         const s = open();
         expect(s.sourceStates()).toEqual([]);

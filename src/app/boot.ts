@@ -16,6 +16,7 @@ import { createPromMetrics, measuredDeliverer, measuredSearch } from './metrics.
 import { createPlatformAdapters, type ConsoleIo } from './platforms.js';
 import { openStore } from './store.js';
 import { watchStoreHealth } from './store-health.js';
+import { appVersion } from './version.js';
 
 export interface RunningApp {
   /** Stops taking commands, aborts sends in flight, closes the store, within config.flow.shutdownMs. Safe to call twice. */
@@ -97,7 +98,7 @@ export async function startApp(config: AppConfig, log: Logger, io: ConsoleIo): P
   const scheduler = createScheduler({ store, index, deliverers, config, log, sendTimeoutMs: config.flow.sendTimeoutMs });
   schedulesChanged = () => scheduler.refresh();
   const sourceRunner = createSourceRunner({
-    sources: createSources(config.sources, log),
+    sources: createSources(config.sources, log, { store, version: appVersion }),
     store,
     config: config.sources,
     log,

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { categoryList } from './arxiv.js';
 import { settingsSchema, type AppConfig, type Secrets } from './schema.js';
 
 export class ConfigError extends Error {
@@ -55,6 +56,8 @@ const envOptions: [string, string[], (v: string) => unknown][] = [
   ['DISCORD_API_URL', ['discord', 'apiUrl'], String],
   ['SOURCES', ['sources', 'enabled'], toSourceList],
   ['HF_API_URL', ['sources', 'huggingface', 'apiUrl'], String],
+  ['ARXIV_API_URL', ['sources', 'arxiv', 'apiUrl'], String],
+  ['ARXIV_CATEGORIES', ['sources', 'arxiv', 'categories'], categoryList],
 ];
 
 /** "huggingface,arxiv" -> ["huggingface", "arxiv"]; "none" -> []. */

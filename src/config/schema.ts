@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { arxivSettingsSchema } from './arxiv.js';
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a time as HH:MM, 24-hour');
 
@@ -34,6 +35,7 @@ const sourcesSchema = z.strictObject({
   backoffMaxMinutes: z.number().min(1).max(24 * 60),
   failingAlertMinutes: z.number().min(0).max(7 * 24 * 60),
   huggingface: z.strictObject({ apiUrl: httpUrl, pageSize: z.int().min(1).max(100), maxPages: z.int().min(1).max(50) }),
+  arxiv: arxivSettingsSchema,
 });
 
 /** The file-and-environment options (config/default.yaml documents each one). */

@@ -16,6 +16,8 @@ export interface Paper {
   arxivId?: string;
   /** Hugging Face Daily Papers upvotes at the last fetch. */
   upvotes?: number;
+  /** arXiv categories the paper is listed in, the primary one first (e.g. ["cs.LG", "stat.ML"]). */
+  categories?: string[];
 }
 
 /** A person on one platform. */

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { loadConfig } from '../../config/index.js';
-import { describeSource, sourceStatuses } from '../../core/sources/status.js';
+import { describeSource, sourceDetails, sourceStatuses } from '../../core/sources/status.js';
 import { defaultStorePath, openSqliteStore } from '../../core/store/sqlite.js';
 import type { CliCommand } from '../command.js';
 
@@ -16,14 +16,15 @@ export const sourcesCommand: CliCommand = {
     const states = config.store.driver === 'sqlite' && existsSync(path) ? readStates(path) : [];
     const statuses = sourceStatuses(config.sources.enabled, states, new Date(), config.sources.failingAlertMinutes);
     if (ctx.values.json) {
-      ctx.out(JSON.stringify(statuses));
+      ctx.out(JSON.stringify(statuses.map((s) => (s.source === 'arxiv' ? { ...s, categories: config.sources.arxiv.categories } : s))));
       return;
     }
     if (statuses.length === 0) {
       ctx.out('Live fetching is off (SOURCES=none or sources.enabled: []): papers come from the corpus folder only.');
       return;
     }
-    ctx.out(statuses.flatMap(describeSource).join('\n'));
+    const details = sourceDetails(config.sources);
+    ctx.out(statuses.flatMap((s) => describeSource(s, details)).join('\n'));
   },
 };
 

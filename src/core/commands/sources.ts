@@ -1,5 +1,5 @@
 import type { Reply } from '../reply.js';
-import { describeSource, sourceStatuses } from '../sources/status.js';
+import { describeSource, sourceDetails, sourceStatuses } from '../sources/status.js';
 import type { CommandDef } from './definition.js';
 
 /** Anyone may read where papers come from and whether fetching works. */
@@ -11,7 +11,8 @@ export const sources: CommandDef = {
   options: [],
   handle(_request, { store, config, index, now }): Reply {
     const statuses = sourceStatuses(config.sources.enabled, store.sourceStates(), now(), config.sources.failingAlertMinutes);
-    const lines = statuses.flatMap(describeSource);
+    const details = sourceDetails(config.sources);
+    const lines = statuses.flatMap((s) => describeSource(s, details));
     return {
       visibility: 'ephemeral',
       title: 'Paper sources',

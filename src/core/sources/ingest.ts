@@ -2,7 +2,11 @@ import { arxivAbsUrl, arxivPaperId, paperId } from '../corpus/normalize.js';
 import { validatePaper } from '../corpus/validate.js';
 import type { StoredPaper, Store } from '../store/port.js';
 import type { Paper } from '../types.js';
+import { isArxivCategory } from './arxiv/ids.js';
 import type { FetchBatch } from './source.js';
+
+/** More than any real paper is listed in (cross-lists included). */
+const MAX_CATEGORIES = 20;
 
 export interface IngestDeps {
   store: Store;
@@ -26,7 +30,7 @@ export interface IngestResult {
 /** Fields shown beside a paper; changing them in place does not touch the search index. */
 function refreshShown(target: Paper, from: Paper): void {
   target.url = from.url;
-  for (const key of ['authors', 'published', 'arxivId', 'upvotes'] as const) {
+  for (const key of ['authors', 'published', 'arxivId', 'upvotes', 'categories'] as const) {
     if (from[key] === undefined) delete target[key];
     else (target as unknown as Record<string, unknown>)[key] = from[key];
   }
@@ -50,7 +54,12 @@ export async function ingestBatch(source: string, batch: FetchBatch, deps: Inges
     const titleId = paperId(checked.paper.title);
     const id = deps.store.paperIdByArxiv(f.arxivId) ?? (deps.lookup(titleId) ? titleId : arxivPaperId(f.arxivId));
     const paper: StoredPaper = { ...checked.paper, id, arxivId: f.arxivId, source };
-    if (f.upvotes !== undefined) paper.upvotes = f.upvotes;
+    // What one source does not report (arXiv has no upvotes, Daily Papers no categories) stays as the other left it.
+    const known = deps.lookup(id);
+    const upvotes = f.upvotes ?? known?.upvotes;
+    if (upvotes !== undefined) paper.upvotes = upvotes;
+    const categories = f.categories ? f.categories.filter(isArxivCategory).slice(0, MAX_CATEGORIES) : known?.categories;
+    if (categories?.length) paper.categories = categories;
     byId.set(id, paper);
   }
   const papers = [...byId.values()];

@@ -46,7 +46,7 @@ export function createSourceRunner(deps: SourceRunnerDeps) {
   const cron = deps.cron ?? defaultCron;
   const abort = new AbortController();
   const state = new Map(deps.sources.map((s) => [s.name, { running: undefined as Promise<FetchOutcome> | undefined, failures: 0, warned: undefined as string | undefined, retry: undefined as NodeJS.Timeout | undefined }]));
-  let job: { destroy(): unknown } | undefined;
+  const jobs: { destroy(): unknown }[] = [];
   let stopped = false;
 
   /** From the last success (a day of overlap, for late additions), at most catchUpDays back; a fresh store starts freshStartDays back. */
@@ -133,7 +133,11 @@ export function createSourceRunner(deps: SourceRunnerDeps) {
     start(): void {
       if (deps.sources.length === 0) return;
       for (const source of deps.sources) void run(source.name);
-      job = cron.schedule(config.schedule, () => Promise.all(deps.sources.map((s) => run(s.name))), { timezone: 'UTC', name: 'paperboy-sources' });
+      const shared = deps.sources.filter((s) => !s.schedule);
+      if (shared.length) jobs.push(cron.schedule(config.schedule, () => Promise.all(shared.map((s) => run(s.name))), { timezone: 'UTC', name: 'paperboy-sources' }));
+      for (const s of deps.sources) {
+        if (s.schedule) jobs.push(cron.schedule(s.schedule.cron, () => run(s.name), { timezone: s.schedule.timeZone, name: `paperboy-source-${s.name}` }));
+      }
     },
     run,
     /** Every enabled or recorded source, with its record and whether it is failing past the alert time. */
@@ -144,7 +148,7 @@ export function createSourceRunner(deps: SourceRunnerDeps) {
     async stop(): Promise<void> {
       stopped = true;
       abort.abort();
-      job?.destroy();
+      for (const job of jobs) job.destroy();
       for (const s of state.values()) clearTimeout(s.retry);
       await Promise.allSettled([...state.values()].map((s) => s.running));
     },

@@ -5,6 +5,8 @@ export interface FetchedPaper extends RawPaper {
   /** The arXiv id, version dropped, lower case. */
   arxivId: string;
   upvotes?: number;
+  /** arXiv categories, the primary one first. */
+  categories?: string[];
 }
 
 /** A part of a fetch that can be stored on its own (a day, a page). */
@@ -28,6 +30,8 @@ export interface FetchWindow {
  */
 export interface PaperSource {
   readonly name: string;
+  /** Its own polling time (arXiv: after its daily announcement); otherwise the shared sources.schedule. */
+  readonly schedule?: { cron: string; timeZone: string };
   fetch(window: FetchWindow, signal: AbortSignal): AsyncIterable<FetchBatch>;
 }
 

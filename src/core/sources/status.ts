@@ -19,12 +19,24 @@ export function sourceStatuses(enabled: readonly string[], states: SourceState[]
 
 const when = (d: Date | undefined) => (d ? `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC` : 'never');
 
+/** What each source fetches, where the configuration says more than its name: arXiv's categories and schedule. */
+export function sourceDetails(config: { arxiv: { categories: string[]; schedule: string; timeZone: string } }): Record<string, string[]> {
+  const { categories, schedule, timeZone } = config.arxiv;
+  return {
+    arxiv: [
+      `  categories:   ${categories.length ? categories.join(', ') : 'none listed (set ARXIV_CATEGORIES, e.g. cs.LG,cs.CL)'}`,
+      `  polls:        "${schedule}" (${timeZone}), after arXiv's daily announcement`,
+    ],
+  };
+}
+
 /** Plain lines for one source, for the CLI and /papers sources. */
-export function describeSource(s: SourceStatus): string[] {
+export function describeSource(s: SourceStatus, details: Record<string, string[]> = {}): string[] {
   return [
     `${s.source}: ${s.enabled ? 'enabled' : 'disabled'}${s.failingSince ? `, failing since ${when(s.failingSince)}` : ''}`,
     `  last success: ${when(s.lastSuccess)}`,
     `  last error:   ${s.lastError ? `${s.lastError} (${when(s.lastErrorAt)})` : 'none'}`,
     `  papers saved: ${s.fetched}`,
+    ...(details[s.source] ?? []),
   ];
 }

@@ -32,6 +32,7 @@ export function createMemoryStore(): Store {
   // Insertion order is the order first stored; an update keeps a paper's place.
   const papers = new Map<string, StoredPaper>();
   const sources = new Map<string, SourceState>();
+  const cursors = new Map<string, string>();
 
   const copy = <T extends object>(value: T): T => structuredClone(value);
   const copyFollow = (f: Follow): Follow => ({ ...f, created: new Date(f.created) });
@@ -273,6 +274,10 @@ export function createMemoryStore(): Store {
     recordSourceFailure(source, at, error, saved) {
       const known = sources.get(source) ?? { source, fetched: 0, failures: 0 };
       sources.set(source, { ...known, lastError: error, lastErrorAt: new Date(at), failingSince: known.failingSince ?? new Date(at), fetched: known.fetched + saved, failures: known.failures + 1 });
+    },
+    sourceCursor: (source) => cursors.get(source),
+    saveSourceCursor(source, value) {
+      cursors.set(source, value);
     },
     mergePersonScope(platform, from, to, options) {
       const report = emptyMergeReport();

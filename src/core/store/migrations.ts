@@ -104,4 +104,13 @@ export const migrations: Migration[] = [
       CREATE TABLE IF NOT EXISTS store_probe (id INTEGER PRIMARY KEY CHECK (id = 1), at INTEGER NOT NULL);
     `,
   },
+  {
+    version: 6,
+    // papers.categories: the arXiv categories a paper is listed in (JSON array), shown beside it.
+    // source_cursor: where a source's next fetch starts (arXiv: per category, the newest submission seen).
+    sql: `
+      ALTER TABLE papers ADD COLUMN categories TEXT;
+      CREATE TABLE IF NOT EXISTS source_cursor (source TEXT PRIMARY KEY, value TEXT NOT NULL, updated INTEGER NOT NULL) WITHOUT ROWID;
+    `,
+  },
 ];

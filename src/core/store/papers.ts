@@ -10,6 +10,7 @@ export function samePaper(known: StoredPaper, next: StoredPaper): boolean {
     (known.arxivId ?? null) === (next.arxivId ?? null) &&
     (known.published ?? null) === (next.published ?? null) &&
     (known.upvotes ?? null) === (next.upvotes ?? null) &&
-    JSON.stringify(known.authors ?? null) === JSON.stringify(next.authors ?? null)
+    JSON.stringify(known.authors ?? null) === JSON.stringify(next.authors ?? null) &&
+    JSON.stringify(known.categories ?? null) === JSON.stringify(next.categories ?? null)
   );
 }

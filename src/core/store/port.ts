@@ -177,6 +177,9 @@ export interface Store {
   recordSourceSuccess(source: string, at: Date, saved: number): void;
   /** A source's fetch failed; papers it saved before failing are counted in `saved`. */
   recordSourceFailure(source: string, at: Date, error: string, saved: number): void;
+  /** Where a source's next fetch starts, as the source wrote it (its own JSON), if it ever did. */
+  sourceCursor(source: string): string | undefined;
+  saveSourceCursor(source: string, value: string, at: Date): void;
   /**
    * Moves every person of (platform, from) into (platform, to), merging each with the person of
    * the same user id already there by the rules in person-merge.ts, in one transaction. Targets

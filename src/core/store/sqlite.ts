@@ -138,6 +138,7 @@ const toStoredPaper = (r: Row): StoredPaper => ({
   ...(r.published != null ? { published: r.published as string } : {}),
   ...(r.authors != null ? { authors: JSON.parse(r.authors as string) as string[] } : {}),
   ...(r.upvotes != null ? { upvotes: r.upvotes as number } : {}),
+  ...(r.categories != null ? { categories: JSON.parse(r.categories as string) as string[] } : {}),
 });
 
 const toSourceState = (r: Row): SourceState => ({
@@ -198,10 +199,13 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     clearDropped: db.prepare('DELETE FROM dropped_follows WHERE platform = ? AND workspace = ? AND user = ?'),
     probe: db.prepare('INSERT OR REPLACE INTO store_probe (id, at) VALUES (1, ?)'),
     paperById: db.prepare('SELECT * FROM papers WHERE id = ?'),
-    insertPaper: db.prepare(`INSERT INTO papers (id, arxiv_id, title, abstract, url, published, authors, upvotes, source, stored, updated, seq)
-      VALUES (@id, @arxivId, @title, @abstract, @url, @published, @authors, @upvotes, @source, @now, @now, (SELECT COALESCE(MAX(seq), 0) + 1 FROM papers))`),
+    insertPaper: db.prepare(`INSERT INTO papers (id, arxiv_id, title, abstract, url, published, authors, upvotes, categories, source, stored, updated, seq)
+      VALUES (@id, @arxivId, @title, @abstract, @url, @published, @authors, @upvotes, @categories, @source, @now, @now, (SELECT COALESCE(MAX(seq), 0) + 1 FROM papers))`),
     updatePaper: db.prepare(`UPDATE papers SET arxiv_id = @arxivId, title = @title, abstract = @abstract, url = @url, published = @published,
-      authors = @authors, upvotes = @upvotes, source = @source, updated = @now WHERE id = @id`),
+      authors = @authors, upvotes = @upvotes, categories = @categories, source = @source, updated = @now WHERE id = @id`),
+    sourceCursor: db.prepare('SELECT value FROM source_cursor WHERE source = ?').pluck(),
+    saveSourceCursor: db.prepare(`INSERT INTO source_cursor (source, value, updated) VALUES (@source, @value, @at)
+      ON CONFLICT (source) DO UPDATE SET value = @value, updated = @at`),
     storedPapers: db.prepare('SELECT * FROM papers ORDER BY seq'),
     paperIdByArxiv: db.prepare('SELECT id FROM papers WHERE arxiv_id = ?').pluck(),
     sourceStates: db.prepare('SELECT * FROM source_state ORDER BY source'),
@@ -330,7 +334,8 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
         const known = q.paperById.get(p.id) as Row | undefined;
         const row = {
           id: p.id, arxivId: p.arxivId ?? null, title: p.title, abstract: p.abstract, url: p.url, published: p.published ?? null,
-          authors: p.authors ? JSON.stringify(p.authors) : null, upvotes: p.upvotes ?? null, source: p.source, now: now.getTime(),
+          authors: p.authors ? JSON.stringify(p.authors) : null, upvotes: p.upvotes ?? null,
+          categories: p.categories ? JSON.stringify(p.categories) : null, source: p.source, now: now.getTime(),
         };
         if (!known) {
           q.insertPaper.run(row);
@@ -351,6 +356,10 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     },
     recordSourceFailure(source, at, error, saved) {
       q.sourceFailure.run({ source, at: at.getTime(), error, saved });
+    },
+    sourceCursor: (source) => q.sourceCursor.get(source) as string | undefined,
+    saveSourceCursor(source, value, at) {
+      q.saveSourceCursor.run({ source, value, at: at.getTime() });
     },
     // The file checks first: writing into an unwritable memory-mapped WAL index would end in SIGBUS.
     ping: () => {
@@ -383,6 +392,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
 const WRITES = [
   'addFollow', 'removeFollow', 'addDigest', 'removeDigest', 'setDigestPaused', 'setPrefs', 'recordFirstSeen',
   'claimRun', 'recordAttempt', 'finishRun', 'pruneRuns', 'savePapers', 'recordSourceSuccess', 'recordSourceFailure',
+  'saveSourceCursor',
   'mergePersonScope', 'takeDroppedFollows',
 ] as const satisfies readonly (keyof Store)[];
 

@@ -1,0 +1,10 @@
+export { parseArxivFeed, type ArxivPage, type ArxivPaper, type SkippedEntry } from './atom.js';
+export { ArxivClient, type ArxivClientOptions, type PageQuery } from './client.js';
+export { systemClock, type Clock } from './clock.js';
+export { ArxivError, type ArxivFailure } from './errors.js';
+export { arxivAbsUrl, isArxivCategory, parseArxivId, type ArxivIdentifier } from './ids.js';
+export { ARXIV_MIN_INTERVAL_MS, RequestLimiter, processArxivLimiter } from './limiter.js';
+export { categoryPages, fetchCategory, type CategoryPage, type CategoryResult, type CategoryWindow } from './paging.js';
+export { createArxivSource, readCursor, toFetchedPaper, type ArxivSourceOptions, type CursorStore } from './source.js';
+export { arxivUserAgent } from './user-agent.js';
+export { windowStart, type ArxivCursor, type PollOptions } from './window.js';
