@@ -89,7 +89,7 @@ describe('PaperIndex truncated variants', () => {
   });
 
   it('takes every spelling variant with the check off', () => {
-    expect(ids({ truncateMinSimilarity: -1 })).toContain('qc0');
+    expect(ids({ variantMinSimilarity: -1 })).toContain('qc0');
   });
 });
 

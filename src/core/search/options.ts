@@ -22,8 +22,8 @@ export interface RankingOptions {
   truncateMinLength: number;
   /** Weight of such a truncated match. */
   truncateWeight: number;
-  /** ...and only if the latent space puts them at least this close to the query term, when it knows both (-1 turns the check off). */
-  truncateMinSimilarity: number;
+  /** Prefix and truncated matches count only if the latent space knows both words and puts them at least this close (-1 turns the check off). */
+  variantMinSimilarity: number;
   /** score *= 1 + this * (share of neighbouring query concepts that stand side by side in the paper). */
   proximityBoost: number;
   /** A query of at least this many concepts reads as a sentence: passage evidence counts for it, related terms do not. */
@@ -106,7 +106,7 @@ export const DEFAULT_RANKING: RankingOptions = {
   prefixWeight: 0.5,
   truncateMinLength: 7,
   truncateWeight: 0.5,
-  truncateMinSimilarity: 0.3,
+  variantMinSimilarity: 0.3,
   proximityBoost: 1,
   proximityDepth: 30,
   sentenceConcepts: 6,
@@ -131,7 +131,7 @@ export const DEFAULT_RANKING: RankingOptions = {
 
 export const DEFAULT_MATCH: MatchOptions = {
   minRelativeScore: 0.2,
-  minCoverage: 0.4,
+  minCoverage: 0.6,
   minAbstractOccurrences: 2,
   minSemanticSimilarity: 0.8,
   semanticMinRelativeScore: 0.15,

@@ -9,12 +9,17 @@ import {
 import { Postings, type TermScores, type WeightedTerm } from './postings.js';
 import { parseQuery, type Concept, type ParsedQuery } from './query.js';
 import { SemanticSpace, type TermCounts } from './semantic.js';
-import { containsSequence } from './sequence.js';
+import { containsSequence, countSequence } from './sequence.js';
 import { TextCache } from './text-cache.js';
 
 /** One query concept's scores over the corpus, and every index term that stood for it. */
 interface ConceptScores extends TermScores {
   terms: Set<string>;
+  /** The terms standing for the concept's own single words: not the latent related terms. */
+  ownWords: Set<string>;
+  /** Papers having the concept's own words, for its idf: expansions must not make a word look common. */
+  ownDocs: number;
+  alternatives: string[][];
 }
 
 interface Ranked {
@@ -197,7 +202,7 @@ export class PaperIndex implements PaperSearch {
     const sentence = query.concepts.length >= this.ranking.sentenceConcepts;
     const concepts = query.concepts.map((c) => this.conceptScores(c, !sentence));
     const n = Math.max(1, this.papers.size);
-    const idf = concepts.map((c) => Math.log(1 + (n - c.docs.length + 0.5) / (c.docs.length + 0.5)));
+    const idf = concepts.map((c) => Math.log(1 + (n - c.ownDocs + 0.5) / (c.ownDocs + 0.5)));
     const totalIdf = idf.reduce((a, b) => a + b, 0) || 1;
     const excluded = this.excludedDocs(query.exclusions);
 
@@ -245,50 +250,60 @@ export class PaperIndex implements PaperSearch {
   private conceptScores(concept: Concept, related: boolean): ConceptScores {
     const { titleBoost, bm25 } = this.ranking;
     const terms = new Set<string>();
+    const ownWords = new Set<string>();
+    let ownDocs = 0;
     let out: TermScores | undefined;
     for (const alternative of concept.alternatives) {
       let alt: TermScores;
       if (alternative.length === 1) {
         const expanded = this.expand(alternative[0]!, related);
-        expanded.forEach((w) => terms.add(w.term));
-        alt = this.postings.score(expanded, titleBoost, bm25);
+        expanded.terms.forEach((w) => terms.add(w.term));
+        expanded.own.forEach((t) => ownWords.add(t));
+        alt = this.postings.score(expanded.terms, titleBoost, bm25);
+        // Known words count their own papers; a typo counts the papers of the words it stands for.
+        ownDocs = Math.max(ownDocs, this.postings.has(alternative[0]!) ? this.documentFrequency(alternative[0]!) : alt.docs.length);
       } else {
         alternative.forEach((t) => terms.add(t));
         alt = allOf(alternative.map((t) => this.postings.score([{ term: t, weight: 1 }], titleBoost, bm25)), this.postings.lend());
+        ownDocs = Math.max(ownDocs, alt.docs.length);
       }
       out = out ? bestOf(out, alt) : alt;
     }
-    return { ...out!, terms };
+    return { ...out!, terms, ownWords, ownDocs, alternatives: concept.alternatives };
   }
 
   /**
    * The index terms a query term stands for: itself; for a rarer term also the words it begins
-   * and those sharing all but its last two letters ("privacy" finds "private"); with `related`,
-   * the words the latent space puts closest ("category" finds "functor"); and for a word the
-   * corpus never uses (most likely a typo) the words a few edits away.
+   * and those sharing all but its last two letters ("privacy" finds "private"), each only where
+   * the latent space shows the corpus uses it like the term; with `related`, the words the latent
+   * space puts closest ("category" finds "functor"); and for a word the corpus never uses (most
+   * likely a typo) the words a few edits away. `own` are those that stand for the word itself:
+   * all but the related terms.
    */
-  private expand(term: string, related: boolean): WeightedTerm[] {
+  private expand(term: string, related: boolean): { terms: WeightedTerm[]; own: string[] } {
     const r = this.ranking;
     if (!this.postings.has(term)) {
-      if (term.length < r.minFuzzyLength) return [];
+      if (term.length < r.minFuzzyLength) return { terms: [], own: [] };
       const distance = Math.max(1, Math.min(r.maxFuzzy, Math.round(term.length * r.fuzzy)));
-      return this.postings.near(term, distance).map(([t, d]) => ({ term: t, weight: (r.fuzzyWeight * term.length) / (term.length + d) }));
+      const near = this.postings.near(term, distance);
+      return { terms: near.map(([t, d]) => ({ term: t, weight: (r.fuzzyWeight * term.length) / (term.length + d) })), own: near.map(([t]) => t) };
     }
     const out = new Map<string, number>([[term, 1]]);
     // A common word has plenty of hits already, and expanding it (or expanding into one) would cost the most time.
-    if (this.isCommon(term)) return [{ term, weight: 1 }];
-    if (term.length >= r.prefixMinLength) for (const t of this.postings.withPrefix(term)) out.set(t, r.prefixWeight);
+    if (this.isCommon(term)) return { terms: [{ term, weight: 1 }], own: [term] };
+    // Spelling alone mixes words ("sign" begins "significant", "quantiz" minus two letters begins
+    // "quantum"): a variant must also be used like the term, which the latent space has to know.
+    const alike = (t: string) => r.variantMinSimilarity <= -1 || (this.semanticSpace().termSimilarity(term, t) ?? -Infinity) >= r.variantMinSimilarity;
+    if (term.length >= r.prefixMinLength) for (const t of this.postings.withPrefix(term)) if (!this.isCommon(t) && alike(t)) out.set(t, r.prefixWeight);
     if (term.length >= r.truncateMinLength) {
-      // Dropping letters may leave another word's stem ("quantiz" -> "quant" -> "quantum"): a variant the
-      // latent space knows must also be used like the term.
       const stem = term.slice(0, -2);
-      const usedAlike = (t: string) => (this.semanticSpace().termSimilarity(term, t) ?? 1) >= r.truncateMinSimilarity;
-      for (const t of [stem, ...this.postings.withPrefix(stem)]) if (!out.has(t) && this.postings.has(t) && usedAlike(t)) out.set(t, r.truncateWeight);
+      for (const t of [stem, ...this.postings.withPrefix(stem)]) if (!out.has(t) && this.postings.has(t) && alike(t)) out.set(t, r.truncateWeight);
     }
+    const own = [...out.keys()];
     if (related && r.relatedTerms > 0) {
       for (const [t, similarity] of this.relatedTerms(term)) if (!out.has(t)) out.set(t, r.relatedWeight * similarity);
     }
-    return [...out].map(([t, weight]) => ({ term: t, weight }));
+    return { terms: [...out].map(([t, weight]) => ({ term: t, weight })), own };
   }
 
   private relatedTerms(term: string): [string, number][] {
@@ -429,26 +444,22 @@ export class PaperIndex implements PaperSearch {
   }
 
   /**
-   * A follow delivers a paper only if it is about the topic: the concepts it has strongly (in the
-   * title or the abstract's first sentence, or recurring in the abstract) carry at least
+   * A follow delivers a paper only if it is about the topic: the concepts whose own words (not
+   * latent related terms) it has strongly (in the title or the abstract's first sentence, or
+   * recurring in the abstract; a phrase counts once per mention, not once per word) carry at least
    * minCoverage of the topic's weight.
    */
   private isAbout(doc: number, concepts: ConceptScores[], idf: number[]): boolean {
     const { minAbstractOccurrences, minCoverage } = this.matching;
     const paper = this.paperAt(doc);
-    let abstract: string[] | undefined;
-    let lead: Set<string> | undefined;
+    let text: { title: string[]; abstract: string[]; lead: string[] } | undefined;
     let strong = 0;
     concepts.forEach((c, i) => {
       if (c.scores[doc] === 0) return;
-      if (!c.inTitle[doc]) {
-        abstract ??= this.analyzed.get(paper).abstract;
-        // The opening sentence usually states what a paper is about.
-        lead ??= new Set(analyze(firstSentence(paper.abstract)));
-        const recurring = abstract.filter((t) => c.terms.has(t)).length >= minAbstractOccurrences;
-        if (!recurring && ![...c.terms].some((t) => lead!.has(t))) return;
-      }
-      strong += idf[i]!;
+      text ??= { title: analyzeWords(paper.title), abstract: analyzeWords(paper.abstract), lead: analyzeWords(firstSentence(paper.abstract)) };
+      // The opening sentence usually states what a paper is about.
+      const strongly = mentions(text.title, c) > 0 || mentions(text.lead, c) > 0 || mentions(text.abstract, c) >= minAbstractOccurrences;
+      if (strongly) strong += idf[i]!;
     });
     const total = idf.reduce((a, b) => a + b, 0) || 1;
     return strong / total >= minCoverage - 1e-9;
@@ -533,6 +544,14 @@ function cosine(a: Float32Array | undefined, unit: Float32Array): number {
   let s = 0;
   for (let k = 0; k < a.length; k++) s += a[k]! * unit[k]!;
   return s;
+}
+
+/** How often a concept's own words are mentioned in a stream of index terms: a multi-word alternative counts once per mention. */
+function mentions(stream: string[], c: ConceptScores): number {
+  let count = 0;
+  for (const t of stream) if (c.ownWords.has(t)) count++;
+  for (const phrase of c.alternatives) if (phrase.length > 1) count += countSequence(stream, phrase);
+  return count;
 }
 
 function firstSentence(text: string): string {
