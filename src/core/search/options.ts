@@ -22,8 +22,10 @@ export interface RankingOptions {
   truncateMinLength: number;
   /** Weight of such a truncated match. */
   truncateWeight: number;
-  /** Prefix and truncated matches count only if the latent space knows both words and puts them at least this close (-1 turns the check off). */
+  /** Prefix and truncated matches count only where the latent space, if it knows both words, puts them at least this close (-1 turns the variant checks off)... */
   variantMinSimilarity: number;
+  /** ...and papers use the two together at least this many times as often as chance would. */
+  variantMinLift: number;
   /** score *= 1 + this * (share of neighbouring query concepts that stand side by side in the paper). */
   proximityBoost: number;
   /** A query of at least this many concepts reads as a sentence: passage evidence counts for it, related terms do not. */
@@ -107,6 +109,7 @@ export const DEFAULT_RANKING: RankingOptions = {
   truncateMinLength: 7,
   truncateWeight: 0.5,
   variantMinSimilarity: 0.3,
+  variantMinLift: 2,
   proximityBoost: 1,
   proximityDepth: 30,
   sentenceConcepts: 6,
@@ -131,7 +134,7 @@ export const DEFAULT_RANKING: RankingOptions = {
 
 export const DEFAULT_MATCH: MatchOptions = {
   minRelativeScore: 0.2,
-  minCoverage: 0.6,
+  minCoverage: 0.65,
   minAbstractOccurrences: 2,
   minSemanticSimilarity: 0.8,
   semanticMinRelativeScore: 0.15,

@@ -57,6 +57,8 @@ export class PaperIndex implements PaperSearch {
   private readonly analyzed = new TextCache();
   /** relatedTerms per query term (a scan of the whole vocabulary), until the next paper is added. */
   private readonly related = new Map<string, [string, number][]>();
+  /** usedAlike per "term variant", until the next paper is added. */
+  private readonly alikeCache = new Map<string, boolean>();
   /** Filled by processTerm while one paper is being indexed: its terms, title occurrences counting double. */
   private termsOfCurrentPaper: TermCounts = new Map();
   private readonly semantic: SemanticSpace;
@@ -97,7 +99,10 @@ export class PaperIndex implements PaperSearch {
       this.papers.set(paper.id, paper);
       fresh.push(paper);
     }
-    if (fresh.length) this.related.clear();
+    if (fresh.length) {
+      this.related.clear();
+      this.alikeCache.clear();
+    }
     for (const paper of fresh) {
       this.termsOfCurrentPaper = new Map();
       this.mini.add(paper);
@@ -292,8 +297,8 @@ export class PaperIndex implements PaperSearch {
     // A common word has plenty of hits already, and expanding it (or expanding into one) would cost the most time.
     if (this.isCommon(term)) return { terms: [{ term, weight: 1 }], own: [term] };
     // Spelling alone mixes words ("sign" begins "significant", "quantiz" minus two letters begins
-    // "quantum"): a variant must also be used like the term, which the latent space has to know.
-    const alike = (t: string) => r.variantMinSimilarity <= -1 || (this.semanticSpace().termSimilarity(term, t) ?? -Infinity) >= r.variantMinSimilarity;
+    // "quantum"): a variant must also be used like the term.
+    const alike = (t: string) => this.usedAlike(term, t);
     if (term.length >= r.prefixMinLength) for (const t of this.postings.withPrefix(term)) if (!this.isCommon(t) && alike(t)) out.set(t, r.prefixWeight);
     if (term.length >= r.truncateMinLength) {
       const stem = term.slice(0, -2);
@@ -304,6 +309,39 @@ export class PaperIndex implements PaperSearch {
       for (const [t, similarity] of this.relatedTerms(term)) if (!out.has(t)) out.set(t, r.relatedWeight * similarity);
     }
     return { terms: [...out].map(([t, weight]) => ({ term: t, weight })), own };
+  }
+
+  /**
+   * Whether the corpus uses a spelling variant like the term: papers using one use the other more
+   * than chance would have it (at least variantMinLift times), and the latent space, where it knows
+   * both, puts them at least variantMinSimilarity apart. Co-occurrence guards where the latent
+   * space is weak (a small or noisy corpus); the latent check where both words are common.
+   */
+  private usedAlike(term: string, variant: string): boolean {
+    const r = this.ranking;
+    if (r.variantMinSimilarity <= -1) return true;
+    const key = `${term} ${variant}`;
+    let alike = this.alikeCache.get(key);
+    if (alike === undefined) {
+      const similarity = this.semanticSpace().termSimilarity(term, variant);
+      alike = (similarity === undefined || similarity >= r.variantMinSimilarity) && this.cooccurrenceLift(term, variant) >= r.variantMinLift;
+      if (this.alikeCache.size >= RELATED_CACHE_LIMIT) this.alikeCache.delete(this.alikeCache.keys().next().value!);
+      this.alikeCache.set(key, alike);
+    }
+    return alike;
+  }
+
+  /** How many more papers use both terms than if they were independent (0 when none does). */
+  private cooccurrenceLift(a: string, b: string): number {
+    const docs = new Set<number>();
+    this.postings.forEachDoc(a, 1, (doc) => docs.add(doc));
+    let both = 0;
+    let dfB = 0;
+    this.postings.forEachDoc(b, 1, (doc) => {
+      dfB++;
+      if (docs.has(doc)) both++;
+    });
+    return docs.size && dfB ? (both * this.papers.size) / (docs.size * dfB) : 0;
   }
 
   private relatedTerms(term: string): [string, number][] {
