@@ -34,6 +34,7 @@ interface Ranking {
   /** How many papers passed the threshold in all. */
   total: number;
   concepts: ConceptScores[];
+  /** Per concept, the idf of its own words (see isAbout). */
   idf: number[];
 }
 
@@ -207,7 +208,9 @@ export class PaperIndex implements PaperSearch {
     const sentence = query.concepts.length >= this.ranking.sentenceConcepts;
     const concepts = query.concepts.map((c) => this.conceptScores(c, !sentence));
     const n = Math.max(1, this.papers.size);
-    const idf = concepts.map((c) => Math.log(1 + (n - c.ownDocs + 0.5) / (c.ownDocs + 0.5)));
+    const idf = concepts.map((c) => Math.log(1 + (n - c.docs.length + 0.5) / (c.docs.length + 0.5)));
+    // Whether a paper is about the query weighs each concept by its own words' rarity: expansions must not make a word look common.
+    const ownIdf = concepts.map((c) => Math.log(1 + (n - c.ownDocs + 0.5) / (c.ownDocs + 0.5)));
     const totalIdf = idf.reduce((a, b) => a + b, 0) || 1;
     const excluded = this.excludedDocs(query.exclusions);
 
@@ -248,7 +251,7 @@ export class PaperIndex implements PaperSearch {
     let total = ranked.length;
     for (const r of rest) if (r.score >= cut) total++;
     if (need === Infinity) ranked.push(...rest.filter((r) => r.score >= cut).sort(byScore));
-    return { ranked, total, concepts, idf };
+    return { ranked, total, concepts, idf: ownIdf };
   }
 
   /** Scores of a concept: the best of its alternatives for each paper (single words expanded, with `related` terms too). */
@@ -299,7 +302,7 @@ export class PaperIndex implements PaperSearch {
     // Spelling alone mixes words ("sign" begins "significant", "quantiz" minus two letters begins
     // "quantum"): a variant must also be used like the term.
     const alike = (t: string) => this.usedAlike(term, t);
-    if (term.length >= r.prefixMinLength) for (const t of this.postings.withPrefix(term)) if (!this.isCommon(t) && alike(t)) out.set(t, r.prefixWeight);
+    if (term.length >= r.prefixMinLength) for (const t of this.postings.withPrefix(term)) if (alike(t)) out.set(t, r.prefixWeight);
     if (term.length >= r.truncateMinLength) {
       const stem = term.slice(0, -2);
       for (const t of [stem, ...this.postings.withPrefix(stem)]) if (!out.has(t) && this.postings.has(t) && alike(t)) out.set(t, r.truncateWeight);

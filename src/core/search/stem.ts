@@ -1,4 +1,5 @@
 import porter2 from 'wink-porter2-stemmer';
+import { ACRONYMS } from './acronyms.js';
 
 /**
  * Snowball English (Porter2) stems, from a maintained package, so "transformers", "transforming"
@@ -15,10 +16,20 @@ export const STEM_CACHE_LIMIT = 200_000;
 export function stem(word: string): string {
   let out = cache.get(word);
   if (out === undefined) {
-    out = /^[a-z]{3,}$/.test(word) ? porter2(britishToAmerican(word)) : word;
+    out = /^[a-z]{3,}$/.test(word) ? porter2(britishToAmerican(acronymSingular(word))) : word;
     if (cache.size < STEM_CACHE_LIMIT) cache.set(word, out);
   }
   return out;
+}
+
+/**
+ * Porter2 keeps the s of a plural with no vowel before it ("llms", "gnns") or a vowel right before
+ * it ("pdes", "gpus"): right for English words ("gas", "focus"), wrong for acronyms.
+ */
+function acronymSingular(w: string): string {
+  if (!w.endsWith('s')) return w;
+  const singular = w.slice(0, -1);
+  return !/[aeiouy]/.test(singular) || ACRONYMS[singular] ? singular : w;
 }
 
 function britishToAmerican(w: string): string {
