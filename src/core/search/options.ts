@@ -54,6 +54,10 @@ export interface RankingOptions {
   feedbackWeight: number;
   /** Hits scoring below this fraction of the best hit are dropped from results. */
   minRelativeScore: number;
+  /** A search result matches only if the query's own words it has carry at least this share of the query's weight. */
+  searchMinCoverage: number;
+  /** ...or this share for a sentence-long query (see sentenceConcepts). */
+  sentenceMinCoverage: number;
   /** Share of the final score from latent-semantic similarity (0 turns the semantic space off). */
   semanticWeight: number;
   /** Dimensions of the latent semantic space. */
@@ -124,6 +128,8 @@ export const DEFAULT_RANKING: RankingOptions = {
   feedbackDocs: 10,
   feedbackWeight: 0.3,
   minRelativeScore: 0.05,
+  searchMinCoverage: 0.5,
+  sentenceMinCoverage: 0.3,
   semanticWeight: 0.25,
   semanticDims: 48,
   semanticSample: 4000,

@@ -1,4 +1,5 @@
 import MiniSearch from 'minisearch';
+import SearchableMap from 'minisearch/SearchableMap';
 import type { PaperSearch, SearchHit, SearchPage } from '../search-port.js';
 import type { Paper } from '../types.js';
 import { analyze, analyzeWords, termsOfToken, tokenize } from './analyze.js';
@@ -31,13 +32,15 @@ interface Ranked {
 interface Ranking {
   /** Best first; only as many as were needed, unless all were. */
   ranked: Ranked[];
-  /** How many papers passed the threshold in all. */
-  total: number;
+  /** The other papers past the threshold, unsorted (empty when all were needed). */
+  rest: Ranked[];
   concepts: ConceptScores[];
   /** Per concept, the idf of its own words (see isAbout). */
   idf: number[];
 }
 
+/** When nothing matches a search, this many nearest papers are offered, marked as such. */
+const NEAREST_SHOWN = 3;
 /** How many query terms' related terms are kept at hand. */
 const RELATED_CACHE_LIMIT = 10_000;
 /** Candidates below this share of the best score are dropped before re-ranking (re-ranking moves scores by less). */
@@ -56,6 +59,8 @@ export class PaperIndex implements PaperSearch {
   /** Document frequency of every index term, kept up to date by add(). */
   private readonly df = new Map<string, number>();
   private readonly analyzed = new TextCache();
+  /** Every word the papers use (at least minFuzzyLength letters) -> its index term, for correcting typos word by word. */
+  private readonly words = new SearchableMap<string>();
   /** relatedTerms per query term (a scan of the whole vocabulary), until the next paper is added. */
   private readonly related = new Map<string, [string, number][]>();
   /** usedAlike per "term variant", until the next paper is added. */
@@ -74,6 +79,7 @@ export class PaperIndex implements PaperSearch {
       tokenize,
       processTerm: (token, field) => {
         const terms = termsOfToken(token);
+        if (terms.length === 1 && token.length >= this.ranking.minFuzzyLength && !this.words.has(token)) this.words.set(token, terms[0]!);
         const weight = field === 'title' ? 2 : 1;
         for (const t of terms) this.termsOfCurrentPaper.set(t, (this.termsOfCurrentPaper.get(t) ?? 0) + weight);
         return terms.length ? terms : null;
@@ -127,13 +133,49 @@ export class PaperIndex implements PaperSearch {
     return this.semantic;
   }
 
+  /**
+   * Ranked papers that match the query: its own words (not latent related terms) in the paper,
+   * carrying at least searchMinCoverage of its weight. `total` counts those only. When none
+   * matches, the nearest few are returned instead, marked `nearest`.
+   */
   search(query: string, options: { limit?: number; offset?: number } = {}): SearchPage {
     const offset = Math.max(0, options.offset ?? 0);
     const limit = Math.max(0, options.limit ?? 10);
     return this.scoring(() => {
-      const { ranked, total } = this.rank(parseQuery(query), this.ranking.minRelativeScore, offset + limit);
-      return { hits: ranked.slice(offset, offset + limit).map((r) => this.hit(r)), total };
+      const need = offset + limit;
+      const parsed = parseQuery(query);
+      const { ranked, rest, concepts, idf } = this.rank(parsed, this.ranking.minRelativeScore, need);
+      const present = concepts.map((c) => this.ownPresence(c));
+      // A sentence-long query is a half-remembered paper, worded from memory: fewer of its words need be there.
+      const sentence = parsed.concepts.length >= this.ranking.sentenceConcepts;
+      const min = sentence ? this.ranking.sentenceMinCoverage : this.ranking.searchMinCoverage;
+      const matches = (r: Ranked) => coverage(r.doc, present, idf) >= min - 1e-9;
+      const hits = ranked.filter(matches);
+      const more = rest.filter(matches);
+      const total = hits.length + more.length;
+      if (hits.length < need && more.length) hits.push(...more.sort(byScore));
+      if (total === 0) {
+        const nearest = ranked.slice(0, Math.min(limit, NEAREST_SHOWN));
+        return { hits: offset > 0 ? [] : nearest.map((r) => this.hit(r)), total: 0, nearest: nearest.length > 0 && offset === 0 };
+      }
+      return { hits: hits.slice(offset, need).map((r) => this.hit(r)), total };
     });
+  }
+
+  /** Papers having the concept's own words (all words of a multi-word alternative), by short id. */
+  private ownPresence(c: ConceptScores): Uint8Array {
+    const out = new Uint8Array(this.postings.capacity);
+    for (const t of c.ownWords) this.postings.forEachDoc(t, 1, (doc) => (out[doc] = 1));
+    for (const phrase of c.alternatives) {
+      if (phrase.length < 2) continue;
+      const has = phrase.map((t) => {
+        const docs = new Set<number>();
+        this.postings.forEachDoc(t, 1, (doc) => docs.add(doc));
+        return docs;
+      });
+      for (const doc of has[0]!) if (has.every((d) => d.has(doc))) out[doc] = 1;
+    }
+    return out;
   }
 
   match(topic: string): SearchHit[] {
@@ -248,10 +290,9 @@ export class PaperIndex implements PaperSearch {
     }
     const cut = (head[0]?.score ?? 0) * minShare;
     const ranked = head.filter((r) => r.score >= cut);
-    let total = ranked.length;
-    for (const r of rest) if (r.score >= cut) total++;
-    if (need === Infinity) ranked.push(...rest.filter((r) => r.score >= cut).sort(byScore));
-    return { ranked, total, concepts, idf: ownIdf };
+    const others = rest.filter((r) => r.score >= cut);
+    if (need === Infinity) return { ranked: [...ranked, ...others.sort(byScore)], rest: [], concepts, idf: ownIdf };
+    return { ranked, rest: others, concepts, idf: ownIdf };
   }
 
   /** Scores of a concept: the best of its alternatives for each paper (single words expanded, with `related` terms too). */
@@ -264,7 +305,7 @@ export class PaperIndex implements PaperSearch {
     for (const alternative of concept.alternatives) {
       let alt: TermScores;
       if (alternative.length === 1) {
-        const expanded = this.expand(alternative[0]!, related);
+        const expanded = this.expand(alternative[0]!, related, concept.label);
         expanded.terms.forEach((w) => terms.add(w.term));
         expanded.own.forEach((t) => ownWords.add(t));
         alt = this.postings.score(expanded.terms, titleBoost, bm25);
@@ -288,13 +329,19 @@ export class PaperIndex implements PaperSearch {
    * likely a typo) the words a few edits away. `own` are those that stand for the word itself:
    * all but the related terms.
    */
-  private expand(term: string, related: boolean): { terms: WeightedTerm[]; own: string[] } {
+  private expand(term: string, related: boolean, typed = term): { terms: WeightedTerm[]; own: string[] } {
     const r = this.ranking;
     if (!this.postings.has(term)) {
       if (term.length < r.minFuzzyLength) return { terms: [], own: [] };
       const distance = Math.max(1, Math.min(r.maxFuzzy, Math.round(term.length * r.fuzzy)));
-      const near = this.postings.near(term, distance);
-      return { terms: near.map(([t, d]) => ({ term: t, weight: (r.fuzzyWeight * term.length) / (term.length + d) })), own: near.map(([t]) => t) };
+      const near = new Map(this.postings.near(term, distance));
+      // A typo can stem far from the word it misspells ("autoformaliztion"): compare the words as typed too.
+      const word = typed.toLowerCase();
+      if (/^[\p{L}\p{N}]+$/u.test(word) && word.length >= r.minFuzzyLength) {
+        const wordDistance = Math.max(1, Math.min(r.maxFuzzy, Math.round(word.length * r.fuzzy)));
+        for (const [, [t, d]] of this.words.fuzzyGet(word, wordDistance)) if (!near.has(t) || near.get(t)! > d) near.set(t, d);
+      }
+      return { terms: [...near].map(([t, d]) => ({ term: t, weight: (r.fuzzyWeight * term.length) / (term.length + d) })), own: [...near.keys()] };
     }
     const out = new Map<string, number>([[term, 1]]);
     // A common word has plenty of hits already, and expanding it (or expanding into one) would cost the most time.
@@ -585,6 +632,17 @@ function cosine(a: Float32Array | undefined, unit: Float32Array): number {
   let s = 0;
   for (let k = 0; k < a.length; k++) s += a[k]! * unit[k]!;
   return s;
+}
+
+/** The idf-weighted share of the concepts whose own words the paper has. */
+function coverage(doc: number, present: Uint8Array[], idf: number[]): number {
+  let covered = 0;
+  let total = 0;
+  present.forEach((has, i) => {
+    total += idf[i]!;
+    if (has[doc]) covered += idf[i]!;
+  });
+  return total === 0 ? 0 : covered / total;
 }
 
 /** How often a concept's own words are mentioned in a stream of index terms: a multi-word alternative counts once per mention. */
