@@ -26,6 +26,8 @@ export interface RankingOptions {
   variantMinSimilarity: number;
   /** ...and papers use the two together at least this many times as often as chance would. */
   variantMinLift: number;
+  /** Two word forms of one stem ("organ", "organization") whose papers do not overlap beyond chance count as one word only if the centroids of their papers' latent vectors have at least this cosine. */
+  formMinSimilarity: number;
   /** score *= 1 + this * (share of neighbouring query concepts that stand side by side in the paper). */
   proximityBoost: number;
   /** A query of at least this many concepts reads as a sentence: passage evidence counts for it, related terms do not. */
@@ -114,6 +116,7 @@ export const DEFAULT_RANKING: RankingOptions = {
   truncateWeight: 0.5,
   variantMinSimilarity: 0.3,
   variantMinLift: 2,
+  formMinSimilarity: 0.5,
   proximityBoost: 1,
   proximityDepth: 30,
   sentenceConcepts: 6,

@@ -3,6 +3,7 @@ import SearchableMap from 'minisearch/SearchableMap';
 import type { PaperSearch, SearchHit, SearchPage } from '../search-port.js';
 import type { Paper } from '../types.js';
 import { analyze, analyzeWords, termsOfToken, tokenize } from './analyze.js';
+import { wordForm } from './stem.js';
 import {
   checkOptions, DEFAULT_MATCH, DEFAULT_RANKING, DEFAULT_SIMILAR,
   type MatchOptions, type PaperIndexOptions, type RankingOptions, type SimilarOptions,
@@ -21,6 +22,8 @@ interface ConceptScores extends TermScores {
   /** Papers having the concept's own words, for its idf: expansions must not make a word look common. */
   ownDocs: number;
   alternatives: string[][];
+  /** When the word's stem class holds words the corpus uses differently: the papers using the word's own forms. */
+  allowed?: { term: string; docs: Uint8Array };
 }
 
 interface Ranked {
@@ -67,6 +70,12 @@ export class PaperIndex implements PaperSearch {
   private readonly alikeCache = new Map<string, boolean>();
   /** Filled by processTerm while one paper is being indexed: its terms, title occurrences counting double. */
   private termsOfCurrentPaper: TermCounts = new Map();
+  /** ...and its word forms (inflection undone) with their index terms. */
+  private formsOfCurrentPaper = new Map<string, string>();
+  /** Per index term, the word forms papers use for it, each with the papers using it: a stem class told apart by use. */
+  private readonly forms = new Map<string, Map<string, number[]>>();
+  /** formsAlike per "term form", until the next paper is added. */
+  private readonly formsCache = new Map<string, Uint8Array | null>();
   private readonly semantic: SemanticSpace;
 
   constructor(papers: Paper[] = [], options: PaperIndexOptions = {}) {
@@ -80,6 +89,7 @@ export class PaperIndex implements PaperSearch {
       processTerm: (token, field) => {
         const terms = termsOfToken(token);
         if (terms.length === 1 && token.length >= this.ranking.minFuzzyLength && !this.words.has(token)) this.words.set(token, terms[0]!);
+        if (terms.length === 1 && /^[a-z]+$/.test(token)) this.formsOfCurrentPaper.set(wordForm(token), terms[0]!);
         const weight = field === 'title' ? 2 : 1;
         for (const t of terms) this.termsOfCurrentPaper.set(t, (this.termsOfCurrentPaper.get(t) ?? 0) + weight);
         return terms.length ? terms : null;
@@ -109,10 +119,20 @@ export class PaperIndex implements PaperSearch {
     if (fresh.length) {
       this.related.clear();
       this.alikeCache.clear();
+      this.formsCache.clear();
     }
     for (const paper of fresh) {
       this.termsOfCurrentPaper = new Map();
+      this.formsOfCurrentPaper = new Map();
       this.mini.add(paper);
+      const doc = this.postings.capacity - 1;
+      for (const [form, term] of this.formsOfCurrentPaper) {
+        let byForm = this.forms.get(term);
+        if (!byForm) this.forms.set(term, (byForm = new Map()));
+        let docs = byForm.get(form);
+        if (!docs) byForm.set(form, (docs = []));
+        docs.push(doc);
+      }
       for (const term of this.termsOfCurrentPaper.keys()) this.df.set(term, (this.df.get(term) ?? 0) + 1);
       // Once fitted, the latent space takes new papers in as they come; refits wait for a query.
       if (this.semantic.fitted) this.semantic.setDoc(this.postings.capacity - 1, this.termsOfCurrentPaper);
@@ -165,7 +185,12 @@ export class PaperIndex implements PaperSearch {
   /** Papers having the concept's own words (all words of a multi-word alternative), by short id. */
   private ownPresence(c: ConceptScores): Uint8Array {
     const out = new Uint8Array(this.postings.capacity);
-    for (const t of c.ownWords) this.postings.forEachDoc(t, 1, (doc) => (out[doc] = 1));
+    for (const t of c.ownWords) {
+      const mask = c.allowed?.term === t ? c.allowed.docs : undefined;
+      this.postings.forEachDoc(t, 1, (doc) => {
+        if (!mask || mask[doc]) out[doc] = 1;
+      });
+    }
     for (const phrase of c.alternatives) {
       if (phrase.length < 2) continue;
       const has = phrase.map((t) => {
@@ -301,6 +326,7 @@ export class PaperIndex implements PaperSearch {
     const terms = new Set<string>();
     const ownWords = new Set<string>();
     let ownDocs = 0;
+    let allowed: ConceptScores['allowed'];
     let out: TermScores | undefined;
     for (const alternative of concept.alternatives) {
       let alt: TermScores;
@@ -309,8 +335,13 @@ export class PaperIndex implements PaperSearch {
         expanded.terms.forEach((w) => terms.add(w.term));
         expanded.own.forEach((t) => ownWords.add(t));
         alt = this.postings.score(expanded.terms, titleBoost, bm25);
+        const mask = this.formsAlike(alternative[0]!, concept.label);
+        if (mask) {
+          keepOnly(alt, mask, expanded.terms.length > 1 ? this.otherTermsDocs(expanded.terms, alternative[0]!) : undefined);
+          allowed = { term: alternative[0]!, docs: mask };
+        }
         // Known words count their own papers; a typo counts the papers of the words it stands for.
-        ownDocs = Math.max(ownDocs, this.postings.has(alternative[0]!) ? this.documentFrequency(alternative[0]!) : alt.docs.length);
+        ownDocs = Math.max(ownDocs, this.postings.has(alternative[0]!) && !allowed ? this.documentFrequency(alternative[0]!) : alt.docs.length);
       } else {
         alternative.forEach((t) => terms.add(t));
         alt = allOf(alternative.map((t) => this.postings.score([{ term: t, weight: 1 }], titleBoost, bm25)), this.postings.lend());
@@ -318,7 +349,7 @@ export class PaperIndex implements PaperSearch {
       }
       out = out ? bestOf(out, alt) : alt;
     }
-    return { ...out!, terms, ownWords, ownDocs, alternatives: concept.alternatives };
+    return { ...out!, terms, ownWords, ownDocs, alternatives: concept.alternatives, allowed };
   }
 
   /**
@@ -379,6 +410,49 @@ export class PaperIndex implements PaperSearch {
       this.alikeCache.set(key, alike);
     }
     return alike;
+  }
+
+  /**
+   * A stem merges words ("organ", "organization"; "linear", "linearly"). When the papers using the
+   * typed word's form and those using another form of its stem are not used alike (the same test as
+   * for spelling variants, on the forms' papers), the concept keeps to the papers using the forms
+   * alike to the typed one. Undefined when the class is one word, or all its forms are alike.
+   */
+  private formsAlike(term: string, typed: string): Uint8Array | undefined {
+    const byForm = this.forms.get(term);
+    if (!byForm || byForm.size < 2 || !/^[a-z]+$/i.test(typed) || this.ranking.variantMinSimilarity <= -1) return undefined;
+    const own = wordForm(typed.toLowerCase());
+    const key = `${term} ${own}`;
+    const cached = this.formsCache.get(key);
+    if (cached !== undefined) return cached ?? undefined;
+    const ownDocs = byForm.get(own);
+    let out: Uint8Array | undefined;
+    if (!ownDocs) {
+      // The corpus never uses the typed form: only its inflections stand for it ("organ" is not "organization").
+      const inflected = [...byForm].filter(([form]) => isInflectionOf(form, term));
+      if (inflected.length < byForm.size) {
+        out = new Uint8Array(this.postings.capacity);
+        for (const [, docs] of inflected) for (const doc of docs) out[doc] = 1;
+      }
+    } else {
+      const space = this.semanticSpace();
+      const ownCentroid = centroid(space, ownDocs);
+      const apart = [...byForm].filter(([form, docs]) => form !== own && !formUsedAlike(space, ownCentroid, ownDocs, docs, this.papers.size, this.ranking));
+      if (apart.length) {
+        out = new Uint8Array(this.postings.capacity);
+        for (const [form, docs] of byForm) if (!apart.some(([f]) => f === form)) for (const doc of docs) out[doc] = 1;
+      }
+    }
+    if (this.formsCache.size >= RELATED_CACHE_LIMIT) this.formsCache.delete(this.formsCache.keys().next().value!);
+    this.formsCache.set(key, out ?? null);
+    return out;
+  }
+
+  /** Papers using any of the expansion terms other than `term` (they keep their match when `term`'s papers are narrowed). */
+  private otherTermsDocs(terms: WeightedTerm[], term: string): Set<number> {
+    const out = new Set<number>();
+    for (const w of terms) if (w.term !== term) this.postings.forEachDoc(w.term, 1, (doc) => out.add(doc));
+    return out;
   }
 
   /** How many more papers use both terms than if they were independent (0 when none does). */
@@ -632,6 +706,49 @@ function cosine(a: Float32Array | undefined, unit: Float32Array): number {
   let s = 0;
   for (let k = 0; k < a.length; k++) s += a[k]! * unit[k]!;
   return s;
+}
+
+/** True when `form` is its stem plus at most an inflectional ending ("trained", "training" of "train"). */
+function isInflectionOf(form: string, stem: string): boolean {
+  if (!form.startsWith(stem.slice(0, -1))) return false;
+  const ending = form.slice(stem.length - 1);
+  return /^.?(e|y|i)?(s|es|ed|d|ing)?$/.test(ending) && ending.length <= 5;
+}
+
+/** Removes every paper not marked in `allowed` from a concept's scores. */
+function keepOnly(scores: TermScores, allowed: Uint8Array, alsoAllowed?: Set<number>): void {
+  const kept: number[] = [];
+  for (const doc of scores.docs) {
+    if (allowed[doc] || alsoAllowed?.has(doc)) kept.push(doc);
+    else {
+      scores.scores[doc] = 0;
+      scores.inTitle[doc] = 0;
+    }
+  }
+  scores.docs.length = 0;
+  scores.docs.push(...kept);
+}
+
+/** The normalized mean latent vector of some papers. */
+function centroid(space: SemanticSpace, docs: number[]): Float32Array {
+  const out = new Float32Array(space.dims);
+  for (const doc of docs.length > 500 ? docs.filter((_, i) => i % Math.ceil(docs.length / 500) === 0) : docs) {
+    const v = space.docVector(doc);
+    if (v) for (let k = 0; k < v.length; k++) out[k] = out[k]! + v[k]!;
+  }
+  let norm = 0;
+  for (const x of out) norm += x * x;
+  if (norm > 0) for (let k = 0; k < out.length; k++) out[k] = out[k]! / Math.sqrt(norm);
+  return out;
+}
+
+/** Two forms of a stem are used alike when their papers overlap beyond chance, or sit close in the latent space. */
+function formUsedAlike(space: SemanticSpace, ownCentroid: Float32Array, ownDocs: number[], docs: number[], n: number, r: RankingOptions): boolean {
+  const own = new Set(ownDocs);
+  let both = 0;
+  for (const doc of docs) if (own.has(doc)) both++;
+  if ((both * n) / (ownDocs.length * docs.length) >= r.variantMinLift && both >= 2) return true;
+  return cosine(centroid(space, docs), ownCentroid) >= r.formMinSimilarity;
 }
 
 /** The idf-weighted share of the concepts whose own words the paper has. */

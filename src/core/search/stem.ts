@@ -36,3 +36,17 @@ function britishToAmerican(w: string): string {
   if (w.length < 6) return w;
   return w.replace(/is(e|es|ed|er|ers|ing|ation|ations)$/, 'iz$1');
 }
+
+/**
+ * A word with only its inflection undone (plural, British spelling): "transformers" ->
+ * "transformer", "organs" -> "organ", "organisations" -> "organization". Words of one stem class
+ * that keep different forms here may mean different things ("organ", "organization").
+ */
+export function wordForm(word: string): string {
+  if (!/^[a-z]{3,}$/.test(word)) return word;
+  const w = britishToAmerican(acronymSingular(word));
+  if (w.length > 4 && w.endsWith('ies')) return `${w.slice(0, -3)}y`;
+  if (w.endsWith('sses')) return w.slice(0, -2);
+  if (w.length > 3 && w.endsWith('s') && !/(ss|us|is)$/.test(w)) return w.slice(0, -1);
+  return w;
+}
