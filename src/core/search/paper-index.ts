@@ -437,7 +437,9 @@ export class PaperIndex implements PaperSearch {
     } else {
       const space = this.semanticSpace();
       const ownCentroid = centroid(space, ownDocs);
-      const apart = [...byForm].filter(([form, docs]) => form !== own && !formUsedAlike(space, ownCentroid, ownDocs, docs, this.papers.size, this.ranking));
+      // Inflections of one word ("detect", "detecting") are that word; only derived words are put to the test.
+      const inflection = (form: string) => isInflectionOf(form, term) && isInflectionOf(own, term);
+      const apart = [...byForm].filter(([form, docs]) => form !== own && !inflection(form) && !formUsedAlike(space, ownCentroid, ownDocs, docs, this.papers.size, this.ranking));
       if (apart.length) {
         out = new Uint8Array(this.postings.capacity);
         for (const [form, docs] of byForm) if (!apart.some(([f]) => f === form)) for (const doc of docs) out[doc] = 1;
@@ -742,13 +744,18 @@ function centroid(space: SemanticSpace, docs: number[]): Float32Array {
   return out;
 }
 
-/** Two forms of a stem are used alike when their papers overlap beyond chance, or sit close in the latent space. */
+/**
+ * Two forms of a stem are used alike when papers using one use the other at least as often as
+ * chance would have it; where chance would put less than one paper on both (rare forms), when the
+ * centroids of their papers sit close in the latent space instead.
+ */
 function formUsedAlike(space: SemanticSpace, ownCentroid: Float32Array, ownDocs: number[], docs: number[], n: number, r: RankingOptions): boolean {
   const own = new Set(ownDocs);
   let both = 0;
   for (const doc of docs) if (own.has(doc)) both++;
-  if ((both * n) / (ownDocs.length * docs.length) >= r.variantMinLift && both >= 2) return true;
-  return cosine(centroid(space, docs), ownCentroid) >= r.formMinSimilarity;
+  const expected = (ownDocs.length * docs.length) / n;
+  if (expected >= 1) return both >= expected;
+  return both >= 2 || cosine(centroid(space, docs), ownCentroid) >= r.formMinSimilarity;
 }
 
 /** The idf-weighted share of the concepts whose own words the paper has. */
