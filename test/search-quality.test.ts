@@ -18,7 +18,9 @@ describe('search quality on the relevance judgments', () => {
     expect(added.plantedJunk).toBeLessThanOrEqual(1);
     expect(added.plantedFound).toBe(added.plantedTotal);
     expect(added.plantedTotal).toBeGreaterThanOrEqual(6);
-    expect(added.syntheticJunk).toBeLessThanOrEqual(paperboy!.junk + 3);
+    // With 10k word-salad papers added, no more junk than the keyword alert (FTS5, every term required).
+    const alert = report.added.find((a) => a.engine === 'SQLite FTS5 bm25')!;
+    expect(added.syntheticJunk).toBeLessThanOrEqual(alert.syntheticJunk);
     // Floors a little under today's figures (docs/benchmarks.md): a ranking regression fails here.
     expect(paperboy!.knownNothing).toBe(0);
     expect(paperboy!.s1).toBeGreaterThanOrEqual(0.95);
