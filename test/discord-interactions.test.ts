@@ -101,7 +101,8 @@ describe('discord /papers over the gateway', () => {
     const first = await answerTo(fake.command(['search'], { query: 'state space models' }, { userId: user }));
     const presser = freshUser();
     const answer = await answerTo(fake.press(button(first, 'Follow this topic'), { userId: presser }));
-    expect(answer.body.embeds[0].description).toContain('Following');
+    // The reply shows the latest matching papers, so its text is the message content above them.
+    expect(answer.body.content ?? answer.body.embeds[0].description).toContain('Following');
     expect(context.store.listFollows({ platform: 'discord', workspace: fake.guilds[0]!.id, user: presser }).map((f) => f.topic)).toEqual(['state space models']);
     expect(context.store.listFollows({ platform: 'discord', workspace: fake.guilds[0]!.id, user })).toEqual([]);
   });
@@ -134,7 +135,7 @@ describe('discord /papers over the gateway', () => {
     expect(next.length).toBeLessThanOrEqual(100);
     expect(next).toContain('~');
     const answer = await answerTo(fake.press(next, { userId: user }));
-    expect(answer.body.embeds[0].description).toContain('Following');
+    expect(answer.body.content ?? answer.body.embeds[0].description).toContain('Following');
   });
 
   it('autocompletes unfollow with the user’s own follows', async () => {
