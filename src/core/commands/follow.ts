@@ -3,6 +3,7 @@ import type { Reply } from '../reply.js';
 import type { PaperSearch } from '../search-port.js';
 import type { Store } from '../store/port.js';
 import type { CommandDef } from './definition.js';
+import { personOf } from '../identity.js';
 import { paperItem } from './paper-items.js';
 
 /** How many of the latest matching papers a new follow shows, so quiet does not look broken. */
@@ -15,9 +16,9 @@ export const follow: CommandDef = {
   example: '/papers follow diffusion models',
   options: [{ name: 'topic', rest: true, description: 'A topic, as you would search for it', type: 'string', required: true, maxLength: 200 }],
   handle(request, { store, config, index, now, schedulesChanged }): Reply {
-    const { follow: followed, created } = followTopic(store, config, request, String(request.args.topic), now());
+    const { follow: followed, created } = followTopic(store, config, personOf(request), String(request.args.topic), now());
     if (created) schedulesChanged();
-    const prefs = effectivePrefs(store, config, request);
+    const prefs = effectivePrefs(store, config, personOf(request));
     const time = `${prefs.time} ${prefs.timeZone}`;
     if (!created) return { visibility: 'ephemeral', text: `You already follow “${followed.topic}”.` };
     const { count, latest } = matchesSoFar(index, store, followed.topic);
