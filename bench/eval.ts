@@ -7,7 +7,10 @@ import { fileURLToPath } from 'node:url';
 import { loadCorpus } from '../src/core/corpus/index.js';
 import { fts5Engine, lunrEngine, minisearchDefaultsEngine, paperboyEngine, type Engine } from './lib/engines.js';
 import { evalDir, loadJudgments, type Judgments } from './lib/judgments.js';
-import { bestCutF1, firstHitRank, mean, ndcgAt, precisionAt, recallAt, setScores } from './lib/metrics.js';
+import { bestCutF1, firstHitRank, junkCount, mean, ndcgAt, precisionAt, recallAt, setScores } from './lib/metrics.js';
+import { loadPlanted, type PlantedPaper } from './lib/planted.js';
+import { syntheticCorpus } from './lib/synthetic.js';
+import type { Paper } from '../src/core/types.js';
 
 export interface EngineScores {
   engine: string;
@@ -22,7 +25,30 @@ export interface EngineScores {
   matchF1: number;
   /** Mean of bestCutF1 over each topic's top CEILING_DEPTH results. */
   matchCeiling: number;
+  /** Known-item queries for which search says nothing matches. */
+  knownNothing: number;
+  /** Off-topic follows on the seeds: papers delivered that are not judged on the topic, summed. */
+  junk: number;
+  /** ...and how many of those topics got no junk at all. */
+  cleanTopics: number;
 }
+
+/** Off-topic follows on a corpus with papers added: planted ones (on given topics) and synthetic ones. */
+export interface AddedScores {
+  engine: string;
+  /** Seeds plus the planted corpus: junk, clean topics, planted papers delivered to their own topic. */
+  plantedJunk: number;
+  plantedClean: number;
+  plantedFound: number;
+  plantedTotal: number;
+  /** Seeds plus SYNTHETIC_PAPERS synthetic papers. */
+  syntheticJunk: number;
+  syntheticClean: number;
+}
+
+/** Word-salad papers drawn from the seeds' vocabulary, added to check junk stays low as the corpus grows. */
+export const SYNTHETIC_PAPERS = 10_000;
+const SYNTHETIC_ENGINES = ['Paperboy', 'SQLite FTS5 bm25'];
 
 /** How deep the match ceiling looks into each ranking. */
 const CEILING_DEPTH = 60;
@@ -32,8 +58,10 @@ export interface EvalReport {
   papers: number;
   topicalQueries: number;
   knownItemQueries: number;
+  offTopicQueries: number;
   unmapped: string[];
   scores: EngineScores[];
+  added: AddedScores[];
 }
 
 const seedsDir = resolve(fileURLToPath(new URL('..', import.meta.url)), 'seeds');
@@ -51,6 +79,8 @@ export function scoreEngine(engine: Engine, judgments: Judgments): EngineScores 
     };
   });
   const known = judgments.knownItem.map((q) => firstHitRank(10, engine.search(q.query, 10), q.targets));
+  const knownNothing = judgments.knownItem.filter((q) => engine.nothingMatches?.(q.query)).length;
+  const junk = judgments.offTopic.map((q) => junkCount(engine.match(q.query), q.relevant));
   return {
     engine: engine.name,
     ndcg10: mean(topical.map((t) => t.ndcg)),
@@ -63,31 +93,86 @@ export function scoreEngine(engine: Engine, judgments: Judgments): EngineScores 
     matchRecall: mean(topical.map((t) => t.recall)),
     matchF1: mean(topical.map((t) => t.f1)),
     matchCeiling: mean(topical.map((t) => t.ceiling)),
+    knownNothing,
+    junk: junk.reduce((a, b) => a + b, 0),
+    cleanTopics: junk.filter((j) => j === 0).length,
   };
 }
+
+/** Junk per off-topic follow; a planted paper counts as relevant to its own topic only. */
+function offTopicJunk(engine: Engine, judgments: Judgments, planted: PlantedPaper[] = []): { junk: number[]; found: number } {
+  let found = 0;
+  const junk = judgments.offTopic.map((q) => {
+    const relevant = new Map(q.relevant);
+    const own = planted.filter((p) => p.topic === q.qid);
+    for (const p of own) relevant.set(p.id, 2);
+    const delivered = engine.match(q.query);
+    found += own.filter((p) => delivered.includes(p.id)).length;
+    return junkCount(delivered, relevant);
+  });
+  return { junk, found };
+}
+
+const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+
+export function scoreAdded(makers: EngineMaker[], seeds: Paper[], judgments: Judgments, planted = loadPlanted()): AddedScores[] {
+  const synthetic = syntheticCorpus(seeds, SYNTHETIC_PAPERS);
+  return makers.map((make) => {
+    const withPlanted = offTopicJunk(make([...seeds, ...planted]), judgments, planted);
+    const engine = make(seeds.slice(0, 1));
+    // The synthetic check is for Paperboy and the keyword alert it is compared with (lunr and minisearch take long to index 10k papers).
+    const withSynthetic = SYNTHETIC_ENGINES.includes(engine.name) ? offTopicJunk(make([...seeds, ...synthetic]), judgments) : undefined;
+    return {
+      engine: engine.name,
+      plantedJunk: sum(withPlanted.junk),
+      plantedClean: withPlanted.junk.filter((j) => j === 0).length,
+      plantedFound: withPlanted.found,
+      plantedTotal: planted.filter((p) => judgments.offTopic.some((q) => q.qid === p.topic)).length,
+      syntheticJunk: withSynthetic ? sum(withSynthetic.junk) : NaN,
+      syntheticClean: withSynthetic ? withSynthetic.junk.filter((j) => j === 0).length : NaN,
+    };
+  });
+}
+
+type EngineMaker = (papers: Paper[]) => Engine;
 
 export async function runEval(dir = evalDir()): Promise<EvalReport> {
   const { papers } = await loadCorpus(seedsDir);
   const judgments = loadJudgments(papers, dir);
-  const engines = [paperboyEngine, minisearchDefaultsEngine, fts5Engine, lunrEngine].map((make) => make(papers));
+  const makers: EngineMaker[] = [paperboyEngine, minisearchDefaultsEngine, fts5Engine, lunrEngine];
   return {
     evalDir: dir,
     papers: papers.length,
     topicalQueries: judgments.topical.length,
     knownItemQueries: judgments.knownItem.length,
+    offTopicQueries: judgments.offTopic.length,
     unmapped: judgments.unmapped,
-    scores: engines.map((e) => scoreEngine(e, judgments)),
+    scores: makers.map((make) => scoreEngine(make(papers), judgments)),
+    added: scoreAdded(makers, papers, judgments),
   };
 }
 
 const f = (x: number) => x.toFixed(3);
 
 export function evalTable(report: EvalReport): string {
-  const head = '| Engine | nDCG@10 | P@5 | R@20 | MRR@10 | S@1 | S@5 | Match P | Match R | Match F1 | F1 ceiling |';
-  const rule = '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|';
+  const head = '| Engine | nDCG@10 | P@5 | R@20 | MRR@10 | S@1 | S@5 | Known: nothing matches | Match P | Match R | Match F1 | F1 ceiling |';
+  const rule = '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|';
   const rows = report.scores.map(
-    (s) => `| ${s.engine} | ${f(s.ndcg10)} | ${f(s.p5)} | ${f(s.r20)} | ${f(s.mrr10)} | ${f(s.s1)} | ${f(s.s5)} | ${f(s.matchPrecision)} | ${f(s.matchRecall)} | ${f(s.matchF1)} | ${f(s.matchCeiling)} |`,
+    (s) => `| ${s.engine} | ${f(s.ndcg10)} | ${f(s.p5)} | ${f(s.r20)} | ${f(s.mrr10)} | ${f(s.s1)} | ${f(s.s5)} | ${s.knownNothing} | ${f(s.matchPrecision)} | ${f(s.matchRecall)} | ${f(s.matchF1)} | ${f(s.matchCeiling)} |`,
   );
+  return [head, rule, ...rows].join('\n');
+}
+
+/** Off-topic follows: junk delivered (summed over topics) and clean topics, on the seeds and with papers added. */
+export function junkTable(report: EvalReport): string {
+  const n = report.offTopicQueries;
+  const head = `| Engine | Junk | Clean topics (of ${n}) | + planted: junk | clean | planted delivered | + ${SYNTHETIC_PAPERS / 1000}k synthetic: junk | clean |`;
+  const rule = '|---|---:|---:|---:|---:|---:|---:|---:|';
+  const rows = report.scores.map((s, i) => {
+    const a = report.added[i]!;
+    const n = (x: number) => (Number.isNaN(x) ? 'n/a' : String(x));
+    return `| ${s.engine} | ${s.junk} | ${s.cleanTopics} | ${a.plantedJunk} | ${a.plantedClean} | ${a.plantedFound}/${a.plantedTotal} | ${n(a.syntheticJunk)} | ${n(a.syntheticClean)} |`;
+  });
   return [head, rule, ...rows].join('\n');
 }
 
@@ -104,6 +189,12 @@ export async function run(): Promise<string> {
     '',
     evalTable(report),
     '',
+    `Off-topic follows: ${report.offTopicQueries} topics the seeds have (almost) nothing on. Junk: delivered papers not judged on the topic,`,
+    'summed over the topics; clean: topics with no junk. "+ planted": the seeds plus test/fixtures/planted (papers written to be on',
+    'some of these topics; each must reach its own follow and no other). "+ synthetic": the seeds plus word-salad papers from bench/lib/synthetic.ts.',
+    '',
+    junkTable(report),
+    '',
   ].join('\n');
 }
 
@@ -113,5 +204,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   else {
     if (report.unmapped.length) console.error(`warning: ${report.unmapped.length} judged papers not found in the corpus`);
     console.log(evalTable(report));
+    console.log();
+    console.log(junkTable(report));
   }
 }

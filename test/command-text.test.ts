@@ -20,8 +20,9 @@ describe('the /papers text grammar', () => {
     expect(parse('settings time 07:30 Europe/Berlin')).toEqual({ name: 'settings time', args: { time: '07:30', timezone: 'Europe/Berlin' } });
   });
 
-  it('unquotes a wholly quoted topic but keeps inner text as typed', () => {
-    expect(parse('follow "graph neural networks"').args).toEqual({ topic: 'graph neural networks' });
+  it('keeps a wholly quoted query as typed, so it is a phrase search as in the CLI and the README', () => {
+    expect(parse('search "optical illusions"').args).toEqual({ query: '"optical illusions"' });
+    expect(parse('follow "graph neural networks"').args).toEqual({ topic: '"graph neural networks"' });
     expect(parse('unfollow 2').args).toEqual({ topic: '2' });
   });
 

@@ -76,12 +76,28 @@ describe('follows', () => {
   it('follows, lists, refuses a duplicate, and unfollows by number or text', async () => {
     expect((await run('follow diffusion models')).text).toContain('Following “diffusion models”');
     expect((await run('follow Diffusion Models')).text).toContain('You already follow');
-    await run('follow "graph neural networks"');
+    await run('follow graph neural networks');
     expect((await run('follows')).text).toBe('1. diffusion models\n2. graph neural networks');
     expect((await run('unfollow 1')).text).toBe('Unfollowed “diffusion models”.');
     expect((await run('unfollow GRAPH neural networks')).text).toBe('Unfollowed “graph neural networks”.');
     expect((await run('follows')).text).toContain('You follow no topics yet');
     expect(context.changes).toBe(4);
+  });
+
+  it('a new follow says how many papers match so far and shows the latest, or that none do yet', async () => {
+    const some = await run('follow diffusion models');
+    expect(some.text).toMatch(/\d+ papers match so far/);
+    expect(some.papers?.length).toBeGreaterThanOrEqual(1);
+    expect(some.papers!.length).toBeLessThanOrEqual(3);
+    const none = await run('follow speaker diarization');
+    expect(none.text).toContain('Nothing matches it yet; new ones will come to you');
+    expect(none.papers).toBeUndefined();
+  });
+
+  it('a search nothing matches says so and marks the nearest papers as such', async () => {
+    const reply = await run('search emotion recognition from faces');
+    expect(reply.title).toContain('Nothing matches');
+    expect(reply.text).toContain('nearest papers, not matches');
   });
 
   it('keeps the follows of different people apart', async () => {

@@ -10,6 +10,8 @@ export interface Engine {
   search(query: string, limit: number): string[];
   /** Baselines deliver a keyword alert: every paper containing every query term. */
   match(topic: string): string[];
+  /** True when the engine tells the user nothing matches (engines without that notion leave it out). */
+  nothingMatches?(query: string): boolean;
 }
 
 const words = (text: string): string[] => text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
@@ -20,6 +22,7 @@ export function paperboyEngine(papers: Paper[]): Engine {
     name: 'Paperboy',
     search: (q, limit) => index.search(q, { limit }).hits.map((h) => h.paper.id),
     match: (topic) => index.match(topic).map((h) => h.paper.id),
+    nothingMatches: (q) => index.search(q, { limit: 1 }).nearest === true || index.search(q, { limit: 1 }).total === 0,
   };
 }
 

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { normalizeTitle } from '../../src/core/corpus/index.js';
@@ -21,6 +21,8 @@ export interface KnownItemQuery {
 
 export interface Judgments {
   topical: TopicalQuery[];
+  /** Topics the corpus has (almost) nothing on: what a follow delivers beyond `relevant` is junk. */
+  offTopic: TopicalQuery[];
   knownItem: KnownItemQuery[];
   /** Judged papers that could not be found in the corpus by normalized title. */
   unmapped: string[];
@@ -28,9 +30,18 @@ export interface Judgments {
 
 const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 
-/** EVAL_DIR, or ../shared/eval beside the repository. Bench scripts are outside the core, so they may read the environment. */
+/** The project's own copy of the judgments, so a fresh clone can run the eval and the quality test. */
+export const bundledEvalDir = join(repoRoot, 'bench', 'judgments');
+/** The shared judgments beside the checkout, when present. */
+export const sharedEvalDir = join(repoRoot, '..', 'shared', 'eval');
+
+/**
+ * EVAL_DIR; else ../shared/eval beside the repository when present; else the bundled copy.
+ * Bench scripts are outside the core, so they may read the environment.
+ */
 export function evalDir(): string {
-  return process.env.EVAL_DIR ? resolve(process.env.EVAL_DIR) : join(repoRoot, '..', 'shared', 'eval');
+  if (process.env.EVAL_DIR) return resolve(process.env.EVAL_DIR);
+  return existsSync(join(sharedEvalDir, 'topical.json')) ? sharedEvalDir : bundledEvalDir;
 }
 
 /** Loads the judgments and maps their ids (p000...) to ours by normalized title. */
@@ -45,19 +56,22 @@ export function loadJudgments(papers: Paper[], dir = evalDir()): Judgments {
     if (!id) unmapped.push(evalId);
     return id;
   };
-  const topical = (read('topical.json') as { qid: string; query: string; relevant: Record<string, number> }[]).map((q) => {
-    const relevant = new Map<string, number>();
-    for (const [evalId, grade] of Object.entries(q.relevant)) {
-      const id = ourId(evalId);
-      if (id) relevant.set(id, grade);
-    }
-    return { qid: q.qid, query: q.query, relevant };
-  });
+  const graded = (file: string): TopicalQuery[] =>
+    (read(file) as { qid: string; query: string; relevant: Record<string, number> }[]).map((q) => {
+      const relevant = new Map<string, number>();
+      for (const [evalId, grade] of Object.entries(q.relevant)) {
+        const id = ourId(evalId);
+        if (id) relevant.set(id, grade);
+      }
+      return { qid: q.qid, query: q.query, relevant };
+    });
+  const topical = graded('topical.json');
+  const offTopic = graded('off_topic.json');
   const knownItem = (read('known_item.json') as { qid: string; style: string; query: string; target: string; also_ok: string[] }[]).map((q) => ({
     qid: q.qid,
     style: q.style,
     query: q.query,
     targets: [q.target, ...q.also_ok].map(ourId).filter((id): id is string => id !== undefined),
   }));
-  return { topical, knownItem, unmapped: [...new Set(unmapped)] };
+  return { topical, offTopic, knownItem, unmapped: [...new Set(unmapped)] };
 }

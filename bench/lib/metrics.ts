@@ -46,6 +46,11 @@ export function bestCutF1(ranked: string[], grades: Map<string, number>): number
   return best;
 }
 
+/** Delivered papers not judged on the topic (grade 0): what an off-topic follow should not send. */
+export function junkCount(delivered: string[], grades: Map<string, number>): number {
+  return delivered.filter((id) => (grades.get(id) ?? 0) < 1).length;
+}
+
 export function mean(values: number[]): number {
   return values.length === 0 ? 0 : values.reduce((a, b) => a + b, 0) / values.length;
 }

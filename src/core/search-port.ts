@@ -7,8 +7,10 @@ export interface SearchHit {
 
 export interface SearchPage {
   hits: SearchHit[];
-  /** How many papers matched in all, for "Showing 6-10 of 42". */
+  /** How many papers match the query in all, for "Showing 6-10 of 42". */
   total: number;
+  /** True when nothing matches and `hits` are the nearest few papers instead. */
+  nearest?: boolean;
 }
 
 /** What commands and digests need from the in-memory paper index. */

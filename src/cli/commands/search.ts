@@ -28,6 +28,7 @@ export const search: CliCommand = {
     try {
       const page = index.search(query, { limit });
       if (json) ctx.out(JSON.stringify(page.hits.map(hitJson)));
+      else if (page.nearest) ctx.out(`Nothing matches "${query}". Nearest papers (not matches):\n${formatHits(page.hits)}`);
       else ctx.out(`${formatHits(page.hits)}\n\nShowing ${page.hits.length} of ${page.total} for "${query}"`);
     } catch (err) {
       if (!(err instanceof UserError)) throw err;

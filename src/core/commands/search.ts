@@ -17,7 +17,16 @@ export const search: CommandDef = {
     const query = String(args.query);
     const offset = Number(args.offset ?? 0);
     const pageSize = config.search.pageSize;
-    const { hits, total } = index.search(query, { limit: pageSize, offset });
+    const { hits, total, nearest } = index.search(query, { limit: pageSize, offset });
+    if (nearest) {
+      return {
+        visibility: 'ephemeral',
+        title: `Nothing matches “${query}” yet`,
+        text: 'These are the nearest papers, not matches. Try other words, or follow the topic: new papers on it will come to you.',
+        papers: hits.map((hit) => paperItem(hit.paper)),
+        actions: [{ kind: 'follow', label: 'Follow this topic', command: 'follow', args: { topic: query } }],
+      };
+    }
     if (hits.length === 0) {
       return {
         visibility: 'ephemeral',

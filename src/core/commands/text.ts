@@ -18,7 +18,8 @@ export function parseOptionsText(def: CommandDef, text: string): Args {
   visible.forEach((option) => {
     if (!rest) return;
     if (option.rest) {
-      args[option.name] = unquoteWhole(rest);
+      // Taken as typed: quotes around the whole query make it a phrase search, as in the CLI.
+      args[option.name] = rest;
       rest = '';
       return;
     }
@@ -28,10 +29,4 @@ export function parseOptionsText(def: CommandDef, text: string): Args {
   });
   if (rest) throw new UserError(`Too many words after "${def.path.join(' ')}".`);
   return args;
-}
-
-/** "\"diffusion models\"" -> "diffusion models", but a query with inner quotes stays as typed. */
-function unquoteWhole(text: string): string {
-  const m = /^["“]([^"“”]*)["”]$/.exec(text);
-  return m ? m[1]!.trim() : text;
 }

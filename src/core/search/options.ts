@@ -22,8 +22,12 @@ export interface RankingOptions {
   truncateMinLength: number;
   /** Weight of such a truncated match. */
   truncateWeight: number;
-  /** ...and only if the latent space puts them at least this close to the query term, when it knows both (-1 turns the check off). */
-  truncateMinSimilarity: number;
+  /** Prefix and truncated matches count only where the latent space, if it knows both words, puts them at least this close (-1 turns the variant checks off)... */
+  variantMinSimilarity: number;
+  /** ...and papers use the two together at least this many times as often as chance would. */
+  variantMinLift: number;
+  /** Two word forms of one stem ("organ", "organization") whose papers do not overlap beyond chance count as one word only if the centroids of their papers' latent vectors have at least this cosine. */
+  formMinSimilarity: number;
   /** score *= 1 + this * (share of neighbouring query concepts that stand side by side in the paper). */
   proximityBoost: number;
   /** A query of at least this many concepts reads as a sentence: passage evidence counts for it, related terms do not. */
@@ -52,6 +56,10 @@ export interface RankingOptions {
   feedbackWeight: number;
   /** Hits scoring below this fraction of the best hit are dropped from results. */
   minRelativeScore: number;
+  /** A search result matches only if the query's own words it has carry at least this share of the query's weight. */
+  searchMinCoverage: number;
+  /** ...or this share for a sentence-long query (see sentenceConcepts). */
+  sentenceMinCoverage: number;
   /** Share of the final score from latent-semantic similarity (0 turns the semantic space off). */
   semanticWeight: number;
   /** Dimensions of the latent semantic space. */
@@ -106,7 +114,9 @@ export const DEFAULT_RANKING: RankingOptions = {
   prefixWeight: 0.5,
   truncateMinLength: 7,
   truncateWeight: 0.5,
-  truncateMinSimilarity: 0.3,
+  variantMinSimilarity: 0.3,
+  variantMinLift: 2,
+  formMinSimilarity: 0.5,
   proximityBoost: 1,
   proximityDepth: 30,
   sentenceConcepts: 6,
@@ -121,6 +131,8 @@ export const DEFAULT_RANKING: RankingOptions = {
   feedbackDocs: 10,
   feedbackWeight: 0.3,
   minRelativeScore: 0.05,
+  searchMinCoverage: 0.5,
+  sentenceMinCoverage: 0.3,
   semanticWeight: 0.25,
   semanticDims: 48,
   semanticSample: 4000,
@@ -131,7 +143,7 @@ export const DEFAULT_RANKING: RankingOptions = {
 
 export const DEFAULT_MATCH: MatchOptions = {
   minRelativeScore: 0.2,
-  minCoverage: 0.4,
+  minCoverage: 0.65,
   minAbstractOccurrences: 2,
   minSemanticSimilarity: 0.8,
   semanticMinRelativeScore: 0.15,

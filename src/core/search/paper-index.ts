@@ -1,7 +1,9 @@
 import MiniSearch from 'minisearch';
+import SearchableMap from 'minisearch/SearchableMap';
 import type { PaperSearch, SearchHit, SearchPage } from '../search-port.js';
 import type { Paper } from '../types.js';
 import { analyze, analyzeWords, termsOfToken, tokenize } from './analyze.js';
+import { wordForm } from './stem.js';
 import {
   checkOptions, DEFAULT_MATCH, DEFAULT_RANKING, DEFAULT_SIMILAR,
   type MatchOptions, type PaperIndexOptions, type RankingOptions, type SimilarOptions,
@@ -9,12 +11,19 @@ import {
 import { Postings, type TermScores, type WeightedTerm } from './postings.js';
 import { parseQuery, type Concept, type ParsedQuery } from './query.js';
 import { SemanticSpace, type TermCounts } from './semantic.js';
-import { containsSequence } from './sequence.js';
+import { containsSequence, countSequence } from './sequence.js';
 import { TextCache } from './text-cache.js';
 
 /** One query concept's scores over the corpus, and every index term that stood for it. */
 interface ConceptScores extends TermScores {
   terms: Set<string>;
+  /** The terms standing for the concept's own single words: not the latent related terms. */
+  ownWords: Set<string>;
+  /** Papers having the concept's own words, for its idf: expansions must not make a word look common. */
+  ownDocs: number;
+  alternatives: string[][];
+  /** When the word's stem class holds words the corpus uses differently: the papers using the word's own forms. */
+  allowed?: { term: string; docs: Uint8Array };
 }
 
 interface Ranked {
@@ -26,12 +35,15 @@ interface Ranked {
 interface Ranking {
   /** Best first; only as many as were needed, unless all were. */
   ranked: Ranked[];
-  /** How many papers passed the threshold in all. */
-  total: number;
+  /** The other papers past the threshold, unsorted (empty when all were needed). */
+  rest: Ranked[];
   concepts: ConceptScores[];
+  /** Per concept, the idf of its own words (see isAbout). */
   idf: number[];
 }
 
+/** When nothing matches a search, this many nearest papers are offered, marked as such. */
+const NEAREST_SHOWN = 3;
 /** How many query terms' related terms are kept at hand. */
 const RELATED_CACHE_LIMIT = 10_000;
 /** Candidates below this share of the best score are dropped before re-ranking (re-ranking moves scores by less). */
@@ -50,10 +62,20 @@ export class PaperIndex implements PaperSearch {
   /** Document frequency of every index term, kept up to date by add(). */
   private readonly df = new Map<string, number>();
   private readonly analyzed = new TextCache();
+  /** Every word the papers use (at least minFuzzyLength letters) -> its index term, for correcting typos word by word. */
+  private readonly words = new SearchableMap<string>();
   /** relatedTerms per query term (a scan of the whole vocabulary), until the next paper is added. */
   private readonly related = new Map<string, [string, number][]>();
+  /** usedAlike per "term variant", until the next paper is added. */
+  private readonly alikeCache = new Map<string, boolean>();
   /** Filled by processTerm while one paper is being indexed: its terms, title occurrences counting double. */
   private termsOfCurrentPaper: TermCounts = new Map();
+  /** ...and its word forms (inflection undone) with their index terms. */
+  private formsOfCurrentPaper = new Map<string, string>();
+  /** Per index term, the word forms papers use for it, each with the papers using it: a stem class told apart by use. */
+  private readonly forms = new Map<string, Map<string, number[]>>();
+  /** formsAlike per "term form", until the next paper is added. */
+  private readonly formsCache = new Map<string, Uint8Array | null>();
   private readonly semantic: SemanticSpace;
 
   constructor(papers: Paper[] = [], options: PaperIndexOptions = {}) {
@@ -66,6 +88,8 @@ export class PaperIndex implements PaperSearch {
       tokenize,
       processTerm: (token, field) => {
         const terms = termsOfToken(token);
+        if (terms.length === 1 && token.length >= this.ranking.minFuzzyLength && !this.words.has(token)) this.words.set(token, terms[0]!);
+        if (terms.length === 1 && /^[a-z]+$/.test(token)) this.formsOfCurrentPaper.set(wordForm(token), terms[0]!);
         const weight = field === 'title' ? 2 : 1;
         for (const t of terms) this.termsOfCurrentPaper.set(t, (this.termsOfCurrentPaper.get(t) ?? 0) + weight);
         return terms.length ? terms : null;
@@ -92,10 +116,23 @@ export class PaperIndex implements PaperSearch {
       this.papers.set(paper.id, paper);
       fresh.push(paper);
     }
-    if (fresh.length) this.related.clear();
+    if (fresh.length) {
+      this.related.clear();
+      this.alikeCache.clear();
+      this.formsCache.clear();
+    }
     for (const paper of fresh) {
       this.termsOfCurrentPaper = new Map();
+      this.formsOfCurrentPaper = new Map();
       this.mini.add(paper);
+      const doc = this.postings.capacity - 1;
+      for (const [form, term] of this.formsOfCurrentPaper) {
+        let byForm = this.forms.get(term);
+        if (!byForm) this.forms.set(term, (byForm = new Map()));
+        let docs = byForm.get(form);
+        if (!docs) byForm.set(form, (docs = []));
+        docs.push(doc);
+      }
       for (const term of this.termsOfCurrentPaper.keys()) this.df.set(term, (this.df.get(term) ?? 0) + 1);
       // Once fitted, the latent space takes new papers in as they come; refits wait for a query.
       if (this.semantic.fitted) this.semantic.setDoc(this.postings.capacity - 1, this.termsOfCurrentPaper);
@@ -116,13 +153,54 @@ export class PaperIndex implements PaperSearch {
     return this.semantic;
   }
 
+  /**
+   * Ranked papers that match the query: its own words (not latent related terms) in the paper,
+   * carrying at least searchMinCoverage of its weight. `total` counts those only. When none
+   * matches, the nearest few are returned instead, marked `nearest`.
+   */
   search(query: string, options: { limit?: number; offset?: number } = {}): SearchPage {
     const offset = Math.max(0, options.offset ?? 0);
     const limit = Math.max(0, options.limit ?? 10);
     return this.scoring(() => {
-      const { ranked, total } = this.rank(parseQuery(query), this.ranking.minRelativeScore, offset + limit);
-      return { hits: ranked.slice(offset, offset + limit).map((r) => this.hit(r)), total };
+      const need = offset + limit;
+      const parsed = parseQuery(query);
+      const { ranked, rest, concepts, idf } = this.rank(parsed, this.ranking.minRelativeScore, need);
+      const present = concepts.map((c) => this.ownPresence(c));
+      // A sentence-long query is a half-remembered paper, worded from memory: fewer of its words need be there.
+      const sentence = parsed.concepts.length >= this.ranking.sentenceConcepts;
+      const min = sentence ? this.ranking.sentenceMinCoverage : this.ranking.searchMinCoverage;
+      const matches = (r: Ranked) => coverage(r.doc, present, idf) >= min - 1e-9;
+      const hits = ranked.filter(matches);
+      const more = rest.filter(matches);
+      const total = hits.length + more.length;
+      if (hits.length < need && more.length) hits.push(...more.sort(byScore));
+      if (total === 0) {
+        const nearest = ranked.slice(0, Math.min(limit, NEAREST_SHOWN));
+        return { hits: offset > 0 ? [] : nearest.map((r) => this.hit(r)), total: 0, nearest: nearest.length > 0 && offset === 0 };
+      }
+      return { hits: hits.slice(offset, need).map((r) => this.hit(r)), total };
     });
+  }
+
+  /** Papers having the concept's own words (all words of a multi-word alternative), by short id. */
+  private ownPresence(c: ConceptScores): Uint8Array {
+    const out = new Uint8Array(this.postings.capacity);
+    for (const t of c.ownWords) {
+      const mask = c.allowed?.term === t ? c.allowed.docs : undefined;
+      this.postings.forEachDoc(t, 1, (doc) => {
+        if (!mask || mask[doc]) out[doc] = 1;
+      });
+    }
+    for (const phrase of c.alternatives) {
+      if (phrase.length < 2) continue;
+      const has = phrase.map((t) => {
+        const docs = new Set<number>();
+        this.postings.forEachDoc(t, 1, (doc) => docs.add(doc));
+        return docs;
+      });
+      for (const doc of has[0]!) if (has.every((d) => d.has(doc))) out[doc] = 1;
+    }
+    return out;
   }
 
   match(topic: string): SearchHit[] {
@@ -198,6 +276,8 @@ export class PaperIndex implements PaperSearch {
     const concepts = query.concepts.map((c) => this.conceptScores(c, !sentence));
     const n = Math.max(1, this.papers.size);
     const idf = concepts.map((c) => Math.log(1 + (n - c.docs.length + 0.5) / (c.docs.length + 0.5)));
+    // Whether a paper is about the query weighs each concept by its own words' rarity: expansions must not make a word look common.
+    const ownIdf = concepts.map((c) => Math.log(1 + (n - c.ownDocs + 0.5) / (c.ownDocs + 0.5)));
     const totalIdf = idf.reduce((a, b) => a + b, 0) || 1;
     const excluded = this.excludedDocs(query.exclusions);
 
@@ -235,60 +315,159 @@ export class PaperIndex implements PaperSearch {
     }
     const cut = (head[0]?.score ?? 0) * minShare;
     const ranked = head.filter((r) => r.score >= cut);
-    let total = ranked.length;
-    for (const r of rest) if (r.score >= cut) total++;
-    if (need === Infinity) ranked.push(...rest.filter((r) => r.score >= cut).sort(byScore));
-    return { ranked, total, concepts, idf };
+    const others = rest.filter((r) => r.score >= cut);
+    if (need === Infinity) return { ranked: [...ranked, ...others.sort(byScore)], rest: [], concepts, idf: ownIdf };
+    return { ranked, rest: others, concepts, idf: ownIdf };
   }
 
   /** Scores of a concept: the best of its alternatives for each paper (single words expanded, with `related` terms too). */
   private conceptScores(concept: Concept, related: boolean): ConceptScores {
     const { titleBoost, bm25 } = this.ranking;
     const terms = new Set<string>();
+    const ownWords = new Set<string>();
+    let ownDocs = 0;
+    let allowed: ConceptScores['allowed'];
     let out: TermScores | undefined;
     for (const alternative of concept.alternatives) {
       let alt: TermScores;
       if (alternative.length === 1) {
-        const expanded = this.expand(alternative[0]!, related);
-        expanded.forEach((w) => terms.add(w.term));
-        alt = this.postings.score(expanded, titleBoost, bm25);
+        const expanded = this.expand(alternative[0]!, related, concept.label);
+        expanded.terms.forEach((w) => terms.add(w.term));
+        expanded.own.forEach((t) => ownWords.add(t));
+        alt = this.postings.score(expanded.terms, titleBoost, bm25);
+        const mask = this.formsAlike(alternative[0]!, concept.label);
+        if (mask) {
+          keepOnly(alt, mask, expanded.terms.length > 1 ? this.otherTermsDocs(expanded.terms, alternative[0]!) : undefined);
+          allowed = { term: alternative[0]!, docs: mask };
+        }
+        // Known words count their own papers; a typo counts the papers of the words it stands for.
+        ownDocs = Math.max(ownDocs, this.postings.has(alternative[0]!) && !allowed ? this.documentFrequency(alternative[0]!) : alt.docs.length);
       } else {
         alternative.forEach((t) => terms.add(t));
         alt = allOf(alternative.map((t) => this.postings.score([{ term: t, weight: 1 }], titleBoost, bm25)), this.postings.lend());
+        ownDocs = Math.max(ownDocs, alt.docs.length);
       }
       out = out ? bestOf(out, alt) : alt;
     }
-    return { ...out!, terms };
+    return { ...out!, terms, ownWords, ownDocs, alternatives: concept.alternatives, allowed };
   }
 
   /**
    * The index terms a query term stands for: itself; for a rarer term also the words it begins
-   * and those sharing all but its last two letters ("privacy" finds "private"); with `related`,
-   * the words the latent space puts closest ("category" finds "functor"); and for a word the
-   * corpus never uses (most likely a typo) the words a few edits away.
+   * and those sharing all but its last two letters ("privacy" finds "private"), each only where
+   * the latent space shows the corpus uses it like the term; with `related`, the words the latent
+   * space puts closest ("category" finds "functor"); and for a word the corpus never uses (most
+   * likely a typo) the words a few edits away. `own` are those that stand for the word itself:
+   * all but the related terms.
    */
-  private expand(term: string, related: boolean): WeightedTerm[] {
+  private expand(term: string, related: boolean, typed = term): { terms: WeightedTerm[]; own: string[] } {
     const r = this.ranking;
     if (!this.postings.has(term)) {
-      if (term.length < r.minFuzzyLength) return [];
+      if (term.length < r.minFuzzyLength) return { terms: [], own: [] };
       const distance = Math.max(1, Math.min(r.maxFuzzy, Math.round(term.length * r.fuzzy)));
-      return this.postings.near(term, distance).map(([t, d]) => ({ term: t, weight: (r.fuzzyWeight * term.length) / (term.length + d) }));
+      const near = new Map(this.postings.near(term, distance));
+      // A typo can stem far from the word it misspells ("autoformaliztion"): compare the words as typed too.
+      const word = typed.toLowerCase();
+      if (/^[\p{L}\p{N}]+$/u.test(word) && word.length >= r.minFuzzyLength) {
+        const wordDistance = Math.max(1, Math.min(r.maxFuzzy, Math.round(word.length * r.fuzzy)));
+        for (const [, [t, d]] of this.words.fuzzyGet(word, wordDistance)) if (!near.has(t) || near.get(t)! > d) near.set(t, d);
+      }
+      return { terms: [...near].map(([t, d]) => ({ term: t, weight: (r.fuzzyWeight * term.length) / (term.length + d) })), own: [...near.keys()] };
     }
     const out = new Map<string, number>([[term, 1]]);
     // A common word has plenty of hits already, and expanding it (or expanding into one) would cost the most time.
-    if (this.isCommon(term)) return [{ term, weight: 1 }];
-    if (term.length >= r.prefixMinLength) for (const t of this.postings.withPrefix(term)) out.set(t, r.prefixWeight);
+    if (this.isCommon(term)) return { terms: [{ term, weight: 1 }], own: [term] };
+    // Spelling alone mixes words ("sign" begins "significant", "quantiz" minus two letters begins
+    // "quantum"): a variant must also be used like the term.
+    const alike = (t: string) => this.usedAlike(term, t);
+    if (term.length >= r.prefixMinLength) for (const t of this.postings.withPrefix(term)) if (alike(t)) out.set(t, r.prefixWeight);
     if (term.length >= r.truncateMinLength) {
-      // Dropping letters may leave another word's stem ("quantiz" -> "quant" -> "quantum"): a variant the
-      // latent space knows must also be used like the term.
       const stem = term.slice(0, -2);
-      const usedAlike = (t: string) => (this.semanticSpace().termSimilarity(term, t) ?? 1) >= r.truncateMinSimilarity;
-      for (const t of [stem, ...this.postings.withPrefix(stem)]) if (!out.has(t) && this.postings.has(t) && usedAlike(t)) out.set(t, r.truncateWeight);
+      for (const t of [stem, ...this.postings.withPrefix(stem)]) if (!out.has(t) && this.postings.has(t) && alike(t)) out.set(t, r.truncateWeight);
     }
+    const own = [...out.keys()];
     if (related && r.relatedTerms > 0) {
       for (const [t, similarity] of this.relatedTerms(term)) if (!out.has(t)) out.set(t, r.relatedWeight * similarity);
     }
-    return [...out].map(([t, weight]) => ({ term: t, weight }));
+    return { terms: [...out].map(([t, weight]) => ({ term: t, weight })), own };
+  }
+
+  /**
+   * Whether the corpus uses a spelling variant like the term: papers using one use the other more
+   * than chance would have it (at least variantMinLift times), and the latent space, where it knows
+   * both, puts them at least variantMinSimilarity apart. Co-occurrence guards where the latent
+   * space is weak (a small or noisy corpus); the latent check where both words are common.
+   */
+  private usedAlike(term: string, variant: string): boolean {
+    const r = this.ranking;
+    if (r.variantMinSimilarity <= -1) return true;
+    const key = `${term} ${variant}`;
+    let alike = this.alikeCache.get(key);
+    if (alike === undefined) {
+      const similarity = this.semanticSpace().termSimilarity(term, variant);
+      alike = (similarity === undefined || similarity >= r.variantMinSimilarity) && this.cooccurrenceLift(term, variant) >= r.variantMinLift;
+      if (this.alikeCache.size >= RELATED_CACHE_LIMIT) this.alikeCache.delete(this.alikeCache.keys().next().value!);
+      this.alikeCache.set(key, alike);
+    }
+    return alike;
+  }
+
+  /**
+   * A stem merges words ("organ", "organization"; "linear", "linearly"). When the papers using the
+   * typed word's form and those using another form of its stem are not used alike (the same test as
+   * for spelling variants, on the forms' papers), the concept keeps to the papers using the forms
+   * alike to the typed one. Undefined when the class is one word, or all its forms are alike.
+   */
+  private formsAlike(term: string, typed: string): Uint8Array | undefined {
+    const byForm = this.forms.get(term);
+    if (!byForm || byForm.size < 2 || !/^[a-z]+$/i.test(typed) || this.ranking.variantMinSimilarity <= -1) return undefined;
+    const own = wordForm(typed.toLowerCase());
+    const key = `${term} ${own}`;
+    const cached = this.formsCache.get(key);
+    if (cached !== undefined) return cached ?? undefined;
+    const ownDocs = byForm.get(own);
+    let out: Uint8Array | undefined;
+    if (!ownDocs) {
+      // The corpus never uses the typed form: only its inflections stand for it ("organ" is not "organization").
+      const inflected = [...byForm].filter(([form]) => isInflectionOf(form, term));
+      if (inflected.length < byForm.size) {
+        out = new Uint8Array(this.postings.capacity);
+        for (const [, docs] of inflected) for (const doc of docs) out[doc] = 1;
+      }
+    } else {
+      const space = this.semanticSpace();
+      const ownCentroid = centroid(space, ownDocs);
+      // Inflections of one word ("detect", "detecting") are that word; only derived words are put to the test.
+      const inflection = (form: string) => isInflectionOf(form, term) && isInflectionOf(own, term);
+      const apart = [...byForm].filter(([form, docs]) => form !== own && !inflection(form) && !formUsedAlike(space, ownCentroid, ownDocs, docs, this.papers.size, this.ranking));
+      if (apart.length) {
+        out = new Uint8Array(this.postings.capacity);
+        for (const [form, docs] of byForm) if (!apart.some(([f]) => f === form)) for (const doc of docs) out[doc] = 1;
+      }
+    }
+    if (this.formsCache.size >= RELATED_CACHE_LIMIT) this.formsCache.delete(this.formsCache.keys().next().value!);
+    this.formsCache.set(key, out ?? null);
+    return out;
+  }
+
+  /** Papers using any of the expansion terms other than `term` (they keep their match when `term`'s papers are narrowed). */
+  private otherTermsDocs(terms: WeightedTerm[], term: string): Set<number> {
+    const out = new Set<number>();
+    for (const w of terms) if (w.term !== term) this.postings.forEachDoc(w.term, 1, (doc) => out.add(doc));
+    return out;
+  }
+
+  /** How many more papers use both terms than if they were independent (0 when none does). */
+  private cooccurrenceLift(a: string, b: string): number {
+    const docs = new Set<number>();
+    this.postings.forEachDoc(a, 1, (doc) => docs.add(doc));
+    let both = 0;
+    let dfB = 0;
+    this.postings.forEachDoc(b, 1, (doc) => {
+      dfB++;
+      if (docs.has(doc)) both++;
+    });
+    return docs.size && dfB ? (both * this.papers.size) / (docs.size * dfB) : 0;
   }
 
   private relatedTerms(term: string): [string, number][] {
@@ -429,26 +608,22 @@ export class PaperIndex implements PaperSearch {
   }
 
   /**
-   * A follow delivers a paper only if it is about the topic: the concepts it has strongly (in the
-   * title or the abstract's first sentence, or recurring in the abstract) carry at least
+   * A follow delivers a paper only if it is about the topic: the concepts whose own words (not
+   * latent related terms) it has strongly (in the title or the abstract's first sentence, or
+   * recurring in the abstract; a phrase counts once per mention, not once per word) carry at least
    * minCoverage of the topic's weight.
    */
   private isAbout(doc: number, concepts: ConceptScores[], idf: number[]): boolean {
     const { minAbstractOccurrences, minCoverage } = this.matching;
     const paper = this.paperAt(doc);
-    let abstract: string[] | undefined;
-    let lead: Set<string> | undefined;
+    let text: { title: string[]; abstract: string[]; lead: string[] } | undefined;
     let strong = 0;
     concepts.forEach((c, i) => {
       if (c.scores[doc] === 0) return;
-      if (!c.inTitle[doc]) {
-        abstract ??= this.analyzed.get(paper).abstract;
-        // The opening sentence usually states what a paper is about.
-        lead ??= new Set(analyze(firstSentence(paper.abstract)));
-        const recurring = abstract.filter((t) => c.terms.has(t)).length >= minAbstractOccurrences;
-        if (!recurring && ![...c.terms].some((t) => lead!.has(t))) return;
-      }
-      strong += idf[i]!;
+      text ??= { title: analyzeWords(paper.title), abstract: analyzeWords(paper.abstract), lead: analyzeWords(firstSentence(paper.abstract)) };
+      // The opening sentence usually states what a paper is about.
+      const strongly = mentions(text.title, c) > 0 || mentions(text.lead, c) > 0 || mentions(text.abstract, c) >= minAbstractOccurrences;
+      if (strongly) strong += idf[i]!;
     });
     const total = idf.reduce((a, b) => a + b, 0) || 1;
     return strong / total >= minCoverage - 1e-9;
@@ -533,6 +708,73 @@ function cosine(a: Float32Array | undefined, unit: Float32Array): number {
   let s = 0;
   for (let k = 0; k < a.length; k++) s += a[k]! * unit[k]!;
   return s;
+}
+
+/** True when `form` is its stem plus at most an inflectional ending ("trained", "training" of "train"). */
+function isInflectionOf(form: string, stem: string): boolean {
+  if (!form.startsWith(stem.slice(0, -1))) return false;
+  const ending = form.slice(stem.length - 1);
+  return /^.?(e|y|i)?(s|es|ed|d|ing)?$/.test(ending) && ending.length <= 5;
+}
+
+/** Removes every paper not marked in `allowed` from a concept's scores. */
+function keepOnly(scores: TermScores, allowed: Uint8Array, alsoAllowed?: Set<number>): void {
+  const kept: number[] = [];
+  for (const doc of scores.docs) {
+    if (allowed[doc] || alsoAllowed?.has(doc)) kept.push(doc);
+    else {
+      scores.scores[doc] = 0;
+      scores.inTitle[doc] = 0;
+    }
+  }
+  scores.docs.length = 0;
+  scores.docs.push(...kept);
+}
+
+/** The normalized mean latent vector of some papers. */
+function centroid(space: SemanticSpace, docs: number[]): Float32Array {
+  const out = new Float32Array(space.dims);
+  for (const doc of docs.length > 500 ? docs.filter((_, i) => i % Math.ceil(docs.length / 500) === 0) : docs) {
+    const v = space.docVector(doc);
+    if (v) for (let k = 0; k < v.length; k++) out[k] = out[k]! + v[k]!;
+  }
+  let norm = 0;
+  for (const x of out) norm += x * x;
+  if (norm > 0) for (let k = 0; k < out.length; k++) out[k] = out[k]! / Math.sqrt(norm);
+  return out;
+}
+
+/**
+ * Two forms of a stem are used alike when papers using one use the other at least as often as
+ * chance would have it; where chance would put less than one paper on both (rare forms), when the
+ * centroids of their papers sit close in the latent space instead.
+ */
+function formUsedAlike(space: SemanticSpace, ownCentroid: Float32Array, ownDocs: number[], docs: number[], n: number, r: RankingOptions): boolean {
+  const own = new Set(ownDocs);
+  let both = 0;
+  for (const doc of docs) if (own.has(doc)) both++;
+  const expected = (ownDocs.length * docs.length) / n;
+  if (expected >= 1) return both >= expected;
+  return both >= 2 || cosine(centroid(space, docs), ownCentroid) >= r.formMinSimilarity;
+}
+
+/** The idf-weighted share of the concepts whose own words the paper has. */
+function coverage(doc: number, present: Uint8Array[], idf: number[]): number {
+  let covered = 0;
+  let total = 0;
+  present.forEach((has, i) => {
+    total += idf[i]!;
+    if (has[doc]) covered += idf[i]!;
+  });
+  return total === 0 ? 0 : covered / total;
+}
+
+/** How often a concept's own words are mentioned in a stream of index terms: a multi-word alternative counts once per mention. */
+function mentions(stream: string[], c: ConceptScores): number {
+  let count = 0;
+  for (const t of stream) if (c.ownWords.has(t)) count++;
+  for (const phrase of c.alternatives) if (phrase.length > 1) count += countSequence(stream, phrase);
+  return count;
 }
 
 function firstSentence(text: string): string {

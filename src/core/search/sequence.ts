@@ -19,3 +19,13 @@ export function containsSequence(stream: string[], terms: string[]): boolean {
   }
   return false;
 }
+
+/** How many times `terms` occur in `stream` side by side, in order. */
+export function countSequence(stream: string[], terms: string[]): number {
+  if (terms.length === 0) return 0;
+  let count = 0;
+  for (let start = 0; start + terms.length <= stream.length; start++) {
+    if (terms.every((t, k) => stream[start + k] === t)) count++;
+  }
+  return count;
+}
