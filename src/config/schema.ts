@@ -26,6 +26,7 @@ export const settingsSchema = z.strictObject({
     defaultTimeZone: timeZoneName,
     size: z.int().min(1).max(10),
     maxPerChannel: z.int().min(1).max(100),
+    minChannelIntervalMinutes: z.int().min(1).max(7 * 24 * 60),
     catchUpHours: z.number().min(0).max(24 * 7),
     emptyChannelNote: z.boolean(),
     maxAttempts: z.int().min(1).max(20),

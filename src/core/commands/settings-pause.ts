@@ -1,4 +1,4 @@
-import { setUserDigestPaused } from '../follows.js';
+import { effectivePrefs, setUserDigestPaused } from '../follows.js';
 import type { Reply } from '../reply.js';
 import type { CommandDef } from './definition.js';
 
@@ -11,6 +11,11 @@ function pauseCommand(paused: boolean): CommandDef {
     example: `/papers settings ${verb}`,
     options: [],
     handle(request, { store, config, schedulesChanged }): Reply {
+      const before = effectivePrefs(store, config, request);
+      if (before.paused === paused) {
+        const text = paused ? 'Your digest is already paused. /papers settings resume starts it again.' : `Your digest is already on: daily at ${before.time} (${before.timeZone}).`;
+        return { visibility: 'ephemeral', text };
+      }
       const prefs = setUserDigestPaused(store, config, request, paused);
       schedulesChanged();
       return { visibility: 'ephemeral', text: paused ? 'Your digest is paused. /papers settings resume starts it again.' : `Your digest is back on: daily at ${prefs.time} (${prefs.timeZone}).` };

@@ -1,6 +1,19 @@
+import { UserError } from '../errors.js';
 import { setDeliveryTime } from '../follows.js';
 import type { Reply } from '../reply.js';
-import type { CommandDef } from './definition.js';
+import { parseScheduleWords } from '../schedule.js';
+import { describeZone, resolveTimeZone } from '../time-zone-input.js';
+import type { Args, CommandDef } from './definition.js';
+import { tokenize } from './text.js';
+
+/** "<HH:MM> [zone]", also "daily <HH:MM> [zone]": read by the same schedule reader as `digest add`. */
+export function parseSettingsTime(text: string): Args {
+  const words = tokenize(text);
+  if (words[0]?.toLowerCase() === 'daily') words.shift();
+  if (words.length === 0) throw new UserError('Please give a time as HH:MM, 24-hour.');
+  const { schedule, zone } = parseScheduleWords(['daily', ...words]);
+  return { time: schedule.text.slice('daily '.length), timezone: zone ? words[words.length - 1] : undefined };
+}
 
 export const settingsTime: CommandDef = {
   path: ['settings', 'time'],
@@ -8,12 +21,15 @@ export const settingsTime: CommandDef = {
   usage: '/papers settings time <HH:MM> [time zone]',
   example: '/papers settings time 07:30 America/New_York',
   options: [
-    { name: 'time', description: 'HH:MM, 24-hour', type: 'string', required: true, maxLength: 5 },
+    { name: 'time', description: 'HH:MM, 24-hour', type: 'string', required: true, maxLength: 8 },
     { name: 'timezone', description: 'An IANA time zone such as America/New_York', type: 'string', required: false, maxLength: 64 },
   ],
+  parseText: parseSettingsTime,
   handle(request, { store, config, schedulesChanged }): Reply {
-    const prefs = setDeliveryTime(store, config, request, String(request.args.time), request.args.timezone === undefined ? undefined : String(request.args.timezone));
+    const typedZone = request.args.timezone === undefined ? undefined : String(request.args.timezone);
+    const prefs = setDeliveryTime(store, config, request, String(request.args.time), typedZone);
     schedulesChanged();
-    return { visibility: 'ephemeral', text: `Your digest will come daily at ${prefs.time} (${prefs.timeZone}).` };
+    const zone = typedZone === undefined ? prefs.timeZone : describeZone(resolveTimeZone(typedZone));
+    return { visibility: 'ephemeral', text: `Your digest will come daily at ${prefs.time} (${zone}).` };
   },
 };
