@@ -1,6 +1,19 @@
+import { join, resolve } from 'node:path';
 import { startApp } from './app/boot.js';
+import { consoleLogFile } from './app/console-logs.js';
+import { portTaken } from './app/http.js';
 import { ConfigError, loadConfig } from './config/index.js';
-import { createLogger } from './core/log.js';
+import { createConsoleLogger, createLogger } from './core/log.js';
+
+/** Exit code of a start with nothing to serve, like a bad configuration. */
+const NOTHING_TO_SERVE = 2;
+
+const NO_PLATFORM = [
+  'paperboy: no platform to serve: no Slack or Discord credentials are set, and the console got no input (stdin is empty or /dev/null).',
+  '  Slack:   set SLACK_BOT_TOKEN and SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode).',
+  '  Discord: set DISCORD_TOKEN and DISCORD_APPLICATION_ID.',
+  '  Console: run npm start in a terminal (docker run -it), or pipe commands into it.',
+].join('\n');
 
 /** `npm start`: the bot. Exits non-zero with a plain message when the configuration is wrong. */
 async function main(): Promise<void> {
@@ -12,8 +25,16 @@ async function main(): Promise<void> {
     process.stderr.write(`paperboy: ${err.message}\n`);
     process.exit(2);
   }
-  const log = createLogger(config.log);
-  const app = await startApp(config, log, { input: process.stdin, output: process.stdout, interactive: process.stdin.isTTY === true });
+  const logFile = consoleLogFile(config, process.stderr.isTTY === true);
+  const log = logFile ? createConsoleLogger(config.log, logFile) : createLogger(config.log);
+  const interactive = process.stdin.isTTY === true;
+  const app = await startApp(config, log, {
+    input: process.stdin,
+    output: process.stdout,
+    interactive,
+    historyFile: interactive ? join(resolve(config.store.dataDir), 'console-history') : undefined,
+    logsAt: logFile,
+  });
 
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals) => {
@@ -30,10 +51,18 @@ async function main(): Promise<void> {
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
   await app.stopped;
+  const end = app.consoleEnd;
+  if (!interactive && end?.inputEnded && end.lines === 0) {
+    // In a container without credentials this is the one line that says why it stopped.
+    process.stderr.write(`${NO_PLATFORM}\n`);
+    process.exit(NOTHING_TO_SERVE);
+  }
   process.exit(0);
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`paperboy: could not start: ${err instanceof Error ? err.message : String(err)}\n`);
+  const taken = (err as NodeJS.ErrnoException).code === 'EADDRINUSE' && !/choose another PORT/.test((err as Error).message);
+  const message = taken ? portTaken((err as { port?: number }).port ?? 'PORT').message : err instanceof Error ? err.message : String(err);
+  process.stderr.write(`paperboy: could not start: ${message.replace(/^paperboy: /, '')}\n`);
   process.exit(1);
 });

@@ -1,4 +1,6 @@
 import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
 import type { AppConfig } from '../config/index.js';
 import { commands, type CommandContext } from '../core/commands/index.js';
 import { loadCorpus, watchCorpus } from '../core/corpus/index.js';
@@ -11,10 +13,13 @@ import type { Platform } from '../core/types.js';
 import type { AdapterDeps, HttpRoute, PlatformAdapter } from '../platforms/platform.js';
 import { opsRoutes, serveRoutes, type HealthReport } from './http.js';
 import { createPromMetrics, measuredDeliverer, measuredSearch } from './metrics.js';
+import type { ConsoleEnd } from '../platforms/console/index.js';
 import { createPlatformAdapters, type ConsoleIo } from './platforms.js';
 import { openStore } from './store.js';
 
 export interface RunningApp {
+  /** How the console's input ended, once it has (console platform only). */
+  consoleEnd?: ConsoleEnd;
   /** Stops taking commands, lets in-flight sends finish, closes the store. Safe to call twice. */
   stop(): Promise<void>;
   health(): HealthReport;
@@ -25,7 +30,7 @@ export interface RunningApp {
 }
 
 /** Loads the corpus, opens the store, starts the scheduler and every configured platform. */
-export async function startApp(config: AppConfig, log: Logger, io: ConsoleIo): Promise<RunningApp> {
+export async function startApp(config: AppConfig, log: Logger, io: ConsoleIo & { logsAt?: string }): Promise<RunningApp> {
   const started = performance.now();
   const corpus = await loadCorpus(config.corpus.dir, log);
   const metrics = createPromMetrics();
@@ -56,7 +61,12 @@ export async function startApp(config: AppConfig, log: Logger, io: ConsoleIo): P
     return { ok: index.size > 0 && storeState === 'ok' && Object.values(platforms).every(Boolean), corpus: { papers: index.size }, store: storeState, platforms };
   };
   const routes: HttpRoute[] = opsRoutes(health, metrics.registry);
-  const adapters: PlatformAdapter[] = createPlatformAdapters(config, deps, routes, { ...io, onEnd: () => void stop() });
+  let consoleEnd: ConsoleEnd | undefined;
+  const onEnd = (info: ConsoleEnd) => {
+    consoleEnd = info;
+    void stop();
+  };
+  const adapters: PlatformAdapter[] = createPlatformAdapters(config, deps, routes, { ...io, onEnd });
   const deliverers = new Map<Platform, Deliverer>(adapters.map((a) => [a.platform, measuredDeliverer(a.deliverer, metrics)]));
   const scheduler = createScheduler({ store, index, deliverers, config, log });
   schedulesChanged = () => scheduler.refresh();
@@ -69,24 +79,40 @@ export async function startApp(config: AppConfig, log: Logger, io: ConsoleIo): P
     : undefined;
 
   const slackServesHttp = adapters.some((a) => a.platform === 'slack') && !config.secrets.slack?.appToken;
-  const server = slackServesHttp ? undefined : await serveRoutes(routes, config.http.port, config.http.host);
+  // A console session opens no port unless one was asked for, so a second console never collides.
+  const consoleOnly = adapters.every((a) => a.platform === 'console');
+  const serveOps = !slackServesHttp && (!consoleOnly || config.portChosen !== false);
+  const server = serveOps ? await serveRoutes(routes, config.http.port, config.http.host) : undefined;
   for (const adapter of adapters) await adapter.start();
   await scheduler.start();
+
+  const storePath = config.store.driver === 'sqlite' ? resolve(config.store.dataDir) : 'memory';
+  const port = server ? (server.address() as AddressInfo).port : config.http.port;
+  const http = server || slackServesHttp ? `${config.http.host}:${port}` : 'off';
 
   log.info(
     {
       papers: corpus.stats.papers,
       skippedLines: corpus.stats.skippedLines,
       duplicatesMerged: corpus.stats.duplicatesMerged,
-      store: config.store.driver === 'sqlite' ? config.store.dataDir : 'memory',
+      store: storePath,
       platforms: adapters.map((a) => a.platform),
       channelDigests: store.allDigests().filter((d) => !d.paused).length,
       followers: store.allFollowers().length,
-      http: `${config.http.host}:${config.http.port}`,
+      http,
       startMs: Math.round(performance.now() - started),
     },
-    `Paperboy ready: ${corpus.stats.papers} papers (${corpus.stats.skippedLines} lines skipped), platforms ${adapters.map((a) => a.platform).join(' + ')}`,
+    `Paperboy ready: ${corpus.stats.papers} papers (${corpus.stats.skippedLines} lines skipped), store ${storePath}, platforms ${adapters.map((a) => a.platform).join(' + ')}`,
   );
+  const host = config.http.host === '0.0.0.0' ? '127.0.0.1' : config.http.host;
+  for (const adapter of adapters) {
+    adapter.ready?.([
+      `Paperboy console: ${corpus.stats.papers} papers; store ${storePath}.`,
+      ...(io.logsAt ? [`Logs: ${io.logsAt} (warnings and errors also show here, one line each).`] : []),
+      server ? `Health and metrics: http://${host}:${port}/healthz and /metrics.` : 'Health and metrics: off (set PORT to serve /healthz and /metrics).',
+      'Type /papers help, a command such as /papers search diffusion, or quit. Up and Down recall earlier commands.',
+    ]);
+  }
 
   async function shutdown(): Promise<void> {
     log.info('shutting down: no new commands; finishing sends in flight');
@@ -98,7 +124,15 @@ export async function startApp(config: AppConfig, log: Logger, io: ConsoleIo): P
     log.info('stopped');
   }
 
-  return { stop, health, stopped, server };
+  return {
+    stop,
+    health,
+    stopped,
+    server,
+    get consoleEnd() {
+      return consoleEnd;
+    },
+  };
 }
 
 function probeStore(store: Store): string {

@@ -51,6 +51,11 @@ export interface Secrets {
 
 export interface AppConfig extends Settings {
   secrets: Secrets;
+  /**
+   * Whether PORT or a config file of the user's chose http.port (loadConfig sets it). The console
+   * serves /healthz and /metrics only then; undefined (a hand-built config) counts as chosen.
+   */
+  portChosen?: boolean;
   /** The platforms that will run: the configured ones, or console when none is. */
   platforms: ('slack' | 'discord' | 'console')[];
 }
