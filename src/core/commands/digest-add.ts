@@ -12,27 +12,38 @@ const NO_SCHEDULE = 'Please give a topic and then a schedule: daily HH:MM, weekd
 /**
  * "<topic> <schedule> [time zone]". The topic ends where the rest of the line reads as a schedule
  * (the same reader `digest add` applies later), so quotes are needed only when the topic itself
- * ends in schedule-like words.
+ * ends in schedule-like words. A schedule that cannot be read is split at its keyword and left to
+ * the handler, which says what is wrong with it.
  */
 export function parseDigestAdd(text: string): Args {
   const tokens = tokenize(text);
-  const split = (at: number): Args => ({ topic: tokens.slice(0, at).join(' '), schedule: tokens.slice(at).join(' ') });
+  const split = (at: number): Args => {
+    const rest = tokens.slice(at);
+    let zone: string | undefined;
+    try {
+      if (parseScheduleWords(rest).zone) zone = rest.pop();
+    } catch (err) {
+      if (!(err instanceof UserError)) throw err;
+    }
+    return { topic: tokens.slice(0, at).join(' '), schedule: rest.join(' ').replace(/^cron\s+/i, ''), timezone: zone };
+  };
   if (/^["“]/.test(text.trim())) {
     if (tokens.length < 2) throw new UserError(NO_SCHEDULE);
     return split(1);
   }
-  let likelyMeant: UserError | undefined;
   for (let at = 1; at < tokens.length; at++) {
     try {
       parseScheduleWords(tokens.slice(at));
       return split(at);
     } catch (err) {
       if (!(err instanceof UserError)) throw err;
-      const looksLikeCron = /^[\d*]/.test(tokens[at]!) && [5, 6].includes(tokens.length - at);
-      if (!likelyMeant && (SCHEDULE_START.test(tokens[at]!) || looksLikeCron)) likelyMeant = err;
     }
   }
-  throw likelyMeant ?? new UserError(NO_SCHEDULE);
+  const keyword = tokens.findIndex((t, i) => i > 0 && SCHEDULE_START.test(t));
+  const cron = tokens.findIndex((t, i) => i > 0 && /^[\d*]/.test(t) && [5, 6].includes(tokens.length - i));
+  const at = keyword > 0 ? keyword : cron;
+  if (at > 0) return split(at);
+  throw new UserError(NO_SCHEDULE);
 }
 
 export const digestAdd: CommandDef = {

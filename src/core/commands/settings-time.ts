@@ -6,13 +6,12 @@ import { describeZone, resolveTimeZone } from '../time-zone-input.js';
 import type { Args, CommandDef } from './definition.js';
 import { tokenize } from './text.js';
 
-/** "<HH:MM> [zone]", also "daily <HH:MM> [zone]": read by the same schedule reader as `digest add`. */
+/** "<HH:MM> [zone]", also "daily <HH:MM> [zone]"; the handler reads them as `digest add` does. */
 export function parseSettingsTime(text: string): Args {
   const words = tokenize(text);
   if (words[0]?.toLowerCase() === 'daily') words.shift();
-  if (words.length === 0) throw new UserError('Please give a time as HH:MM, 24-hour.');
-  const { schedule, zone } = parseScheduleWords(['daily', ...words]);
-  return { time: schedule.text.slice('daily '.length), timezone: zone ? words[words.length - 1] : undefined };
+  if (words.length > 2) throw new UserError(`I don't understand “${words.slice(2).join(' ')}” after the time zone.`);
+  return { time: words[0], timezone: words[1] };
 }
 
 export const settingsTime: CommandDef = {
@@ -27,7 +26,9 @@ export const settingsTime: CommandDef = {
   parseText: parseSettingsTime,
   handle(request, { store, config, schedulesChanged }): Reply {
     const typedZone = request.args.timezone === undefined ? undefined : String(request.args.timezone);
-    const prefs = setDeliveryTime(store, config, request, String(request.args.time), typedZone);
+    // One reader with digest add: "9am", "09:00", zones in any case or as abbreviations.
+    const { schedule } = parseScheduleWords(['daily', String(request.args.time)]);
+    const prefs = setDeliveryTime(store, config, request, schedule.text.slice('daily '.length), typedZone);
     schedulesChanged();
     const zone = typedZone === undefined ? prefs.timeZone : describeZone(resolveTimeZone(typedZone));
     return { visibility: 'ephemeral', text: `Your digest will come daily at ${prefs.time} (${zone}).` };
