@@ -8,6 +8,7 @@ import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { startApp } from '../src/app/boot.js';
 import { consoleLogFile } from '../src/app/console-logs.js';
+import { loadConfig } from '../src/config/index.js';
 import { commands } from '../src/core/commands/index.js';
 import { createConsoleLogger, silentLogger } from '../src/core/log.js';
 import { noMetrics } from '../src/core/metrics.js';
@@ -109,6 +110,11 @@ describe('console port', () => {
     const io = { input: new PassThrough(), output: new PassThrough(), interactive: false };
     return startApp({ ...config, corpus: { ...config.corpus, watch: false }, http: { port, host: '127.0.0.1' }, portChosen }, silentLogger, io);
   };
+
+  it('knows whether PORT (or a config file of the user\'s) chose the port', () => {
+    expect(loadConfig({}).portChosen).toBe(false);
+    expect(loadConfig({ PORT: '3001' }).portChosen).toBe(true);
+  });
 
   it('opens no port unless PORT was set', async () => {
     const app = await start(false, 3000);

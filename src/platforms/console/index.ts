@@ -1,4 +1,5 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { clearLine, createInterface, cursorTo, type Interface } from 'node:readline';
 import { parseCommandText, runAction, runCommand, errorReply, type CommandOutcome } from '../../core/commands/index.js';
 import type { Deliverer } from '../../core/deliverer.js';
@@ -132,10 +133,14 @@ export function createConsoleAdapter(deps: AdapterDeps, options: ConsoleOptions)
       });
       if (interactive && options.historyFile) {
         const file = options.historyFile;
+        let saving = true;
         reader.on('history', (history: string[]) => {
+          if (!saving) return;
           try {
+            mkdirSync(dirname(file), { recursive: true });
             writeFileSync(file, history.join('\n'));
           } catch (err) {
+            saving = false; // said once; the session goes on without saved history
             deps.log.warn({ err, file }, 'console history not saved');
           }
         });
