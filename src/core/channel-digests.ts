@@ -45,7 +45,7 @@ export function addChannelDigest(store: Store, config: AppConfig, by: ChannelKey
 function checkChannelInterval(schedule: Schedule, minutes: number): void {
   const shortest = shortestInterval(schedule);
   if (shortest >= minutes) return;
-  const every = (m: number) => (m % 60 === 0 ? `${m / 60} hour${m === 60 ? '' : 's'}` : `${m} minute${m === 1 ? '' : 's'}`);
+  const every = (m: number) => (m === 1 ? 'minute' : m === 60 ? 'hour' : m % 60 === 0 ? `${m / 60} hours` : `${m} minutes`);
   throw new UserError(
     `“${schedule.text}” would post every ${every(shortest)}; a channel digest may post at most once every ${every(minutes)}, so the channel is not flooded.`,
     `${SCHEDULE_EXAMPLES} (the limit is digests.minChannelIntervalMinutes in the bot's configuration)`,
