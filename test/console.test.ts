@@ -3,14 +3,14 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
+import { join, relative } from 'node:path';
+import { PassThrough, Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { startApp } from '../src/app/boot.js';
 import { consoleLogFile } from '../src/app/console-logs.js';
-import { loadConfig } from '../src/config/index.js';
+import { loadConfig, type AppConfig } from '../src/config/index.js';
 import { commands } from '../src/core/commands/index.js';
-import { createConsoleLogger, silentLogger } from '../src/core/log.js';
+import { createConsoleLogger, createLogger, silentLogger } from '../src/core/log.js';
 import { noMetrics } from '../src/core/metrics.js';
 import { createConsoleAdapter, type ConsoleEnd } from '../src/platforms/console/index.js';
 import { createTestContext, testConfig } from './support/context.js';
@@ -39,7 +39,7 @@ async function prompts(session: Awaited<ReturnType<typeof consoleSession>>, coun
 describe('console conversation', () => {
   it('prints the ready block, then the prompt; Up recalls the last command (readline, not "^[[A")', async () => {
     const session = await consoleSession(true);
-    expect(session.printed()).toBe('READY BLOCK\npapers> ');
+    expect(session.printed()).toMatch(/^READY BLOCK\nType \/papers help[^\n]*\npapers> $/);
     session.input.write('/papers search diffusion\r');
     await prompts(session, 2);
     session.input.write('\x1b[A\r');
@@ -105,10 +105,10 @@ describe('console logs', () => {
 });
 
 describe('console port', () => {
-  const start = (portChosen: boolean, port: number) => {
+  const start = (portChosen: boolean, port: number, overrides: Partial<AppConfig> = {}, log = silentLogger) => {
     const config = testConfig();
     const io = { input: new PassThrough(), output: new PassThrough(), interactive: false };
-    return startApp({ ...config, corpus: { ...config.corpus, watch: false }, http: { port, host: '127.0.0.1' }, portChosen }, silentLogger, io);
+    return startApp({ ...config, corpus: { ...config.corpus, watch: false }, http: { port, host: '127.0.0.1' }, portChosen, ...overrides }, log, io);
   };
 
   it('knows whether PORT (or a config file of the user\'s) chose the port', () => {
@@ -116,10 +116,16 @@ describe('console port', () => {
     expect(loadConfig({ PORT: '3001' }).portChosen).toBe(true);
   });
 
-  it('opens no port unless PORT was set', async () => {
-    const app = await start(false, 3000);
+  it('opens no port unless PORT was set, and the startup line shows the store path absolute', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'paperboy-ready-'));
+    let logged = '';
+    const log = createLogger({ level: 'info', format: 'json' }, new Writable({ write: (chunk: Buffer, _e, done) => ((logged += chunk.toString()), done()) }));
+    const app = await start(false, 3000, { store: { driver: 'sqlite', dataDir: relative(process.cwd(), dataDir) } }, log);
     expect(app.server).toBeUndefined();
     await app.stop();
+    const ready = logged.split('\n').map((l) => (l ? (JSON.parse(l) as { msg: string; store?: string; http?: string }) : undefined)).find((e) => e?.msg.startsWith('Paperboy ready'))!;
+    expect(ready).toMatchObject({ store: dataDir, http: 'off' });
+    expect(ready.msg).toContain(`store ${dataDir}`);
   });
 
   it('names PORT when the port that was set is taken', async () => {

@@ -107,10 +107,9 @@ export async function startApp(config: AppConfig, log: Logger, io: ConsoleIo & {
   const host = config.http.host === '0.0.0.0' ? '127.0.0.1' : config.http.host;
   for (const adapter of adapters) {
     adapter.ready?.([
-      `Paperboy console: ${corpus.stats.papers} papers; store ${storePath}.`,
+      `Paperboy ready: ${corpus.stats.papers} papers; store ${storePath}.`,
       ...(io.logsAt ? [`Logs: ${io.logsAt} (warnings and errors also show here, one line each).`] : []),
       server ? `Health and metrics: http://${host}:${port}/healthz and /metrics.` : 'Health and metrics: off (set PORT to serve /healthz and /metrics).',
-      'Type /papers help, a command such as /papers search diffusion, or quit. Up and Down recall earlier commands.',
     ]);
   }
 

@@ -155,7 +155,7 @@ export function createConsoleAdapter(deps: AdapterDeps, options: ConsoleOptions)
     },
     ready(block) {
       isReady = true;
-      if (interactive) print(block.join('\n'));
+      if (interactive) print([...block, 'Type /papers help, a command such as /papers search diffusion, or quit. Up and Down recall earlier commands.'].join('\n'));
       prompt();
     },
     async stop() {
