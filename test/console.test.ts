@@ -137,7 +137,8 @@ describe('console port', () => {
   });
 });
 
-describe('npm start with nothing to serve', () => {
+// A child process that loads the corpus: slow on a busy machine.
+describe('npm start with nothing to serve', { timeout: 60_000 }, () => {
   it('says which variables to set and exits non-zero when stdin is /dev/null', async () => {
     const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(SLACK|DISCORD)_/.test(k) && k !== 'PAPERBOY_CONFIG' && k !== 'PORT'));
     const dataDir = mkdtempSync(join(tmpdir(), 'paperboy-nothing-'));
