@@ -2,6 +2,7 @@ import { join, resolve } from 'node:path';
 import { startApp } from './app/boot.js';
 import { consoleLogFile } from './app/console-logs.js';
 import { portTaken } from './app/http.js';
+import { DataDirInUseError } from './app/data-lock.js';
 import { ConfigError, loadConfig } from './config/index.js';
 import { createConsoleLogger, createLogger } from './core/log.js';
 
@@ -28,28 +29,31 @@ async function main(): Promise<void> {
   const logFile = consoleLogFile(config, process.stderr.isTTY === true);
   const log = logFile ? createConsoleLogger(config.log, logFile) : createLogger(config.log);
   const interactive = process.stdin.isTTY === true;
-  const app = await startApp(config, log, {
+  // Handlers go in before the app starts: a signal during start-up must not kill it mid-send either.
+  let app: Awaited<ReturnType<typeof startApp>> | undefined;
+  let signals = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    signals += 1;
+    // Exiting now could cut a post off between Slack accepting it and the bot recording it.
+    if (signals > 1) {
+      log.warn({ signal }, 'already shutting down: letting the digest sends in flight finish and record, so none goes out twice (SIGKILL stops at once; the next start checks what it cut off)');
+      return;
+    }
+    log.info({ signal }, 'signal received');
+    void app?.stop();
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  app = await startApp(config, log, {
     input: process.stdin,
     output: process.stdout,
     interactive,
     historyFile: interactive ? join(resolve(config.store.dataDir), 'console-history') : undefined,
     logsAt: logFile,
   });
-
-  let signals = 0;
-  const onSignal = (signal: NodeJS.Signals) => {
-    signals += 1;
-    if (signals > 1) {
-      log.warn({ signal }, 'second signal: exiting now');
-      process.exit(130);
-    }
-    log.info({ signal }, 'signal received');
-    void app.stop();
-  };
+  if (signals > 0) void app.stop();
   // Whoever read our output has gone (e.g. `npm start | head`): nobody is left to answer.
   process.stdout.on('error', () => void app.stop());
-  process.on('SIGTERM', onSignal);
-  process.on('SIGINT', onSignal);
   await app.stopped;
   const end = app.consoleEnd;
   if (!interactive && end?.inputEnded && end.lines === 0) {
@@ -61,6 +65,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
+  if (err instanceof DataDirInUseError) {
+    process.stderr.write(`paperboy: ${err.message}\n`);
+    process.exit(3);
+  }
   const taken = (err as NodeJS.ErrnoException).code === 'EADDRINUSE' && !/choose another PORT/.test((err as Error).message);
   const message = taken ? portTaken((err as { port?: number }).port ?? 'PORT').message : err instanceof Error ? err.message : String(err);
   process.stderr.write(`paperboy: could not start: ${message.replace(/^paperboy: /, '')}\n`);

@@ -32,6 +32,8 @@ export interface ClaimedRun {
   slot: string;
   reply: Reply;
   paperIds: string[];
+  /** Left claimed by a process that died after this time: the platform may already have it. */
+  unsureSince?: Date;
 }
 
 const describeError = (err: unknown) => (err instanceof DeliveryError ? `${err.failure}${err.code !== undefined ? ` (${err.code})` : ''}: ${err.message}` : String((err as Error)?.message ?? err));
@@ -57,7 +59,7 @@ export async function sendClaimedRun(ctx: DeliveryContext, run: ClaimedRun): Pro
     if (ctx.signal.aborted) return 'interrupted';
     let sent: { messageId: string };
     try {
-      sent = await deliverer.send(target, run.reply, { idempotencyKey: key });
+      sent = await deliverer.send(target, run.reply, { idempotencyKey: key, ...(run.unsureSince ? { unsureSince: run.unsureSince } : {}) });
     } catch (err) {
       if (err instanceof DeliveryError && err.failure === 'unreachable') {
         finish(ctx, run, { state: 'failed', error: describeError(err) });

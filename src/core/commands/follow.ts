@@ -1,6 +1,7 @@
 import { effectivePrefs, followTopic } from '../follows.js';
 import type { Reply } from '../reply.js';
 import type { CommandDef } from './definition.js';
+import { personOf } from '../identity.js';
 
 export const follow: CommandDef = {
   path: ['follow'],
@@ -9,9 +10,9 @@ export const follow: CommandDef = {
   example: '/papers follow diffusion models',
   options: [{ name: 'topic', rest: true, description: 'A topic, as you would search for it', type: 'string', required: true, maxLength: 200 }],
   handle(request, { store, config, now, schedulesChanged }): Reply {
-    const { follow: followed, created } = followTopic(store, config, request, String(request.args.topic), now());
+    const { follow: followed, created } = followTopic(store, config, personOf(request), String(request.args.topic), now());
     if (created) schedulesChanged();
-    const prefs = effectivePrefs(store, config, request);
+    const prefs = effectivePrefs(store, config, personOf(request));
     const time = `${prefs.time} ${prefs.timeZone}`;
     return {
       visibility: 'ephemeral',

@@ -4,6 +4,7 @@ import type { Reply } from '../reply.js';
 import { parseScheduleWords } from '../schedule.js';
 import { describeZone, resolveTimeZone } from '../time-zone-input.js';
 import type { Args, CommandDef } from './definition.js';
+import { personOf } from '../identity.js';
 import { tokenize } from './text.js';
 
 /** "<HH:MM> [zone]", also "daily <HH:MM> [zone]"; the handler reads them as `digest add` does. */
@@ -28,7 +29,7 @@ export const settingsTime: CommandDef = {
     const typedZone = request.args.timezone === undefined ? undefined : String(request.args.timezone);
     // One reader with digest add: "9am", "09:00", zones in any case or as abbreviations.
     const { schedule } = parseScheduleWords(['daily', String(request.args.time)]);
-    const prefs = setDeliveryTime(store, config, request, schedule.text.slice('daily '.length), typedZone);
+    const prefs = setDeliveryTime(store, config, personOf(request), schedule.text.slice('daily '.length), typedZone);
     schedulesChanged();
     const zone = typedZone === undefined ? prefs.timeZone : describeZone(resolveTimeZone(typedZone));
     return { visibility: 'ephemeral', text: `Your digest will come daily at ${prefs.time} (${zone}).` };

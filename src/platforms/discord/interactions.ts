@@ -8,8 +8,9 @@ import {
   type Interaction,
 } from 'discord.js';
 import { commandName, completeFollows, findCommand, runAction, runCommand, type Args, type CommandDef, type CommandOutcome } from '../../core/commands/index.js';
+import { discordPerson, personOf } from '../../core/identity.js';
 import type { Reply } from '../../core/reply.js';
-import type { Target } from '../../core/types.js';
+import type { Target, UserKey } from '../../core/types.js';
 import type { AdapterDeps } from '../platform.js';
 import { decodeAction, type ActionMemory } from './action-ids.js';
 import { NO_MENTIONS } from './deliverer.js';
@@ -29,8 +30,8 @@ export interface InteractionDeps extends AdapterDeps {
   render(reply: Reply): RenderedMessage[];
   /** Posts a public message (a shared reply) to a channel. */
   post(target: Target, reply: Reply): Promise<{ messageId: string }>;
-  /** A one-time notice for this user, if there is one to give. */
-  noticeFor(who: Who): string | undefined;
+  /** A one-time notice for this person, if there is one to give. */
+  noticeFor(person: UserKey): string | undefined;
 }
 
 /** Routes every interaction; never throws (a failure is logged and apologised for). */
@@ -64,6 +65,8 @@ export function whoOf(interaction: ChatInputCommandInteraction | ButtonInteracti
     workspace: interaction.guildId ?? DM_WORKSPACE,
     channel: interaction.channelId ?? '',
     user: interaction.user.id,
+    // Discord user ids are global: one person in every server and the DM.
+    person: discordPerson(interaction.user.id),
     isAdmin: inBotDm || (interaction.memberPermissions?.has(PermissionFlagsBits.ManageChannels) ?? false),
   };
 }
@@ -110,7 +113,7 @@ async function onButton(deps: InteractionDeps, interaction: ButtonInteraction): 
 }
 
 async function answer(deps: InteractionDeps, interaction: ChatInputCommandInteraction | ButtonInteraction, { reply }: CommandOutcome, who: Who): Promise<void> {
-  const notice = deps.noticeFor(who);
+  const notice = deps.noticeFor(personOf(who));
   if (reply.visibility === 'channel') {
     let confirmation = 'Shared to the channel.';
     try {
@@ -135,6 +138,6 @@ async function onAutocomplete(deps: InteractionDeps, interaction: AutocompleteIn
   const focused = interaction.options.getFocused(true);
   const option = def?.options.find((o) => o.name === focused.name);
   const who = whoOf(interaction);
-  const choices = option?.autocomplete === 'follows' ? completeFollows(deps.context.store, who, String(focused.value)) : [];
+  const choices = option?.autocomplete === 'follows' ? completeFollows(deps.context.store, personOf(who), String(focused.value)) : [];
   await interaction.respond(choices);
 }
