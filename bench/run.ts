@@ -8,6 +8,7 @@ import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import * as corpusLoadSection from './corpus-load.js';
 import * as digestPlanSection from './digest-plan.js';
 import * as evalSection from './eval.js';
 import * as searchSection from './search.js';
@@ -18,7 +19,7 @@ interface Section {
   run(): Promise<string>;
 }
 
-const SECTIONS: Section[] = [evalSection, searchSection, digestPlanSection, slackAckSection, slackKillSection];
+const SECTIONS: Section[] = [evalSection, searchSection, digestPlanSection, slackAckSection, slackKillSection, corpusLoadSection];
 
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const output = resolve(root, 'docs/benchmarks.md');

@@ -2,30 +2,34 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { defaultStorePath, openSqliteStore } from '../src/core/store/sqlite.js';
 import { FakeSlack } from './fakes/slack.js';
 
 type Bot = ChildProcessWithoutNullStreams & { out: () => string; err: () => string; exited: Promise<number | null> };
-const reader = { platform: 'slack', workspace: 'T1', user: 'U1' } as const;
 let fake: FakeSlack;
+const bots: Bot[] = [];
 
 beforeAll(async () => {
   fake = await new FakeSlack().start();
+});
+// A test that failed midway must not leave a bot posting into the next one.
+afterEach(() => {
+  for (const bot of bots.splice(0)) if (bot.exitCode === null && bot.signalCode === null) bot.kill('SIGKILL');
 });
 afterAll(async () => {
   fake.release();
   await fake.close();
 });
 
-/** A data folder whose one Slack reader's DM digest was due two minutes ago. */
-function dataDir(): { dir: string; config: string } {
+/** A data folder whose one Slack reader's DM digest (to D<user>) was due two minutes ago. */
+function dataDir(user: string): { dir: string; config: string } {
   const dir = mkdtempSync(join(tmpdir(), 'paperboy-one-'));
   const config = join(dir, 'config.yaml');
   const due = new Date(Date.now() - 120_000).toISOString().slice(11, 16);
   writeFileSync(config, `digests:\n  defaultTime: "${due}"\n  defaultTimeZone: UTC\ncorpus:\n  watch: false\n`);
   const store = openSqliteStore(defaultStorePath(dir));
-  store.addFollow(reader, 'diffusion models', new Date(Date.now() - 3600_000));
+  store.addFollow({ platform: 'slack', workspace: 'T1', user }, 'diffusion models', new Date(Date.now() - 3600_000));
   store.close();
   return { dir, config };
 }
@@ -42,7 +46,9 @@ function startBot(dir: string, config: string, level = 'info'): Bot {
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr.on('data', (d: Buffer) => (err += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return Object.assign(child, { out: () => out, err: () => err, exited });
+  const bot = Object.assign(child, { out: () => out, err: () => err, exited });
+  bots.push(bot);
+  return bot;
 }
 
 /** Resolves once the bot has logged `text` (on stderr, where its logs go). */
@@ -52,18 +58,18 @@ function logged(bot: Bot, text: string): Promise<void> {
       if (bot.err().includes(text)) resolve();
     };
     bot.stderr.on('data', check);
-    setTimeout(() => reject(new Error(`never logged "${text}": ${bot.err()}`)), 100_000).unref();
+    setTimeout(() => reject(new Error(`never logged "${text}": ${bot.err()}`)), 200_000).unref();
     void bot.exited.then(() => (bot.err().includes(text) ? resolve() : reject(new Error(`exited before logging "${text}": ${bot.err()}`))));
     check();
   });
 }
 
-const digestPosts = () => fake.callsTo('chat.postMessage').filter((c) => c.params.channel === 'DU1');
+const digestPosts = (user: string) => fake.callsTo('chat.postMessage').filter((c) => c.params.channel === `D${user}`);
 
 function runOf(dir: string) {
   const store = openSqliteStore(defaultStorePath(dir));
   try {
-    return { pending: store.pendingRuns(), delivered: store.deliveredPapers({ platform: 'slack', workspace: 'T1', kind: 'user', id: 'U1' }, ['x']) };
+    return { pending: store.pendingRuns() };
   } finally {
     store.close();
   }
@@ -71,17 +77,17 @@ function runOf(dir: string) {
 
 describe('one process per data folder', () => {
   it('refuses a second process while the first is sending; after a kill -9 the next start takes over and sends nothing twice', async () => {
-    const { dir, config } = dataDir();
-    const before = digestPosts().length;
+    const { dir, config } = dataDir('U1');
+    const posts = () => digestPosts('U1');
     fake.hold('chat.postMessage');
     const first = startBot(dir, config);
-    await fake.waitFor(() => digestPosts().length === before + 1, 'the first bot posting its digest', 60_000);
+    await fake.waitFor(() => posts().length === 1, 'the first bot posting its digest', 200_000);
 
     const second = startBot(dir, config);
     expect(await second.exited).toBe(3);
     expect(second.err()).toContain(`in use by another Paperboy process (pid ${first.pid}`);
     expect(second.err()).toContain('DATA_DIR');
-    expect(digestPosts()).toHaveLength(before + 1);
+    expect(posts()).toHaveLength(1);
 
     // Killed while Slack holds its accepted post unanswered; the lock dies with the process. Unless
     // the post's client timeout already fired (a loaded machine) and the bot found it and recorded
@@ -100,20 +106,20 @@ describe('one process per data folder', () => {
     expect(await third.exited).toBe(0);
     fake.release();
 
-    expect(digestPosts()).toHaveLength(before + 1);
-    const key = (digestPosts().at(-1)!.params.metadata as { event_payload: { idempotency_key: string } }).event_payload.idempotency_key;
+    expect(posts()).toHaveLength(1);
+    const key = (posts()[0]!.params.metadata as { event_payload: { idempotency_key: string } }).event_payload.idempotency_key;
     expect(fake.messagesWithKey(key)).toHaveLength(1);
     expect(runOf(dir).pending).toEqual([]);
-  }, 240_000);
+  }, 600_000);
 });
 
 describe('a second SIGTERM', () => {
   it('does not cut a send off: the digest is recorded, and a restart sends nothing again', async () => {
-    const { dir, config } = dataDir();
-    const before = digestPosts().length;
+    const { dir, config } = dataDir('U2');
+    const posts = () => digestPosts('U2');
     fake.hold('chat.postMessage');
     const bot = startBot(dir, config);
-    await fake.waitFor(() => digestPosts().length === before + 1, 'the bot posting its digest', 60_000);
+    await fake.waitFor(() => posts().length === 1, 'the bot posting its digest', 200_000);
     bot.kill('SIGTERM');
     await logged(bot, 'signal received');
     bot.kill('SIGTERM');
@@ -126,6 +132,6 @@ describe('a second SIGTERM', () => {
     await logged(again, 'Paperboy ready');
     again.kill('SIGTERM');
     expect(await again.exited).toBe(0);
-    expect(digestPosts()).toHaveLength(before + 1);
-  }, 240_000);
+    expect(posts()).toHaveLength(1);
+  }, 600_000);
 });

@@ -3,11 +3,12 @@ import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import type { AppConfig } from '../config/index.js';
 import { commands, type CommandContext } from '../core/commands/index.js';
-import { loadCorpus, watchCorpus } from '../core/corpus/index.js';
+import { inSlices, loadCorpus, paperId, watchCorpus } from '../core/corpus/index.js';
 import type { Deliverer } from '../core/deliverer.js';
 import type { Logger } from '../core/log.js';
 import { createScheduler, type Scheduler } from '../core/scheduler.js';
 import { PaperIndex } from '../core/search/index.js';
+import { createSourceRunner, createSources, withStoredPapers } from '../core/sources/index.js';
 import type { Store } from '../core/store/port.js';
 import type { Platform } from '../core/types.js';
 import type { AdapterDeps, HttpRoute, PlatformAdapter } from '../platforms/platform.js';
@@ -17,6 +18,7 @@ import { createPromMetrics, measuredDeliverer, measuredSearch } from './metrics.
 import type { ConsoleEnd } from '../platforms/console/index.js';
 import { createPlatformAdapters, type ConsoleIo } from './platforms.js';
 import { openStore } from './store.js';
+import { watchStoreHealth } from './store-health.js';
 
 export interface RunningApp {
   /** How the console's input ended, once it has (console platform only). */
@@ -35,11 +37,36 @@ export async function startApp(config: AppConfig, log: Logger, io: ConsoleIo & {
   const started = performance.now();
   // One process per data folder, checked before anything is read or sent (DataDirInUseError).
   const dataLock = config.store.driver === 'sqlite' ? lockDataDir(config.store.dataDir) : undefined;
-  const corpus = await loadCorpus(config.corpus.dir, log);
+  const fetching = config.sources.enabled.length > 0;
   const metrics = createPromMetrics();
-  const index = new PaperIndex(corpus.papers);
-  const store: Store = openStore(config, log);
-  store.recordFirstSeen(corpus.papers.map((p) => p.id), new Date());
+  // /healthz answers from the first moment (503, "starting") while a large corpus is still being read.
+  let health = (): HealthReport => ({ ok: false, starting: true, corpus: { papers: 0 }, store: 'starting', platforms: {} });
+  const routes: HttpRoute[] = opsRoutes(() => health(), metrics.registry);
+  const slackServesHttp = config.platforms.includes('slack') && !config.secrets.slack?.appToken;
+  // A console session opens no port unless one was asked for, so a second console never collides.
+  const consoleOnly = config.platforms.every((p) => p === 'console');
+  const serveOps = !slackServesHttp && (!consoleOnly || config.portChosen !== false);
+  const server = serveOps ? await serveRoutes(routes, config.http.port, config.http.host) : undefined;
+  let corpus: Awaited<ReturnType<typeof loadCorpus>>;
+  let store: Store;
+  try {
+    corpus = await loadCorpus(config.corpus.dir, log, { allowEmpty: fetching });
+    store = openStore(config, log);
+  } catch (err) {
+    server?.close();
+    dataLock?.release();
+    throw err;
+  }
+  // Seeds and corpus files, then what live sources fetched before: a restart with the source down keeps every paper.
+  const stored = store.storedPapers();
+  const startPapers = withStoredPapers(corpus.papers, stored);
+  // Indexed in slices, so /healthz and the event loop keep answering while a large corpus goes in.
+  const index = new PaperIndex();
+  await inSlices(startPapers, (slice) => index.add(slice));
+  /** Title ids (paperId of the title) of fetched papers indexed under another id. */
+  const fetchedTitles = new Set(stored.map((p) => paperId(p.title)).filter((id) => !index.get(id)));
+  store.recordFirstSeen(startPapers.map((p) => p.id), new Date());
+  const storeHealth = watchStoreHealth(store, log);
 
   let schedulesChanged = () => {};
   const context: CommandContext = {
@@ -57,13 +84,22 @@ export async function startApp(config: AppConfig, log: Logger, io: ConsoleIo & {
   const stop = () => (stopping ??= shutdown().then(resolveStopped));
 
   const deps: AdapterDeps = { context, commands, log, metrics };
-  // Called only once the server is up, after `adapters` below exists.
-  const health = (): HealthReport => {
-    const storeState = probeStore(store);
+  // Replaces the "starting" answer once `adapters` below exists.
+  const ready = (): HealthReport => {
+    const storeState = storeHealth.check();
     const platforms = Object.fromEntries(adapters.map((a) => [a.platform, a.isConnected()]));
-    return { ok: index.size > 0 && storeState === 'ok' && Object.values(platforms).every(Boolean), corpus: { papers: index.size }, store: storeState, platforms };
+    // A failing source never makes the bot unhealthy: it still serves the papers it has. It shows here once past the alert time.
+    const sources = Object.fromEntries(
+      sourceRunner.status().filter((x) => x.enabled).map((x) => [x.source, x.alert ? `failing since ${x.failingSince!.toISOString()}: ${x.lastError}` : 'ok']),
+    );
+    return {
+      ok: (index.size > 0 || fetching) && storeState === 'ok' && Object.values(platforms).every(Boolean),
+      corpus: { papers: index.size },
+      store: storeState,
+      platforms,
+      ...(fetching ? { sources } : {}),
+    };
   };
-  const routes: HttpRoute[] = opsRoutes(health, metrics.registry);
   let consoleEnd: ConsoleEnd | undefined;
   const onEnd = (info: ConsoleEnd) => {
     consoleEnd = info;
@@ -73,29 +109,43 @@ export async function startApp(config: AppConfig, log: Logger, io: ConsoleIo & {
   const deliverers = new Map<Platform, Deliverer>(adapters.map((a) => [a.platform, measuredDeliverer(a.deliverer, metrics)]));
   const scheduler = createScheduler({ store, index, deliverers, config, log });
   schedulesChanged = () => scheduler.refresh();
+  const sourceRunner = createSourceRunner({
+    sources: createSources(config.sources, log),
+    store,
+    config: config.sources,
+    log,
+    metrics: metrics.sources,
+    ingest: {
+      lookup: (id) => index.get(id),
+      addToIndex: (papers) => {
+        for (const p of papers) fetchedTitles.add(paperId(p.title));
+        return inSlices(papers, (slice) => scheduler.addPapers(slice));
+      },
+    },
+  });
 
   const watcher = config.corpus.watch
-    ? watchCorpus(config.corpus.dir, (papers) => {
-        const added = scheduler.addPapers(papers);
+    ? watchCorpus(config.corpus.dir, async (changed) => {
+        // A corpus paper a source already brought (same normalized title, an arXiv-derived id) is that paper, not a new one.
+        const papers = changed.filter((p) => !fetchedTitles.has(p.id));
+        const added = await inSlices(papers, (slice) => scheduler.addPapers(slice));
         if (added.length > 0) log.info({ added: added.length, total: index.size }, 'new papers indexed');
       }, log)
     : undefined;
 
-  const slackServesHttp = adapters.some((a) => a.platform === 'slack') && !config.secrets.slack?.appToken;
-  // A console session opens no port unless one was asked for, so a second console never collides.
-  const consoleOnly = adapters.every((a) => a.platform === 'console');
-  const serveOps = !slackServesHttp && (!consoleOnly || config.portChosen !== false);
-  const server = serveOps ? await serveRoutes(routes, config.http.port, config.http.host) : undefined;
+  health = ready;
   for (const adapter of adapters) await adapter.start();
   await scheduler.start();
+  sourceRunner.start();
 
   const storePath = config.store.driver === 'sqlite' ? resolve(config.store.dataDir) : 'memory';
   const port = server ? (server.address() as AddressInfo).port : config.http.port;
   const http = server || slackServesHttp ? `${config.http.host}:${port}` : 'off';
-
   log.info(
     {
-      papers: corpus.stats.papers,
+      papers: index.size,
+      storedPapers: stored.length,
+      sources: config.sources.enabled,
       skippedLines: corpus.stats.skippedLines,
       duplicatesMerged: corpus.stats.duplicatesMerged,
       store: storePath,
@@ -105,12 +155,13 @@ export async function startApp(config: AppConfig, log: Logger, io: ConsoleIo & {
       http,
       startMs: Math.round(performance.now() - started),
     },
-    `Paperboy ready: ${corpus.stats.papers} papers (${corpus.stats.skippedLines} lines skipped), store ${storePath}, platforms ${adapters.map((a) => a.platform).join(' + ')}`,
+    `Paperboy ready: ${index.size} papers (${corpus.stats.skippedLines} lines skipped${stored.length ? `, ${stored.length} kept from live sources` : ''}), store ${storePath}, platforms ${adapters.map((a) => a.platform).join(' + ')}`,
   );
+
   const host = config.http.host === '0.0.0.0' ? '127.0.0.1' : config.http.host;
   for (const adapter of adapters) {
     adapter.ready?.([
-      `Paperboy ready: ${corpus.stats.papers} papers; store ${storePath}.`,
+      `Paperboy ready: ${index.size} papers; store ${storePath}.`,
       ...(io.logsAt ? [`Logs: ${io.logsAt} (warnings and errors also show here, one line each).`] : []),
       server ? `Health and metrics: http://${host}:${port}/healthz and /metrics.` : 'Health and metrics: off (set PORT to serve /healthz and /metrics).',
     ]);
@@ -119,6 +170,8 @@ export async function startApp(config: AppConfig, log: Logger, io: ConsoleIo & {
   async function shutdown(): Promise<void> {
     log.info('shutting down: no new commands; finishing sends in flight');
     watcher?.close();
+    storeHealth.stop();
+    await sourceRunner.stop();
     await Promise.allSettled(adapters.map((a) => a.stop()));
     await scheduler.stop();
     await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
@@ -129,20 +182,11 @@ export async function startApp(config: AppConfig, log: Logger, io: ConsoleIo & {
 
   return {
     stop,
-    health,
+    health: () => health(),
     stopped,
     server,
     get consoleEnd() {
       return consoleEnd;
     },
   };
-}
-
-function probeStore(store: Store): string {
-  try {
-    store.ping();
-    return 'ok';
-  } catch (err) {
-    return `failing: ${(err as Error).message}`;
-  }
 }

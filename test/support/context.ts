@@ -15,7 +15,7 @@ export function seedPaperIndex(): Promise<PaperIndex> {
 
 /** The embedded default configuration with an in-memory store, as tests want it. */
 export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
-  const config = loadConfig({});
+  const config = loadConfig({ SOURCES: 'none' });
   // portChosen left unset: a test that builds an app with an http port wants it served.
   return { ...config, portChosen: undefined, store: { ...config.store, driver: 'memory' }, ...overrides };
 }

@@ -44,6 +44,7 @@ export function renderText(reply: Reply): { text: string; choices: Map<string, C
     choices.set(number, { command: 'show', args: { id: paper.id } });
     if (i > 0 || reply.text) lines.push('');
     lines.push(`${number.padStart(2)}. ${clean(paper.title)}`);
+    if (paper.byline) lines.push(`    ${clean(paper.byline)}`);
     lines.push(`    ${clean(paper.snippet)}`);
     const own = (paper.actions ?? []).map((a) => press(a, number)).join('  ');
     lines.push(`    ${paper.id}  ${paper.url}${own ? `  ${own}` : ''}`);
