@@ -1,9 +1,22 @@
+import { join, resolve } from 'node:path';
 import { startApp } from './app/boot.js';
+import { consoleLogFile } from './app/console-logs.js';
+import { portTaken } from './app/http.js';
 import { DataDirInUseError } from './app/data-lock.js';
 import { installLastResort } from './app/last-resort.js';
 import { ConfigError, loadConfig } from './config/index.js';
 import { StartupError } from './core/errors.js';
-import { createLogger } from './core/log.js';
+import { createConsoleLogger, createLogger } from './core/log.js';
+
+/** Exit code of a start with nothing to serve, like a bad configuration. */
+const NOTHING_TO_SERVE = 2;
+
+const NO_PLATFORM = [
+  'paperboy: no platform to serve: no Slack or Discord credentials are set, and the console got no input (stdin is empty or /dev/null).',
+  '  Slack:   set SLACK_BOT_TOKEN and SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode).',
+  '  Discord: set DISCORD_TOKEN and DISCORD_APPLICATION_ID.',
+  '  Console: run npm start in a terminal (docker run -it), or pipe commands into it.',
+].join('\n');
 
 /** `npm start`: the bot. Exits non-zero with a plain message when the configuration is wrong. */
 async function main(): Promise<void> {
@@ -15,7 +28,9 @@ async function main(): Promise<void> {
     process.stderr.write(`paperboy: ${err.message}\n`);
     process.exit(2);
   }
-  const log = createLogger(config.log);
+  const logFile = consoleLogFile(config, process.stderr.isTTY === true);
+  const log = logFile ? createConsoleLogger(config.log, logFile) : createLogger(config.log);
+  const interactive = process.stdin.isTTY === true;
   // Handlers go in before the app starts: a signal during start-up must not kill it mid-send either.
   let app: Awaited<ReturnType<typeof startApp>> | undefined;
   installLastResort(process, log, { stop: () => (app ? void app.stop() : process.exit(1)) });
@@ -32,11 +47,23 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
-  app = await startApp(config, log, { input: process.stdin, output: process.stdout, interactive: process.stdin.isTTY === true });
+  app = await startApp(config, log, {
+    input: process.stdin,
+    output: process.stdout,
+    interactive,
+    historyFile: interactive ? join(resolve(config.store.dataDir), 'console-history') : undefined,
+    logsAt: logFile,
+  });
   if (signals > 0) void app.stop();
   // Whoever read our output has gone (e.g. `npm start | head`): nobody is left to answer.
   process.stdout.on('error', () => void app.stop());
   await app.stopped;
+  const end = app.consoleEnd;
+  if (!interactive && end?.inputEnded && end.lines === 0) {
+    // In a container without credentials this is the one line that says why it stopped.
+    process.stderr.write(`${NO_PLATFORM}\n`);
+    process.exit(NOTHING_TO_SERVE);
+  }
   process.exit(0);
 }
 
@@ -45,6 +72,8 @@ main().catch((err: unknown) => {
     process.stderr.write(`paperboy: ${err.message}\n`);
     process.exit(3);
   }
-  process.stderr.write(`paperboy: could not start: ${err instanceof Error ? err.message : String(err)}\n`);
+  const taken = (err as NodeJS.ErrnoException).code === 'EADDRINUSE' && !/choose another PORT/.test((err as Error).message);
+  const message = taken ? portTaken((err as { port?: number }).port ?? 'PORT').message : err instanceof Error ? err.message : String(err);
+  process.stderr.write(`paperboy: could not start: ${message.replace(/^paperboy: /, '')}\n`);
   process.exit(1);
 });

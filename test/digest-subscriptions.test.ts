@@ -91,6 +91,6 @@ describe('channel digests', () => {
     expect(setChannelDigestPaused(store, user, '2', false, now).paused).toBe(false);
     expect(removeChannelDigest(store, user, '1').schedule).toBe('daily 09:00');
     expect(removeChannelDigest(store, user, 'A').schedule).toBe('daily 10:00');
-    expect(() => removeChannelDigest(store, user, '1')).toThrow(/no digest to remove/);
+    expect(() => removeChannelDigest(store, user, '1')).toThrow(/no digests yet/);
   });
 });

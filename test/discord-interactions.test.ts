@@ -80,7 +80,7 @@ describe('discord /papers over the gateway', () => {
     const pressed = fake.press(button(first, 'Next 5'), { userId: user });
     expect((await fake.waitForCall(isCallback(pressed.token))).body.type).toBe(6);
     const page = await answerTo(pressed);
-    expect(page.body.embeds[0].title).toMatch(/^1\. /);
+    expect(page.body.embeds[0].title).toMatch(/^6\. /);
     expect(page.body.embeds.at(-1).footer.text).toMatch(/^Showing 6-10 of/);
     expect(page.body.embeds[0].title).not.toBe(first.body.embeds[0].title);
   });

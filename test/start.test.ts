@@ -25,7 +25,7 @@ describe('npm start on the console platform', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('Papers for “diffusion”');
     expect(run.stdout).toMatch(/ 1\. .*\n .*\n +p-[0-9a-z]+ +https:\/\//);
-    expect(run.stdout).toContain('[1] More like this');
+    expect(run.stdout).toContain('[m1] More like this');
     expect(run.stdout).toContain('Following “diffusion models”');
     expect(run.stdout).toContain('1. diffusion models');
     expect(run.stdout).toContain('! I don\'t know the command "frobnicate".');

@@ -1,4 +1,6 @@
 import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
 import type { AppConfig } from '../config/index.js';
 import { commands, type CommandContext } from '../core/commands/index.js';
 import { inSlices, loadCorpus, paperId, watchCorpus } from '../core/corpus/index.js';
@@ -13,12 +15,15 @@ import type { AdapterDeps, HttpRoute, PlatformAdapter } from '../platforms/platf
 import { lockDataDir } from './data-lock.js';
 import { opsRoutes, serveRoutes, type HealthReport } from './http.js';
 import { createPromMetrics, measuredDeliverer, measuredSearch } from './metrics.js';
+import type { ConsoleEnd } from '../platforms/console/index.js';
 import { createPlatformAdapters, type ConsoleIo } from './platforms.js';
 import { openStore } from './store.js';
 import { watchStoreHealth } from './store-health.js';
 import { appVersion } from './version.js';
 
 export interface RunningApp {
+  /** How the console's input ended, once it has (console platform only). */
+  consoleEnd?: ConsoleEnd;
   /** Stops taking commands, aborts sends in flight, closes the store, within config.flow.shutdownMs. Safe to call twice. */
   stop(): Promise<void>;
   health(): HealthReport;
@@ -29,7 +34,7 @@ export interface RunningApp {
 }
 
 /** Loads the corpus, opens the store, starts the scheduler and every configured platform. */
-export async function startApp(config: AppConfig, log: Logger, io: ConsoleIo): Promise<RunningApp> {
+export async function startApp(config: AppConfig, log: Logger, io: ConsoleIo & { logsAt?: string }): Promise<RunningApp> {
   const started = performance.now();
   // One process per data folder, checked before anything is read or sent (DataDirInUseError).
   const dataLock = config.store.driver === 'sqlite' ? lockDataDir(config.store.dataDir) : undefined;
@@ -39,7 +44,10 @@ export async function startApp(config: AppConfig, log: Logger, io: ConsoleIo): P
   let health = (): HealthReport => ({ ok: false, starting: true, corpus: { papers: 0 }, store: 'starting', platforms: {} });
   const routes: HttpRoute[] = opsRoutes(() => health(), metrics.registry);
   const slackServesHttp = config.platforms.includes('slack') && !config.secrets.slack?.appToken;
-  const server = slackServesHttp ? undefined : await serveRoutes(routes, config.http.port, config.http.host);
+  // A console session opens no port unless one was asked for, so a second console never collides.
+  const consoleOnly = config.platforms.every((p) => p === 'console');
+  const serveOps = !slackServesHttp && (!consoleOnly || config.portChosen !== false);
+  const server = serveOps ? await serveRoutes(routes, config.http.port, config.http.host) : undefined;
   let corpus: Awaited<ReturnType<typeof loadCorpus>>;
   let store: Store;
   try {
@@ -93,7 +101,12 @@ export async function startApp(config: AppConfig, log: Logger, io: ConsoleIo): P
       ...(fetching ? { sources } : {}),
     };
   };
-  const adapters: PlatformAdapter[] = createPlatformAdapters(config, deps, routes, { ...io, onEnd: () => void stop() });
+  let consoleEnd: ConsoleEnd | undefined;
+  const onEnd = (info: ConsoleEnd) => {
+    consoleEnd = info;
+    void stop();
+  };
+  const adapters: PlatformAdapter[] = createPlatformAdapters(config, deps, routes, { ...io, onEnd });
   const deliverers = new Map<Platform, Deliverer>(adapters.map((a) => [a.platform, measuredDeliverer(a.deliverer, metrics)]));
   const scheduler = createScheduler({ store, index, deliverers, config, log, sendTimeoutMs: config.flow.sendTimeoutMs });
   schedulesChanged = () => scheduler.refresh();
@@ -126,6 +139,9 @@ export async function startApp(config: AppConfig, log: Logger, io: ConsoleIo): P
   await scheduler.start();
   sourceRunner.start();
 
+  const storePath = config.store.driver === 'sqlite' ? resolve(config.store.dataDir) : 'memory';
+  const port = server ? (server.address() as AddressInfo).port : config.http.port;
+  const http = server || slackServesHttp ? `${config.http.host}:${port}` : 'off';
   log.info(
     {
       papers: index.size,
@@ -133,15 +149,24 @@ export async function startApp(config: AppConfig, log: Logger, io: ConsoleIo): P
       sources: config.sources.enabled,
       skippedLines: corpus.stats.skippedLines,
       duplicatesMerged: corpus.stats.duplicatesMerged,
-      store: config.store.driver === 'sqlite' ? config.store.dataDir : 'memory',
+      store: storePath,
       platforms: adapters.map((a) => a.platform),
       channelDigests: store.allDigests().filter((d) => !d.paused).length,
       followers: store.allFollowers().length,
-      http: `${config.http.host}:${config.http.port}`,
+      http,
       startMs: Math.round(performance.now() - started),
     },
-    `Paperboy ready: ${index.size} papers (${corpus.stats.skippedLines} lines skipped${stored.length ? `, ${stored.length} kept from live sources` : ''}), platforms ${adapters.map((a) => a.platform).join(' + ')}`,
+    `Paperboy ready: ${index.size} papers (${corpus.stats.skippedLines} lines skipped${stored.length ? `, ${stored.length} kept from live sources` : ''}), store ${storePath}, platforms ${adapters.map((a) => a.platform).join(' + ')}`,
   );
+
+  const host = config.http.host === '0.0.0.0' ? '127.0.0.1' : config.http.host;
+  for (const adapter of adapters) {
+    adapter.ready?.([
+      `Paperboy ready: ${index.size} papers; store ${storePath}.`,
+      ...(io.logsAt ? [`Logs: ${io.logsAt} (warnings and errors also show here, one line each).`] : []),
+      server ? `Health and metrics: http://${host}:${port}/healthz and /metrics.` : 'Health and metrics: off (set PORT to serve /healthz and /metrics).',
+    ]);
+  }
 
   /**
    * Within config.flow.shutdownMs: stop taking commands, abort sends in flight (their runs stay
@@ -165,7 +190,15 @@ export async function startApp(config: AppConfig, log: Logger, io: ConsoleIo): P
     log.info('stopped');
   }
 
-  return { stop, health: () => health(), stopped, server };
+  return {
+    stop,
+    health: () => health(),
+    stopped,
+    server,
+    get consoleEnd() {
+      return consoleEnd;
+    },
+  };
 }
 
 /** True if `work` settled within `ms`; never rejects. */

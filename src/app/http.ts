@@ -54,8 +54,13 @@ export async function serveRoutes(routes: HttpRoute[], port: number, host: strin
     res.end('not found');
   });
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (err: NodeJS.ErrnoException) => reject(err.code === 'EADDRINUSE' ? portTaken(port, host) : err));
     server.listen(port, host, () => resolve());
   });
   return server;
+}
+
+/** What to say when the port is taken: most often a second Paperboy on the same machine. */
+export function portTaken(port: number | string, host?: string): Error {
+  return Object.assign(new Error(`port ${port}${host ? ` on ${host}` : ''} is already in use (another Paperboy?): choose another PORT, e.g. PORT=3001, or PORT=0 for any free one`), { code: 'EADDRINUSE' });
 }

@@ -1,5 +1,5 @@
 import type { AppConfig } from '../config/index.js';
-import { createConsoleAdapter } from '../platforms/console/index.js';
+import { createConsoleAdapter, type ConsoleEnd } from '../platforms/console/index.js';
 import { createDiscordAdapter } from '../platforms/discord/index.js';
 import type { AdapterDeps, HttpRoute, PlatformAdapter } from '../platforms/platform.js';
 import { createSlackAdapter } from '../platforms/slack/index.js';
@@ -8,10 +8,12 @@ export interface ConsoleIo {
   input: NodeJS.ReadableStream;
   output: NodeJS.WritableStream;
   interactive: boolean;
+  /** Where the console keeps its Up/Down history (interactive only). */
+  historyFile?: string;
 }
 
 /** One adapter per configured platform; console when none is configured. */
-export function createPlatformAdapters(config: AppConfig, deps: AdapterDeps, routes: HttpRoute[], io: ConsoleIo & { onEnd(): void }): PlatformAdapter[] {
+export function createPlatformAdapters(config: AppConfig, deps: AdapterDeps, routes: HttpRoute[], io: ConsoleIo & { onEnd(info: ConsoleEnd): void }): PlatformAdapter[] {
   const { slack, discord } = config.secrets;
   const adapters: PlatformAdapter[] = [];
   if (slack) {

@@ -12,6 +12,8 @@ export interface CliContext {
   values: OptionValues;
   corpus(): Promise<CorpusLoad>;
   index(): Promise<PaperIndex>;
+  /** True when stdin is a terminal (set by runCli). */
+  stdinIsTerminal?: boolean;
   /** Lines of standard input, for --batch. */
   stdinLines(): AsyncIterable<string>;
   out(line: string): void;

@@ -4,6 +4,7 @@ import { runCli } from './run.js';
 
 const code = await runCli(process.argv.slice(2), commands, {
   stdin: process.stdin,
+  stdinIsTerminal: process.stdin.isTTY === true,
   out: (line) => process.stdout.write(`${line}\n`),
   err: (line) => process.stderr.write(`${line}\n`),
 }).catch((err: unknown) => {

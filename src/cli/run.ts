@@ -8,6 +8,8 @@ import { usageText } from './usage.js';
 
 export interface CliIo {
   stdin: NodeJS.ReadableStream;
+  /** A person at a terminal is on stdin: never wait silently for lines that are not coming. */
+  stdinIsTerminal?: boolean;
   out(line: string): void;
   err(line: string): void;
 }
@@ -19,12 +21,17 @@ export async function runCli(argv: string[], commands: CliCommand[], io: CliIo):
   const command = findCommand(argv, commands);
   if (!command) {
     const asked = argv.find((a) => !a.startsWith('-'));
-    if (!argv.includes('--help') && !argv.includes('-h')) io.err(asked ? `paperboy: unknown command "${asked}"` : 'paperboy: no command given');
-    io.err(usageText(commands));
+    const group = commands.filter((c) => c.name.split(' ').length > 1 && c.name.split(' ')[0] === asked);
+    if (!argv.includes('--help') && !argv.includes('-h')) {
+      if (group.length > 0) io.err(`paperboy: "${asked}" needs a subcommand: ${group.map((c) => c.name).join(', ')}`);
+      else io.err(asked ? `paperboy: unknown command "${asked}"` : 'paperboy: no command given');
+    }
+    io.err(group.length === 1 ? usageText(commands, group[0]) : usageText(commands));
     return argv.includes('--help') || argv.includes('-h') ? 0 : 2;
   }
   try {
-    const parsed = parseArgs({ args: argv, options: { ...GLOBAL_OPTIONS, ...command.options }, allowPositionals: true, strict: true });
+    const options = { ...GLOBAL_OPTIONS, ...command.options };
+    const parsed = parseArgs({ args: negativeValuesInline(argv, options), options, allowPositionals: true, strict: true });
     const values = parsed.values as Record<string, string | boolean | undefined>;
     if (values.help) {
       io.out(usageText(commands, command));
@@ -36,6 +43,7 @@ export async function runCli(argv: string[], commands: CliCommand[], io: CliIo):
       throw new UsageError(`${command.name} takes ${min === max ? min : `${min} to ${max}`} argument(s), got ${args.length}`);
     }
     const ctx = createContext(args, values, io);
+    ctx.stdinIsTerminal = io.stdinIsTerminal === true;
     return (await command.run(ctx)) ?? 0;
   } catch (err) {
     if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
@@ -45,6 +53,23 @@ export async function runCli(argv: string[], commands: CliCommand[], io: CliIo):
     }
     throw err;
   }
+}
+
+/**
+ * "--limit -1" -> "--limit=-1": parseArgs would take "-1" for an option and give a puzzling
+ * message; inline, the value reaches the command, which says what it expects.
+ */
+function negativeValuesInline(argv: string[], options: OptionSpec): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const name = argv[i]!.startsWith('--') ? argv[i]!.slice(2) : undefined;
+    const next = argv[i + 1];
+    if (name && options[name]?.type === 'string' && next !== undefined && /^-\d/.test(next)) {
+      out.push(`--${name}=${next}`);
+      i++;
+    } else out.push(argv[i]!);
+  }
+  return out;
 }
 
 /** The command whose words lead the positionals; the longest wins ("corpus stats" over "corpus"). */
@@ -67,7 +92,12 @@ function createContext(args: string[], values: Record<string, string | boolean |
   const load = () =>
     (corpus ??= (async () => {
       const dir = typeof values.corpus === 'string' ? values.corpus : loadConfig().corpus.dir;
-      return loadCorpus(dir);
+      try {
+        return await loadCorpus(dir);
+      } catch (err) {
+        // The bot's message names CORPUS_DIR; here the --corpus flag works too.
+        throw new Error(`${(err as Error).message} (or pass --corpus <dir>)`);
+      }
     })());
   return {
     args,

@@ -16,12 +16,15 @@ export function loadConfig(env: Env = process.env, root = process.cwd()): AppCon
   const files = [resolve(root, 'config/default.yaml'), resolve(root, 'config/local.yaml')];
   if (env.PAPERBOY_CONFIG) files.push(resolve(root, env.PAPERBOY_CONFIG));
   let raw: Record<string, unknown> = {};
+  let portChosen = Boolean(env.PORT);
   for (const file of files) {
     if (!existsSync(file)) {
       if (file.endsWith('default.yaml') || file === files[2]) throw new ConfigError(`config file ${file} does not exist`);
       continue;
     }
-    raw = merge(raw, readConfigFile(file));
+    const options = readConfigFile(file);
+    if (file !== files[0] && isPlainObject(options.http) && options.http.port !== undefined) portChosen = true;
+    raw = merge(raw, options);
   }
   raw = merge(raw, fromEnv(env));
   const parsed = settingsSchema.safeParse(raw);
@@ -31,7 +34,7 @@ export function loadConfig(env: Env = process.env, root = process.cwd()): AppCon
   if (secrets.slack) platforms.push('slack');
   if (secrets.discord) platforms.push('discord');
   if (platforms.length === 0) platforms.push('console');
-  return { ...parsed.data, secrets, platforms };
+  return { ...parsed.data, secrets, platforms, portChosen };
 }
 
 function readConfigFile(file: string): Record<string, unknown> {

@@ -49,6 +49,7 @@ export const settingsSchema = z.strictObject({
     defaultTimeZone: timeZoneName,
     size: z.int().min(1).max(10),
     maxPerChannel: z.int().min(1).max(100),
+    minChannelIntervalMinutes: z.int().min(1).max(7 * 24 * 60),
     catchUpHours: z.number().min(0).max(24 * 7),
     emptyChannelNote: z.boolean(),
     maxAttempts: z.int().min(1).max(20),
@@ -79,6 +80,11 @@ export interface Secrets {
 
 export interface AppConfig extends Settings {
   secrets: Secrets;
+  /**
+   * Whether PORT or a config file of the user's chose http.port (loadConfig sets it). The console
+   * serves /healthz and /metrics only then; undefined (a hand-built config) counts as chosen.
+   */
+  portChosen?: boolean;
   /** The platforms that will run: the configured ones, or console when none is. */
   platforms: ('slack' | 'discord' | 'console')[];
 }

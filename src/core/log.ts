@@ -1,4 +1,5 @@
-import { writeSync } from 'node:fs';
+import { mkdirSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { pino, type Logger } from 'pino';
 
 export type { Logger };
@@ -34,6 +35,25 @@ function stderrLines(): { write(line: string): void } {
       }
     },
   };
+}
+
+const LEVEL_NAMES: Record<number, string> = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'warning', 50: 'error', 60: 'fatal' };
+
+/**
+ * For the console platform at a terminal: the whole log goes to `file`, and warnings and errors
+ * also to `brief` as one short line each, so the conversation is not drowned in log blocks.
+ */
+export function createConsoleLogger(options: { level: string }, file: string, brief: { write(line: string): void } = stderrLines()): Logger {
+  mkdirSync(dirname(file), { recursive: true });
+  const toFile = pino.destination({ dest: file, sync: true, append: true });
+  const oneLine = {
+    write(json: string) {
+      const entry = JSON.parse(json) as { level: number; msg?: string; err?: { message?: string } };
+      const detail = entry.err?.message ? `: ${entry.err.message}` : '';
+      brief.write(`paperboy ${LEVEL_NAMES[entry.level] ?? 'log'}: ${`${entry.msg ?? ''}${detail}`.replace(/\s+/g, ' ').trim()} (more in ${file})\n`);
+    },
+  };
+  return pino({ level: options.level, redact }, pino.multistream([{ level: options.level as pino.Level, stream: toFile }, { level: 'warn', stream: oneLine }]));
 }
 
 /** A logger that drops everything, for tests and the CLI. */

@@ -21,7 +21,7 @@ export interface PaperItem {
  * "channel" is how "Share to channel" posts what was only shown to one person.
  */
 export interface Action {
-  kind: 'next-page' | 'similar' | 'follow' | 'share';
+  kind: 'next-page' | 'prev-page' | 'similar' | 'follow' | 'share';
   label: string;
   command: string;
   args: Record<string, string | number>;
@@ -35,6 +35,8 @@ export interface Reply {
   /** Plain-text body. */
   text?: string;
   papers?: PaperItem[];
+  /** The number of the first paper when they are a later page of a list (6 for "Showing 6-10"); 1 when omitted. */
+  firstNumber?: number;
   /** Short plain-text lines shown after the papers (e.g. "Showing 1-5 of 42"). */
   notices?: string[];
   actions?: Action[];

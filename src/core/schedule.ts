@@ -1,5 +1,6 @@
 import { UserError } from './errors.js';
-import { canonicalTimeZone, datesBetween, instantOf, wallTimeAt, weekdayOf } from './zoned-time.js';
+import { resolveTimeZone, type ZoneInput } from './time-zone-input.js';
+import { datesBetween, instantOf, wallTimeAt, weekdayOf } from './zoned-time.js';
 
 /** A parsed digest schedule: when, in wall-clock terms, digests go out. */
 export interface Schedule {
@@ -22,24 +23,60 @@ const FULL_DAY_NAMES = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 
 const MONTH_NAMES = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 const DAY = 24 * 3600_000;
 
-/** Parses "HH:MM" (or "H:MM"), 24-hour; throws UserError. */
+/** Parses "HH:MM" (or "H:MM"), 24-hour, and forgives "9am" and "5:30pm"; throws UserError. */
 export function parseTime(text: string): { hour: number; minute: number; text: string } {
-  const m = /^(\d{1,2}):(\d{2})$/.exec(text.trim());
-  const hour = m ? Number(m[1]) : NaN;
-  const minute = m ? Number(m[2]) : NaN;
+  const m = /^(\d{1,2})(?::(\d{2}))?\s*([ap]\.?m\.?)?$/i.exec(text.trim());
+  const meridiem = m?.[3]?.[0]?.toLowerCase();
+  let hour = m && (m[2] !== undefined || meridiem) ? Number(m[1]) : NaN;
+  const minute = m ? Number(m[2] ?? 0) : NaN;
+  if (meridiem) hour = hour >= 1 && hour <= 12 ? (hour % 12) + (meridiem === 'p' ? 12 : 0) : NaN;
   if (!(hour >= 0 && hour <= 23 && minute >= 0 && minute <= 59)) {
     throw new UserError(`“${text}” is not a time: please give it as HH:MM, 24-hour.`, 'Example: 08:30 or 17:45');
   }
   return { hour, minute, text: `${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}` };
 }
 
-/** Checks an IANA time zone name and returns its canonical spelling; throws UserError. */
+/** Checks a typed time zone (IANA name or abbreviation, any case) and returns the IANA name to store; throws UserError. */
 export function parseTimeZone(name: string): string {
-  const zone = canonicalTimeZone(name.trim());
-  if (!zone || name.trim() === '') {
-    throw new UserError(`“${name}” is not a time zone I know.`, 'Use an IANA name such as Europe/Berlin, America/New_York or UTC.');
-  }
-  return zone;
+  return resolveTimeZone(name).zone;
+}
+
+/** Words each schedule form takes, its keyword included. */
+function scheduleLength(words: string[]): number {
+  const first = words[0]?.toLowerCase();
+  if (first === 'daily' || first === 'weekdays' || first === 'weekday') return 2;
+  if (first === 'weekly') return 3;
+  return 5;
+}
+
+/**
+ * The one reader of a typed schedule and optional zone, used by `digest add` (typed or as
+ * Discord options) and `settings time`: "daily 09:00 EST", "cron 0 9 * * 1-5 utc",
+ * "0 9 * * 1-5", any case. Throws UserError.
+ */
+export function parseScheduleWords(input: readonly string[]): { schedule: Schedule; zone?: ZoneInput } {
+  let words = input.flatMap((w) => w.trim().split(/\s+/)).filter(Boolean);
+  if (words[0]?.toLowerCase() === 'cron') words = words.slice(1);
+  const length = scheduleLength(words);
+  const schedule = parseSchedule(words.slice(0, length).join(' '));
+  const rest = words.slice(length);
+  if (rest.length > 1) throw new UserError(`I don't understand “${rest.join(' ')}” after the schedule “${schedule.text}”: only a time zone may follow it.`, SCHEDULE_EXAMPLES);
+  return rest[0] === undefined ? { schedule } : { schedule, zone: resolveTimeZone(rest[0]) };
+}
+
+/**
+ * The shortest gap between two runs of the schedule, in minutes (at most a week is looked at).
+ * Same-day times are compared first, so "* * * * *" is answered without listing its slots.
+ */
+export function shortestInterval(schedule: Schedule): number {
+  const times = schedule.hours.flatMap((h) => schedule.minutes.map((m) => h * 60 + m)).sort((a, b) => a - b);
+  let shortest = Infinity;
+  for (let i = 1; i < times.length; i++) shortest = Math.min(shortest, times[i]! - times[i - 1]!);
+  if (shortest <= 1) return shortest;
+  const from = new Date(Date.UTC(2001, 0, 1));
+  const slots = slotsBetween(schedule, 'UTC', from, new Date(from.getTime() + 15 * DAY));
+  for (let i = 1; i < slots.length; i++) shortest = Math.min(shortest, (slots[i]!.getTime() - slots[i - 1]!.getTime()) / 60_000);
+  return shortest;
 }
 
 function dayIndex(word: string): number | undefined {
@@ -72,10 +109,19 @@ export function parseSchedule(input: string): Schedule {
     const what = input.trim() === '' ? 'No schedule given.' : `I don't understand the schedule “${input.trim()}”.`;
     throw new UserError(what, SCHEDULE_EXAMPLES);
   }
-  if (!nextSlot(schedule, 'UTC', new Date(Date.UTC(2000, 0, 1)), 8 * 366)) {
+  if (!happensOnSomeDay(schedule)) {
     throw new UserError(`The schedule “${schedule.text}” never happens (no such date).`, SCHEDULE_EXAMPLES);
   }
   return schedule;
+}
+
+/** Does any date in eight years match (31 February never does)? Dates only: every day has each wall time at least once. */
+function happensOnSomeDay(schedule: Schedule): boolean {
+  for (let t = Date.UTC(2000, 0, 1), end = t + 8 * 366 * DAY; t < end; t += DAY) {
+    const d = new Date(t);
+    if (dayMatches(schedule, d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate())) return true;
+  }
+  return false;
 }
 
 /** The schedule of a user's DM digest: daily at their time. */

@@ -13,13 +13,19 @@ export function cleanTopic(topic: string): string {
   return clean;
 }
 
+/** What to say when the list a command picks from is empty, whatever the command (remove, pause, unfollow). */
+const EMPTY: Record<string, [string, string]> = {
+  digest: ['This channel has no digests yet.', 'A channel admin can add one: /papers digest add <topic> daily 09:00'],
+  follow: ['You follow no topics yet.', 'Follow one with /papers follow <topic>'],
+};
+
 /**
  * Picks one item of a list as shown to the user: by its 1-based number, or by its topic
  * (ignoring case). `noun` names the list in messages ("follow", "digest").
  */
 export function pickByNumberOrTopic<T extends { topic: string }>(items: T[], numberOrTopic: string, noun: string, listCommand: string): T {
   const text = numberOrTopic.trim().replace(/^#/, '');
-  if (items.length === 0) throw new UserError(`There is no ${noun} to remove here yet.`, `See ${listCommand}.`);
+  if (items.length === 0) throw new UserError(EMPTY[noun]?.[0] ?? `There are no ${noun}s here yet.`, EMPTY[noun]?.[1] ?? `See ${listCommand}.`);
   if (/^\d+$/.test(text)) {
     const item = items[Number(text) - 1];
     if (!item) throw new UserError(`There is no ${noun} number ${text}: the list has ${items.length}.`, `See the numbers with ${listCommand}.`);

@@ -16,6 +16,8 @@ export interface PlatformAdapter {
   stop(): Promise<void>;
   /** For /healthz: is it connected right now? */
   isConnected(): boolean;
+  /** Called once the whole app is up, with a short summary for a person watching (the console prints it before its first prompt). */
+  ready?(summary: string[]): void;
 }
 
 /** What the app hands every adapter. */

@@ -16,7 +16,8 @@ export function seedPaperIndex(): Promise<PaperIndex> {
 /** The embedded default configuration with an in-memory store, as tests want it. */
 export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
   const config = loadConfig({ SOURCES: 'none' });
-  return { ...config, store: { ...config.store, driver: 'memory' }, ...overrides };
+  // portChosen left unset: a test that builds an app with an http port wants it served.
+  return { ...config, portChosen: undefined, store: { ...config.store, driver: 'memory' }, ...overrides };
 }
 
 /** A command context over the seed corpus, an empty in-memory store and a fixed clock. */

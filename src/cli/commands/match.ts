@@ -1,21 +1,22 @@
 import { UserError } from '../../core/errors.js';
-import type { CliCommand } from '../command.js';
+import { UsageError, type CliCommand } from '../command.js';
 import { formatHits, idTitleJson } from '../format.js';
 
 export const match: CliCommand = {
   name: 'match',
-  usage: '[--batch] [--json] [--topic "<t>"]',
+  usage: '(--topic "<t>" | --batch) [--json]',
   summary: 'Every paper a follow of the topic would deliver; --batch reads one topic per stdin line.',
   options: { json: { type: 'boolean' }, batch: { type: 'boolean' }, topic: { type: 'string' } },
   positionals: { min: 0, max: 0 },
   async run(ctx) {
     const json = ctx.values.json === true;
-    const index = await ctx.index();
     const topic = ctx.values.topic;
-    if (ctx.values.batch === (typeof topic === 'string')) {
-      ctx.err('paperboy: match needs exactly one of --topic "<t>" or --batch (topics on stdin)');
-      return 2;
+    const batch = ctx.values.batch === true;
+    // Neither given: topics may be piped in, but a terminal would only wait in silence.
+    if ((batch && typeof topic === 'string') || (!batch && topic === undefined && ctx.stdinIsTerminal)) {
+      throw new UsageError('match needs exactly one of --topic "<t>" or --batch (topics on stdin, one a line)');
     }
+    const index = await ctx.index();
     const one = (t: string) => {
       let hits: ReturnType<typeof index.match> = [];
       try {

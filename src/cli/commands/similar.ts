@@ -1,3 +1,4 @@
+import { EXAMPLE_PAPER_ID, normalizePaperId } from '../../core/paper-id.js';
 import { positiveInt, type CliCommand } from '../command.js';
 import { formatHits, hitJson } from '../format.js';
 
@@ -11,11 +12,11 @@ export const similar: CliCommand = {
   positionals: { min: 1, max: 1 },
   async run(ctx) {
     const limit = positiveInt(ctx.values.limit, 'limit', DEFAULT_SIMILAR_LIMIT);
-    const id = ctx.args[0]!;
+    const id = normalizePaperId(ctx.args[0]!);
     const index = await ctx.index();
     const paper = index.get(id);
     if (!paper) {
-      ctx.err(`paperboy: no paper with id ${id}`);
+      ctx.err(`paperboy: no paper with id ${id}; ids look like ${EXAMPLE_PAPER_ID} (see search --json)`);
       return 1;
     }
     const hits = index.similar(id, limit);

@@ -2,24 +2,48 @@ import { addChannelDigest } from '../channel-digests.js';
 import { UserError } from '../errors.js';
 import type { Reply } from '../reply.js';
 import type { Args, CommandDef } from './definition.js';
+import { parseScheduleWords } from '../schedule.js';
+import { describeZone } from '../time-zone-input.js';
 import { tokenize } from './text.js';
 
-const SCHEDULE_START = /^(daily|weekdays|weekly|cron)$/i;
-const TIME_ZONE = /^(UTC|GMT|[A-Za-z_]+\/[A-Za-z0-9_+\-/]+)$/;
+const SCHEDULE_START = /^(daily|weekdays?|weekly|cron)$/i;
+const NO_SCHEDULE = 'Please give a topic and then a schedule: daily HH:MM, weekdays HH:MM, weekly DAY HH:MM, or a cron expression such as 0 9 * * 1-5, then optionally a time zone.';
 
-/** "<topic> <schedule> [time zone]": the schedule starts at daily/weekdays/weekly, or after a quoted topic. */
+/**
+ * "<topic> <schedule> [time zone]". The topic ends where the rest of the line reads as a schedule
+ * (the same reader `digest add` applies later), so quotes are needed only when the topic itself
+ * ends in schedule-like words. A schedule that cannot be read is split at its keyword and left to
+ * the handler, which says what is wrong with it.
+ */
 export function parseDigestAdd(text: string): Args {
   const tokens = tokenize(text);
-  const quotedTopic = /^["“]/.test(text.trim());
-  let start = quotedTopic ? 1 : tokens.findIndex((t) => SCHEDULE_START.test(t));
-  if (start <= 0 || start >= tokens.length) {
-    throw new UserError('Please give a topic and then a schedule (daily HH:MM, weekdays HH:MM, weekly DAY HH:MM, or a cron expression).');
+  const split = (at: number): Args => {
+    const rest = tokens.slice(at);
+    let zone: string | undefined;
+    try {
+      if (parseScheduleWords(rest).zone) zone = rest.pop();
+    } catch (err) {
+      if (!(err instanceof UserError)) throw err;
+    }
+    return { topic: tokens.slice(0, at).join(' '), schedule: rest.join(' ').replace(/^cron\s+/i, ''), timezone: zone };
+  };
+  if (/^["“]/.test(text.trim())) {
+    if (tokens.length < 2) throw new UserError(NO_SCHEDULE);
+    return split(1);
   }
-  let end = tokens.length;
-  const timeZone = TIME_ZONE.test(tokens[end - 1]!) && end - 1 > start ? tokens[--end] : undefined;
-  const topic = tokens.slice(0, start).join(' ');
-  if (/^cron$/i.test(tokens[start]!)) start += 1;
-  return { topic, schedule: tokens.slice(start, end).join(' '), timezone: timeZone };
+  for (let at = 1; at < tokens.length; at++) {
+    try {
+      parseScheduleWords(tokens.slice(at));
+      return split(at);
+    } catch (err) {
+      if (!(err instanceof UserError)) throw err;
+    }
+  }
+  const keyword = tokens.findIndex((t, i) => i > 0 && SCHEDULE_START.test(t));
+  const cron = tokens.findIndex((t, i) => i > 0 && /^[\d*]/.test(t) && [5, 6].includes(tokens.length - i));
+  const at = keyword > 0 ? keyword : cron;
+  if (at > 0) return split(at);
+  throw new UserError(NO_SCHEDULE);
 }
 
 export const digestAdd: CommandDef = {
@@ -31,7 +55,7 @@ export const digestAdd: CommandDef = {
   options: [
     { name: 'topic', description: 'The topic, as you would search for it', type: 'string', required: true, maxLength: 200 },
     { name: 'schedule', description: 'daily HH:MM, weekdays HH:MM, weekly DAY HH:MM, or a cron expression', type: 'string', required: true, maxLength: 100 },
-    { name: 'timezone', description: 'An IANA time zone such as Europe/Berlin (default: the bot\u2019s)', type: 'string', required: false, maxLength: 64 },
+    { name: 'timezone', description: 'An IANA time zone such as Europe/Berlin, or EST, CET... (default: the bot\u2019s)', type: 'string', required: false, maxLength: 64 },
   ],
   parseText: parseDigestAdd,
   handle(request, { store, config, now, schedulesChanged }): Reply {
@@ -42,6 +66,7 @@ export const digestAdd: CommandDef = {
       timeZone: args.timezone === undefined ? undefined : String(args.timezone),
     }, now());
     schedulesChanged();
-    return { visibility: 'ephemeral', text: `This channel will get new papers on “${digest.topic}” ${digest.schedule} (${digest.timeZone}).` };
+    const zone = digest.zoneInput ? describeZone(digest.zoneInput) : digest.timeZone;
+    return { visibility: 'ephemeral', text: `This channel will get new papers on “${digest.topic}” ${digest.schedule} (${zone}).` };
   },
 };

@@ -13,8 +13,15 @@ function pauseCommand(paused: boolean): CommandDef {
     options: [{ name: 'digest', rest: true, description: 'Its number in /papers digest list, or its topic', type: 'string', required: true, maxLength: 200 }],
     handle(request, { store, now, schedulesChanged }): Reply {
       const digest = setChannelDigestPaused(store, request, String(request.args.digest), paused, now());
+      const when = `${digest.schedule} (${digest.timeZone})`;
+      if (!digest.changed) {
+        const text = paused
+          ? `The digest on “${digest.topic}” is already paused. /papers digest resume ${String(request.args.digest)} starts it again.`
+          : `The digest on “${digest.topic}” is already running: ${when}.`;
+        return { visibility: 'ephemeral', text };
+      }
       schedulesChanged();
-      return { visibility: 'ephemeral', text: paused ? `Paused the digest on “${digest.topic}”.` : `Resumed the digest on “${digest.topic}”: ${digest.schedule} (${digest.timeZone}).` };
+      return { visibility: 'ephemeral', text: paused ? `Paused the digest on “${digest.topic}”.` : `Resumed the digest on “${digest.topic}”: ${when}.` };
     },
   };
 }

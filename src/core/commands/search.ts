@@ -35,6 +35,9 @@ export const search: CommandDef = {
       };
     }
     const actions: Action[] = [];
+    if (offset > 0) {
+      actions.push({ kind: 'prev-page', label: `Previous ${pageSize}`, command: 'search', args: { query, offset: Math.max(0, offset - pageSize) } });
+    }
     if (offset + hits.length < total) {
       actions.push({ kind: 'next-page', label: `Next ${pageSize}`, command: 'search', args: { query, offset: offset + pageSize } });
     }
@@ -44,6 +47,7 @@ export const search: CommandDef = {
       visibility: 'ephemeral',
       title: `Papers for “${query}”`,
       papers: hits.map((hit) => paperItem(hit.paper)),
+      firstNumber: offset + 1,
       notices: [`Showing ${offset + 1}-${offset + hits.length} of ${total}`],
       actions,
     };

@@ -1,4 +1,4 @@
-import { setUserDigestPaused } from '../follows.js';
+import { effectivePrefs, setUserDigestPaused } from '../follows.js';
 import type { Reply } from '../reply.js';
 import type { CommandDef } from './definition.js';
 import { personOf } from '../identity.js';
@@ -12,7 +12,13 @@ function pauseCommand(paused: boolean): CommandDef {
     example: `/papers settings ${verb}`,
     options: [],
     handle(request, { store, config, schedulesChanged }): Reply {
-      const prefs = setUserDigestPaused(store, config, personOf(request), paused);
+      const person = personOf(request);
+      const before = effectivePrefs(store, config, person);
+      if (before.paused === paused) {
+        const text = paused ? 'Your digest is already paused. /papers settings resume starts it again.' : `Your digest is already on: daily at ${before.time} (${before.timeZone}).`;
+        return { visibility: 'ephemeral', text };
+      }
+      const prefs = setUserDigestPaused(store, config, person, paused);
       schedulesChanged();
       return { visibility: 'ephemeral', text: paused ? 'Your digest is paused. /papers settings resume starts it again.' : `Your digest is back on: daily at ${prefs.time} (${prefs.timeZone}).` };
     },

@@ -1,7 +1,19 @@
+import { UserError } from '../errors.js';
 import { setDeliveryTime } from '../follows.js';
 import type { Reply } from '../reply.js';
-import type { CommandDef } from './definition.js';
+import { parseScheduleWords } from '../schedule.js';
+import { describeZone, resolveTimeZone } from '../time-zone-input.js';
+import type { Args, CommandDef } from './definition.js';
 import { personOf } from '../identity.js';
+import { tokenize } from './text.js';
+
+/** "<HH:MM> [zone]", also "daily <HH:MM> [zone]"; the handler reads them as `digest add` does. */
+export function parseSettingsTime(text: string): Args {
+  const words = tokenize(text);
+  if (words[0]?.toLowerCase() === 'daily') words.shift();
+  if (words.length > 2) throw new UserError(`I don't understand “${words.slice(2).join(' ')}” after the time zone.`);
+  return { time: words[0], timezone: words[1] };
+}
 
 export const settingsTime: CommandDef = {
   path: ['settings', 'time'],
@@ -9,12 +21,17 @@ export const settingsTime: CommandDef = {
   usage: '/papers settings time <HH:MM> [time zone]',
   example: '/papers settings time 07:30 America/New_York',
   options: [
-    { name: 'time', description: 'HH:MM, 24-hour', type: 'string', required: true, maxLength: 5 },
+    { name: 'time', description: 'HH:MM, 24-hour', type: 'string', required: true, maxLength: 8 },
     { name: 'timezone', description: 'An IANA time zone such as America/New_York', type: 'string', required: false, maxLength: 64 },
   ],
+  parseText: parseSettingsTime,
   handle(request, { store, config, schedulesChanged }): Reply {
-    const prefs = setDeliveryTime(store, config, personOf(request), String(request.args.time), request.args.timezone === undefined ? undefined : String(request.args.timezone));
+    const typedZone = request.args.timezone === undefined ? undefined : String(request.args.timezone);
+    // One reader with digest add: "9am", "09:00", zones in any case or as abbreviations.
+    const { schedule } = parseScheduleWords(['daily', String(request.args.time)]);
+    const prefs = setDeliveryTime(store, config, personOf(request), schedule.text.slice('daily '.length), typedZone);
     schedulesChanged();
-    return { visibility: 'ephemeral', text: `Your digest will come daily at ${prefs.time} (${prefs.timeZone}).` };
+    const zone = typedZone === undefined ? prefs.timeZone : describeZone(resolveTimeZone(typedZone));
+    return { visibility: 'ephemeral', text: `Your digest will come daily at ${prefs.time} (${zone}).` };
   },
 };

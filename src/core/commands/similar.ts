@@ -1,4 +1,5 @@
 import type { Reply } from '../reply.js';
+import { EXAMPLE_PAPER_ID } from '../paper-id.js';
 import type { CommandDef } from './definition.js';
 import { paperItem } from './paper-items.js';
 import { requirePaper } from './show.js';
@@ -7,7 +8,7 @@ export const similar: CommandDef = {
   path: ['similar'],
   description: 'Papers most like a given one',
   usage: '/papers similar <id>',
-  example: '/papers similar p-1a2b3c4d',
+  example: `/papers similar ${EXAMPLE_PAPER_ID}`,
   options: [{ name: 'id', description: 'The paper id shown under a search result', type: 'string', required: true, maxLength: 64 }],
   handle({ args }, { index, config, store }): Reply {
     const paper = requirePaper(index, String(args.id), store);

@@ -29,14 +29,14 @@ export async function loadCorpus(dir: string, log?: Logger, options: LoadOptions
     names = (await readdir(where)).filter(isCorpusFile).sort();
   } catch (err) {
     throw new Error(
-      `paperboy: corpus directory ${where} cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}): ` +
-        'create it and put Daily Papers *.txt or *.jsonl files in it, or point --corpus / CORPUS_DIR at one that has them',
+      `corpus directory ${where} cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}): ` +
+        'create it and put Daily Papers *.txt or *.jsonl files in it (see the README, "Adding papers"), or set CORPUS_DIR to a folder that has them',
     );
   }
   if (names.length === 0 && !options.allowEmpty) {
     throw new Error(
-      `paperboy: corpus directory ${where} has no *.txt or *.jsonl files: add some (see README, "Corpus formats") ` +
-        'or point --corpus / CORPUS_DIR at the seeds folder',
+      `corpus directory ${where} has no *.txt or *.jsonl files: add some (see the README, "Adding papers"), ` +
+        'or set CORPUS_DIR to a folder that has them, such as seeds',
     );
   }
   const warnings: string[] = [];
@@ -60,7 +60,7 @@ export async function loadCorpus(dir: string, log?: Logger, options: LoadOptions
   warnings.push(...collisions);
   for (const warning of warnings) log?.warn({ dir: where }, warning);
   if (papers.length === 0 && !options.allowEmpty) {
-    throw new Error(`paperboy: corpus directory ${where} has corpus files but no readable papers in them: see the warnings above`);
+    throw new Error(`corpus directory ${where} has corpus files but no readable papers in them: see the warnings logged above`);
   }
   return { papers, stats: { files, papers: papers.length, duplicatesMerged: merged, skippedLines }, warnings };
 }

@@ -104,7 +104,7 @@ async function onButton(deps: InteractionDeps, interaction: ButtonInteraction): 
   const { action } = decoded;
   const started = performance.now();
   // "Next 5" turns the page of the person's own results in place; every other button answers anew.
-  if (action.kind === 'next-page') await interaction.deferUpdate();
+  if (action.kind === 'next-page' || action.kind === 'prev-page') await interaction.deferUpdate();
   else await interaction.deferReply({ flags: MessageFlags.Ephemeral });
   const who = whoOf(interaction);
   const result = await runAction(deps.context, deps.commands, action, who);

@@ -47,7 +47,7 @@ export function renderReply(reply: Reply, encode: ActionEncoder): RenderedMessag
   const pages = chunk(papers, LIMITS.embeds);
   return pages.map((page, p) => {
     const last = p === pages.length - 1;
-    const offset = p * LIMITS.embeds;
+    const offset = (reply.firstNumber ?? 1) - 1 + p * LIMITS.embeds;
     const message: RenderedMessage = {
       embeds: paperEmbeds(page, offset, color, last ? footer : undefined),
       components: renderButtons(last ? reply.actions ?? [] : [], page, offset, encode),
