@@ -44,10 +44,27 @@ export function textReply(text: string, visibility: Reply['visibility'] = 'ephem
   return { visibility, text };
 }
 
-/** Cuts plain text to at most `max` characters on a word boundary, adding an ellipsis. */
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+/**
+ * The longest start of `text` within `max` UTF-16 units (the unit every platform limit counts)
+ * that ends on a grapheme boundary: never half an emoji, a lone surrogate or a split flag.
+ */
+export function cutGraphemes(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let end = 0;
+  for (const { index, segment } of graphemes.segment(text)) {
+    if (index + segment.length > max) break;
+    end = index + segment.length;
+  }
+  return text.slice(0, end);
+}
+
+/** Cuts plain text to at most `max` characters on a word (else grapheme) boundary, adding an ellipsis. */
 export function truncate(text: string, max: number): string {
   if (text.length <= max) return text;
-  const cut = text.slice(0, Math.max(0, max - 1));
+  if (max <= 0) return '';
+  const cut = cutGraphemes(text, max - 1);
   const space = cut.lastIndexOf(' ');
   return (space > max * 0.6 ? cut.slice(0, space) : cut).trimEnd() + '…';
 }

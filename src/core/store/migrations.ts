@@ -44,4 +44,20 @@ export const migrations: { version: number; sql: string }[] = [
     // deliveredByTarget(): who has each candidate paper, read per paper in one pass instead of per target.
     sql: 'CREATE INDEX deliveries_by_paper ON deliveries (paper_id);',
   },
+  {
+    version: 4,
+    // Papers a digest offered but did not show (carried until shown or aged out), and which
+    // unplannable topics a target was told about once.
+    sql: `
+      CREATE TABLE IF NOT EXISTS offered (
+        target TEXT NOT NULL, paper_id TEXT NOT NULL, topic TEXT NOT NULL, relevance REAL NOT NULL,
+        since INTEGER NOT NULL, expired INTEGER,
+        PRIMARY KEY (target, paper_id)
+      ) WITHOUT ROWID;
+      CREATE TABLE IF NOT EXISTS topic_notices (
+        target TEXT NOT NULL, topic_key TEXT NOT NULL, at INTEGER NOT NULL,
+        PRIMARY KEY (target, topic_key)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];

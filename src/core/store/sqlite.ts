@@ -97,6 +97,15 @@ export function openSqliteStore(path: string): Store {
     claimedByPaper: db.prepare(`SELECT j.value, r.target FROM runs r, json_each(r.paper_ids) j
       WHERE r.state = 'claimed' AND j.value IN (SELECT value FROM json_each(?))`).raw(),
     pruneRuns: db.prepare("DELETE FROM runs WHERE state != 'claimed' AND slot < ?"),
+    offer: db.prepare(`INSERT OR IGNORE INTO offered (target, paper_id, topic, relevance, since)
+      SELECT @target, @paperId, @topic, @relevance, @now WHERE NOT EXISTS (SELECT 1 FROM deliveries WHERE target = @target AND paper_id = @paperId)`),
+    offered: db.prepare(`SELECT paper_id, topic, relevance, since FROM offered o WHERE o.target = ? AND o.expired IS NULL
+      AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.target = o.target AND d.paper_id = o.paper_id)
+      ORDER BY relevance DESC, since, paper_id`).raw(),
+    expire: db.prepare('UPDATE offered SET expired = ? WHERE target = ? AND paper_id = ? AND expired IS NULL'),
+    expired: db.prepare('SELECT paper_id FROM offered WHERE target = ? AND expired IS NOT NULL').pluck(),
+    topicNotices: db.prepare('SELECT topic_key FROM topic_notices WHERE target = ?').pluck(),
+    addTopicNotice: db.prepare('INSERT OR IGNORE INTO topic_notices (target, topic_key, at) VALUES (?, ?, ?)'),
   };
 
   const store: Store = {
@@ -186,6 +195,23 @@ export function openSqliteStore(path: string): Store {
       return out;
     }),
     pruneRuns: (before) => q.pruneRuns.run(before.toISOString()).changes,
+    offerPapers: db.transaction((t: Target, papers: { paperId: string; topic: string; relevance: number }[], now: Date) => {
+      const target = targetKey(t);
+      for (const p of papers) q.offer.run({ target, paperId: p.paperId, topic: p.topic, relevance: p.relevance, now: now.getTime() });
+    }),
+    offeredPapers: (t) => (q.offered.all(targetKey(t)) as [string, string, number, number][])
+      .map(([paperId, topic, relevance, since]) => ({ paperId, topic, relevance, since: new Date(since) })),
+    expireOffered: db.transaction((t: Target, ids: string[], now: Date) => {
+      for (const id of ids) q.expire.run(now.getTime(), targetKey(t), id);
+    }),
+    expiredPapers: (t) => new Set(q.expired.all(targetKey(t)) as string[]),
+    recordShown: db.transaction((t: Target, ids: string[], messageId: string, now: Date) => {
+      for (const id of ids) q.insertDelivery.run(targetKey(t), id, now.getTime(), messageId);
+    }),
+    topicNotices: (t) => new Set(q.topicNotices.all(targetKey(t)) as string[]),
+    addTopicNotices: db.transaction((t: Target, keys: string[], now: Date) => {
+      for (const k of keys) q.addTopicNotice.run(targetKey(t), k, now.getTime());
+    }),
     // A write lock taken and released: fails when the file is read-only, locked or gone.
     ping: () => {
       db.exec('BEGIN IMMEDIATE');

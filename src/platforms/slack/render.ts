@@ -1,5 +1,5 @@
 import type { types } from '@slack/bolt';
-import { truncate, type Action, type PaperItem, type Reply } from '../../core/reply.js';
+import { cutGraphemes, truncate, type Action, type PaperItem, type Reply } from '../../core/reply.js';
 import { ACTION_ID_PREFIX, encodeActionValue } from './action-value.js';
 import { escapeMrkdwn, mrkdwnLink, userMention } from './mrkdwn.js';
 
@@ -137,7 +137,7 @@ function fallbackText(reply: Reply): string {
 /** Cuts escaped text to `max` characters without splitting an entity such as `&amp;`. */
 export function clipEscaped(text: string, max: number): string {
   if (text.length <= max) return text;
-  const cut = text.slice(0, Math.max(0, max - 1)).replace(/&[a-z]{0,4}$/, '');
+  const cut = cutGraphemes(text, Math.max(0, max - 1)).replace(/&[a-z]{0,4}$/, '');
   return cut + '…';
 }
 
