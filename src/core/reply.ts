@@ -1,3 +1,5 @@
+import type { Target } from './types.js';
+
 /**
  * A Reply is data, never markup: every string in it is plain text typed by a person or taken
  * from the corpus. Each adapter escapes and renders it within its platform's limits.
@@ -19,7 +21,7 @@ export interface PaperItem {
  * "channel" is how "Share to channel" posts what was only shown to one person.
  */
 export interface Action {
-  kind: 'next-page' | 'similar' | 'follow' | 'share';
+  kind: 'next-page' | 'similar' | 'follow' | 'share' | 'show-more';
   label: string;
   command: string;
   args: Record<string, string | number>;
@@ -38,6 +40,11 @@ export interface Reply {
   actions?: Action[];
   /** True when the reply explains a mistake in the request (usage, bad argument, not allowed). */
   isError?: boolean;
+  /**
+   * Papers this reply shows to a user outside a digest run ("Show them"): the adapter calls
+   * confirmShown() once the reply reached them, which records them as delivered; never before.
+   */
+  shows?: { target: Target; paperIds: string[] };
 }
 
 export function textReply(text: string, visibility: Reply['visibility'] = 'ephemeral'): Reply {

@@ -1,5 +1,5 @@
 import { createInterface } from 'node:readline';
-import { parseCommandText, runAction, runCommand, errorReply, type CommandOutcome } from '../../core/commands/index.js';
+import { confirmShown, parseCommandText, runAction, runCommand, errorReply, type CommandOutcome } from '../../core/commands/index.js';
 import type { Deliverer } from '../../core/deliverer.js';
 import { UserError } from '../../core/errors.js';
 import type { Action } from '../../core/reply.js';
@@ -56,13 +56,17 @@ export function createConsoleAdapter(deps: AdapterDeps, options: ConsoleOptions)
     const rendered = renderText(result.reply);
     lastActions = rendered.actions;
     print(`${rendered.text}\n`);
+    confirmShown(deps.context, result.reply);
   };
 
   const deliverer: Deliverer = {
     platform: 'console',
     async send(target, reply) {
       const heading = target.kind === 'user' ? 'Digest for you' : `Digest for #${target.id}`;
-      print(`\n=== ${heading} (${new Date().toISOString()}) ===\n${renderText({ ...reply, actions: undefined }).text}\n`);
+      // Its buttons ("N more: Show them") are numbered like a reply's: typing the number presses one.
+      const rendered = renderText(reply);
+      if (rendered.actions.length > 0) lastActions = rendered.actions;
+      print(`\n=== ${heading} (${new Date().toISOString()}) ===\n${rendered.text}\n`);
       if (options.interactive) output.write(PROMPT);
       return { messageId: `console-${Date.now()}` };
     },

@@ -7,7 +7,7 @@ import {
   type ChatInputCommandInteraction,
   type Interaction,
 } from 'discord.js';
-import { commandName, completeFollows, findCommand, runAction, runCommand, type Args, type CommandDef, type CommandOutcome } from '../../core/commands/index.js';
+import { commandName, completeFollows, confirmShown, findCommand, runAction, runCommand, type Args, type CommandDef, type CommandOutcome } from '../../core/commands/index.js';
 import type { Reply } from '../../core/reply.js';
 import type { Target } from '../../core/types.js';
 import type { AdapterDeps } from '../platform.js';
@@ -170,6 +170,7 @@ async function answer(deps: InteractionDeps, interaction: ChatInputCommandIntera
   const [first, ...more] = deps.render(reply);
   await interaction.editReply({ content: first!.content ?? '', embeds: first!.embeds, components: first!.components, allowedMentions: NO_MENTIONS });
   for (const part of more) await interaction.followUp({ ...part, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
+  confirmShown(deps.context, reply);
 }
 
 async function onAutocomplete(deps: InteractionDeps, interaction: AutocompleteInteraction, channel: string): Promise<void> {

@@ -3,7 +3,7 @@ import type { Deliverer, SendOptions } from '../../core/deliverer.js';
 import type { Reply } from '../../core/reply.js';
 import type { Target } from '../../core/types.js';
 import { toDeliveryError } from './delivery-errors.js';
-import { renderReply } from './render.js';
+import { renderMessages } from './render.js';
 
 /**
  * Digests as Block Kit messages: to a channel directly, to a user through their DM with the bot.
@@ -14,15 +14,23 @@ export function createSlackDeliverer(client: webApi.WebClient): Deliverer {
     platform: 'slack',
     async send(target: Target, reply: Reply, options: SendOptions = {}) {
       const channel = target.kind === 'channel' ? target.id : await openDm(client, target.id);
-      const message = renderReply(reply);
-      // Slack has no idempotency key for posts; the run's key rides along as message metadata.
-      const metadata = options.idempotencyKey ? { metadata: { event_type: 'paperboy_digest', event_payload: { idempotency_key: options.idempotencyKey } } } : {};
-      try {
-        const result = await client.chat.postMessage({ channel, text: message.text, blocks: message.blocks, unfurl_links: false, unfurl_media: false, ...metadata });
-        return { messageId: `${result.channel ?? channel}:${result.ts ?? ''}` };
-      } catch (err) {
-        throw toDeliveryError(err, 'chat.postMessage');
+      // A reply too big for one message goes as several (never a paper left out); the first one's id stands for the lot.
+      const messages = renderMessages(reply);
+      const ids: string[] = [];
+      for (const [part, message] of messages.entries()) {
+        // Slack has no idempotency key for posts; the run's key (and which part this is) rides along as message metadata.
+        const key = options.idempotencyKey;
+        const eventPayload: Record<string, string | number> = { idempotency_key: key ?? '' };
+        if (messages.length > 1) Object.assign(eventPayload, { part, parts: messages.length });
+        const metadata = key ? { metadata: { event_type: 'paperboy_digest', event_payload: eventPayload } } : {};
+        try {
+          const result = await client.chat.postMessage({ channel, text: message.text, blocks: message.blocks, unfurl_links: false, unfurl_media: false, ...metadata });
+          ids.push(`${result.channel ?? channel}:${result.ts ?? ''}`);
+        } catch (err) {
+          throw toDeliveryError(err, 'chat.postMessage');
+        }
       }
+      return { messageId: ids[0]! };
     },
   };
 }
