@@ -53,16 +53,30 @@ export function textReply(text: string, visibility: Reply['visibility'] = 'ephem
 
 const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 
+/** Whether a grapheme boundary surely lies between these two UTF-16 units: both ASCII, and not CR LF. */
+const asciiBoundary = (before: number, after: number) => before < 0x80 && after < 0x80 && !(before === 13 && after === 10);
+
 /**
  * The longest start of `text` within `max` UTF-16 units (the unit every platform limit counts)
  * that ends on a grapheme boundary: never half an emoji, a lone surrogate or a split flag.
  */
 export function cutGraphemes(text: string, max: number): string {
   if (text.length <= max) return text;
-  let end = 0;
-  for (const { index, segment } of graphemes.segment(text)) {
-    if (index + segment.length > max) break;
-    end = index + segment.length;
+  if (max <= 0) return '';
+  if (asciiBoundary(text.charCodeAt(max - 1), text.charCodeAt(max))) return text.slice(0, max);
+  // Intl.Segmenter's cost per step grows with the string's length, so only a short window is
+  // segmented: from a point that surely is a boundary, to a little past the cut.
+  let from = 0;
+  for (let p = max - 1; p > 0 && p > max - 512; p--) {
+    if (asciiBoundary(text.charCodeAt(p - 1), text.charCodeAt(p))) {
+      from = p;
+      break;
+    }
+  }
+  let end = from;
+  for (const { index, segment } of graphemes.segment(text.slice(from, max + 32))) {
+    if (from + index + segment.length > max) break;
+    end = from + index + segment.length;
   }
   return text.slice(0, end);
 }
