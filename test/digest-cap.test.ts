@@ -58,6 +58,18 @@ describe('the DM digest cap', () => {
     expect(plan.reply!.notices![0]).toMatch(/^11 more papers match your follows: press “11 more: Show them” or type \/papers more\. Papers not shown within 7 days age out\.$/);
   });
 
+  it('a channel digest on a topic that cannot be searched tells the channel once what to change, then stays quiet', async () => {
+    const context = await createTestContext();
+    const digest = context.store.addDigest({ platform: 'slack', workspace: 'T1', channel: 'C1', topic: 'the', schedule: 'daily 09:00', timeZone: 'UTC', size: 5, createdBy: 'U1', created: new Date('2026-11-20T00:00:00Z') });
+    const planner = () => createDigestPlanner(context.store, context.index, context.config);
+    const first = planner().planChannel(digest);
+    expect(first.skipped).toEqual([expect.objectContaining({ topic: 'the', fixable: true })]);
+    expect(first.reply?.text).toMatch(/^I can’t search for this channel digest’s topic “the”, so it gets no papers: Type what to search for/);
+    expect(first.followUp).toEqual({ offered: [], agedOut: [], told: ['the'] });
+    context.store.addTopicNotices(first.target, first.followUp!.told, new Date());
+    expect(planner().planChannel(digest).reply).toBeUndefined();
+  });
+
   it('on the console: the digest numbers its "Show them" button, and pressing it shows and records the rest', async () => {
     const context = await createTestContext({ config: testConfig({ digests: { ...testConfig().digests, size: 5, maxPapers: 3 } }), now: new Date('2026-11-23T08:00:30Z') });
     const input = new PassThrough();
