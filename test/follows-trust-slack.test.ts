@@ -115,6 +115,25 @@ describe('topics with no searchable word', () => {
   });
 });
 
+describe('a message too small for its papers', () => {
+  it('goes to Slack as several messages, every paper on exactly one, the buttons on the last, each part tagged', async () => {
+    const papers = Array.from({ length: 14 }, (_, i) => ({ id: `p-long-${i}`, title: `Paper ${i}`, snippet: 'lorem ipsum '.repeat(240), url: `https://example.org/${i}` }));
+    const reply = { visibility: 'channel' as const, title: 'Your paper digest', papers, notices: ['the end'], actions: [{ kind: 'show-more' as const, label: '3 more: Show them', command: 'more', args: {} }] };
+    await adapter.deliverer.send({ platform: 'slack', workspace: 'T1', kind: 'channel', id: 'CSPLIT' }, reply, { idempotencyKey: 'pbsplit' });
+    const posts = fake.callsTo('chat.postMessage').filter((c) => c.params.channel === 'CSPLIT');
+    expect(posts.length).toBeGreaterThan(1);
+    const ids = posts.flatMap((p) => JSON.stringify(p.params.blocks).match(/p-long-\d+/g) ?? []);
+    expect(ids).toEqual(papers.map((p) => p.id));
+    for (const p of posts) {
+      expect((p.params.blocks as Block[]).length).toBeLessThanOrEqual(SLACK_LIMITS.blocks);
+      expect(JSON.stringify(p.params.blocks).length).toBeLessThanOrEqual(SLACK_LIMITS.blocksChars);
+      expect(JSON.stringify(p.params.blocks)).not.toContain('not shown here');
+    }
+    expect(JSON.stringify(posts.at(-1)!.params.blocks)).toContain('3 more: Show them');
+    expect(posts.map((p) => (p.params.metadata as { event_payload: { part: number } }).event_payload.part)).toEqual(posts.map((_, i) => i));
+  });
+});
+
 describe('search and follow limits', () => {
   it('a 250-character search offers "Follow this topic", and pressing it follows', async () => {
     const query = 'diffusion models for image generation with transformers and attention '.repeat(4).slice(0, 250).trim();
