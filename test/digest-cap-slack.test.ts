@@ -90,7 +90,7 @@ async function press(button: Button): Promise<Record<string, unknown>> {
 }
 
 describe('a DM digest with 25 broad follows, day after day', () => {
-  it('shows at most maxPapers a day, offers the rest, records only what was shown, and ages out what waited too long', async () => {
+  it('shows at most maxPapers a day, offers the rest, records only what was shown, and ages out what waited too long', { timeout: 120_000 }, async () => {
     const timesShown = new Map<string, number>();
     const show = (ids: string[]) => ids.forEach((id) => timesShown.set(id, (timesShown.get(id) ?? 0) + 1));
     const everOffered = new Set<string>();

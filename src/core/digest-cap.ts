@@ -36,7 +36,7 @@ export interface DigestFollowUp {
 /** What earlier digests offered a user that is still worth carrying, and what aged out. */
 export interface Carried {
   /** Offered papers still in time, on topics still followed, in the index. */
-  papers: { paper: Paper; offer: OfferedPaper }[];
+  papers: { paper: Paper; offer: OfferedPaper; /** topicKey(offer.topic) */ key: string }[];
   /** Offered papers past carryDays (all of them), and how many of those were on followed topics. */
   agedOut: string[];
   agedOutFollowed: number;
@@ -57,11 +57,16 @@ export const agedOut = (config: AppConfig, since: Date, at: Date) => at.getTime(
 
 /** Reads the target's offered papers and splits them into those to carry and those that aged out. */
 export function carriedPapers(store: Store, index: PaperSearch, config: AppConfig, target: Target, follows: Follow[], at: Date): Carried {
-  const followed = new Set(follows.map((f) => topicKey(f.topic)));
   const skip = store.expiredPapers(target);
   const out: Carried = { papers: [], agedOut: [], agedOutFollowed: 0, skip };
-  for (const offer of store.offeredPapers(target)) {
-    const onTopic = followed.has(topicKey(offer.topic));
+  const offered = store.offeredPapers(target);
+  if (offered.length === 0) return out;
+  const followed = new Set(follows.map((f) => topicKey(f.topic)));
+  const keys = new Map<string, string>();
+  for (const offer of offered) {
+    let key = keys.get(offer.topic);
+    if (key === undefined) keys.set(offer.topic, (key = topicKey(offer.topic)));
+    const onTopic = followed.has(key);
     if (agedOut(config, offer.since, at)) {
       out.agedOut.push(offer.paperId);
       if (onTopic) out.agedOutFollowed++;
@@ -70,7 +75,7 @@ export function carriedPapers(store: Store, index: PaperSearch, config: AppConfi
     }
     const paper = onTopic ? index.get(offer.paperId) : undefined;
     if (!paper) continue;
-    out.papers.push({ paper, offer });
+    out.papers.push({ paper, offer, key });
     skip.add(offer.paperId);
   }
   return out;
@@ -97,11 +102,24 @@ export interface CappedDigest {
  * one busy topic cannot crowd out the others.
  */
 export function capDigest(config: AppConfig, target: Target, follows: Follow[], sections: DigestSection[], carried: Carried, tell: SkippedTopic[]): CappedDigest {
-  const pools = new Map<string, { topic: string; list: Candidate[] }>();
-  for (const f of follows) if (!pools.has(topicKey(f.topic))) pools.set(topicKey(f.topic), { topic: f.topic, list: [] });
-  const pool = (topic: string) => pools.get(topicKey(topic));
-  for (const { paper, offer } of carried.papers) pool(offer.topic)?.list.push({ paper, topic: pool(offer.topic)!.topic, relevance: offer.relevance });
-  for (const s of sections) s.papers.forEach((paper, i) => pool(s.topic)?.list.push({ paper, topic: pool(s.topic)!.topic, relevance: s.relevance[i] ?? 0 }));
+  // One pool per followed topic, found by topicKey (carried papers) or by the follow's own text (sections).
+  type Pool = { topic: string; list: Candidate[] };
+  const pools = new Map<string, Pool>();
+  const byText = new Map<string, Pool>();
+  for (const f of follows) {
+    const key = topicKey(f.topic);
+    let p = pools.get(key);
+    if (!p) pools.set(key, (p = { topic: f.topic, list: [] }));
+    byText.set(f.topic, p);
+  }
+  for (const { paper, offer, key } of carried.papers) {
+    const p = pools.get(key);
+    p?.list.push({ paper, topic: p.topic, relevance: offer.relevance });
+  }
+  for (const s of sections) {
+    const p = byText.get(s.topic);
+    s.papers.forEach((paper, i) => p?.list.push({ paper, topic: p.topic, relevance: s.relevance[i] ?? 0 }));
+  }
 
   const order: Candidate[] = [];
   const lists = [...pools.values()].map((p) => p.list);
