@@ -12,12 +12,13 @@ import * as digestPlanSection from './digest-plan.js';
 import * as evalSection from './eval.js';
 import * as searchSection from './search.js';
 import * as slackAckSection from './slack-ack.js';
+import * as slackKillSection from './slack-kill.js';
 
 interface Section {
   run(): Promise<string>;
 }
 
-const SECTIONS: Section[] = [evalSection, searchSection, digestPlanSection, slackAckSection];
+const SECTIONS: Section[] = [evalSection, searchSection, digestPlanSection, slackAckSection, slackKillSection];
 
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const output = resolve(root, 'docs/benchmarks.md');

@@ -88,6 +88,7 @@ describe('a scheduler killed mid-run and restarted', () => {
     expectExactlyOnce(afterSend);
     expect(windowOnly).toHaveLength(DUE + 1);
     expect(new Set(windowOnly.map((l) => l.key)).size).toBe(DUE);
-    expect(windowOnly[4]!.key).toBe(windowOnly[5]!.key);
-  }, 30_000);
+    // The interrupted 5th send is the one repeated (recovery now runs beside the due pass, so not necessarily next).
+    expect(windowOnly.filter((l) => l.key === windowOnly[4]!.key)).toHaveLength(2);
+  }, 120_000);
 });

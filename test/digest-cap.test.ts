@@ -54,7 +54,7 @@ describe('the DM digest cap', () => {
     // Round one: the best match of each of the three topics; round two: one more.
     expect(plan.sections.map((s) => s.papers.length).sort()).toEqual([1, 1, 2]);
     expect(plan.followUp!.offered).toHaveLength(15 - 4);
-    expect(plan.reply!.actions).toEqual([{ kind: 'show-more', label: '11 more: Show them', command: 'more', args: { workspace: 'local' } }]);
+    expect(plan.reply!.actions).toEqual([{ kind: 'show-more', label: '11 more: Show them', command: 'more', args: {} }]);
     expect(plan.reply!.notices![0]).toMatch(/^11 more papers match your follows: press “11 more: Show them” or type \/papers more\. Papers not shown within 7 days age out\.$/);
   });
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commands } from '../src/core/commands/index.js';
 import { DeliveryError } from '../src/core/errors.js';
+import { discordPerson } from '../src/core/identity.js';
 import { silentLogger } from '../src/core/log.js';
 import { noMetrics } from '../src/core/metrics.js';
 import type { Reply } from '../src/core/reply.js';
@@ -69,7 +70,7 @@ describe('discord digests', () => {
 
   it('a DM digest opens the DM channel and arrives there', async () => {
     const user = id();
-    context.store.addFollow({ platform: 'discord', workspace: GUILD, user }, 'diffusion models', new Date('2026-11-20T00:00:00Z'));
+    context.store.addFollow(discordPerson(user), 'diffusion models', new Date('2026-11-20T00:00:00Z'));
     const summary = await scheduler().runDue(new Date('2026-11-23T08:00:20Z'), (t) => t.target.id === user);
     expect(summary.sent).toBe(1);
     const opened = fake.restCalls((c) => c.method === 'POST' && c.path === '/users/@me/channels' && c.body.recipient_id === user);
@@ -130,7 +131,7 @@ describe('discord digests', () => {
 
   it('a user whose DMs are closed has the digest paused and is told once on their next command', async () => {
     const user = id();
-    const key = { platform: 'discord' as const, workspace: GUILD, user };
+    const key = discordPerson(user);
     context.store.addFollow(key, 'graph neural networks', new Date('2026-11-20T00:00:00Z'));
     fake.respondOnce(postsTo(`6${user.slice(1)}`), { status: 403, body: { message: 'Cannot send messages to this user', code: 50007 } });
     const summary = await scheduler().runDue(new Date('2026-11-23T08:00:20Z'), (t) => t.target.id === user);

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commands } from '../src/core/commands/index.js';
 import { noMetrics } from '../src/core/metrics.js';
+import { discordPerson } from '../src/core/identity.js';
 import { silentLogger } from '../src/core/log.js';
 import { createDiscordAdapter, type DiscordAdapter } from '../src/platforms/discord/index.js';
-import { DM_WORKSPACE, EXPIRED_BUTTON } from '../src/platforms/discord/interactions.js';
+import { EXPIRED_BUTTON } from '../src/platforms/discord/interactions.js';
 import { DMS_BLOCKED_NOTICE } from '../src/platforms/discord/paused-notice.js';
 import { FakeDiscord, PERMISSIONS, type RestCall } from './fakes/discord.js';
 import { createTestContext } from './support/context.js';
@@ -102,8 +103,8 @@ describe('discord /papers over the gateway', () => {
     const presser = freshUser();
     const answer = await answerTo(fake.press(button(first, 'Follow this topic'), { userId: presser }));
     expect(answer.body.embeds[0].description).toContain('Following');
-    expect(context.store.listFollows({ platform: 'discord', workspace: fake.guilds[0]!.id, user: presser }).map((f) => f.topic)).toEqual(['state space models']);
-    expect(context.store.listFollows({ platform: 'discord', workspace: fake.guilds[0]!.id, user })).toEqual([]);
+    expect(context.store.listFollows(discordPerson(presser)).map((f) => f.topic)).toEqual(['state space models']);
+    expect(context.store.listFollows(discordPerson(user))).toEqual([]);
   });
 
   it('"Share to channel" posts the results publicly in the channel, without paging buttons', async () => {
@@ -139,7 +140,7 @@ describe('discord /papers over the gateway', () => {
 
   it('autocompletes unfollow with the user’s own follows', async () => {
     const user = freshUser();
-    const key = { platform: 'discord' as const, workspace: fake.guilds[0]!.id, user };
+    const key = discordPerson(user);
     for (const topic of ['graph neural networks', 'diffusion models', 'graph transformers']) context.store.addFollow(key, topic, new Date());
     const typed = fake.autocomplete(['unfollow'], 'topic', 'graph', { userId: user });
     const reply = await fake.waitForCall(isCallback(typed.token));
@@ -167,7 +168,7 @@ describe('discord /papers over the gateway', () => {
 
   it('tells a user once that their digest is paused because their DMs are closed', async () => {
     const user = freshUser();
-    context.store.setPrefs({ platform: 'discord', workspace: fake.guilds[0]!.id, user }, { time: '08:00', timeZone: 'UTC', paused: true, pausedReason: '50007' });
+    context.store.setPrefs(discordPerson(user), { time: '08:00', timeZone: 'UTC', paused: true, pausedReason: '50007' });
     const first = await answerTo(fake.command(['follows'], {}, { userId: user }));
     expect(first.body.embeds[0].footer.text).toContain(DMS_BLOCKED_NOTICE);
     const second = await answerTo(fake.command(['follows'], {}, { userId: user }));
@@ -178,7 +179,7 @@ describe('discord /papers over the gateway', () => {
     const user = freshUser();
     const followed = await answerTo(fake.command(['follow'], { topic: 'protein folding' }, { userId: user, guildId: null, channelId: '650000000000000001' }));
     expect(followed.body.embeds[0].description).toContain('Following');
-    expect(context.store.listFollows({ platform: 'discord', workspace: DM_WORKSPACE, user }).map((f) => f.topic)).toEqual(['protein folding']);
+    expect(context.store.listFollows(discordPerson(user)).map((f) => f.topic)).toEqual(['protein folding']);
     const added = await answerTo(fake.command(['digest', 'add'], { topic: 'protein folding', schedule: 'daily 07:00' }, { userId: user, guildId: null, channelId: '650000000000000001' }));
     expect(added.body.embeds[0].description).toContain('This channel will get new papers');
   });

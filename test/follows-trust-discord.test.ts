@@ -98,7 +98,7 @@ describe('an interaction with channel_id but no channel object', () => {
 describe('text cut to a Discord limit', () => {
   it('autocomplete choice names (100 units) never end in half an emoji', async () => {
     const user = freshUser();
-    context.store.addFollow({ platform: 'discord', workspace: GUILD, user }, `${'a'.repeat(96)}🚀🚀 models`, new Date('2026-11-20T00:00:00Z'));
+    context.store.addFollow({ platform: 'discord', workspace: '@me', user }, `${'a'.repeat(96)}🚀🚀 models`, new Date('2026-11-20T00:00:00Z'));
     const typing = fake.autocomplete(['unfollow'], 'topic', '', { userId: user });
     const answer = await fake.waitForCall(isCallback(typing.token));
     const choices = answer.body.data.choices as { name: string; value: string }[];
@@ -123,7 +123,7 @@ describe('digest add, twice', () => {
 describe('a busy DM digest on Discord', () => {
   it('shows at most maxPapers in one message with room for rating rows, and "Show them" shows and records the rest', async () => {
     const user = freshUser();
-    const key = { platform: 'discord' as const, workspace: GUILD, user };
+    const key = { platform: 'discord' as const, workspace: '@me', user };
     for (const topic of ['learning', 'reasoning', 'language models', 'generative models', 'optimization', 'efficient']) context.store.addFollow(key, topic, new Date('2026-11-20T00:00:00Z'));
     const scheduler = createScheduler({ store: context.store, index: context.index, config: context.config, log: silentLogger, cron: inertCron, deliverers: new Map([['discord', adapter.deliverer]]), sleep: async () => {} });
     expect(await scheduler.runDue(new Date('2026-11-23T08:00:20Z'), (t) => t.target.id === user)).toMatchObject({ sent: 1 });
@@ -134,12 +134,12 @@ describe('a busy DM digest on Discord', () => {
     expect(digest.body.embeds).toHaveLength(context.config.digests.maxPapers);
     // Five action rows a message: the reply's own row leaves four for per-paper rating buttons.
     expect(digest.body.components.length).toBe(1);
-    const target = { platform: 'discord' as const, workspace: GUILD, kind: 'user' as const, id: user };
+    const target = { platform: 'discord' as const, workspace: '@me', kind: 'user' as const, id: user };
     const waiting = context.store.offeredPapers(target);
     const show = buttons(digest).find((b) => b.label === `${waiting.length} more: Show them`);
     expect(show).toBeDefined();
 
-    // Pressed in the DM (no guild): the papers of the server's follows still come.
+    // Pressed in the DM (no guild): the person's own offered papers come.
     const pressed = press(show!.custom_id, user, {}, { guildId: null, channelId: dm });
     const answer = await fake.waitForCall(isEdit(pressed.token));
     const titles = (answer.body.embeds as { title: string }[]).map((e) => e.title);

@@ -130,7 +130,9 @@ describe('a message too small for its papers', () => {
       expect(JSON.stringify(p.params.blocks)).not.toContain('not shown here');
     }
     expect(JSON.stringify(posts.at(-1)!.params.blocks)).toContain('3 more: Show them');
-    expect(posts.map((p) => (p.params.metadata as { event_payload: { part: number } }).event_payload.part)).toEqual(posts.map((_, i) => i));
+    // Each part carries its own idempotency key (issue 14's part keys).
+    const keys = posts.map((p) => (p.params.metadata as { event_payload: { idempotency_key: string } }).event_payload.idempotency_key);
+    expect(new Set(keys).size).toBe(posts.length);
   });
 });
 

@@ -53,7 +53,8 @@ beforeAll(async () => {
       port: 0,
       host: '127.0.0.1',
       digestAdmins: [],
-      clientOptions: { retryConfig: { retries: RETRIES, minTimeout: 0, maxTimeout: 0 }, timeout: 300 },
+      clientOptions: { retryConfig: { retries: RETRIES, minTimeout: 0, maxTimeout: 0 }, timeout: 1000 },
+      historyIntervalMs: 0,
     },
   );
   deliverer = adapter.deliverer;
@@ -77,7 +78,7 @@ describe('Slack deliverer', () => {
   it('posts a channel digest as a Block Kit message with the bot token', async () => {
     const { messageId } = await deliverer.send(channel, digest);
     const [post] = posts('CDIGEST');
-    expect(messageId).toMatch(/^CDIGEST:1700000000\.\d+$/);
+    expect(messageId).toMatch(/^CDIGEST:\d{10}\.\d{6}$/);
     expect(post!.authorization).toBe('Bearer xoxb-test-token');
     const blocks = post!.params.blocks as { type: string; text?: { text: string } }[];
     expect(blocks.map((b) => b.type)).toEqual(['header', 'section', 'context', 'section', 'context', 'context']);
@@ -129,15 +130,17 @@ describe('Slack deliverer', () => {
     expect([err.failure, err.code]).toEqual(['unreachable', 'cannot_dm_bot']);
   });
 
-  it('maps 5xx, Slack internal errors and timeouts to transient', async () => {
-    fake.fail('chat.postMessage', ...Array.from({ length: RETRIES + 1 }, () => ({ status: 503 as const })));
-    expect((await failure(deliverer.send(channel, digest))).failure).toBe('transient');
+  it('maps 5xx, Slack internal errors and timeouts to transient, each after one post: never retried blind', async () => {
+    const target: Target = { ...channel, id: 'CFLAKY' };
+    fake.fail('chat.postMessage', { status: 503 });
+    expect((await failure(deliverer.send(target, digest))).failure).toBe('transient');
 
     fake.fail('chat.postMessage', { error: 'internal_error' });
-    expect(await failure(deliverer.send(channel, digest))).toMatchObject({ failure: 'transient', code: 'internal_error' });
+    expect(await failure(deliverer.send(target, digest))).toMatchObject({ failure: 'transient', code: 'internal_error' });
 
-    fake.fail('chat.postMessage', ...Array.from({ length: RETRIES + 1 }, () => ({ stall: true as const })));
-    expect(await failure(deliverer.send(channel, digest))).toMatchObject({ failure: 'transient', code: 'request_error' });
+    fake.fail('chat.postMessage', { stall: true });
+    expect(await failure(deliverer.send(target, digest))).toMatchObject({ failure: 'transient', code: 'request_error' });
+    expect(posts('CFLAKY')).toHaveLength(3);
   });
 
   it('a scheduled channel digest survives a 429: one message arrives, tagged with the run key', async () => {

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -42,6 +42,8 @@ describe('sqlite store on disk', () => {
     const path = join(dir, 'pragmas.db');
     openSqliteStore(path).close();
     openSqliteStore(path).close();
+    // A new database has nothing to back up before a migration that rewrites user data.
+    expect(readdirSync(dir).filter((f) => f.startsWith('pragmas.db.before'))).toEqual([]);
     const db = new Database(path);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.prepare('SELECT COUNT(*) AS n FROM schema_migrations').get()).toEqual({ n: migrations.length });

@@ -243,5 +243,112 @@ export function storeContract(name: string, open: () => Store): void {
         expect(s.topicNotices(channel)).toEqual(new Set());
       });
     });
+
+    describe('merging one person’s places (identity)', () => {
+      const inG1: UserKey = { platform: 'discord', workspace: 'G1', user: 'U7' };
+      const inG2: UserKey = { platform: 'discord', workspace: 'G2', user: 'U7' };
+      const person: UserKey = { platform: 'discord', workspace: '@me', user: 'U7' };
+      const dmOf = (u: UserKey): Target => ({ platform: u.platform, workspace: u.workspace, kind: 'user', id: u.user });
+      const merge = (s: Store, from: string, max = 25) => s.mergePersonScope('discord', from, '@me', { maxFollows: max, now: later(100) });
+
+      it('makes one list, oldest first, a topic followed twice kept once with its oldest follow', () => {
+        const s = open();
+        s.addFollow(person, 'robots', later(3));
+        s.addFollow(inG1, 'Diffusion', later(1));
+        s.addFollow(inG2, 'diffusion ', later(0));
+        s.addFollow(inG2, 'graphs', later(2));
+        s.addFollow(bob, 'kept apart', t0);
+        const one = merge(s, 'G1');
+        const two = merge(s, 'G2');
+        expect(one.persons + two.persons).toBe(2);
+        expect(two.duplicatesCollapsed).toBe(1);
+        expect(s.listFollows(person).map((f) => [f.topic, f.created])).toEqual([['diffusion ', later(0)], ['graphs', later(2)], ['robots', later(3)]]);
+        expect(s.listFollows(person).every((f) => f.workspace === '@me')).toBe(true);
+        expect(s.listFollows(inG1)).toEqual([]);
+        expect(s.listFollows(inG2)).toEqual([]);
+        expect(s.listFollows(bob).map((f) => f.topic)).toEqual(['kept apart']);
+        expect(s.allFollowers().filter((f) => f.user.user === 'U7')).toEqual([{ user: person, follows: expect.any(Array) }]);
+        expect(s.addFollow(person, 'DIFFUSION', later(9)).created).toBe(false);
+        expect(merge(s, 'G1')).toMatchObject({ persons: 0 });
+      });
+
+      it('keeps the oldest up to the cap and names the dropped ones once', () => {
+        const s = open();
+        s.addFollow(inG1, 'a', later(0));
+        s.addFollow(inG1, 'c', later(2));
+        s.addFollow(inG2, 'b', later(1));
+        s.addFollow(inG2, 'd', later(3));
+        s.addFollow(inG2, 'e', later(4));
+        merge(s, 'G1', 2);
+        expect(merge(s, 'G2', 2).followsDropped).toBe(3);
+        expect(s.listFollows(person).map((f) => f.topic)).toEqual(['a', 'b']);
+        expect(s.takeDroppedFollows(person)).toEqual(['c', 'd', 'e']);
+        expect(s.takeDroppedFollows(person)).toEqual([]);
+      });
+
+      it('keeps the most recently changed prefs', () => {
+        const s = open();
+        s.setPrefs(inG1, { time: '06:00', timeZone: 'UTC', paused: false, since: later(5) });
+        s.setPrefs(inG2, { time: '21:00', timeZone: 'Asia/Tokyo', paused: true, since: later(9) });
+        s.setPrefs(person, { time: '07:00', timeZone: 'UTC', paused: false, since: later(1) });
+        merge(s, 'G1');
+        expect(s.getPrefs(person)).toMatchObject({ time: '06:00', since: later(5) });
+        merge(s, 'G2');
+        expect(s.getPrefs(person)).toEqual({ time: '21:00', timeZone: 'Asia/Tokyo', paused: true, since: later(9) });
+        // An old key reads and writes the person's prefs (a pause by a send planned before the merge lands on the person).
+        expect(s.getPrefs(inG1)).toEqual(s.getPrefs(person));
+        s.setPrefs(inG2, { time: '21:00', timeZone: 'Asia/Tokyo', paused: true, pausedReason: '50007', since: later(10) });
+        expect(s.getPrefs(person)).toMatchObject({ paused: true, pausedReason: '50007' });
+        expect(s.allFollowers().some((f) => f.user.workspace !== '@me' && f.user.platform === 'discord')).toBe(false);
+      });
+
+      it('moves deliveries and runs as a union: nothing delivered or planned anywhere counts as new', () => {
+        const s = open();
+        const slot = '2026-03-02T08:00:00.000Z';
+        s.claimRun(dmOf(inG1), slot, plan('p1'), t0);
+        s.finishRun(dmOf(inG1), slot, { state: 'sent', messageId: 'm1', paperIds: ['p1'] }, t0);
+        s.claimRun(dmOf(inG2), slot, plan('p2'), t0); // interrupted: planned, maybe sent
+        s.claimRun(dmOf(person), slot, plan('p3'), t0);
+        s.finishRun(dmOf(person), slot, { state: 'sent', messageId: 'm3', paperIds: ['p3'] }, t0);
+        s.claimRun(dmOf(inG2), '2026-03-03T08:00:00.000Z', plan('p4'), t0);
+        merge(s, 'G1');
+        merge(s, 'G2');
+        expect(s.deliveredPapers(dmOf(person), ['p1', 'p2', 'p3', 'p4', 'p5'])).toEqual(new Set(['p1', 'p2', 'p3', 'p4']));
+        expect(s.deliveredByTarget(['p1', 'p2', 'p3', 'p4'])).toEqual(new Map([[targetKey(dmOf(person)), new Set(['p1', 'p2', 'p3', 'p4'])]]));
+        // Both interrupted runs stay pending, now the person's: the colliding one under a marked slot.
+        expect(s.pendingRuns().map((r) => [r.target, r.slot]).sort()).toEqual([
+          [targetKey(dmOf(person)), `${slot}/from-G2`],
+          [targetKey(dmOf(person)), '2026-03-03T08:00:00.000Z'],
+        ]);
+        expect(s.getRun(dmOf(person), slot)).toMatchObject({ state: 'sent', messageId: 'm3' });
+      });
+
+      it('answers a run planned under the old key on the merged person', () => {
+        const s = open();
+        const slot = '2026-03-04T08:00:00.000Z';
+        s.addFollow(inG1, 'robots', t0);
+        s.claimRun(dmOf(inG1), slot, plan('p1'), t0);
+        merge(s, 'G1');
+        // The send in flight during the merge finishes under the key it was planned with.
+        s.recordAttempt(dmOf(inG1), slot, 'timeout', t0);
+        s.finishRun(dmOf(inG1), slot, { state: 'sent', messageId: 'm', paperIds: ['p1'] }, t0);
+        expect(s.getRun(dmOf(person), slot)).toMatchObject({ state: 'sent', attempts: 1, targetRef: dmOf(person) });
+        expect(s.deliveredPapers(dmOf(person), ['p1'])).toEqual(new Set(['p1']));
+        // A pass planned before the merge cannot claim the same slot again under the old key.
+        expect(s.claimRun(dmOf(inG1), slot, plan('p2'), t0)).toBe(false);
+        expect(s.deliveredPapers(dmOf(inG1), ['p1'])).toEqual(new Set(['p1']));
+      });
+
+      it('leaves channel digests and other platforms alone', () => {
+        const s = open();
+        s.addDigest({ ...digestInput('robots'), platform: 'discord', workspace: 'G1', channel: 'C9' });
+        s.addFollow({ platform: 'slack', workspace: 'G1', user: 'U7' }, 'slack side', t0);
+        s.claimRun({ platform: 'discord', workspace: 'G1', kind: 'channel', id: 'C9' }, 'slot/digest-1', plan('p1'), t0);
+        expect(merge(s, 'G1').persons).toBe(0);
+        expect(s.listDigests({ platform: 'discord', workspace: 'G1', channel: 'C9' })).toHaveLength(1);
+        expect(s.listFollows({ platform: 'slack', workspace: 'G1', user: 'U7' })).toHaveLength(1);
+        expect(s.pendingRuns()[0]!.targetRef.workspace).toBe('G1');
+      });
+    });
   });
 }

@@ -9,6 +9,7 @@ import { PaperIndex } from '../core/search/index.js';
 import type { Store } from '../core/store/port.js';
 import type { Platform } from '../core/types.js';
 import type { AdapterDeps, HttpRoute, PlatformAdapter } from '../platforms/platform.js';
+import { lockDataDir } from './data-lock.js';
 import { opsRoutes, serveRoutes, type HealthReport } from './http.js';
 import { createPromMetrics, measuredDeliverer, measuredSearch } from './metrics.js';
 import { createPlatformAdapters, type ConsoleIo } from './platforms.js';
@@ -27,10 +28,12 @@ export interface RunningApp {
 /** Loads the corpus, opens the store, starts the scheduler and every configured platform. */
 export async function startApp(config: AppConfig, log: Logger, io: ConsoleIo): Promise<RunningApp> {
   const started = performance.now();
+  // One process per data folder, checked before anything is read or sent (DataDirInUseError).
+  const dataLock = config.store.driver === 'sqlite' ? lockDataDir(config.store.dataDir) : undefined;
   const corpus = await loadCorpus(config.corpus.dir, log);
   const metrics = createPromMetrics();
   const index = new PaperIndex(corpus.papers);
-  const store: Store = openStore(config);
+  const store: Store = openStore(config, log);
   store.recordFirstSeen(corpus.papers.map((p) => p.id), new Date());
 
   let schedulesChanged = () => {};
@@ -95,6 +98,7 @@ export async function startApp(config: AppConfig, log: Logger, io: ConsoleIo): P
     await scheduler.stop();
     await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
     store.close();
+    dataLock?.release();
     log.info('stopped');
   }
 

@@ -62,6 +62,7 @@ export function measuredDeliverer(deliverer: Deliverer, metrics: Metrics): Deliv
   return {
     platform: deliverer.platform,
     wasSent: deliverer.wasSent?.bind(deliverer),
+    checksBeforeSend: deliverer.checksBeforeSend,
     async send(target, reply, options) {
       try {
         const sent = await deliverer.send(target, reply, options);

@@ -47,9 +47,9 @@ export interface Carried {
 /** The label of the button that shows offered papers. */
 export const showMoreLabel = (n: number) => `${n} more: Show them`;
 
-/** The button that runs /papers more for the digest's user (its workspace rides along for Discord DMs). */
-export function showMoreAction(target: Target, n: number): Action {
-  return { kind: 'show-more', label: showMoreLabel(n), command: 'more', args: { workspace: target.workspace } };
+/** The button that runs /papers more for whoever presses it (the digest's own person, in their DM). */
+export function showMoreAction(n: number): Action {
+  return { kind: 'show-more', label: showMoreLabel(n), command: 'more', args: {} };
 }
 
 /** Whether an offer made at `since` has aged out at `at`. */
@@ -144,7 +144,7 @@ export function capDigest(config: AppConfig, target: Target, follows: Follow[], 
   const actions: Action[] = [];
   if (rest.length > 0) {
     notices.push(`${rest.length} more ${rest.length === 1 ? 'paper matches' : 'papers match'} your follows: press “${showMoreLabel(rest.length)}” or type /papers more. Papers not shown within ${days} days age out.`);
-    actions.push(showMoreAction(target, rest.length));
+    actions.push(showMoreAction(rest.length));
   }
   if (carried.agedOutFollowed > 0) {
     const n = carried.agedOutFollowed;

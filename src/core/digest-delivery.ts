@@ -38,6 +38,8 @@ export interface ClaimedRun {
    * a run re-sent after a crash skips it, and the next digest simply plans those papers again.
    */
   followUp?: DigestFollowUp;
+  /** Left claimed by a process that died after this time: the platform may already have it. */
+  unsureSince?: Date;
 }
 
 const describeError = (err: unknown) => (err instanceof DeliveryError ? `${err.failure}${err.code !== undefined ? ` (${err.code})` : ''}: ${err.message}` : String((err as Error)?.message ?? err));
@@ -63,7 +65,7 @@ export async function sendClaimedRun(ctx: DeliveryContext, run: ClaimedRun): Pro
     if (ctx.signal.aborted) return 'interrupted';
     let sent: { messageId: string };
     try {
-      sent = await deliverer.send(target, run.reply, { idempotencyKey: key });
+      sent = await deliverer.send(target, run.reply, { idempotencyKey: key, ...(run.unsureSince ? { unsureSince: run.unsureSince } : {}) });
     } catch (err) {
       if (err instanceof DeliveryError && err.failure === 'unreachable') {
         finish(ctx, run, { state: 'failed', error: describeError(err) });

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { AppConfig } from '../config/index.js';
+import { partKey } from './deliverer.js';
 import { channelTarget } from './digest.js';
 import { dailyAt, parseSchedule, type Schedule } from './schedule.js';
 import type { ChannelDigest, Follow, Store } from './store/port.js';
@@ -70,7 +71,10 @@ export function digestIdOfSlot(slot: string): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
-/** The deterministic idempotency key of one run: 25 characters, the same on every attempt and restart. */
-export function idempotencyKey(target: Target, slot: string): string {
-  return 'pb' + createHash('sha256').update(`${targetKey(target)}|${slot}`).digest('hex').slice(0, 23);
+/**
+ * The deterministic idempotency key of one run (or of one part of it, when a digest goes as
+ * several messages): 25 characters, the same on every attempt and restart.
+ */
+export function idempotencyKey(target: Target, slot: string, part = 0): string {
+  return partKey('pb' + createHash('sha256').update(`${targetKey(target)}|${slot}`).digest('hex').slice(0, 23), part);
 }

@@ -186,39 +186,59 @@ export function createScheduler(deps: SchedulerDeps) {
     return summary;
   }
 
-  /** Resolves runs a previous process left claimed: records them if the platform has them, else re-sends the same message. */
+  /**
+   * Resolves runs a previous process left claimed: records those the platform already has, and
+   * re-sends the rest with the same message and key. A deliverer that checksBeforeSend looks each
+   * part up inside send() (paced per platform workspace), so checks and re-sends run at the
+   * sends' concurrency instead of one after the other; others are asked wasSent() first.
+   */
   async function recover(now: Date = clock()): Promise<RunSummary> {
     const summary = emptySummary();
     const oldest = now.getTime() - Math.max(config.digests.catchUpHours * 3600_000, MIN_WINDOW_MS);
-    const resend: ClaimedRun[] = [];
-    for (const run of store.pendingRuns()) {
-      const claimed: ClaimedRun = { target: run.targetRef, slot: run.slot, reply: JSON.parse(run.plan?.payload ?? '{}') as Reply, paperIds: run.plan?.paperIds ?? [] };
-      const deliverer = deps.deliverers.get(run.targetRef.platform);
-      const found = await findSent(deliverer, run);
-      if (found) {
-        changes.note(run.targetRef);
-        store.finishRun(run.targetRef, run.slot, { state: 'sent', messageId: found.messageId, paperIds: claimed.paperIds }, clock());
-        summary.sent++;
-        log.info({ target: run.target, slot: run.slot }, 'interrupted digest had been sent; recorded it');
-        continue;
+    const record = (run: DigestRun, paperIds: string[], messageId: string) => {
+      changes.note(run.targetRef);
+      store.finishRun(run.targetRef, run.slot, { state: 'sent', messageId, paperIds }, clock());
+      summary.sent++;
+      log.info({ target: run.target, slot: run.slot }, 'interrupted digest had been sent; recorded it');
+    };
+    const resend = async function* (): AsyncGenerator<ClaimedRun> {
+      for (const run of store.pendingRuns()) {
+        if (stopped) return;
+        const claimed: ClaimedRun = { target: run.targetRef, slot: run.slot, reply: JSON.parse(run.plan?.payload ?? '{}') as Reply, paperIds: run.plan?.paperIds ?? [], unsureSince: run.claimed };
+        const deliverer = deps.deliverers.get(run.targetRef.platform);
+        const why = Date.parse(run.slot.slice(0, 24)) < oldest ? 'interrupted and now outside the catch-up window' : stillActive(run) ? undefined : 'interrupted, and its digest was since removed or paused';
+        try {
+          if (!why && deliverer?.checksBeforeSend) {
+            yield claimed;
+            continue;
+          }
+          const found = await findSent(deliverer, run);
+          if (found) {
+            record(run, claimed.paperIds, found.messageId);
+            continue;
+          }
+          if (why) {
+            changes.note(run.targetRef);
+            store.finishRun(run.targetRef, run.slot, { state: 'failed', error: why }, clock());
+            summary.failed++;
+            continue;
+          }
+        } catch (err) {
+          summary.failed++;
+          log.error({ err, target: run.target, slot: run.slot }, 'could not resolve an interrupted digest');
+          continue;
+        }
+        yield claimed;
       }
-      const why = Date.parse(run.slot.slice(0, 24)) < oldest ? 'interrupted and now outside the catch-up window' : stillActive(run) ? undefined : 'interrupted, and its digest was since removed or paused';
-      if (why) {
-        changes.note(run.targetRef);
-        store.finishRun(run.targetRef, run.slot, { state: 'failed', error: why }, clock());
-        summary.failed++;
-        continue;
-      }
-      resend.push(claimed);
-    }
-    await track(sendAll(resend, summary));
+    };
+    await track(sendAll(resend(), summary));
     return summary;
   }
 
   async function findSent(deliverer: Deliverer | undefined, run: DigestRun): Promise<{ messageId: string } | undefined> {
     if (!deliverer?.wasSent) return undefined;
     try {
-      return await deliverer.wasSent(run.targetRef, idempotencyKey(run.targetRef, run.slot));
+      return await deliverer.wasSent(run.targetRef, idempotencyKey(run.targetRef, run.slot), { since: run.claimed });
     } catch (err) {
       log.warn({ err, target: run.target }, 'could not check whether an interrupted digest was sent; sending it');
       return undefined;
@@ -255,8 +275,8 @@ export function createScheduler(deps: SchedulerDeps) {
       started = true;
       const startup = (async () => {
         pruneOldRuns(clock());
-        await recover();
-        await runDue();
+        // Interrupted runs are checked and re-sent beside the due pass: neither waits for the other.
+        await Promise.all([recover(), runDue()]);
       })().catch((err) => log.error({ err }, 'digest catch-up crashed'));
       track(startup);
       scheduleJobs();

@@ -25,6 +25,19 @@ export interface FakeUser {
   is_owner?: boolean;
 }
 
+/** A message the fake accepted: stored the moment chat.postMessage arrived, whenever it answers. */
+export interface StoredMessage {
+  type: 'message';
+  ts: string;
+  text: string;
+  user: string;
+  bot_id: string;
+  app_id: string;
+  team: string;
+  blocks?: unknown;
+  metadata?: { event_type: string; event_payload: Record<string, unknown> };
+}
+
 interface Waiter {
   check(): boolean;
   resolve(): void;
@@ -45,7 +58,16 @@ export class FakeSlack {
   private readonly wss = new WebSocketServer({ noServer: true });
   private readonly sockets = new Set<WebSocket>();
   private waiters: Waiter[] = [];
-  private nextTs = 1;
+  /** Messages by channel, oldest first. */
+  readonly messages = new Map<string, StoredMessage[]>();
+  /** Answer delays by method (ms, or a function for a new delay each call): the work is done on arrival. */
+  readonly delays = new Map<string, number | (() => number)>();
+  /** Called as each call arrives, and as its answer is written (tests use them to kill a bot at that moment). */
+  onCall?: (call: ApiCall) => void;
+  onAnswer?: (call: ApiCall) => void;
+  private held = new Set<string>();
+  private holding: (() => void)[] = [];
+  private lastTsMicros = 0;
   private nextResponseId = 1;
   port = 0;
 
@@ -80,6 +102,27 @@ export class FakeSlack {
   /** Makes the next calls of `method` fail, in order, before it answers normally again. */
   fail(method: string, ...failures: Failure[]): void {
     this.failures.set(method, [...(this.failures.get(method) ?? []), ...failures]);
+  }
+
+  /** Answers of `method` wait (the call itself is carried out on arrival) until release(). */
+  hold(method: string): void {
+    this.held.add(method);
+  }
+
+  /** Stops holding and sends every held answer. */
+  release(): void {
+    this.held.clear();
+    for (const answer of this.holding.splice(0)) answer();
+  }
+
+  /** Every message posted to the channel, oldest first. */
+  messagesIn(channel: string): StoredMessage[] {
+    return this.messages.get(channel) ?? [];
+  }
+
+  /** Every stored message whose metadata carries this idempotency key. */
+  messagesWithKey(key: string): StoredMessage[] {
+    return [...this.messages.values()].flat().filter((m) => m.metadata?.event_payload.idempotency_key === key);
   }
 
   callsTo(method: string): ApiCall[] {
@@ -175,14 +218,65 @@ export class FakeSlack {
     }
     if (!path.startsWith('/api/')) return send(res, 404, { ok: false, error: 'unknown_path' });
     const method = path.slice('/api/'.length);
-    this.calls.push({ method, params: parseParams(req, raw), authorization: req.headers.authorization, at: Date.now() });
+    const call: ApiCall = { method, params: parseParams(req, raw), authorization: req.headers.authorization, at: Date.now() };
+    this.calls.push(call);
     this.notify();
+    this.onCall?.(call);
     const failure = this.failures.get(method)?.shift();
     if (failure && 'stall' in failure) return; // never answers: the client's timeout must fire
-    if (failure && 'error' in failure) return send(res, 200, { ok: false, error: failure.error });
+    if (failure && 'error' in failure) return send(res, 200, failure.error === 'missing_scope' ? { ok: false, error: 'missing_scope', needed: 'channels:history', provided: 'commands,chat:write' } : { ok: false, error: failure.error });
     if (failure?.status === 429) return send(res, 429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(failure.retryAfter) });
     if (failure) return send(res, failure.status, { ok: false });
-    return send(res, 200, this.answer(method, this.calls.at(-1)!.params));
+    const body = this.answer(method, call.params);
+    const answer = () => {
+      if (res.destroyed) return;
+      send(res, 200, body);
+      this.onAnswer?.(call);
+    };
+    const delay = this.delays.get(method);
+    const ms = typeof delay === 'function' ? delay() : (delay ?? 0);
+    if (this.held.has(method)) this.holding.push(answer);
+    else if (ms > 0) setTimeout(answer, ms);
+    else answer();
+  }
+
+  /** A unique, increasing ts from the wall clock, as Slack's are. */
+  private newTs(): string {
+    this.lastTsMicros = Math.max(this.lastTsMicros + 1, Date.now() * 1000);
+    return `${Math.floor(this.lastTsMicros / 1e6)}.${String(this.lastTsMicros % 1e6).padStart(6, '0')}`;
+  }
+
+  private post(params: Record<string, unknown>): StoredMessage {
+    const channel = String(params.channel);
+    const metadata = params.metadata as StoredMessage['metadata'] | undefined;
+    const message: StoredMessage = {
+      type: 'message', ts: this.newTs(), text: String(params.text ?? ''), user: 'UBOT', bot_id: 'BBOT', app_id: 'A1', team: 'T1',
+      ...(params.blocks ? { blocks: params.blocks } : {}),
+      ...(metadata ? { metadata } : {}),
+    };
+    this.messages.set(channel, [...this.messagesIn(channel), message]);
+    return message;
+  }
+
+  /** conversations.history: newest first, oldest/latest exclusive unless inclusive, metadata only on request, cursor paging. */
+  private history(params: Record<string, unknown>): Record<string, unknown> {
+    const channel = String(params.channel ?? '');
+    if (!channel) return { ok: false, error: 'channel_not_found' };
+    const inclusive = params.inclusive === 'true' || params.inclusive === true || params.inclusive === '1';
+    const oldest = Number(params.oldest ?? 0);
+    const latest = params.latest === undefined ? Infinity : Number(params.latest);
+    const limit = Math.min(999, Math.max(1, Number(params.limit ?? 100)));
+    const offset = params.cursor ? Number(Buffer.from(String(params.cursor), 'base64').toString().replace('offset:', '')) : 0;
+    const metadata = params.include_all_metadata === 'true' || params.include_all_metadata === true || params.include_all_metadata === '1';
+    const inWindow = this.messagesIn(channel)
+      .filter((m) => (inclusive ? Number(m.ts) >= oldest && Number(m.ts) <= latest : Number(m.ts) > oldest && Number(m.ts) < latest))
+      .reverse();
+    const page = inWindow.slice(offset, offset + limit).map(({ metadata: meta, ...m }) => (metadata && meta ? { ...m, metadata: meta } : m));
+    const more = offset + limit < inWindow.length;
+    return {
+      ok: true, messages: page, has_more: more, pin_count: 0, channel_actions_ts: null, channel_actions_count: 0,
+      response_metadata: { next_cursor: more ? Buffer.from(`offset:${offset + limit}`).toString('base64') : '' },
+    };
   }
 
   private answer(method: string, params: Record<string, unknown>): Record<string, unknown> {
@@ -196,8 +290,12 @@ export class FakeSlack {
       }
       case 'conversations.open':
         return { ok: true, channel: { id: `D${String(params.users)}` } };
-      case 'chat.postMessage':
-        return { ok: true, channel: params.channel, ts: `1700000000.${String(this.nextTs++).padStart(6, '0')}`, message: { text: params.text } };
+      case 'chat.postMessage': {
+        const { ts, text, user, bot_id, app_id, team, blocks } = this.post(params);
+        return { ok: true, channel: params.channel, ts, message: { type: 'message', text, user, bot_id, app_id, team, ts, ...(blocks ? { blocks } : {}) } };
+      }
+      case 'conversations.history':
+        return this.history(params);
       case 'apps.connections.open':
         return { ok: true, url: `ws://127.0.0.1:${this.port}/socket` };
       default:
@@ -247,12 +345,30 @@ export async function postSigned(eventsUrl: string, body: string, secret: string
   });
 }
 
+/**
+ * Where a request comes from: a user in a workspace (team) that may belong to an Enterprise Grid
+ * org. In a Grid org the user id is the same in every workspace, payloads name the org
+ * (slash commands: `enterprise_id`, `enterprise_name`; block actions: `enterprise`,
+ * `team.enterprise_id`), and `is_enterprise_install` says whether the app was installed org-wide.
+ */
+export interface SlackWho {
+  user?: string;
+  channel?: string;
+  /** Workspace (team) id; T1 unless said. */
+  team?: string;
+  /** The Grid org, when the workspace belongs to one. */
+  enterprise?: string;
+  /** Installed org-wide (org_deploy_enabled) rather than in one workspace of the org. */
+  orgInstall?: boolean;
+}
+
 /** The form fields of a `/papers` slash command. */
-export function slashCommandFields(text: string, responseUrl: string, who: { user?: string; channel?: string } = {}): Record<string, string> {
+export function slashCommandFields(text: string, responseUrl: string, who: SlackWho = {}): Record<string, string> {
   return {
     token: 'legacy-verification-token',
-    team_id: 'T1',
+    team_id: who.team ?? 'T1',
     team_domain: 'fake',
+    ...(who.enterprise ? { enterprise_id: who.enterprise, enterprise_name: 'Fake Org' } : {}),
     channel_id: who.channel ?? 'C1',
     channel_name: 'general',
     user_id: who.user ?? 'U1',
@@ -260,24 +376,28 @@ export function slashCommandFields(text: string, responseUrl: string, who: { use
     command: '/papers',
     text,
     api_app_id: 'A1',
-    is_enterprise_install: 'false',
+    is_enterprise_install: String(who.orgInstall ?? false),
     response_url: responseUrl,
     trigger_id: '1.2.3',
   };
 }
 
-export function slashCommandBody(text: string, responseUrl: string, who: { user?: string; channel?: string } = {}): string {
+export function slashCommandBody(text: string, responseUrl: string, who: SlackWho = {}): string {
   return new URLSearchParams(slashCommandFields(text, responseUrl, who)).toString();
 }
 
 /** A block_actions payload for one pressed button. */
-export function buttonPayload(button: { action_id: string; value: string }, responseUrl: string, who: { user?: string; channel?: string } = {}): Record<string, unknown> {
+export function buttonPayload(button: { action_id: string; value: string }, responseUrl: string, who: SlackWho = {}): Record<string, unknown> {
   const user = who.user ?? 'U1';
   const channel = who.channel ?? 'C1';
+  const team = who.team ?? 'T1';
   return {
     type: 'block_actions',
-    team: { id: 'T1', domain: 'fake' },
-    user: { id: user, username: 'ada', name: 'ada', team_id: 'T1' },
+    // An org-wide install sends no team on block actions; the user's team_id still names the workspace.
+    team: who.orgInstall ? null : { id: team, domain: 'fake', ...(who.enterprise ? { enterprise_id: who.enterprise, enterprise_name: 'Fake Org' } : {}) },
+    enterprise: who.enterprise ? { id: who.enterprise, name: 'Fake Org' } : null,
+    is_enterprise_install: who.orgInstall ?? false,
+    user: { id: user, username: 'ada', name: 'ada', team_id: team },
     api_app_id: 'A1',
     token: 'legacy-verification-token',
     container: { type: 'message', message_ts: '1700000000.000001', channel_id: channel, is_ephemeral: true },
@@ -288,6 +408,6 @@ export function buttonPayload(button: { action_id: string; value: string }, resp
   };
 }
 
-export function buttonBody(button: { action_id: string; value: string }, responseUrl: string, who: { user?: string; channel?: string } = {}): string {
+export function buttonBody(button: { action_id: string; value: string }, responseUrl: string, who: SlackWho = {}): string {
   return new URLSearchParams({ payload: JSON.stringify(buttonPayload(button, responseUrl, who)) }).toString();
 }

@@ -3,7 +3,7 @@ import type { Logger } from '../log.js';
 import type { Reply } from '../reply.js';
 import type { PaperSearch } from '../search-port.js';
 import type { Store } from '../store/port.js';
-import type { Platform } from '../types.js';
+import type { Platform, UserKey } from '../types.js';
 
 export type ArgValue = string | number;
 export type Args = Record<string, ArgValue | undefined>;
@@ -30,6 +30,11 @@ export interface CommandRequest {
   workspace: string;
   channel: string;
   user: string;
+  /**
+   * Whose follows and DM digest this is (identity.ts): the user on the platform, whichever server,
+   * workspace or DM they typed in. Absent: the user in `workspace`.
+   */
+  person?: UserKey;
   /** May this user manage the channel's digests (workspace admin, Manage Channels, or listed in config)? */
   isAdmin: boolean;
   args: Args;

@@ -1,4 +1,6 @@
 import { UserError } from '../errors.js';
+import { personOf } from '../identity.js';
+import type { Store } from '../store/port.js';
 import type { Action, Reply } from '../reply.js';
 import type { ArgValue, Args, CommandContext, CommandDef, CommandRequest } from './definition.js';
 import { commandName } from './definition.js';
@@ -90,19 +92,51 @@ export interface CommandOutcome {
 export async function runCommand(context: CommandContext, def: CommandDef, who: Who, args: Args): Promise<CommandOutcome> {
   const name = commandName(def);
   try {
+    adoptPlace(context, who);
     if (def.requires === 'channel-admin' && !who.isAdmin) {
       throw new UserError(`Only a workspace admin, or someone allowed to manage this channel, can use "${name}".`, 'Ask an admin to set up the channel digest, or follow the topic yourself: /papers follow <topic>');
     }
-    const reply = await def.handle({ ...who, args: validateArgs(def, args) }, context);
-    return { reply, outcome: 'ok' };
+    const reply = await def.handle({ ...who, person: personOf(who), args: validateArgs(def, args) }, context);
+    return withDroppedNotice(context, who, { reply, outcome: 'ok' });
   } catch (err) {
     if (err instanceof UserError) {
       context.log.info({ command: name, platform: who.platform, user: who.user, reason: err.message }, 'command refused');
-      return { reply: errorReply(err), outcome: 'user_error' };
+      return withDroppedNotice(context, who, { reply: errorReply(err), outcome: 'user_error' });
     }
     context.log.error({ err, command: name, platform: who.platform }, 'command failed');
     return { reply: { visibility: 'ephemeral', isError: true, text: 'Sorry, something went wrong on my side. The admin has been told; please try again in a moment.' }, outcome: 'error' };
   }
+}
+
+// Per store: the places already folded into their person's scope by this process.
+const adopted = new WeakMap<Store, Set<string>>();
+
+/**
+ * A request from a place whose persons live in a wider scope (a Slack workspace of an org, a
+ * Discord server) proves that place belongs to that scope: the first such request per process
+ * moves whatever persons the place still holds (from before identity keys) into the scope.
+ */
+function adoptPlace(context: CommandContext, who: Who): void {
+  const person = personOf(who);
+  if (person.platform !== who.platform || person.workspace === who.workspace) return;
+  let done = adopted.get(context.store);
+  if (!done) adopted.set(context.store, (done = new Set()));
+  const key = `${who.platform}:${who.workspace}>${person.workspace}`;
+  if (done.has(key)) return;
+  const report = context.store.mergePersonScope(who.platform, who.workspace, person.workspace, { maxFollows: context.config.follows.maxPerUser, now: context.now() });
+  done.add(key);
+  if (report.persons > 0) {
+    context.log.info({ platform: who.platform, from: who.workspace, to: person.workspace, ...report }, 'store: merged the persons kept under this server or workspace into their person scope (org or platform)');
+    context.schedulesChanged();
+  }
+}
+
+/** Tells the person, once, which topics a merge of their lists dropped for the follow cap. */
+function withDroppedNotice(context: CommandContext, who: Who, result: CommandOutcome): CommandOutcome {
+  const dropped = context.store.takeDroppedFollows(personOf(who));
+  if (dropped.length === 0) return result;
+  const notice = `Your follows from different servers or workspaces are now one list, which went over the limit of ${context.config.follows.maxPerUser} topics: I kept the oldest and dropped ${dropped.map((t) => `“${t}”`).join(', ')}. Unfollow one and follow again to swap.`;
+  return { ...result, reply: { ...result.reply, notices: [...(result.reply.notices ?? []), notice] } };
 }
 
 export function errorReply(err: UserError): Reply {

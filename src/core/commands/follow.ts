@@ -2,6 +2,7 @@ import { effectivePrefs, followTopic } from '../follows.js';
 import type { Reply } from '../reply.js';
 import { MAX_TOPIC_LENGTH, searchableTopic } from '../topics.js';
 import type { CommandDef } from './definition.js';
+import { personOf } from '../identity.js';
 
 export const follow: CommandDef = {
   path: ['follow'],
@@ -11,9 +12,9 @@ export const follow: CommandDef = {
   options: [{ name: 'topic', rest: true, description: 'A topic, as you would search for it', type: 'string', required: true, maxLength: MAX_TOPIC_LENGTH }],
   handle(request, { store, config, now, schedulesChanged }): Reply {
     const topic = searchableTopic(String(request.args.topic), follow.example);
-    const { follow: followed, created } = followTopic(store, config, request, topic, now());
+    const { follow: followed, created } = followTopic(store, config, personOf(request), topic, now());
     if (created) schedulesChanged();
-    const prefs = effectivePrefs(store, config, request);
+    const prefs = effectivePrefs(store, config, personOf(request));
     const time = `${prefs.time} ${prefs.timeZone}`;
     return {
       visibility: 'ephemeral',

@@ -1,6 +1,7 @@
 import { effectivePrefs } from '../follows.js';
 import type { Reply } from '../reply.js';
 import type { CommandDef } from './definition.js';
+import { personOf } from '../identity.js';
 
 export const follows: CommandDef = {
   path: ['follows'],
@@ -9,9 +10,9 @@ export const follows: CommandDef = {
   example: '/papers follows',
   options: [],
   handle(request, { store, config }): Reply {
-    const list = store.listFollows(request);
+    const list = store.listFollows(personOf(request));
     if (list.length === 0) return { visibility: 'ephemeral', text: 'You follow no topics yet. Try /papers follow graph neural networks' };
-    const prefs = effectivePrefs(store, config, request);
+    const prefs = effectivePrefs(store, config, personOf(request));
     const time = `${prefs.time} ${prefs.timeZone}`;
     return {
       visibility: 'ephemeral',

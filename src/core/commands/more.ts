@@ -1,5 +1,6 @@
 import { agedOut, showMoreAction } from '../digest-cap.js';
 import { paperItem } from '../digest.js';
+import { personOf } from '../identity.js';
 import type { Reply } from '../reply.js';
 import { topicKey } from '../store/port.js';
 import type { Target } from '../types.js';
@@ -11,14 +12,11 @@ export const more: CommandDef = {
   description: 'Show the papers your digest offered but did not show yet',
   usage: '/papers more',
   example: '/papers more',
-  options: [
-    // Set by the digest's button: a Discord DM digest belongs to the server the follows were made in.
-    { name: 'workspace', description: 'The workspace of the digest', type: 'string', required: false, hidden: true, maxLength: 100 },
-  ],
+  options: [],
   handle(request, { store, index, config, now }): Reply {
-    const workspace = typeof request.args.workspace === 'string' ? request.args.workspace : request.workspace;
-    const user = { platform: request.platform, workspace, user: request.user };
-    const target: Target = { platform: request.platform, workspace, kind: 'user', id: request.user };
+    // The person's DM digest, wherever they press the button or type the command.
+    const user = personOf(request);
+    const target: Target = { platform: user.platform, workspace: user.workspace, kind: 'user', id: user.user };
     const followed = new Set(store.listFollows(user).map((f) => topicKey(f.topic)));
     const at = now();
     const waiting = store.offeredPapers(target)
@@ -38,7 +36,7 @@ export const more: CommandDef = {
     };
     if (rest > 0) {
       reply.notices = [`${rest} more still wait${rest === 1 ? 's' : ''}.`];
-      reply.actions = [showMoreAction(target, rest)];
+      reply.actions = [showMoreAction(rest)];
     }
     return reply;
   },

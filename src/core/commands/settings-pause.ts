@@ -1,6 +1,7 @@
 import { setUserDigestPaused } from '../follows.js';
 import type { Reply } from '../reply.js';
 import type { CommandDef } from './definition.js';
+import { personOf } from '../identity.js';
 
 function pauseCommand(paused: boolean): CommandDef {
   const verb = paused ? 'pause' : 'resume';
@@ -11,7 +12,7 @@ function pauseCommand(paused: boolean): CommandDef {
     example: `/papers settings ${verb}`,
     options: [],
     handle(request, { store, config, schedulesChanged }): Reply {
-      const prefs = setUserDigestPaused(store, config, request, paused);
+      const prefs = setUserDigestPaused(store, config, personOf(request), paused);
       schedulesChanged();
       return { visibility: 'ephemeral', text: paused ? 'Your digest is paused. /papers settings resume starts it again.' : `Your digest is back on: daily at ${prefs.time} (${prefs.timeZone}).` };
     },

@@ -1,6 +1,7 @@
 import { setDeliveryTime } from '../follows.js';
 import type { Reply } from '../reply.js';
 import type { CommandDef } from './definition.js';
+import { personOf } from '../identity.js';
 
 export const settingsTime: CommandDef = {
   path: ['settings', 'time'],
@@ -12,7 +13,7 @@ export const settingsTime: CommandDef = {
     { name: 'timezone', description: 'An IANA time zone such as America/New_York', type: 'string', required: false, maxLength: 64 },
   ],
   handle(request, { store, config, schedulesChanged }): Reply {
-    const prefs = setDeliveryTime(store, config, request, String(request.args.time), request.args.timezone === undefined ? undefined : String(request.args.timezone));
+    const prefs = setDeliveryTime(store, config, personOf(request), String(request.args.time), request.args.timezone === undefined ? undefined : String(request.args.timezone));
     schedulesChanged();
     return { visibility: 'ephemeral', text: `Your digest will come daily at ${prefs.time} (${prefs.timeZone}).` };
   },

@@ -2,6 +2,7 @@ import { MAX_TOPIC_LENGTH } from '../topics.js';
 import { unfollow as unfollowTopic } from '../follows.js';
 import type { Reply } from '../reply.js';
 import type { CommandDef } from './definition.js';
+import { personOf } from '../identity.js';
 
 export const unfollow: CommandDef = {
   path: ['unfollow'],
@@ -10,7 +11,7 @@ export const unfollow: CommandDef = {
   example: '/papers unfollow 2',
   options: [{ name: 'topic', rest: true, description: 'The number from /papers follows, or the topic', type: 'string', required: true, maxLength: MAX_TOPIC_LENGTH, autocomplete: 'follows' }],
   handle(request, { store, schedulesChanged }): Reply {
-    const removed = unfollowTopic(store, request, String(request.args.topic));
+    const removed = unfollowTopic(store, personOf(request), String(request.args.topic));
     schedulesChanged();
     return { visibility: 'ephemeral', text: `Unfollowed “${removed.topic}”.` };
   },

@@ -1,15 +1,17 @@
-import { targetKey, type ChannelKey, type Target, type UserKey } from '../types.js';
+import { targetKey, type ChannelKey, type Platform, type Target, type UserKey } from '../types.js';
+import { emptyMergeReport, mergedSlot, mergeFollowLists, newerPrefs } from './person-merge.js';
 import { topicKey, type ChannelDigest, type Delivery, type DigestRun, type Follow, type OfferedPaper, type RunPlan, type Store, type UserPrefs } from './port.js';
 
 const userKey = (u: UserKey) => `${u.platform}:${u.workspace}:${u.user}`;
 const channelMatches = (d: ChannelDigest, c: ChannelKey) => d.platform === c.platform && d.workspace === c.workspace && d.channel === c.channel;
 const runKey = (target: Target, slot: string) => `${targetKey(target)}|${slot}`;
+const byAge = (a: Follow, b: Follow) => a.created.getTime() - b.created.getTime() || a.id - b.id;
 
 /** A Store that keeps everything in maps: for unit tests and demos; forgets it all on exit. */
 export function createMemoryStore(): Store {
   let nextFollowId = 1;
   let nextDigestId = 1;
-  // Follows per user, in insertion (= id) order.
+  // Follows per user, oldest first (created, then id), as listFollows returns them.
   const follows = new Map<string, Follow[]>();
   const digests: ChannelDigest[] = [];
   const prefs = new Map<string, UserPrefs>();
@@ -46,6 +48,84 @@ export function createMemoryStore(): Store {
 
   const copy = <T extends object>(value: T): T => structuredClone(value);
   const copyFollow = (f: Follow): Follow => ({ ...f, created: new Date(f.created) });
+  // Topics dropped by the cap in a merge, per user key, until the user is told.
+  const dropped = new Map<string, Map<string, { topic: string; at: number }>>();
+  // Old DM target key -> the workspace it was merged into.
+  const aliases = new Map<string, string>();
+  const resolve = (t: Target): Target => {
+    const workspace = t.kind === 'user' ? aliases.get(targetKey(t)) : undefined;
+    return workspace === undefined ? t : { ...t, workspace };
+  };
+
+  const resolveUser = (u: UserKey): UserKey => {
+    const workspace = aliases.get(targetKey({ platform: u.platform, workspace: u.workspace, kind: 'user', id: u.user }));
+    return workspace === undefined ? u : { ...u, workspace };
+  };
+
+  /** Moves one user of (platform, from) into (platform, to) by the rules in person-merge.ts. */
+  const mergeUser = (platform: Platform, from: string, to: string, user: string, max: number, now: Date, report: ReturnType<typeof emptyMergeReport>) => {
+    const oldUser = userKey({ platform, workspace: from, user });
+    const newUser = userKey({ platform, workspace: to, user });
+    report.persons++;
+    const { keep, duplicates, dropped: over } = mergeFollowLists(follows.get(newUser) ?? [], follows.get(oldUser) ?? [], max);
+    follows.delete(oldUser);
+    const kept = keep.map((f) => ({ ...f, workspace: to }));
+    if (kept.length) follows.set(newUser, kept);
+    else follows.delete(newUser);
+    const notes = dropped.get(newUser) ?? new Map<string, { topic: string; at: number }>();
+    for (const [key, note] of dropped.get(oldUser) ?? []) if (!notes.has(key)) notes.set(key, note);
+    dropped.delete(oldUser);
+    for (const f of over) if (!notes.has(topicKey(f.topic))) notes.set(topicKey(f.topic), { topic: f.topic, at: now.getTime() });
+    for (const f of keep) notes.delete(topicKey(f.topic));
+    if (notes.size) dropped.set(newUser, notes);
+    report.followsKept += keep.length;
+    report.duplicatesCollapsed += duplicates.length;
+    report.followsDropped += over.length;
+
+    const winner = newerPrefs(prefs.get(newUser), prefs.get(oldUser));
+    if (winner) prefs.set(newUser, winner);
+    prefs.delete(oldUser);
+
+    const oldTarget: Target = { platform, workspace: from, kind: 'user', id: user };
+    const newTarget: Target = { ...oldTarget, workspace: to };
+    const oldKey = targetKey(oldTarget);
+    const newKey = targetKey(newTarget);
+    for (const [key, run] of [...runs]) {
+      if (run.target !== oldKey) continue;
+      runs.delete(key);
+      unclaim(run);
+      let slot = run.slot;
+      if (runs.has(runKey(newTarget, slot))) {
+        if (run.state !== 'claimed') continue;
+        slot = mergedSlot(slot, from);
+      }
+      const moved: DigestRun = { ...run, target: newKey, targetRef: copy(newTarget), slot };
+      runs.set(runKey(newTarget, slot), moved);
+      if (moved.state === 'claimed') claim(moved);
+      report.runsMoved++;
+    }
+    const old = deliveries.get(oldKey);
+    if (old) {
+      let into = deliveries.get(newKey);
+      if (!into) deliveries.set(newKey, (into = new Map()));
+      for (const [paperId, d] of old) {
+        const targets = byPaper.get(paperId)!;
+        targets.delete(oldKey);
+        targets.add(newKey);
+        if (into.has(paperId)) continue;
+        into.set(paperId, { ...d, target: newKey });
+        report.deliveriesMoved++;
+      }
+      deliveries.delete(oldKey);
+    }
+    aliases.set(oldKey, to);
+    for (const [key, workspace] of aliases) if (workspace === from && key.startsWith(`${platform}:`)) aliases.set(key, to);
+  };
+  const claim = (run: DigestRun) => {
+    let set = claimedByTarget.get(run.target);
+    if (!set) claimedByTarget.set(run.target, (set = new Set()));
+    set.add(run);
+  };
 
 
   return {
@@ -55,7 +135,7 @@ export function createMemoryStore(): Store {
       const existing = list.find((f) => topicKey(f.topic) === topicKey(topic));
       if (existing) return { follow: copyFollow(existing), created: false };
       const follow: Follow = { id: nextFollowId++, platform: user.platform, workspace: user.workspace, user: user.user, topic, created: new Date(now) };
-      follows.set(userKey(user), [...list, follow]);
+      follows.set(userKey(user), [...list, follow].sort(byAge));
       return { follow: copyFollow(follow), created: true };
     },
     removeFollow(user, id) {
@@ -94,14 +174,14 @@ export function createMemoryStore(): Store {
     },
     allDigests: () => digests.map(copy),
 
-    getPrefs(user) {
-      const p = prefs.get(userKey(user));
+    getPrefs(asked) {
+      const p = prefs.get(userKey(asked)) ?? prefs.get(userKey(resolveUser(asked)));
       return p && copy(p);
     },
     setPrefs(user, value) {
       const stored: UserPrefs = { ...copy(value), since: value.since ? new Date(value.since) : new Date() };
       if (stored.pausedReason === undefined) delete stored.pausedReason;
-      prefs.set(userKey(user), stored);
+      prefs.set(userKey(resolveUser(user)), stored);
     },
 
     recordFirstSeen(ids, at) {
@@ -112,7 +192,8 @@ export function createMemoryStore(): Store {
       return at && new Date(at);
     },
 
-    claimRun(target, slot, plan: RunPlan | null, now) {
+    claimRun(asked, slot, plan: RunPlan | null, now) {
+      const target = resolve(asked);
       const key = runKey(target, slot);
       if (runs.has(key)) return false;
       const run: DigestRun = {
@@ -120,26 +201,23 @@ export function createMemoryStore(): Store {
         claimed: new Date(now), updated: new Date(now), ...(plan ? { plan: copy(plan) } : {}),
       };
       runs.set(key, run);
-      if (plan) {
-        let set = claimedByTarget.get(run.target);
-        if (!set) claimedByTarget.set(run.target, (set = new Set()));
-        set.add(run);
-      }
+      if (plan) claim(run);
       return true;
     },
     getRun(target, slot) {
-      const run = runs.get(runKey(target, slot));
+      const run = runs.get(runKey(resolve(target), slot));
       return run && copy(run);
     },
     pendingRuns: () => [...runs.values()].filter((r) => r.state === 'claimed').map(copy),
     recordAttempt(target, slot, error, now) {
-      const run = runs.get(runKey(target, slot));
+      const run = runs.get(runKey(resolve(target), slot));
       if (!run || run.state !== 'claimed') return;
       run.attempts += 1;
       run.error = error;
       run.updated = new Date(now);
     },
-    finishRun(target, slot, outcome, now) {
+    finishRun(asked, slot, outcome, now) {
+      const target = resolve(asked);
       const run = runs.get(runKey(target, slot));
       if (!run || run.state !== 'claimed') throw new Error(`paperboy store: no claimed run for ${targetKey(target)} at ${slot}`);
       const key = targetKey(target);
@@ -152,7 +230,7 @@ export function createMemoryStore(): Store {
       else delete run.error;
     },
     deliveredPapers(target, ids) {
-      const key = targetKey(target);
+      const key = targetKey(resolve(target));
       const delivered = deliveries.get(key);
       const planned = new Set<string>();
       for (const run of claimedByTarget.get(key) ?? []) for (const id of run.plan?.paperIds ?? []) planned.add(id);
@@ -216,6 +294,24 @@ export function createMemoryStore(): Store {
       let set = notices.get(key);
       if (!set) notices.set(key, (set = new Set()));
       for (const k of keys) set.add(k);
+    },
+    mergePersonScope(platform, from, to, options) {
+      const report = emptyMergeReport();
+      if (from === to) return report;
+      const users = new Set<string>();
+      const prefix = `${platform}:${from}:`;
+      for (const key of [...follows.keys(), ...prefs.keys(), ...dropped.keys()]) if (key.startsWith(prefix)) users.add(key.slice(prefix.length));
+      for (const run of runs.values()) if (run.targetRef.kind === 'user' && run.targetRef.platform === platform && run.targetRef.workspace === from) users.add(run.targetRef.id);
+      const targetPrefix = targetKey({ platform, workspace: from, kind: 'user', id: '' });
+      for (const key of deliveries.keys()) if (key.startsWith(targetPrefix)) users.add(key.slice(targetPrefix.length));
+      for (const user of users) mergeUser(platform, from, to, user, options.maxFollows, options.now, report);
+      return report;
+    },
+    takeDroppedFollows(user) {
+      const notes = dropped.get(userKey(user));
+      if (!notes) return [];
+      dropped.delete(userKey(user));
+      return [...notes.entries()].sort(([ka, a], [kb, b]) => a.at - b.at || (ka < kb ? -1 : ka > kb ? 1 : 0)).map(([, n]) => n.topic);
     },
     ping() {},
     close() {},

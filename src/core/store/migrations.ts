@@ -1,5 +1,26 @@
+import type Database from 'better-sqlite3';
+import { PERSON_SCOPE } from '../identity.js';
+import type { Logger } from '../log.js';
+import { legacyDiscordScopes, mergeScopeSqlite } from './sqlite-merge.js';
+
+/** What a migration's code step may use besides the database. */
+export interface MigrationContext {
+  maxFollows: number;
+  now: Date;
+  log?: Logger;
+}
+
+export interface Migration {
+  version: number;
+  sql: string;
+  /** Runs after `sql`, in the same transaction: for changes SQL alone cannot express. */
+  run?: (db: Database.Database, ctx: MigrationContext) => void;
+  /** Copy the database file next to itself before applying this one (it rewrites user data). */
+  backup?: boolean;
+}
+
 /** Schema versions, applied in order once each; never edit a shipped one, add the next. */
-export const migrations: { version: number; sql: string }[] = [
+export const migrations: Migration[] = [
   {
     version: 1,
     sql: `
@@ -43,6 +64,27 @@ export const migrations: { version: number; sql: string }[] = [
     version: 2,
     // deliveredByTarget(): who has each candidate paper, read per paper in one pass instead of per target.
     sql: 'CREATE INDEX deliveries_by_paper ON deliveries (paper_id);',
+  },
+  {
+    version: 3,
+    // One person, one list: Discord persons move from each server's key to their global one (see identity.ts).
+    // Slack rows keep their workspace: old rows cannot tell which workspaces share an org; the first
+    // request that names an org moves its workspace's persons (dispatch.ts, adoptPlace).
+    sql: `
+      CREATE TABLE dropped_follows (
+        platform TEXT NOT NULL, workspace TEXT NOT NULL, user TEXT NOT NULL,
+        topic TEXT NOT NULL, topic_key TEXT NOT NULL, dropped INTEGER NOT NULL,
+        PRIMARY KEY (platform, workspace, user, topic_key)
+      ) WITHOUT ROWID;
+      CREATE TABLE target_aliases (old TEXT PRIMARY KEY, workspace TEXT NOT NULL, target TEXT NOT NULL) WITHOUT ROWID;
+    `,
+    backup: true,
+    run(db, ctx) {
+      for (const scope of legacyDiscordScopes(db, PERSON_SCOPE.discord)) {
+        const report = mergeScopeSqlite(db, 'discord', scope, PERSON_SCOPE.discord, ctx);
+        ctx.log?.info({ migration: 3, platform: 'discord', from: scope, ...report }, 'store: merged Discord users of one server into their one list');
+      }
+    },
   },
   {
     version: 4,

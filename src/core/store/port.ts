@@ -1,4 +1,5 @@
-import type { ChannelKey, Target, UserKey } from '../types.js';
+import type { ChannelKey, Platform, Target, UserKey } from '../types.js';
+import type { MergeReport } from './person-merge.js';
 
 export interface Follow {
   id: number;
@@ -99,7 +100,7 @@ export interface OfferedPaper {
  * implementation (better-sqlite3) is synchronous and each method is one transaction.
  */
 export interface Store {
-  /** The user's follows, oldest first (the order "/papers follows" numbers them in). */
+  /** The user's follows, oldest first by created, then id (the order "/papers follows" numbers them in). */
   listFollows(user: UserKey): Follow[];
   /** Adds a follow; topics are unique per user ignoring case, so a repeat returns the existing one (original spelling kept). */
   addFollow(user: UserKey, topic: string, now: Date): { follow: Follow; created: boolean };
@@ -170,6 +171,16 @@ export interface Store {
   topicNotices(target: Target): Set<string>;
   /** Notes that the target was told about these topics (topicKey), so it is told once. */
   addTopicNotices(target: Target, topicKeys: string[], now: Date): void;
+
+  /**
+   * Moves every person of (platform, from) into (platform, to), merging each with the person of
+   * the same user id already there by the rules in person-merge.ts, in one transaction. Targets
+   * that moved keep answering under their old key (an in-flight run finishes on the merged person).
+   * A no-op when `from` holds no one.
+   */
+  mergePersonScope(platform: Platform, from: string, to: string, options: { maxFollows: number; now: Date }): MergeReport;
+  /** Topics dropped from the user's list by the follow cap when their lists were merged; each is returned once. */
+  takeDroppedFollows(user: UserKey): string[];
 
   /** Throws unless the store can take a write right now (for /healthz). */
   ping(): void;

@@ -1,8 +1,10 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
-import { targetKey, type Platform, type Target } from '../types.js';
+import type { Logger } from '../log.js';
+import { targetKey, type Platform, type Target, type UserKey } from '../types.js';
 import { migrations } from './migrations.js';
+import { mergeScopeSqlite } from './sqlite-merge.js';
 import { topicKey, type ChannelDigest, type DigestRun, type Follow, type RunState, type Store, type UserPrefs } from './port.js';
 
 type Row = Record<string, unknown>;
@@ -12,17 +14,44 @@ export function defaultStorePath(dataDir: string): string {
   return join(dataDir, 'paperboy.db');
 }
 
-/** Applies every migration newer than the database's version, each in its own transaction. */
-function migrate(db: Database.Database): void {
+export interface SqliteStoreOptions {
+  /** The follow cap a merge of one person's lists keeps to (follows.maxPerUser). */
+  maxFollows?: number;
+  log?: Logger;
+}
+
+const currentVersion = (db: Database.Database) =>
+  (db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number | null }).v ?? 0;
+
+/**
+ * Applies every migration newer than the database's version, each in its own IMMEDIATE
+ * transaction (re-reading the version inside it, so two processes never apply one twice). Before
+ * one that rewrites user data, a non-empty database is first copied next to itself.
+ */
+function migrate(db: Database.Database, path: string, options: SqliteStoreOptions): void {
   db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied INTEGER NOT NULL)');
-  const current = (db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number | null }).v ?? 0;
+  // A database created by this very call holds nothing worth a backup.
+  const existed = currentVersion(db) > 0;
   for (const m of migrations) {
-    if (m.version <= current) continue;
+    if (m.version <= currentVersion(db)) continue;
+    if (m.backup && existed && path !== ':memory:') backUp(db, path, m.version, options.log);
     db.transaction(() => {
+      if (currentVersion(db) >= m.version) return;
       db.exec(m.sql);
+      m.run?.(db, { maxFollows: options.maxFollows ?? DEFAULT_MAX_FOLLOWS, now: new Date(), ...(options.log ? { log: options.log } : {}) });
       db.prepare('INSERT INTO schema_migrations (version, applied) VALUES (?, ?)').run(m.version, Date.now());
-    })();
+    }).immediate();
   }
+}
+
+const DEFAULT_MAX_FOLLOWS = 25;
+
+/** A consistent copy of the live database (VACUUM INTO reads one snapshot), next to it: <file>.before-v<N>[-<n>].bak. */
+function backUp(db: Database.Database, path: string, version: number, log: Logger | undefined): void {
+  let copy = `${path}.before-v${version}.bak`;
+  for (let n = 2; existsSync(copy); n++) copy = `${path}.before-v${version}-${n}.bak`;
+  db.prepare('VACUUM INTO ?').run(copy);
+  log?.info({ migration: version, backup: copy }, 'store: backed up the database before migrating it');
 }
 
 const toFollow = (r: Row): Follow => ({
@@ -49,7 +78,7 @@ const toRun = (r: Row): DigestRun => ({
 });
 
 /** Opens (creating if needed) the SQLite store at `path`: WAL, synchronous FULL, migrated. */
-export function openSqliteStore(path: string): Store {
+export function openSqliteStore(path: string, options: SqliteStoreOptions = {}): Store {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
@@ -57,16 +86,17 @@ export function openSqliteStore(path: string): Store {
   db.pragma('synchronous = FULL');
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
-  migrate(db);
+  migrate(db, path, options);
 
   const q = {
-    listFollows: db.prepare('SELECT * FROM follows WHERE platform = ? AND workspace = ? AND user = ? ORDER BY id'),
+    // By created, then id: the same as id order, except in a list merged from several places (identity).
+    listFollows: db.prepare('SELECT * FROM follows WHERE platform = ? AND workspace = ? AND user = ? ORDER BY created, id'),
     followByKey: db.prepare('SELECT * FROM follows WHERE platform = ? AND workspace = ? AND user = ? AND topic_key = ?'),
     insertFollow: db.prepare('INSERT INTO follows (platform, workspace, user, topic, topic_key, created) VALUES (?, ?, ?, ?, ?, ?)'),
     followById: db.prepare('SELECT * FROM follows WHERE id = ?'),
     removeFollow: db.prepare('DELETE FROM follows WHERE id = ? AND platform = ? AND workspace = ? AND user = ?'),
     // Raw rows, columns in this order: a planning pass reads every follow, so no row objects.
-    allFollows: db.prepare('SELECT platform, workspace, user, id, topic, created FROM follows ORDER BY platform, workspace, user, id').raw(),
+    allFollows: db.prepare('SELECT platform, workspace, user, id, topic, created FROM follows ORDER BY platform, workspace, user, created, id').raw(),
     listDigests: db.prepare('SELECT * FROM digests WHERE platform = ? AND workspace = ? AND channel = ? ORDER BY id'),
     insertDigest: db.prepare(`INSERT INTO digests (platform, workspace, channel, topic, schedule, time_zone, size, created_by, created, active_since)
       VALUES (@platform, @workspace, @channel, @topic, @schedule, @timeZone, @size, @createdBy, @created, @created)`),
@@ -106,6 +136,25 @@ export function openSqliteStore(path: string): Store {
     expired: db.prepare('SELECT paper_id FROM offered WHERE target = ? AND expired IS NOT NULL').pluck(),
     topicNotices: db.prepare('SELECT topic_key FROM topic_notices WHERE target = ?').pluck(),
     addTopicNotice: db.prepare('INSERT OR IGNORE INTO topic_notices (target, topic_key, at) VALUES (?, ?, ?)'),
+    alias: db.prepare('SELECT workspace FROM target_aliases WHERE old = ?').pluck(),
+    droppedFollows: db.prepare('SELECT topic FROM dropped_follows WHERE platform = ? AND workspace = ? AND user = ? ORDER BY dropped, topic_key').pluck(),
+    clearDropped: db.prepare('DELETE FROM dropped_follows WHERE platform = ? AND workspace = ? AND user = ?'),
+  };
+  // A DM target merged into its person answers under its old key too (a run planned before the merge).
+  const resolve = (t: Target): Target => {
+    if (t.kind !== 'user') return t;
+    const workspace = q.alias.get(targetKey(t)) as string | undefined;
+    return workspace === undefined ? t : { ...t, workspace };
+  };
+
+  // A person's old key (a server or workspace merged into their scope) reads and writes the person's prefs.
+  const resolveUser = (u: UserKey): UserKey => {
+    const workspace = q.alias.get(targetKey({ platform: u.platform, workspace: u.workspace, kind: 'user', id: u.user })) as string | undefined;
+    return workspace === undefined ? u : { ...u, workspace };
+  };
+  const personRow = (u: UserKey): unknown => {
+    const person = resolveUser(u);
+    return person === u ? undefined : q.getPrefs.get(person.platform, person.workspace, person.user);
   };
 
   const store: Store = {
@@ -142,14 +191,16 @@ export function openSqliteStore(path: string): Store {
     },
     allDigests: () => (q.allDigests.all() as Row[]).map(toDigest),
 
-    getPrefs(u) {
-      const r = q.getPrefs.get(u.platform, u.workspace, u.user) as Row | undefined;
+    getPrefs(asked) {
+      // Only a user without a row of their own may be an old key (kept out of the per-user hot path).
+      const r = (q.getPrefs.get(asked.platform, asked.workspace, asked.user) ?? personRow(asked)) as Row | undefined;
       if (!r) return undefined;
       const prefs: UserPrefs = { time: r.time as string, timeZone: r.time_zone as string, paused: r.paused === 1, since: new Date(r.since as number) };
       if (r.paused_reason != null) prefs.pausedReason = r.paused_reason as string;
       return prefs;
     },
-    setPrefs(u, p) {
+    setPrefs(asked, p) {
+      const u = resolveUser(asked);
       q.setPrefs.run(u.platform, u.workspace, u.user, p.time, p.timeZone, p.paused ? 1 : 0, p.pausedReason ?? null, (p.since ?? new Date()).getTime());
     },
 
@@ -161,26 +212,27 @@ export function openSqliteStore(path: string): Store {
       return r ? new Date(r.at) : undefined;
     },
 
-    claimRun(t, slot, plan, now) {
+    claimRun(target, slot, plan, now) {
+      const t = resolve(target);
       const state: RunState = plan ? 'claimed' : 'empty';
       return q.claimRun.run(targetKey(t), slot, t.platform, t.workspace, t.kind, t.id, state, now.getTime(), now.getTime(),
         plan ? JSON.stringify(plan.paperIds) : null, plan ? plan.payload : null).changes > 0;
     },
     getRun(t, slot) {
-      const r = q.getRun.get(targetKey(t), slot) as Row | undefined;
+      const r = q.getRun.get(targetKey(resolve(t)), slot) as Row | undefined;
       return r && toRun(r);
     },
     pendingRuns: () => (q.pendingRuns.all() as Row[]).map(toRun),
     recordAttempt(t, slot, error, now) {
-      q.recordAttempt.run(error, now.getTime(), targetKey(t), slot);
+      q.recordAttempt.run(error, now.getTime(), targetKey(resolve(t)), slot);
     },
     finishRun: db.transaction((t: Target, slot: string, outcome, now: Date) => {
-      const key = targetKey(t);
+      const key = targetKey(resolve(t));
       const changed = q.finishRun.run(outcome.state, outcome.messageId ?? null, outcome.error ?? null, now.getTime(), key, slot).changes;
       if (changed === 0) throw new Error(`paperboy store: no claimed run for ${key} at ${slot}`);
       for (const paperId of outcome.paperIds ?? []) q.insertDelivery.run(key, paperId, now.getTime(), outcome.messageId ?? '');
     }),
-    deliveredPapers: (t, ids) => new Set(q.delivered.all({ target: targetKey(t), ids: JSON.stringify(ids) }) as string[]),
+    deliveredPapers: (t, ids) => new Set(q.delivered.all({ target: targetKey(resolve(t)), ids: JSON.stringify(ids) }) as string[]),
     // One read transaction: a run finishing between the two reads is seen as claimed or as delivered, never as neither.
     deliveredByTarget: db.transaction((ids: string[]) => {
       const out = new Map<string, Set<string>>();
@@ -196,21 +248,27 @@ export function openSqliteStore(path: string): Store {
     }),
     pruneRuns: (before) => q.pruneRuns.run(before.toISOString()).changes,
     offerPapers: db.transaction((t: Target, papers: { paperId: string; topic: string; relevance: number }[], now: Date) => {
-      const target = targetKey(t);
+      const target = targetKey(resolve(t));
       for (const p of papers) q.offer.run({ target, paperId: p.paperId, topic: p.topic, relevance: p.relevance, now: now.getTime() });
     }),
-    offeredPapers: (t) => (q.offered.all(targetKey(t)) as [string, string, number, number][])
+    offeredPapers: (t) => (q.offered.all(targetKey(resolve(t))) as [string, string, number, number][])
       .map(([paperId, topic, relevance, since]) => ({ paperId, topic, relevance, since: new Date(since) })),
     expireOffered: db.transaction((t: Target, ids: string[], now: Date) => {
-      for (const id of ids) q.expire.run(now.getTime(), targetKey(t), id);
+      for (const id of ids) q.expire.run(now.getTime(), targetKey(resolve(t)), id);
     }),
-    expiredPapers: (t) => new Set(q.expired.all(targetKey(t)) as string[]),
+    expiredPapers: (t) => new Set(q.expired.all(targetKey(resolve(t))) as string[]),
     recordShown: db.transaction((t: Target, ids: string[], messageId: string, now: Date) => {
-      for (const id of ids) q.insertDelivery.run(targetKey(t), id, now.getTime(), messageId);
+      for (const id of ids) q.insertDelivery.run(targetKey(resolve(t)), id, now.getTime(), messageId);
     }),
-    topicNotices: (t) => new Set(q.topicNotices.all(targetKey(t)) as string[]),
+    topicNotices: (t) => new Set(q.topicNotices.all(targetKey(resolve(t))) as string[]),
     addTopicNotices: db.transaction((t: Target, keys: string[], now: Date) => {
-      for (const k of keys) q.addTopicNotice.run(targetKey(t), k, now.getTime());
+      for (const k of keys) q.addTopicNotice.run(targetKey(resolve(t)), k, now.getTime());
+    }),
+    mergePersonScope: (platform, from, to, options) => db.transaction(() => mergeScopeSqlite(db, platform, from, to, options)).immediate(),
+    takeDroppedFollows: db.transaction((u) => {
+      const topics = q.droppedFollows.all(u.platform, u.workspace, u.user) as string[];
+      if (topics.length > 0) q.clearDropped.run(u.platform, u.workspace, u.user);
+      return topics;
     }),
     // A write lock taken and released: fails when the file is read-only, locked or gone.
     ping: () => {

@@ -8,8 +8,9 @@ import {
   type Interaction,
 } from 'discord.js';
 import { commandName, completeFollows, confirmShown, findCommand, runAction, runCommand, type Args, type CommandDef, type CommandOutcome } from '../../core/commands/index.js';
+import { discordPerson, personOf } from '../../core/identity.js';
 import type { Reply } from '../../core/reply.js';
-import type { Target } from '../../core/types.js';
+import type { Target, UserKey } from '../../core/types.js';
 import type { AdapterDeps } from '../platform.js';
 import { decodeAction, type ActionMemory } from './action-ids.js';
 import { NO_MENTIONS } from './deliverer.js';
@@ -30,8 +31,8 @@ export interface InteractionDeps extends AdapterDeps {
   render(reply: Reply): RenderedMessage[];
   /** Posts a public message (a shared reply) to a channel. */
   post(target: Target, reply: Reply): Promise<{ messageId: string }>;
-  /** A one-time notice for this user, if there is one to give. */
-  noticeFor(who: Who): string | undefined;
+  /** A one-time notice for this person, if there is one to give. */
+  noticeFor(person: UserKey): string | undefined;
   /** The raw `channel_id` of an interaction that came without a `channel` object (see rawChannelIds). */
   channelIdOf?(interactionId: string): string | undefined;
 }
@@ -97,6 +98,8 @@ export function whoOf(interaction: ChatInputCommandInteraction | ButtonInteracti
     workspace: interaction.guildId ?? DM_WORKSPACE,
     channel,
     user: interaction.user.id,
+    // Discord user ids are global: one person in every server and the DM.
+    person: discordPerson(interaction.user.id),
     isAdmin: inBotDm || (interaction.memberPermissions?.has(PermissionFlagsBits.ManageChannels) ?? false),
   };
 }
@@ -161,7 +164,7 @@ async function share(deps: InteractionDeps, interaction: Interaction, reply: Rep
 }
 
 async function answer(deps: InteractionDeps, interaction: ChatInputCommandInteraction | ButtonInteraction, { reply }: CommandOutcome, who: Who): Promise<void> {
-  const notice = deps.noticeFor(who);
+  const notice = deps.noticeFor(personOf(who));
   if (reply.visibility === 'channel') {
     const confirmation = await share(deps, interaction, reply, who);
     reply = { visibility: 'ephemeral', text: confirmation ?? 'Shared to the channel.', isError: confirmation !== undefined };
@@ -178,6 +181,6 @@ async function onAutocomplete(deps: InteractionDeps, interaction: AutocompleteIn
   const focused = interaction.options.getFocused(true);
   const option = def?.options.find((o) => o.name === focused.name);
   const who = whoOf(interaction, channel);
-  const choices = option?.autocomplete === 'follows' ? completeFollows(deps.context.store, who, String(focused.value)) : [];
+  const choices = option?.autocomplete === 'follows' ? completeFollows(deps.context.store, personOf(who), String(focused.value)) : [];
   await interaction.respond(choices);
 }

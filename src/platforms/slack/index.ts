@@ -1,12 +1,14 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { App, SocketModeReceiver, type CustomRoute, type webApi } from '@slack/bolt';
+import { App, SocketModeReceiver, webApi, type CustomRoute } from '@slack/bolt';
 import type { AdapterDeps, HttpRoute, PlatformAdapter } from '../platform.js';
 import { errorSummary } from './admin.js';
 import { boltLogger } from './bolt-logger.js';
 import { createSlackDeliverer } from './deliverer.js';
 import { register as registerActions } from './listeners/actions.js';
 import { register as registerCommands } from './listeners/commands.js';
+import { createPacer } from './pacer.js';
+import { createSentLookup } from './sent-lookup.js';
 import { createTurns } from './turns.js';
 
 export { renderReply, SLACK_LIMITS, type SlackMessage } from './render.js';
@@ -27,7 +29,12 @@ export interface SlackAdapterOptions {
   digestAdmins: string[];
   /** Extra WebClient options, e.g. a fast retryConfig in tests. */
   clientOptions?: Partial<webApi.WebClientOptions>;
+  /** Least time between two history look-ups in one workspace (default HISTORY_INTERVAL_MS). */
+  historyIntervalMs?: number;
 }
+
+/** conversations.history is Tier 3 (about 50 a minute per workspace): one look-up every 1.2 s stays under it. */
+export const HISTORY_INTERVAL_MS = 1200;
 
 export interface SlackAdapter extends PlatformAdapter {
   readonly app: App;
@@ -65,6 +72,10 @@ export function createSlackAdapter(deps: AdapterDeps, options: SlackAdapterOptio
     ? new App({ token: options.botToken, receiver, clientOptions, logger })
     : new App({ token: options.botToken, signingSecret: options.signingSecret, customRoutes: toCustomRoutes(options.routes ?? []), clientOptions, logger });
 
+  // Digest posts and history look-ups: no retries of the client's own (a post that timed out may
+  // have landed), and a 429 comes back to us instead of pausing every call of the app's client.
+  const digestClient = new webApi.WebClient(options.botToken, { ...clientOptions, logger, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true });
+
   const listenerDeps = { ...deps, digestAdmins: options.digestAdmins, turn: createTurns() };
   registerCommands(app, listenerDeps);
   registerActions(app, listenerDeps);
@@ -80,7 +91,13 @@ export function createSlackAdapter(deps: AdapterDeps, options: SlackAdapterOptio
   return {
     platform: 'slack',
     app,
-    deliverer: createSlackDeliverer(app.client),
+    deliverer: createSlackDeliverer({
+      client: app.client,
+      postClient: digestClient,
+      lookup: createSentLookup(digestClient, createPacer(options.historyIntervalMs ?? HISTORY_INTERVAL_MS), deps.log),
+      log: deps.log,
+      rateLimitRetries: clientOptions.retryConfig?.retries ?? SLACK_CLIENT_DEFAULTS.retryConfig.retries,
+    }),
     async start() {
       if (receiver) {
         await app.start();

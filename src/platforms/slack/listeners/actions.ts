@@ -1,6 +1,7 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import { commandName, confirmShown, errorReply, findCommand, runAction, type CommandOutcome } from '../../../core/commands/index.js';
 import { UserError } from '../../../core/errors.js';
+import { slackPerson } from '../../../core/identity.js';
 import { ACTION_ID_PATTERN, decodeActionValue } from '../action-value.js';
 import { isSlackAdmin } from '../admin.js';
 import type { SlackListenerDeps } from '../listener-deps.js';
@@ -13,11 +14,13 @@ export function register(app: App, deps: SlackListenerDeps): void {
     const started = performance.now();
     await deps.turn();
     const user = body.user.id;
+    const workspace = body.team?.id ?? body.user.team_id ?? '';
     const who = {
       platform: 'slack' as const,
-      workspace: body.team?.id ?? body.user.team_id ?? '',
+      workspace,
       channel: body.channel?.id ?? body.container?.channel_id ?? '',
       user,
+      person: slackPerson(user, workspace, body.enterprise?.id || body.team?.enterprise_id),
     };
     const value = decodeActionValue(action.value);
     const def = value ? findCommand(deps.commands, value.command.split(' ')) : undefined;

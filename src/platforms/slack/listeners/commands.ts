@@ -1,6 +1,7 @@
 import type { App } from '@slack/bolt';
 import { commandName, confirmShown, errorReply, parseCommandText, runCommand, type CommandOutcome } from '../../../core/commands/index.js';
 import { UserError } from '../../../core/errors.js';
+import { slackPerson } from '../../../core/identity.js';
 import { isSlackAdmin } from '../admin.js';
 import { SLASH_COMMAND, type SlackListenerDeps } from '../listener-deps.js';
 import { respondWith } from '../respond.js';
@@ -11,7 +12,11 @@ export function register(app: App, deps: SlackListenerDeps): void {
     await ack();
     const started = performance.now();
     await deps.turn();
-    const who = { platform: 'slack' as const, workspace: command.team_id, channel: command.channel_id, user: command.user_id };
+    const who = {
+      platform: 'slack' as const, workspace: command.team_id, channel: command.channel_id, user: command.user_id,
+      // In an Enterprise Grid org the payload names the org, and the user id is the same in each of its workspaces.
+      person: slackPerson(command.user_id, command.team_id, command.enterprise_id),
+    };
     let name = 'unparsed';
     let result: CommandOutcome;
     try {
