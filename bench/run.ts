@@ -8,8 +8,10 @@ import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import * as corpusLoadSection from './corpus-load.js';
 import * as digestPlanSection from './digest-plan.js';
 import * as evalSection from './eval.js';
+import * as flowSection from './flow.js';
 import * as searchSection from './search.js';
 import * as slackAckSection from './slack-ack.js';
 import * as slackKillSection from './slack-kill.js';
@@ -18,7 +20,7 @@ interface Section {
   run(): Promise<string>;
 }
 
-const SECTIONS: Section[] = [evalSection, searchSection, digestPlanSection, slackAckSection, slackKillSection];
+const SECTIONS: Section[] = [evalSection, searchSection, digestPlanSection, slackAckSection, slackKillSection, corpusLoadSection, flowSection];
 
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const output = resolve(root, 'docs/benchmarks.md');

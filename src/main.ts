@@ -1,6 +1,8 @@
 import { startApp } from './app/boot.js';
 import { DataDirInUseError } from './app/data-lock.js';
+import { installLastResort } from './app/last-resort.js';
 import { ConfigError, loadConfig } from './config/index.js';
+import { StartupError } from './core/errors.js';
 import { createLogger } from './core/log.js';
 
 /** `npm start`: the bot. Exits non-zero with a plain message when the configuration is wrong. */
@@ -16,6 +18,7 @@ async function main(): Promise<void> {
   const log = createLogger(config.log);
   // Handlers go in before the app starts: a signal during start-up must not kill it mid-send either.
   let app: Awaited<ReturnType<typeof startApp>> | undefined;
+  installLastResort(process, log, { stop: () => (app ? void app.stop() : process.exit(1)) });
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals) => {
     signals += 1;
@@ -38,7 +41,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  if (err instanceof DataDirInUseError) {
+  if (err instanceof DataDirInUseError || err instanceof StartupError) {
     process.stderr.write(`paperboy: ${err.message}\n`);
     process.exit(3);
   }

@@ -49,7 +49,7 @@ export function fakeCron() {
 }
 
 export function testConfig(over: Partial<AppConfig['digests']> = {}): AppConfig {
-  const base = loadConfig({});
+  const base = loadConfig({ SOURCES: 'none' });
   return { ...base, digests: { ...base.digests, size: 2, catchUpHours: 12, maxAttempts: 3, retryBaseMs: 100, defaultTime: '08:00', defaultTimeZone: 'UTC', ...over } };
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { RunPlan, Store } from '../src/core/store/port.js';
+import type { RunPlan, Store, StoredPaper } from '../src/core/store/port.js';
 import { targetKey, type Target, type UserKey } from '../src/core/types.js';
 
 const alice: UserKey = { platform: 'slack', workspace: 'T1', user: 'U1' };
@@ -241,6 +241,39 @@ export function storeContract(name: string, open: () => Store): void {
         s.addTopicNotices(dm, ['the'], later(1));
         expect(s.topicNotices(dm)).toEqual(new Set(['the', '🚀']));
         expect(s.topicNotices(channel)).toEqual(new Set());
+      });
+    });
+
+    describe('stored papers and sources', () => {
+      const fetched = (id: string, over: Partial<StoredPaper> = {}): StoredPaper => ({
+        id, title: `Title ${id}`, abstract: `Abstract of ${id}`, url: `https://arxiv.org/abs/${id}`, source: 'huggingface',
+        arxivId: `2401.0000${id.slice(-1)}`, authors: ['A. Author'], published: '2024-01-02', upvotes: 3, ...over,
+      });
+
+      it('saves new papers, tells new from changed from the same, and lists them in the order first stored', () => {
+        const s = open();
+        expect(s.savePapers([fetched('p-1'), fetched('p-2')], t0)).toEqual(['new', 'new']);
+        expect(s.savePapers([fetched('p-2', { upvotes: 9 }), fetched('p-1'), fetched('p-3')], later(1))).toEqual(['changed', 'same', 'new']);
+        expect(s.storedPapers().map((p) => p.id)).toEqual(['p-1', 'p-2', 'p-3']);
+        expect(s.storedPapers()[1]).toEqual(fetched('p-2', { upvotes: 9 }));
+        expect(s.paperIdByArxiv('2401.00002')).toBe('p-2');
+        expect(s.paperIdByArxiv('2401.99999')).toBeUndefined();
+      });
+
+      it('keeps optional fields absent rather than empty', () => {
+        const s = open();
+        s.savePapers([{ id: 'p-9', title: 'T', abstract: 'A', url: 'https://example.org', source: 'x' }], t0);
+        expect(s.storedPapers()).toEqual([{ id: 'p-9', title: 'T', abstract: 'A', url: 'https://example.org', source: 'x' }]);
+      });
+
+      it('records source successes and failures: failing since the first failure, cleared by a success', () => {
+        const s = open();
+        expect(s.sourceStates()).toEqual([]);
+        s.recordSourceFailure('huggingface', t0, 'HTTP 503', 0);
+        s.recordSourceFailure('huggingface', later(5), 'timeout', 2);
+        expect(s.sourceStates()).toEqual([{ source: 'huggingface', lastError: 'timeout', lastErrorAt: later(5), failingSince: t0, fetched: 2, failures: 2 }]);
+        s.recordSourceSuccess('huggingface', later(10), 5);
+        expect(s.sourceStates()).toEqual([{ source: 'huggingface', lastSuccess: later(10), fetched: 7, failures: 2 }]);
       });
     });
 

@@ -4,9 +4,13 @@ import type { HttpRoute } from '../platforms/platform.js';
 
 export interface HealthReport {
   ok: boolean;
+  /** Still reading the corpus and opening the store. */
+  starting?: boolean;
   corpus: { papers: number };
   store: 'ok' | string;
   platforms: Record<string, boolean>;
+  /** Each enabled live source: "ok", or "failing since ...: why" once past the alert time. Never makes ok false. */
+  sources?: Record<string, string>;
 }
 
 /** /healthz (200 when healthy, else 503) and /metrics (Prometheus text). */

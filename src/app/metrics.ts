@@ -1,11 +1,12 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Deliverer } from '../core/deliverer.js';
 import { DeliveryError } from '../core/errors.js';
 import type { Metrics } from '../core/metrics.js';
 import type { PaperSearch } from '../core/search-port.js';
+import type { SourceMetrics } from '../core/sources/index.js';
 
 /** Prometheus metrics for one process: the core's Metrics port plus Node's defaults. */
-export function createPromMetrics(): Metrics & { registry: Registry } {
+export function createPromMetrics(): Metrics & { registry: Registry; sources: SourceMetrics } {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'paperboy_' });
   const registers = [registry];
@@ -16,8 +17,16 @@ export function createPromMetrics(): Metrics & { registry: Registry } {
   const digestsSent = new Counter({ name: 'paperboy_digests_sent_total', help: 'Digest messages sent', labelNames: ['platform', 'kind'], registers });
   const digestsFailed = new Counter({ name: 'paperboy_digests_failed_total', help: 'Digest sends that failed', labelNames: ['platform', 'kind', 'failure'], registers });
   const deliveries = new Counter({ name: 'paperboy_deliveries_total', help: 'Papers delivered in digests', labelNames: ['platform', 'kind'], registers });
+  const sourcePapers = new Counter({ name: 'paperboy_source_papers_fetched_total', help: 'Papers live sources returned (before validation)', labelNames: ['source'], registers });
+  const sourceFailures = new Counter({ name: 'paperboy_source_failures_total', help: 'Source fetches that failed', labelNames: ['source'], registers });
+  const sourceLastSuccess = new Gauge({ name: 'paperboy_source_last_success_timestamp_seconds', help: 'When each source last fetched successfully', labelNames: ['source'], registers });
   return {
     registry,
+    sources: {
+      fetched: (source, papers) => sourcePapers.inc({ source }, papers),
+      failed: (source) => sourceFailures.inc({ source }),
+      succeeded: (source, at) => sourceLastSuccess.set({ source }, at.getTime() / 1000),
+    },
     commandHandled(platform, command, outcome, seconds) {
       commands.inc({ platform, command, outcome });
       commandSeconds.observe({ platform }, seconds);

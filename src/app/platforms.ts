@@ -23,10 +23,11 @@ export function createPlatformAdapters(config: AppConfig, deps: AdapterDeps, rou
         host: config.http.host,
         routes,
         digestAdmins: config.slack.digestAdmins,
+        commandsInFlight: config.flow.commandsInFlight,
       }),
     );
   }
-  if (discord) adapters.push(createDiscordAdapter(deps, { ...discord, apiUrl: config.discord.apiUrl }));
+  if (discord) adapters.push(createDiscordAdapter(deps, { ...discord, apiUrl: config.discord.apiUrl, commandsInFlight: config.flow.commandsInFlight }));
   if (adapters.length === 0) adapters.push(createConsoleAdapter(deps, io));
   return adapters;
 }

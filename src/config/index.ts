@@ -1,3 +1,3 @@
 export { loadConfig, ConfigError } from './load.js';
-export type { AppConfig, Settings, Secrets } from './schema.js';
-export { isTimeZone } from './schema.js';
+export type { AppConfig, Settings, Secrets, SourceName } from './schema.js';
+export { isTimeZone, SOURCE_NAMES } from './schema.js';

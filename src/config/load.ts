@@ -53,7 +53,15 @@ const envOptions: [string, string[], (v: string) => unknown][] = [
   ['LOG_LEVEL', ['log', 'level'], String],
   ['SLACK_API_URL', ['slack', 'apiUrl'], String],
   ['DISCORD_API_URL', ['discord', 'apiUrl'], String],
+  ['SOURCES', ['sources', 'enabled'], toSourceList],
+  ['HF_API_URL', ['sources', 'huggingface', 'apiUrl'], String],
 ];
+
+/** "huggingface,arxiv" -> ["huggingface", "arxiv"]; "none" -> []. */
+function toSourceList(v: string): unknown {
+  const names = v.split(',').map((n) => n.trim().toLowerCase()).filter(Boolean);
+  return names.length === 1 && names[0] === 'none' ? [] : names;
+}
 
 function fromEnv(env: Env): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -109,7 +117,7 @@ function describe(error: z.ZodError, raw: Record<string, unknown>): string {
   const lines = error.issues.map((issue) => {
     const path = issue.path.join('.');
     let value: unknown = raw;
-    for (const key of issue.path) value = isPlainObject(value) ? value[key as string] : undefined;
+    for (const key of issue.path) value = isPlainObject(value) || Array.isArray(value) ? (value as Record<PropertyKey, unknown>)[key as string] : undefined;
     const shown = issue.code === 'unrecognized_keys' ? issue.keys.join(', ') : JSON.stringify(value);
     if (issue.code === 'unrecognized_keys') return `${path || '(top level)'}: unknown option(s) ${shown}`;
     return `${path} = ${shown} is not allowed: ${issue.message}`;

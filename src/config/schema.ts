@@ -15,6 +15,27 @@ export function isTimeZone(name: string): boolean {
 
 const optionalUrl = z.url().nullable();
 
+/** Live paper sources Paperboy knows by name (SOURCES=huggingface,arxiv). */
+export const SOURCE_NAMES = ['huggingface', 'arxiv'] as const;
+export type SourceName = (typeof SOURCE_NAMES)[number];
+
+const httpUrl = z.url({ protocol: /^https?$/ });
+const cronExpression = z.string().regex(/^\S+( \S+){4,5}$/, 'expected a cron expression such as "20 */6 * * *"');
+
+const sourcesSchema = z.strictObject({
+  enabled: z.array(z.enum(SOURCE_NAMES)),
+  schedule: cronExpression,
+  catchUpDays: z.int().min(1).max(14),
+  freshStartDays: z.int().min(1).max(14),
+  timeoutMs: z.int().min(100).max(120_000),
+  retries: z.int().min(0).max(10),
+  retryBaseMs: z.int().min(0).max(60_000),
+  backoffMinutes: z.number().min(1).max(24 * 60),
+  backoffMaxMinutes: z.number().min(1).max(24 * 60),
+  failingAlertMinutes: z.number().min(0).max(7 * 24 * 60),
+  huggingface: z.strictObject({ apiUrl: httpUrl, pageSize: z.int().min(1).max(100), maxPages: z.int().min(1).max(50) }),
+});
+
 /** The file-and-environment options (config/default.yaml documents each one). */
 export const settingsSchema = z.strictObject({
   corpus: z.strictObject({ dir: z.string().min(1), watch: z.boolean() }),
@@ -37,6 +58,12 @@ export const settingsSchema = z.strictObject({
   slack: z.strictObject({ digestAdmins: z.array(z.string()), apiUrl: optionalUrl }),
   discord: z.strictObject({ apiUrl: optionalUrl }),
   http: z.strictObject({ port: z.int().min(0).max(65535), host: z.string().min(1) }),
+  flow: z.strictObject({
+    sendTimeoutMs: z.int().min(100).max(600_000),
+    commandsInFlight: z.int().min(1).max(10_000),
+    shutdownMs: z.int().min(500).max(60_000),
+  }),
+  sources: sourcesSchema,
   log: z.strictObject({
     level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']),
     format: z.enum(['json', 'pretty', 'auto']),

@@ -10,6 +10,8 @@ export interface SendOptions {
    * part its own key with partKey().
    */
   idempotencyKey?: string;
+  /** Aborted when the send passed its deadline or the app is stopping: stop waiting on the platform. */
+  signal?: AbortSignal;
   /**
    * Set when an earlier attempt at this run may have reached the platform at or after this time
    * (a process died mid-send). A deliverer that can look its posts up (checksBeforeSend) then

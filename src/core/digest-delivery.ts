@@ -1,9 +1,12 @@
 import type { AppConfig } from '../config/index.js';
-import type { Deliverer } from './deliverer.js';
+import type { Deliverer, SendOptions } from './deliverer.js';
 import type { DeliveryChanges } from './digest.js';
 import { recordFollowUp, type DigestFollowUp } from './digest-cap.js';
 import { idempotencyKey, digestIdOfSlot } from './digest-targets.js';
 import { DeliveryError } from './errors.js';
+import type { ChannelPacing } from './flow/channel-pacing.js';
+import { DeadlineError, withDeadline } from './flow/deadline.js';
+import type { SendSlots } from './flow/send-slots.js';
 import type { Logger } from './log.js';
 import type { Reply } from './reply.js';
 import type { Store, UserPrefs } from './store/port.js';
@@ -25,6 +28,22 @@ export interface DeliveryContext {
   signal: AbortSignal;
   /** Called after the bot paused a digest, so schedules are recomputed. */
   paused: () => void;
+  /** Aborts attempts already in flight (stop() after its grace period); default: `signal`. */
+  abortAttempts?: AbortSignal;
+  /** Longest one attempt may take before it is abandoned and retried (default 20 s). */
+  sendTimeoutMs?: number;
+  /** Shared bound on attempts at once; a slow attempt gives its slot back early (see SendSlots). */
+  slots?: SendSlots;
+  /** Per-destination Retry-After waits, so one channel's rate limit pauses only that channel. */
+  pacing?: ChannelPacing;
+}
+
+export const DEFAULT_SEND_TIMEOUT_MS = 20_000;
+
+/** One attempt: its own deadline and abort signal, inside a send slot when there are slots. */
+function attemptSend(ctx: DeliveryContext, deliverer: Deliverer, target: Target, reply: Reply, options: SendOptions): Promise<{ messageId: string }> {
+  const timed = () => withDeadline(ctx.sendTimeoutMs ?? DEFAULT_SEND_TIMEOUT_MS, ctx.abortAttempts ?? ctx.signal, (signal) => deliverer.send(target, reply, { ...options, signal }));
+  return ctx.slots ? ctx.slots.run(timed) : timed();
 }
 
 /** A claimed run to send: its target, slot key and the exact message planned with the claim. */
@@ -61,12 +80,30 @@ export async function sendClaimedRun(ctx: DeliveryContext, run: ClaimedRun): Pro
   }
   const key = idempotencyKey(target, slot);
   const max = config.digests.maxAttempts;
+  const destination = targetKey(target);
+  // Set once an attempt may have reached the platform without our knowing (it was abandoned at
+  // its deadline, or the request failed mid-way): later attempts then check before posting.
+  let unsureSince = run.unsureSince;
   for (let attempt = 1; ; attempt++) {
     if (ctx.signal.aborted) return 'interrupted';
+    const paced = ctx.pacing?.waitMs(destination) ?? 0;
+    if (paced > 0) {
+      try {
+        await ctx.sleep(paced, ctx.signal);
+      } catch {
+        return 'interrupted';
+      }
+    }
     let sent: { messageId: string };
+    const attemptStarted = clock();
     try {
-      sent = await deliverer.send(target, run.reply, { idempotencyKey: key, ...(run.unsureSince ? { unsureSince: run.unsureSince } : {}) });
-    } catch (err) {
+      sent = await attemptSend(ctx, deliverer, target, run.reply, { idempotencyKey: key, ...(unsureSince ? { unsureSince } : {}) });
+    } catch (caught) {
+      // Stopping: the run stays claimed and the next start resolves it.
+      if (caught instanceof DeadlineError && caught.reason === 'stopping') return 'interrupted';
+      const err = caught instanceof DeadlineError ? new DeliveryError(`send gave no answer within ${ctx.sendTimeoutMs ?? DEFAULT_SEND_TIMEOUT_MS} ms`, 'transient', 'deadline') : caught;
+      if (err instanceof DeliveryError && err.retryAfterMs !== undefined) ctx.pacing?.hold(destination, err.retryAfterMs);
+      if (err instanceof DeliveryError && (err.code === 'deadline' || err.code === 'request_error')) unsureSince ??= attemptStarted;
       if (err instanceof DeliveryError && err.failure === 'unreachable') {
         finish(ctx, run, { state: 'failed', error: describeError(err) });
         await pauseUnreachable(ctx, run, deliverer, err);
@@ -78,10 +115,12 @@ export async function sendClaimedRun(ctx: DeliveryContext, run: ClaimedRun): Pro
         log.error({ ...where, attempts: attempt, err: describeError(err) }, 'digest failed after retries');
         return 'failed';
       }
-      const delay = config.digests.retryBaseMs * 2 ** (attempt - 1);
+      const backoff = config.digests.retryBaseMs * 2 ** (attempt - 1);
+      // A rate limit is waited out by the pacing above (for this destination only), not twice.
+      const delay = err instanceof DeliveryError && err.retryAfterMs !== undefined && ctx.pacing ? 0 : backoff;
       log.warn({ ...where, attempt, delay, err: describeError(err) }, 'digest send failed, retrying');
       try {
-        await ctx.sleep(delay, ctx.signal);
+        if (delay > 0) await ctx.sleep(delay, ctx.signal);
       } catch {
         // Aborted by stop(): the run stays claimed and the next start resolves it.
       }
@@ -142,7 +181,7 @@ async function pauseUnreachable(ctx: DeliveryContext, run: ClaimedRun, deliverer
       title: 'Channel digest paused',
       text: `I could not post your digest on “${digest.topic}” (${digest.schedule}, ${digest.timeZone}) to channel ${digest.channel} (${reason}), so I paused it. Add me back to the channel or let me post there, then add the same digest again to resume it.`,
     };
-    await deliverer.send(creator, notice, { idempotencyKey: idempotencyKey(creator, `${run.slot}/paused`) });
+    await attemptSend(ctx, deliverer, creator, notice, { idempotencyKey: idempotencyKey(creator, `${run.slot}/paused`) });
   } catch (notifyErr) {
     log.warn({ ...where, err: describeError(notifyErr) }, 'could not tell the digest creator it was paused');
   }

@@ -1,7 +1,7 @@
 import type { AppConfig } from '../config/index.js';
 import { carriedPapers, capDigest, unplannableText, type DigestFollowUp, type SkippedTopic } from './digest-cap.js';
 import { UserError } from './errors.js';
-import { truncate, type PaperItem, type Reply } from './reply.js';
+import { paperByline, truncate, type PaperItem, type Reply } from './reply.js';
 import type { PaperSearch, SearchHit } from './search-port.js';
 import { topicKey, type ChannelDigest, type Follow, type Store } from './store/port.js';
 import { targetKey, type Paper, type Target, type UserKey } from './types.js';
@@ -327,7 +327,8 @@ function finish(target: Target, sections: DigestSection[], reply: Reply | undefi
 }
 
 export function paperItem(p: Paper): PaperItem {
-  return { id: p.id, title: p.title, snippet: truncate(p.abstract.replace(/\s+/g, ' ').trim(), SNIPPET_LENGTH), url: p.url };
+  const byline = paperByline(p);
+  return { id: p.id, title: p.title, snippet: truncate(p.abstract.replace(/\s+/g, ' ').trim(), SNIPPET_LENGTH), url: p.url, ...(byline ? { byline } : {}) };
 }
 
 const plural = (n: number) => (n === 1 ? '1 new paper' : `${n} new papers`);

@@ -27,8 +27,21 @@ export class DeliveryError extends Error {
     readonly failure: DeliveryFailure,
     /** The platform's own error code, e.g. "not_in_channel" or 50001. */
     readonly code?: string | number,
+    /** The platform asked us to wait this long before posting to this destination again (a 429). */
+    readonly retryAfterMs?: number,
   ) {
     super(message);
     this.name = 'DeliveryError';
+  }
+}
+
+/**
+ * The app cannot start as configured (e.g. a platform refused a token). main prints the message
+ * as one line and exits non-zero; it names the variable to fix and never includes the secret.
+ */
+export class StartupError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StartupError';
   }
 }

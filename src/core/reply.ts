@@ -11,6 +11,8 @@ export interface PaperItem {
   /** A short plain-text excerpt of the abstract. */
   snippet: string;
   url: string;
+  /** Authors, date and upvotes on one plain line, where known ("A. Author, B. Author et al. · 2026-11-19 · 42 upvotes"). */
+  byline?: string;
   /** Buttons that belong to this paper, such as "More like this". */
   actions?: Action[];
 }
@@ -88,4 +90,16 @@ export function truncate(text: string, max: number): string {
   const cut = cutGraphemes(text, max - 1);
   const space = cut.lastIndexOf(' ');
   return (space > max * 0.6 ? cut.slice(0, space) : cut).trimEnd() + '…';
+}
+
+/** At most this many author names before "et al.". */
+const BYLINE_AUTHORS = 3;
+
+/** The byline of a paper: authors, date and upvotes where known; undefined when none is. */
+export function paperByline(p: { authors?: string[]; published?: string; upvotes?: number }): string | undefined {
+  const parts: string[] = [];
+  if (p.authors?.length) parts.push(p.authors.slice(0, BYLINE_AUTHORS).join(', ') + (p.authors.length > BYLINE_AUTHORS ? ' et al.' : ''));
+  if (p.published) parts.push(p.published.slice(0, 10));
+  if (p.upvotes !== undefined) parts.push(p.upvotes === 1 ? '1 upvote' : `${p.upvotes} upvotes`);
+  return parts.length ? truncate(parts.join(' · '), 300) : undefined;
 }

@@ -6,6 +6,8 @@ import { sendClaimedRun, type ClaimedRun, type DeliveryContext, type RunResult }
 import { digestIdOfSlot, idempotencyKey, runSlot, scheduledTargets, type ScheduledTarget } from './digest-targets.js';
 import type { Logger } from './log.js';
 import type { Reply } from './reply.js';
+import { ChannelPacing } from './flow/channel-pacing.js';
+import { SendSlots } from './flow/send-slots.js';
 import { slotsBetween } from './schedule.js';
 import type { PaperSearch } from './search-port.js';
 import type { DigestRun, Store } from './store/port.js';
@@ -28,6 +30,10 @@ export interface SchedulerDeps {
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
   /** Sends in flight at once (default 4). */
   concurrency?: number;
+  /** Longest one send attempt may take (default 20 s). */
+  sendTimeoutMs?: number;
+  /** How long a slow send keeps its concurrency slot before the next send may start (default 5 s). */
+  slotHoldMs?: number;
 }
 
 /** How a pass over due digests went, by outcome. */
@@ -64,6 +70,7 @@ export function createScheduler(deps: SchedulerDeps) {
   const cron = deps.cron ?? defaultCron;
   const concurrency = deps.concurrency ?? 4;
   const abort = new AbortController();
+  const abortAttempts = new AbortController();
   const inFlight = new Set<Promise<unknown>>();
   let tasks: { stop(): unknown; destroy(): unknown }[] = [];
   let targets: ScheduledTarget[] | undefined;
@@ -92,7 +99,13 @@ export function createScheduler(deps: SchedulerDeps) {
     store, changes, deliverers: deps.deliverers, config, log, clock, signal: abort.signal,
     sleep: deps.sleep ?? defaultSleep,
     paused: () => { targets = undefined; },
+    abortAttempts: abortAttempts.signal,
+    sendTimeoutMs: deps.sendTimeoutMs,
+    slots: new SendSlots(concurrency, Math.min(deps.slotHoldMs ?? 5000, deps.sendTimeoutMs ?? Infinity)),
+    pacing: new ChannelPacing(),
   };
+  /** Runs claimed and not yet finished at once; their attempts share the `concurrency` slots. */
+  const runsInProgress = concurrency * 16;
 
   const currentTargets = () =>
     (targets ??= scheduledTargets(store, config, (what, err) => log.error({ err }, `skipping ${what}: its schedule is invalid`)));
@@ -117,7 +130,11 @@ export function createScheduler(deps: SchedulerDeps) {
     return { result: 'sent', send: { target: t.target, slot: key, reply: plan.reply, paperIds: plan.paperIds, ...(plan.followUp ? { followUp: plan.followUp } : {}) } };
   }
 
-  /** Runs the given claimed sends, at most `concurrency` at once; one failure never stops the rest. */
+  /**
+   * Runs the given claimed sends; their attempts share `concurrency` slots (see SendSlots) and
+   * retry waits hold none, so a slow or rate-limited target never holds up the others. One
+   * failure never stops the rest.
+   */
   async function sendAll(runs: AsyncIterable<ClaimedRun> | Iterable<ClaimedRun>, summary: RunSummary): Promise<void> {
     const running = new Set<Promise<void>>();
     for await (const run of runs) {
@@ -127,7 +144,7 @@ export function createScheduler(deps: SchedulerDeps) {
       );
       running.add(p);
       void p.finally(() => running.delete(p));
-      if (running.size >= concurrency) await Promise.race(running);
+      if (running.size >= runsInProgress) await Promise.race(running);
     }
     await Promise.all(running);
   }
@@ -286,13 +303,20 @@ export function createScheduler(deps: SchedulerDeps) {
       targets = undefined;
       scheduleJobs();
     },
-    /** Stops the jobs and retries, and waits for sends in flight; unsent claimed runs resume on the next start. */
-    async stop(): Promise<void> {
+    /**
+     * Stops the jobs and retry waits at once; sends in flight get `graceMs` (default: their own
+     * deadline) to finish and be recorded, then are abandoned. Unsent claimed runs resume on the
+     * next start.
+     */
+    async stop(graceMs = Infinity): Promise<void> {
       stopped = true;
       abort.abort();
       for (const task of tasks) task.destroy();
       tasks = [];
+      // Attempts in flight get `graceMs` to finish and be recorded; then they are abandoned.
+      const timer = Number.isFinite(graceMs) ? setTimeout(() => abortAttempts.abort(), graceMs) : undefined;
       while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+      clearTimeout(timer);
     },
     /** Resolves when no pass or send is in flight (tests, shutdown). */
     async idle(): Promise<void> {

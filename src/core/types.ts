@@ -12,6 +12,10 @@ export interface Paper {
   url: string;
   published?: string;
   authors?: string[];
+  /** The arXiv id without version (e.g. "2401.12345"), when a source or the link tells it. */
+  arxivId?: string;
+  /** Hugging Face Daily Papers upvotes at the last fetch. */
+  upvotes?: number;
 }
 
 /** A person on one platform. */

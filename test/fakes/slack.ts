@@ -165,6 +165,16 @@ export class FakeSlack {
     return this.acks.find((a) => a.envelope_id === envelopeId)!;
   }
 
+  /** Sends an envelope exactly as given (e.g. a redelivery with the same envelope_id, or a null payload); resolves with its first ack. */
+  async sendRawEnvelope(envelope: { envelope_id: string } & Record<string, unknown>): Promise<{ envelope_id: string; payload?: unknown }> {
+    const socket = [...this.sockets][0];
+    if (!socket) throw new Error('fake slack: no Socket Mode connection');
+    const before = this.acks.filter((a) => a.envelope_id === envelope.envelope_id).length;
+    socket.send(JSON.stringify(envelope));
+    await this.waitFor(() => this.acks.filter((a) => a.envelope_id === envelope.envelope_id).length > before, `ack of ${envelope.envelope_id}`);
+    return this.acks.filter((a) => a.envelope_id === envelope.envelope_id)[before]!;
+  }
+
   get socketCount(): number {
     return this.sockets.size;
   }
@@ -332,12 +342,12 @@ export function signature(secret: string, timestamp: number, body: string): stri
 }
 
 /** Posts a form body to the bot's /slack/events as Slack would, signed with `secret`. */
-export async function postSigned(eventsUrl: string, body: string, secret: string, options: { timestamp?: number; signature?: string } = {}): Promise<Response> {
+export async function postSigned(eventsUrl: string, body: string, secret: string, options: { timestamp?: number; signature?: string; contentType?: string } = {}): Promise<Response> {
   const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
   return fetch(eventsUrl, {
     method: 'POST',
     headers: {
-      'content-type': 'application/x-www-form-urlencoded',
+      'content-type': options.contentType ?? 'application/x-www-form-urlencoded',
       'x-slack-request-timestamp': String(timestamp),
       'x-slack-signature': options.signature ?? signature(secret, timestamp, body),
     },

@@ -15,7 +15,7 @@ export function seedPaperIndex(): Promise<PaperIndex> {
 
 /** The embedded default configuration with an in-memory store, as tests want it. */
 export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
-  const config = loadConfig({});
+  const config = loadConfig({ SOURCES: 'none' });
   return { ...config, store: { ...config.store, driver: 'memory' }, ...overrides };
 }
 

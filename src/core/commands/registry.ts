@@ -12,11 +12,12 @@ import { settingsPause, settingsResume } from './settings-pause.js';
 import { settingsTime } from './settings-time.js';
 import { show } from './show.js';
 import { similar } from './similar.js';
+import { sources } from './sources.js';
 import { unfollow } from './unfollow.js';
 
 /** Every /papers command. Slack and console parsing, Discord registration and help all read this. */
 export const commands: readonly CommandDef[] = [
-  search, show, similar, follow, unfollow, follows, more,
+  search, show, similar, follow, unfollow, follows, more, sources,
   digestAdd, digestList, digestRemove, digestPause, digestResume,
   settingsTime, settingsPause, settingsResume,
   helpCommand(() => commands),

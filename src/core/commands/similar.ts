@@ -9,8 +9,8 @@ export const similar: CommandDef = {
   usage: '/papers similar <id>',
   example: '/papers similar p-1a2b3c4d',
   options: [{ name: 'id', description: 'The paper id shown under a search result', type: 'string', required: true, maxLength: 64 }],
-  handle({ args }, { index, config }): Reply {
-    const paper = requirePaper(index, String(args.id));
+  handle({ args }, { index, config, store }): Reply {
+    const paper = requirePaper(index, String(args.id), store);
     const hits = index.similar(paper.id, config.search.pageSize);
     if (hits.length === 0) return { visibility: 'ephemeral', text: `I found nothing close to “${paper.title}”.` };
     return {

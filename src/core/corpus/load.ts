@@ -1,9 +1,9 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Logger } from '../log.js';
 import type { Paper } from '../types.js';
 import { mergeDuplicates } from './merge.js';
-import { isCorpusFile, parseCorpusFile } from './parse-file.js';
+import { isCorpusFile, readCorpusFile } from './parse-file.js';
 
 export interface CorpusLoad {
   papers: Paper[];
@@ -11,12 +11,18 @@ export interface CorpusLoad {
   warnings: string[];
 }
 
+export interface LoadOptions {
+  /** Live sources are on: a folder with no papers is fine (papers will arrive). */
+  allowEmpty?: boolean;
+}
+
 /**
- * Reads every *.txt and *.jsonl file in `dir` (in name order), parses them, and merges papers
- * with the same normalized title. A bad file or line becomes a warning; a missing or empty
- * directory is an error, since a bot with no papers is misconfigured.
+ * Reads every *.txt and *.jsonl file in `dir` (in name order), streamed, and merges papers with
+ * the same normalized title. A bad file or line becomes a warning (at most a few per file, then a
+ * count); a missing directory is an error, and so is an empty one unless `allowEmpty`, since a
+ * bot with no papers and no source is misconfigured.
  */
-export async function loadCorpus(dir: string, log?: Logger): Promise<CorpusLoad> {
+export async function loadCorpus(dir: string, log?: Logger, options: LoadOptions = {}): Promise<CorpusLoad> {
   const where = resolve(dir);
   let names: string[];
   try {
@@ -27,7 +33,7 @@ export async function loadCorpus(dir: string, log?: Logger): Promise<CorpusLoad>
         'create it and put Daily Papers *.txt or *.jsonl files in it, or point --corpus / CORPUS_DIR at one that has them',
     );
   }
-  if (names.length === 0) {
+  if (names.length === 0 && !options.allowEmpty) {
     throw new Error(
       `paperboy: corpus directory ${where} has no *.txt or *.jsonl files: add some (see README, "Corpus formats") ` +
         'or point --corpus / CORPUS_DIR at the seeds folder',
@@ -38,23 +44,22 @@ export async function loadCorpus(dir: string, log?: Logger): Promise<CorpusLoad>
   let skippedLines = 0;
   let files = 0;
   for (const name of names) {
-    let text: string;
+    let parsed;
     try {
-      text = await readFile(join(where, name), 'utf8');
+      parsed = await readCorpusFile(join(where, name), name);
     } catch (err) {
       warnings.push(`${name}: skipped, cannot be read (${(err as Error).message})`);
       continue;
     }
-    const parsed = parseCorpusFile(name, text);
     files++;
-    all.push(...parsed.papers);
+    for (const paper of parsed.papers) all.push(paper);
     warnings.push(...parsed.warnings);
     skippedLines += parsed.skippedLines;
   }
   const { papers, merged, collisions } = mergeDuplicates(all);
   warnings.push(...collisions);
   for (const warning of warnings) log?.warn({ dir: where }, warning);
-  if (papers.length === 0) {
+  if (papers.length === 0 && !options.allowEmpty) {
     throw new Error(`paperboy: corpus directory ${where} has corpus files but no readable papers in them: see the warnings above`);
   }
   return { papers, stats: { files, papers: papers.length, duplicatesMerged: merged, skippedLines }, warnings };

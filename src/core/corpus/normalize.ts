@@ -11,7 +11,16 @@ export const ID_LENGTH = 10;
 
 /** A stable id from the normalized title, so it survives restarts and file re-ordering. */
 export function paperId(title: string): string {
-  const digest = createHash('sha256').update(normalizeTitle(title)).digest();
+  return hashedId(normalizeTitle(title));
+}
+
+/** The `p-` id of a fetched paper: from its arXiv id, so every version (v1, v2) is the same paper. */
+export function arxivPaperId(arxivId: string): string {
+  return hashedId(`arxiv:${arxivId.toLowerCase()}`);
+}
+
+function hashedId(key: string): string {
+  const digest = createHash('sha256').update(key).digest();
   let bits = 0;
   let value = 0;
   let out = '';
@@ -36,4 +45,24 @@ export function arxivSearchUrl(title: string): string {
 /** Collapses whitespace runs (including non-breaking spaces) to one space. */
 export function cleanText(text: string): string {
   return text.replace(/\s+/gu, ' ').trim();
+}
+
+// New-style ids (2401.12345, 4-5 digits after the dot) and old-style ones (hep-th/9901001).
+const ARXIV_ID = /^(?:arxiv:\s*)?((?:\d{4}\.\d{4,5})|(?:[a-z][a-z.-]*\/\d{7}))(?:v\d+)?$/i;
+const ARXIV_URL = /^https?:\/\/(?:www\.|export\.)?arxiv\.org\/(?:abs|pdf|html)\/([^?#\s]+?)(?:\.pdf)?\/?(?:[?#].*)?$/i;
+
+/**
+ * The arXiv id (lower case, version dropped) in "2401.12345", "2401.12345v2", "arXiv:2401.12345"
+ * or an arxiv.org abs/pdf link; undefined for anything else.
+ */
+export function parseArxivId(input: string): string | undefined {
+  const text = input.trim();
+  const fromUrl = ARXIV_URL.exec(text)?.[1];
+  const match = ARXIV_ID.exec(fromUrl ?? text);
+  return match?.[1]?.toLowerCase();
+}
+
+/** The canonical link of an arXiv paper. */
+export function arxivAbsUrl(arxivId: string): string {
+  return `https://arxiv.org/abs/${arxivId}`;
 }

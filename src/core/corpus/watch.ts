@@ -1,10 +1,9 @@
 import { watch } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '../log.js';
 import type { Paper } from '../types.js';
 import { mergeDuplicates } from './merge.js';
-import { isCorpusFile, parseCorpusFile } from './parse-file.js';
+import { isCorpusFile, readCorpusFile } from './parse-file.js';
 
 /** Editors and copies fire several events per save: wait for quiet before re-reading. */
 export const DEFAULT_WATCH_DEBOUNCE_MS = 200;
@@ -19,7 +18,7 @@ export interface WatchOptions {
  */
 export function watchCorpus(
   dir: string,
-  onChange: (papers: Paper[]) => void,
+  onChange: (papers: Paper[]) => void | Promise<void>,
   log: Logger,
   options: WatchOptions = {},
 ): { close(): void } {
@@ -29,18 +28,17 @@ export function watchCorpus(
 
   const reparse = async (name: string) => {
     pending.delete(name);
-    let text: string;
+    let parsed;
     try {
-      text = await readFile(join(dir, name), 'utf8');
+      parsed = await readCorpusFile(join(dir, name), name);
     } catch {
       return; // deleted or renamed away: papers already indexed stay until restart
     }
     if (closed) return;
-    const parsed = parseCorpusFile(name, text);
     for (const warning of parsed.warnings) log.warn({ dir }, warning);
     const { papers } = mergeDuplicates(parsed.papers);
     log.info({ file: name, papers: papers.length }, 'corpus file changed');
-    if (papers.length > 0) onChange(papers);
+    if (papers.length > 0) await onChange(papers);
   };
 
   const watcher = watch(dir, (_event, fileName) => {

@@ -1,6 +1,7 @@
 import { targetKey, type ChannelKey, type Platform, type Target, type UserKey } from '../types.js';
+import { samePaper } from './papers.js';
 import { emptyMergeReport, mergedSlot, mergeFollowLists, newerPrefs } from './person-merge.js';
-import { topicKey, type ChannelDigest, type Delivery, type DigestRun, type Follow, type OfferedPaper, type RunPlan, type Store, type UserPrefs } from './port.js';
+import { topicKey, type ChannelDigest, type Delivery, type DigestRun, type Follow, type OfferedPaper, type RunPlan, type SaveOutcome, type SourceState, type Store, type StoredPaper, type UserPrefs } from './port.js';
 
 const userKey = (u: UserKey) => `${u.platform}:${u.workspace}:${u.user}`;
 const channelMatches = (d: ChannelDigest, c: ChannelKey) => d.platform === c.platform && d.workspace === c.workspace && d.channel === c.channel;
@@ -45,6 +46,9 @@ export function createMemoryStore(): Store {
     if (!targets) byPaper.set(paperId, (targets = new Set()));
     targets.add(key);
   };
+  // Insertion order is the order first stored; an update keeps a paper's place.
+  const papers = new Map<string, StoredPaper>();
+  const sources = new Map<string, SourceState>();
 
   const copy = <T extends object>(value: T): T => structuredClone(value);
   const copyFollow = (f: Follow): Follow => ({ ...f, created: new Date(f.created) });
@@ -294,6 +298,26 @@ export function createMemoryStore(): Store {
       let set = notices.get(key);
       if (!set) notices.set(key, (set = new Set()));
       for (const k of keys) set.add(k);
+    },
+    savePapers(list, _now) {
+      const out: SaveOutcome[] = [];
+      for (const p of list) {
+        const known = papers.get(p.id);
+        out.push(!known ? 'new' : samePaper(known, p) ? 'same' : 'changed');
+        papers.set(p.id, copy(p));
+      }
+      return out;
+    },
+    storedPapers: () => [...papers.values()].map(copy),
+    paperIdByArxiv: (arxivId) => [...papers.values()].find((p) => p.arxivId === arxivId)?.id,
+    sourceStates: () => [...sources.values()].sort((a, b) => a.source.localeCompare(b.source)).map(copy),
+    recordSourceSuccess(source, at, saved) {
+      const known = sources.get(source);
+      sources.set(source, { source, lastSuccess: new Date(at), fetched: (known?.fetched ?? 0) + saved, failures: known?.failures ?? 0 });
+    },
+    recordSourceFailure(source, at, error, saved) {
+      const known = sources.get(source) ?? { source, fetched: 0, failures: 0 };
+      sources.set(source, { ...known, lastError: error, lastErrorAt: new Date(at), failingSince: known.failingSince ?? new Date(at), fetched: known.fetched + saved, failures: known.failures + 1 });
     },
     mergePersonScope(platform, from, to, options) {
       const report = emptyMergeReport();

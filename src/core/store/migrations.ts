@@ -102,4 +102,22 @@ export const migrations: Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 5,
+    // papers: what live sources fetched, so a restart with the source down still has them.
+    // source_state: each source's last success and error (catch-up, /healthz, /papers sources).
+    // store_probe: /healthz writes one row here to prove the file still takes durable writes.
+    sql: `
+      CREATE TABLE IF NOT EXISTS papers (
+        id TEXT PRIMARY KEY, arxiv_id TEXT UNIQUE, title TEXT NOT NULL, abstract TEXT NOT NULL, url TEXT NOT NULL,
+        published TEXT, authors TEXT, upvotes INTEGER, source TEXT NOT NULL,
+        stored INTEGER NOT NULL, updated INTEGER NOT NULL, seq INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      CREATE TABLE IF NOT EXISTS source_state (
+        source TEXT PRIMARY KEY, last_success INTEGER, last_error TEXT, last_error_at INTEGER, failing_since INTEGER,
+        fetched INTEGER NOT NULL DEFAULT 0, failures INTEGER NOT NULL DEFAULT 0
+      ) WITHOUT ROWID;
+      CREATE TABLE IF NOT EXISTS store_probe (id INTEGER PRIMARY KEY CHECK (id = 1), at INTEGER NOT NULL);
+    `,
+  },
 ];

@@ -1,4 +1,4 @@
-import type { ChannelKey, Platform, Target, UserKey } from '../types.js';
+import type { ChannelKey, Paper, Platform, Target, UserKey } from '../types.js';
 import type { MergeReport } from './person-merge.js';
 
 export interface Follow {
@@ -95,6 +95,28 @@ export interface OfferedPaper {
   since: Date;
 }
 
+/** A paper a live source fetched, as kept in the store. */
+export interface StoredPaper extends Paper {
+  /** The source that last wrote it, e.g. "huggingface". */
+  source: string;
+}
+
+/** What saving one fetched paper did: new to the store, changed (some field differs), or the same. */
+export type SaveOutcome = 'new' | 'changed' | 'same';
+
+/** A live source's record: when it last worked, its last error, and how much it brought. */
+export interface SourceState {
+  source: string;
+  lastSuccess?: Date;
+  lastError?: string;
+  lastErrorAt?: Date;
+  /** Set at the first failure after a success; cleared by the next success. */
+  failingSince?: Date;
+  /** Papers saved from this source (new or changed), over its lifetime. */
+  fetched: number;
+  failures: number;
+}
+
 /**
  * Everything Paperboy must not lose across restarts. Synchronous on purpose: the SQLite
  * implementation (better-sqlite3) is synchronous and each method is one transaction.
@@ -154,6 +176,18 @@ export interface Store {
   /** Deletes finished runs whose slot is before `before` (deliveries are kept); returns how many. */
   pruneRuns(before: Date): number;
 
+  /** Saves fetched papers in one transaction (insert or update by id); one outcome per paper, in order. */
+  savePapers(papers: StoredPaper[], now: Date): SaveOutcome[];
+  /** Every stored paper, in the order first stored. */
+  storedPapers(): StoredPaper[];
+  /** The id of the stored paper with this arXiv id (no version), if any. */
+  paperIdByArxiv(arxivId: string): string | undefined;
+  /** Every source that has run at least once. */
+  sourceStates(): SourceState[];
+  /** A source finished a fetch: last success now, error cleared, `saved` more papers counted. */
+  recordSourceSuccess(source: string, at: Date, saved: number): void;
+  /** A source's fetch failed; papers it saved before failing are counted in `saved`. */
+  recordSourceFailure(source: string, at: Date, error: string, saved: number): void;
   /**
    * Offers papers to a target without showing them. A paper already offered keeps its first
    * `since`; one delivered or aged out is left alone.

@@ -1,11 +1,12 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Logger } from '../log.js';
 import { targetKey, type Platform, type Target, type UserKey } from '../types.js';
 import { migrations } from './migrations.js';
 import { mergeScopeSqlite } from './sqlite-merge.js';
-import { topicKey, type ChannelDigest, type DigestRun, type Follow, type RunState, type Store, type UserPrefs } from './port.js';
+import { samePaper } from './papers.js';
+import { topicKey, type ChannelDigest, type DigestRun, type Follow, type RunState, type SaveOutcome, type SourceState, type Store, type StoredPaper, type UserPrefs } from './port.js';
 
 type Row = Record<string, unknown>;
 
@@ -32,11 +33,13 @@ function migrate(db: Database.Database, path: string, options: SqliteStoreOption
   db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied INTEGER NOT NULL)');
   // A database created by this very call holds nothing worth a backup.
   const existed = currentVersion(db) > 0;
+  // By set, not by maximum: migrations written in parallel branches may land after a higher one ran.
+  const applied = () => new Set(db.prepare('SELECT version FROM schema_migrations').pluck().all() as number[]);
   for (const m of migrations) {
-    if (m.version <= currentVersion(db)) continue;
+    if (applied().has(m.version)) continue;
     if (m.backup && existed && path !== ':memory:') backUp(db, path, m.version, options.log);
     db.transaction(() => {
-      if (currentVersion(db) >= m.version) return;
+      if (applied().has(m.version)) return;
       db.exec(m.sql);
       m.run?.(db, { maxFollows: options.maxFollows ?? DEFAULT_MAX_FOLLOWS, now: new Date(), ...(options.log ? { log: options.log } : {}) });
       db.prepare('INSERT INTO schema_migrations (version, applied) VALUES (?, ?)').run(m.version, Date.now());
@@ -77,16 +80,79 @@ const toRun = (r: Row): DigestRun => ({
   ...(r.error != null ? { error: r.error as string } : {}),
 });
 
-/** Opens (creating if needed) the SQLite store at `path`: WAL, synchronous FULL, migrated. */
+/** The file's identity: a deleted or replaced database file gets a different one (or none). */
+function fileIdentity(path: string): string {
+  const s = statSync(path);
+  return `${s.dev}:${s.ino}`;
+}
+
+/**
+ * Throws, saying what is wrong, when the database file is no longer the one this process has
+ * open (deleted or replaced: writes would go to a file nobody will read again) or when it, its
+ * WAL, its shared-memory index or its folder cannot be written.
+ */
+export function checkStoreFile(path: string, identity: string): void {
+  let now: string;
+  try {
+    now = fileIdentity(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(`the database file ${path} was deleted while the bot runs: what is written now is lost at exit`);
+    throw new Error(`the database file ${path} cannot be checked (${(err as Error).message})`);
+  }
+  if (now !== identity) throw new Error(`the database file ${path} was replaced by another file while the bot runs: what is written now goes to the old one`);
+  for (const file of [path, `${path}-wal`, `${path}-shm`, dirname(path)]) {
+    if (file !== path && file !== dirname(path) && !existsSync(file)) continue;
+    try {
+      accessSync(file, constants.W_OK);
+    } catch (err) {
+      throw new Error(`${file} is not writable (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}): the store cannot save changes`);
+    }
+  }
+}
+
+function openDatabase(path: string, options: SqliteStoreOptions): Database.Database {
+  try {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    const db = new Database(path);
+    try {
+      db.pragma('journal_mode = WAL');
+      // FULL: a claim or a delivery record survives power loss once the call returns.
+      db.pragma('synchronous = FULL');
+      db.pragma('busy_timeout = 5000');
+      db.pragma('foreign_keys = ON');
+      migrate(db, path, options);
+    } catch (err) {
+      db.close();
+      throw err;
+    }
+    return db;
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    throw new Error(`paperboy store: cannot open the database file ${path}${code ? ` (${code})` : ''}: ${(err as Error).message}`);
+  }
+}
+
+const toStoredPaper = (r: Row): StoredPaper => ({
+  id: r.id as string, title: r.title as string, abstract: r.abstract as string, url: r.url as string, source: r.source as string,
+  ...(r.arxiv_id != null ? { arxivId: r.arxiv_id as string } : {}),
+  ...(r.published != null ? { published: r.published as string } : {}),
+  ...(r.authors != null ? { authors: JSON.parse(r.authors as string) as string[] } : {}),
+  ...(r.upvotes != null ? { upvotes: r.upvotes as number } : {}),
+});
+
+const toSourceState = (r: Row): SourceState => ({
+  source: r.source as string, fetched: r.fetched as number, failures: r.failures as number,
+  ...(r.last_success != null ? { lastSuccess: new Date(r.last_success as number) } : {}),
+  ...(r.last_error != null ? { lastError: r.last_error as string } : {}),
+  ...(r.last_error_at != null ? { lastErrorAt: new Date(r.last_error_at as number) } : {}),
+  ...(r.failing_since != null ? { failingSince: new Date(r.failing_since as number) } : {}),
+});
+
+/** Opens (creating if needed) the SQLite store at `path`: WAL, synchronous FULL, migrated. Errors name the file. */
 export function openSqliteStore(path: string, options: SqliteStoreOptions = {}): Store {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const db = new Database(path);
-  db.pragma('journal_mode = WAL');
-  // FULL: a claim or a delivery record survives power loss once the call returns.
-  db.pragma('synchronous = FULL');
-  db.pragma('busy_timeout = 5000');
-  db.pragma('foreign_keys = ON');
-  migrate(db, path, options);
+  const db = openDatabase(path, options);
+  const identity = path === ':memory:' ? undefined : fileIdentity(path);
+  const checkFile = () => identity !== undefined && checkStoreFile(path, identity);
 
   const q = {
     // By created, then id: the same as id order, except in a list merged from several places (identity).
@@ -139,6 +205,20 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     alias: db.prepare('SELECT workspace FROM target_aliases WHERE old = ?').pluck(),
     droppedFollows: db.prepare('SELECT topic FROM dropped_follows WHERE platform = ? AND workspace = ? AND user = ? ORDER BY dropped, topic_key').pluck(),
     clearDropped: db.prepare('DELETE FROM dropped_follows WHERE platform = ? AND workspace = ? AND user = ?'),
+    probe: db.prepare('INSERT OR REPLACE INTO store_probe (id, at) VALUES (1, ?)'),
+    paperById: db.prepare('SELECT * FROM papers WHERE id = ?'),
+    insertPaper: db.prepare(`INSERT INTO papers (id, arxiv_id, title, abstract, url, published, authors, upvotes, source, stored, updated, seq)
+      VALUES (@id, @arxivId, @title, @abstract, @url, @published, @authors, @upvotes, @source, @now, @now, (SELECT COALESCE(MAX(seq), 0) + 1 FROM papers))`),
+    updatePaper: db.prepare(`UPDATE papers SET arxiv_id = @arxivId, title = @title, abstract = @abstract, url = @url, published = @published,
+      authors = @authors, upvotes = @upvotes, source = @source, updated = @now WHERE id = @id`),
+    storedPapers: db.prepare('SELECT * FROM papers ORDER BY seq'),
+    paperIdByArxiv: db.prepare('SELECT id FROM papers WHERE arxiv_id = ?').pluck(),
+    sourceStates: db.prepare('SELECT * FROM source_state ORDER BY source'),
+    sourceSuccess: db.prepare(`INSERT INTO source_state (source, last_success, fetched) VALUES (@source, @at, @saved)
+      ON CONFLICT (source) DO UPDATE SET last_success = @at, last_error = NULL, last_error_at = NULL, failing_since = NULL, fetched = fetched + @saved`),
+    sourceFailure: db.prepare(`INSERT INTO source_state (source, last_error, last_error_at, failing_since, fetched, failures) VALUES (@source, @error, @at, @at, @saved, 1)
+      ON CONFLICT (source) DO UPDATE SET last_error = @error, last_error_at = @at, failing_since = COALESCE(failing_since, @at),
+      fetched = fetched + @saved, failures = failures + 1`),
   };
   // A DM target merged into its person answers under its old key too (a run planned before the merge).
   const resolve = (t: Target): Target => {
@@ -270,12 +350,65 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
       if (topics.length > 0) q.clearDropped.run(u.platform, u.workspace, u.user);
       return topics;
     }),
-    // A write lock taken and released: fails when the file is read-only, locked or gone.
-    ping: () => {
-      db.exec('BEGIN IMMEDIATE');
-      db.exec('ROLLBACK');
+    savePapers: db.transaction((papers: StoredPaper[], now: Date) => {
+      const out: SaveOutcome[] = [];
+      for (const p of papers) {
+        const known = q.paperById.get(p.id) as Row | undefined;
+        const row = {
+          id: p.id, arxivId: p.arxivId ?? null, title: p.title, abstract: p.abstract, url: p.url, published: p.published ?? null,
+          authors: p.authors ? JSON.stringify(p.authors) : null, upvotes: p.upvotes ?? null, source: p.source, now: now.getTime(),
+        };
+        if (!known) {
+          q.insertPaper.run(row);
+          out.push('new');
+        } else if (samePaper(toStoredPaper(known), p)) out.push('same');
+        else {
+          q.updatePaper.run(row);
+          out.push('changed');
+        }
+      }
+      return out;
+    }),
+    storedPapers: () => (q.storedPapers.all() as Row[]).map(toStoredPaper),
+    paperIdByArxiv: (arxivId) => q.paperIdByArxiv.get(arxivId) as string | undefined,
+    sourceStates: () => (q.sourceStates.all() as Row[]).map(toSourceState),
+    recordSourceSuccess(source, at, saved) {
+      q.sourceSuccess.run({ source, at: at.getTime(), saved });
     },
-    close: () => db.close(),
+    recordSourceFailure(source, at, error, saved) {
+      q.sourceFailure.run({ source, at: at.getTime(), error, saved });
+    },
+    // The file checks first: writing into an unwritable memory-mapped WAL index would end in SIGBUS.
+    ping: () => {
+      checkFile();
+      q.probe.run(Date.now());
+    },
+    close: () => {
+      try {
+        checkFile();
+      } catch (err) {
+        // Closing checkpoints into the files; when they cannot be written that would crash (SIGBUS).
+        // Every committed write is already in the WAL, so leaving it to the exit loses nothing.
+        if (/not writable/.test((err as Error).message)) return;
+      }
+      db.close();
+    },
   };
+  // Every write checks the file first: a write to a deleted file is silently lost, and one into an
+  // unwritable memory-mapped WAL index kills the process (SIGBUS). Refused, it becomes an error reply.
+  for (const name of WRITES) {
+    const write = store[name] as (...args: unknown[]) => unknown;
+    (store as unknown as Record<string, unknown>)[name] = (...args: unknown[]) => {
+      checkFile();
+      return write(...args);
+    };
+  }
   return store;
 }
+
+const WRITES = [
+  'addFollow', 'removeFollow', 'addDigest', 'removeDigest', 'setDigestPaused', 'setPrefs', 'recordFirstSeen',
+  'claimRun', 'recordAttempt', 'finishRun', 'pruneRuns', 'savePapers', 'recordSourceSuccess', 'recordSourceFailure',
+  'mergePersonScope', 'takeDroppedFollows',
+] as const satisfies readonly (keyof Store)[];
+

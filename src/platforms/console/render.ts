@@ -21,6 +21,7 @@ export function renderText(reply: Reply): { text: string; actions: Action[] } {
   reply.papers?.forEach((paper, i) => {
     if (i > 0 || reply.text) lines.push('');
     lines.push(`${String(i + 1).padStart(2)}. ${clean(paper.title)}`);
+    if (paper.byline) lines.push(`    ${clean(paper.byline)}`);
     lines.push(`    ${clean(paper.snippet)}`);
     const own = (paper.actions ?? []).map(press).join('  ');
     lines.push(`    ${paper.id}  ${paper.url}${own ? `  ${own}` : ''}`);

@@ -26,10 +26,10 @@ export function nonceFor(idempotencyKey: string, part = 0): string {
 export function createDiscordDeliverer(rest: REST, render: (reply: Reply) => RenderedMessage[]): Deliverer {
   const dmChannels = new Map<string, string>();
 
-  async function dmChannelOf(userId: string): Promise<string> {
+  async function dmChannelOf(userId: string, signal?: AbortSignal): Promise<string> {
     const known = dmChannels.get(userId);
     if (known) return known;
-    const channel = (await rest.post(Routes.userChannels(), { body: { recipient_id: userId } })) as { id: string };
+    const channel = (await rest.post(Routes.userChannels(), { body: { recipient_id: userId }, signal })) as { id: string };
     if (dmChannels.size >= DM_CHANNELS_MAX) dmChannels.delete(dmChannels.keys().next().value!);
     dmChannels.set(userId, channel.id);
     return channel.id;
@@ -39,14 +39,15 @@ export function createDiscordDeliverer(rest: REST, render: (reply: Reply) => Ren
     platform: 'discord',
     async send(target: Target, reply: Reply, options?: SendOptions) {
       const idempotencyKey = options?.idempotencyKey;
+      const signal = options?.signal;
       try {
-        const channelId = target.kind === 'user' ? await dmChannelOf(target.id) : target.id;
+        const channelId = target.kind === 'user' ? await dmChannelOf(target.id, signal) : target.id;
         // A reply too big for one message goes as several; the first one's id stands for the lot.
         const ids: string[] = [];
         for (const [part, rendered] of render(reply).entries()) {
           const body: RESTPostAPIChannelMessageJSONBody = { ...rendered, allowed_mentions: NO_MENTIONS };
           if (idempotencyKey) Object.assign(body, { nonce: nonceFor(idempotencyKey, part), enforce_nonce: true });
-          ids.push(((await rest.post(Routes.channelMessages(channelId), { body })) as { id: string }).id);
+          ids.push(((await rest.post(Routes.channelMessages(channelId), { body, signal })) as { id: string }).id);
         }
         return { messageId: ids[0]! };
       } catch (err) {

@@ -66,7 +66,7 @@ function paperEmbeds(papers: PaperItem[], offset: number, color: number, footer:
   // Share what is left of the 6,000 characters evenly between the descriptions.
   const each = Math.min(LIMITS.description, Math.floor((LIMITS.embedTotal - fixed) / papers.length));
   return papers.map((paper, i) => {
-    const idLine = `\n\`${cutGraphemes(paper.id.replace(/`/g, ''), 76)}\``;
+    const idLine = `\n\`${cutGraphemes(paper.id.replace(/`/g, ''), 76)}\`` + (paper.byline ? `\n${escaped(paper.byline, 300)}` : '');
     const embed: APIEmbed = { color, title: titles[i], description: escaped(paper.snippet, each - idLine.length) + idLine };
     if (isLink(paper.url)) embed.url = paper.url;
     if (footer && i === papers.length - 1) embed.footer = footer;

@@ -25,6 +25,10 @@ export function toDeliveryError(err: unknown, step: string): DeliveryError {
   if (e?.code === 'slack_webapi_http_error') {
     return new DeliveryError(`Slack ${step} failed: HTTP ${String(e.statusCode)}`, 'transient', `http_${String(e.statusCode)}`);
   }
+  const retryAfter = (err as { retryAfter?: unknown })?.retryAfter;
+  if (e?.code === 'slack_webapi_rate_limited_error' && typeof retryAfter === 'number') {
+    return new DeliveryError(`Slack ${step} rate limited for this channel: retry after ${retryAfter} s`, 'transient', 'ratelimited', retryAfter * 1000);
+  }
   if (e?.code === 'slack_webapi_rate_limited_error' || /rate limit/i.test(String(e?.message ?? ''))) {
     return new DeliveryError(`Slack ${step} failed: still rate limited after retries`, 'transient', 'ratelimited');
   }

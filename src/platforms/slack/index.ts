@@ -1,10 +1,17 @@
 import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
-import { App, SocketModeReceiver, webApi, type CustomRoute } from '@slack/bolt';
+import { createServer, type Server } from 'node:http';
+import { App, HTTPReceiver, SocketModeReceiver, webApi } from '@slack/bolt';
+import { retryWithBackoff, type BackoffOptions } from '../../core/flow/backoff.js';
+import { InflightGate, LOOP_LAG_LIMIT_MS } from '../../core/flow/inflight-gate.js';
+import { loopLagOver } from '../../core/flow/loop-lag.js';
+import { SeenKeys } from '../../core/flow/seen-keys.js';
 import type { AdapterDeps, HttpRoute, PlatformAdapter } from '../platform.js';
 import { errorSummary } from './admin.js';
 import { boltLogger } from './bolt-logger.js';
 import { createSlackDeliverer } from './deliverer.js';
+import { INBOUND_KEY, INBOUND_SIGNED_AT, inboundGuards } from './guards.js';
+import { inboundListener, SIGNATURE_WINDOW_SEC, FUTURE_SKEW_SEC } from './inbound.js';
+import { refusedSlackToken } from './startup.js';
 import { register as registerActions } from './listeners/actions.js';
 import { register as registerCommands } from './listeners/commands.js';
 import { createPacer } from './pacer.js';
@@ -29,6 +36,10 @@ export interface SlackAdapterOptions {
   digestAdmins: string[];
   /** Extra WebClient options, e.g. a fast retryConfig in tests. */
   clientOptions?: Partial<webApi.WebClientOptions>;
+  /** Commands worked on at once; past it the ack says "busy" (default 64). */
+  commandsInFlight?: number;
+  /** Waits between start attempts while Slack is unreachable (tests shorten it). */
+  startBackoff?: BackoffOptions;
   /** Least time between two history look-ups in one workspace (default HISTORY_INTERVAL_MS). */
   historyIntervalMs?: number;
 }
@@ -59,6 +70,12 @@ export function createSlackAdapter(deps: AdapterDeps, options: SlackAdapterOptio
     throw new Error('paperboy: Slack HTTP mode needs SLACK_SIGNING_SECRET (or set SLACK_APP_TOKEN to use Socket Mode).');
   }
 
+  // Every delivery of an inbound request is known by one key (see guards.ts), remembered past
+  // Slack's replay window so a replayed signed request or a redelivered envelope runs once.
+  const seen = new SeenKeys((SIGNATURE_WINDOW_SEC + FUTURE_SKEW_SEC + 60) * 1000);
+  const gate = new InflightGate(options.commandsInFlight ?? 64, loopLagOver(LOOP_LAG_LIMIT_MS));
+  const containErrors = (what: string) => (error: unknown) => deps.log.error({ err: errorSummary(error) }, `slack ${what} failed`);
+
   // Socket Mode gets its own client options: it keeps fast, many retries for reconnecting,
   // while the bot's own calls keep the bounded retryConfig above.
   const receiver = socketMode
@@ -66,11 +83,34 @@ export function createSlackAdapter(deps: AdapterDeps, options: SlackAdapterOptio
         appToken: options.appToken!,
         logger,
         installerOptions: { clientOptions: { timeout: clientOptions.timeout, ...(slackApiUrl ? { slackApiUrl } : {}) } },
+        customPropertiesExtractor: (event) => ({ [INBOUND_KEY]: `envelope:${String((event as { envelope_id?: unknown }).envelope_id)}` }),
+        // A payload bolt cannot route (e.g. null) is logged and acked, so Slack does not redeliver it.
+        processEventErrorHandler: async ({ error }) => {
+          containErrors('event')(error);
+          return true;
+        },
       })
     : undefined;
-  const app = receiver
-    ? new App({ token: options.botToken, receiver, clientOptions, logger })
-    : new App({ token: options.botToken, signingSecret: options.signingSecret, customRoutes: toCustomRoutes(options.routes ?? []), clientOptions, logger });
+  // HTTP: our front door (inbound.ts) checks size, time window, signature and shape; bolt's
+  // receiver then parses and routes what passed, without reading or verifying it again.
+  const httpReceiver = socketMode
+    ? undefined
+    : new HTTPReceiver({
+        signingSecret: options.signingSecret!,
+        signatureVerification: false,
+        logger,
+        customPropertiesExtractor: (req) => ({
+          [INBOUND_KEY]: `signature:${String(req.headers['x-slack-signature'])}`,
+          [INBOUND_SIGNED_AT]: Number(req.headers['x-slack-request-timestamp']),
+        }),
+        processEventErrorHandler: async ({ error, response }) => {
+          containErrors('request')(error);
+          if (!response.headersSent) response.writeHead(200).end();
+          return false;
+        },
+      });
+  const app = new App({ token: options.botToken, receiver: receiver ?? httpReceiver, clientOptions, logger, deferInitialization: true });
+  app.use(inboundGuards(seen, gate, deps.log));
 
   // Digest posts and history look-ups: no retries of the client's own (a post that timed out may
   // have landed), and a 429 comes back to us instead of pausing every call of the app's client.
@@ -99,13 +139,28 @@ export function createSlackAdapter(deps: AdapterDeps, options: SlackAdapterOptio
       rateLimitRetries: clientOptions.retryConfig?.retries ?? SLACK_CLIENT_DEFAULTS.retryConfig.retries,
     }),
     async start() {
+      // auth.test: a refused token stops the start with one clear line; an outage is waited out.
+      await retryWithBackoff('slack auth.test', () => app.init(), (err) => refusedSlackToken(err, 'SLACK_BOT_TOKEN'), deps.log, options.startBackoff);
       if (receiver) {
-        await app.start();
+        await retryWithBackoff('slack socket connection', () => app.start(), (err) => refusedSlackToken(err, 'SLACK_APP_TOKEN'), deps.log, options.startBackoff);
         connected = true;
         deps.log.info({ mode: 'socket' }, 'slack connected');
         return;
       }
-      server = (await app.start({ port: options.port, host: options.host })) as Server;
+      const listener = inboundListener({
+        signingSecret: options.signingSecret!,
+        routes: options.routes ?? [],
+        log: deps.log,
+        pass: (req, res) => httpReceiver!.requestListener(req, res),
+      });
+      server = createServer(listener);
+      // Slack's requests are small and sent at once: a client trickling one in is cut off.
+      server.requestTimeout = 10_000;
+      server.headersTimeout = 10_000;
+      await new Promise<void>((resolve, reject) => {
+        server!.once('error', reject);
+        server!.listen(options.port, options.host, () => resolve());
+      });
       deps.log.info({ mode: 'http', port: (server.address() as AddressInfo).port, host: options.host }, 'slack listening');
     },
     async stop() {
@@ -116,19 +171,16 @@ export function createSlackAdapter(deps: AdapterDeps, options: SlackAdapterOptio
         return;
       }
       if (server) {
-        const stopping = app.stop();
+        const closing = new Promise<void>((resolve) => server!.close(() => resolve()));
         server.closeIdleConnections();
-        await stopping;
+        await withinMs(closing, 2000);
+        server.closeAllConnections();
         server = undefined;
       }
     },
     isConnected: () => (receiver ? connected : server?.listening === true),
     address: () => (server?.address() as AddressInfo | null) ?? undefined,
   };
-}
-
-function toCustomRoutes(routes: HttpRoute[]): CustomRoute[] {
-  return routes.map((route) => ({ path: route.path, method: route.method, handler: (req, res) => route.handler(req, res) }));
 }
 
 function fetchWithTimeout(ms: number): typeof fetch {

@@ -133,7 +133,7 @@ function paperBlocks(paper: PaperItem, index: number): Block[] {
   const accessory = action ? button(action, `${ACTION_ID_PREFIX}${action.kind}:p${index}`) : undefined;
   return [
     section(snippet ? `${first}\n${snippet}` : first, accessory),
-    { type: 'context', elements: [mrkdwnText(`id: \`${escapeMrkdwn(truncate(paper.id, 100))}\``)] },
+    { type: 'context', elements: [mrkdwnText(`id: \`${escapeMrkdwn(truncate(paper.id, 100))}\`${paper.byline ? ` · ${escapeMrkdwn(truncate(paper.byline, 300))}` : ''}`)] },
   ];
 }
 

@@ -1,0 +1,71 @@
+/**
+ * Corpus loading at 50 MB: a valid listing and a file of bad lines. Reports wall time, the
+ * longest event-loop stall while parsing (a 10 ms interval's worst gap), and resident memory.
+ * Run alone with `npx tsx bench/corpus-load.ts`; `npm run bench` includes it.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadCorpus } from '../src/core/corpus/index.js';
+
+const TARGET_BYTES = 50 * 1024 * 1024;
+
+function build(line: (i: number) => string): string {
+  const parts: string[] = [];
+  let size = 0;
+  for (let i = 0; size < TARGET_BYTES; i++) {
+    const l = line(i);
+    parts.push(l);
+    size += Buffer.byteLength(l) + 1;
+  }
+  return parts.join('\n');
+}
+
+async function measure(name: string, text: string): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'paperboy-bench-corpus-'));
+  try {
+    writeFileSync(join(dir, name), text);
+    let last = performance.now();
+    let stall = 0;
+    let rss = process.memoryUsage().rss;
+    const timer = setInterval(() => {
+      const now = performance.now();
+      stall = Math.max(stall, now - last);
+      last = now;
+      rss = Math.max(rss, process.memoryUsage().rss);
+    }, 10);
+    const started = performance.now();
+    const cpu = process.cpuUsage();
+    const load = await loadCorpus(dir, undefined, { allowEmpty: true });
+    const ms = performance.now() - started;
+    const used = process.cpuUsage(cpu);
+    clearInterval(timer);
+    const mb = (Buffer.byteLength(text) / 1024 / 1024).toFixed(0);
+    return `| ${name} (${mb} MB) | ${load.stats.papers} | ${load.stats.skippedLines} | ${load.warnings.length} | ${(ms / 1000).toFixed(1)} s | ${((used.user + used.system) / 1e6).toFixed(1)} s | ${Math.round(stall)} ms | ${Math.round(rss / 1024 / 1024)} MB |`;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export async function run(): Promise<string> {
+  const abstract = (i: number) => `We study problem ${i} in depth and show that a careful method improves results across several benchmarks and settings.`;
+  const rows = [
+    await measure('valid.txt', build((i) => (i % 2 === 0 ? `Paper ${i / 2} on sparse attention` : abstract(i)))),
+    await measure('bad-lines.jsonl', build((i) => `{"title": "broken line ${i}", "abstract": `)),
+  ];
+  return [
+    '## Corpus loading (50 MB files)',
+    '',
+    'Streamed parse (64 KiB chunks, a turn of the event loop every 500 lines), at most 20 warnings per file plus a count.',
+    'Measured on a machine shared with other jobs: wall time includes waiting for a core; CPU time is this process alone.',
+    'Stall: the longest gap a 10 ms interval saw while the file was read; /healthz and commands wait at most that long.',
+    '',
+    '| file | papers | skipped lines | warnings kept | wall time | CPU time | longest stall | peak RSS |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...rows,
+    '',
+  ].join('\n');
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) console.log(await run());
