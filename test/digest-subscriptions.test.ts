@@ -22,8 +22,8 @@ describe('follows', () => {
   it('rejects empty and over-long topics and a follow over the limit, but not a repeat at the limit', () => {
     const store = createMemoryStore();
     expect(() => followTopic(store, config, user, '   ', now)).toThrow(UserError);
-    expect(() => followTopic(store, config, user, 'x'.repeat(201), now)).toThrow(/201 characters.*200/);
-    followTopic(store, config, user, 'x'.repeat(200), now);
+    expect(() => followTopic(store, config, user, 'x'.repeat(301), now)).toThrow(/301 characters.*300/);
+    followTopic(store, config, user, 'x'.repeat(300), now);
     followTopic(store, config, user, 'b', now);
     followTopic(store, config, user, 'c', now);
     expect(() => followTopic(store, config, user, 'd', now)).toThrow(/already follow 3 topics, the most allowed is 3/);
@@ -57,17 +57,17 @@ describe('follows', () => {
 describe('channel digests', () => {
   it('adds with a normalized schedule, the default zone and the configured size', () => {
     const store = createMemoryStore();
-    const d = addChannelDigest(store, config, user, { topic: ' LLM agents ', schedule: 'weekly Friday 9:00' }, now);
+    const { digest: d } = addChannelDigest(store, config, user, { topic: ' LLM agents ', schedule: 'weekly Friday 9:00' }, now);
     expect(d).toMatchObject({ topic: 'LLM agents', schedule: 'weekly fri 09:00', timeZone: 'Europe/Paris', size: config.digests.size, createdBy: 'U1', channel: 'C1' });
-    expect(addChannelDigest(store, config, user, { topic: 'robots', schedule: '0 9 * * 1-5', timeZone: 'Asia/Tokyo' }, now).timeZone).toBe('Asia/Tokyo');
+    expect(addChannelDigest(store, config, user, { topic: 'robots', schedule: '0 9 * * 1-5', timeZone: 'Asia/Tokyo' }, now).digest.timeZone).toBe('Asia/Tokyo');
   });
 
-  it('rejects bad schedules and zones, duplicates and a channel over the limit', () => {
+  it('rejects bad schedules and zones and a channel over the limit; the same digest again is set up, not an error', () => {
     const store = createMemoryStore();
     expect(() => addChannelDigest(store, config, user, { topic: 'a', schedule: 'sometimes' }, now)).toThrow(/don't understand the schedule/);
     expect(() => addChannelDigest(store, config, user, { topic: 'a', schedule: 'daily 09:00', timeZone: 'Moon/Base' }, now)).toThrow(/not a time zone/);
     addChannelDigest(store, config, user, { topic: 'a', schedule: 'daily 09:00' }, now);
-    expect(() => addChannelDigest(store, config, user, { topic: 'A', schedule: 'daily 9:00' }, now)).toThrow(/already gets “A” daily 09:00 \(Europe\/Paris\)/);
+    expect(addChannelDigest(store, config, user, { topic: 'A', schedule: 'daily 9:00' }, now)).toMatchObject({ outcome: 'unchanged', digest: { topic: 'a', schedule: 'daily 09:00' } });
     addChannelDigest(store, config, user, { topic: 'a', schedule: 'daily 10:00' }, now);
     expect(() => addChannelDigest(store, config, user, { topic: 'b', schedule: 'daily 09:00' }, now)).toThrow(/already has 2 digests, the most allowed is 2/);
     expect(store.listDigests({ ...user, channel: 'C2' })).toEqual([]);
@@ -75,10 +75,11 @@ describe('channel digests', () => {
 
   it('resumes a paused digest when it is added again', () => {
     const store = createMemoryStore();
-    const d = addChannelDigest(store, config, user, { topic: 'a', schedule: 'daily 09:00' }, now);
+    const { digest: d } = addChannelDigest(store, config, user, { topic: 'a', schedule: 'daily 09:00' }, now);
     store.setDigestPaused(d.id, true, 'not_in_channel', now);
     const again = addChannelDigest(store, config, user, { topic: 'A', schedule: 'daily 9:00' }, new Date('2026-03-02T00:00:00Z'));
-    expect(again).toMatchObject({ id: d.id, paused: false, activeSince: new Date('2026-03-02T00:00:00Z') });
+    expect(again).toMatchObject({ outcome: 'resumed' });
+    expect(again.digest).toMatchObject({ id: d.id, paused: false, activeSince: new Date('2026-03-02T00:00:00Z') });
     expect(store.listDigests(user)).toHaveLength(1);
   });
 

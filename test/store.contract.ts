@@ -195,6 +195,55 @@ export function storeContract(name: string, open: () => Store): void {
       });
     });
 
+    describe('offered papers and topic notices', () => {
+      const offer = (paperId: string, relevance: number, topic = 'diffusion') => ({ paperId, topic, relevance });
+
+      it('offers papers most relevant first, keeping the first offer time, per target', () => {
+        const s = open();
+        s.offerPapers(dm, [offer('p1', 0.5), offer('p2', 0.9, 'graphs')], t0);
+        s.offerPapers(dm, [offer('p1', 0.7), offer('p3', 0.6)], later(60));
+        expect(s.offeredPapers(dm)).toEqual([
+          { paperId: 'p2', topic: 'graphs', relevance: 0.9, since: t0 },
+          { paperId: 'p3', topic: 'diffusion', relevance: 0.6, since: later(60) },
+          { paperId: 'p1', topic: 'diffusion', relevance: 0.5, since: t0 },
+        ]);
+        expect(s.offeredPapers(channel)).toEqual([]);
+      });
+
+      it('drops an offered paper once it is shown, by a run or by "Show them", and never offers a delivered one', () => {
+        const s = open();
+        s.offerPapers(dm, [offer('p1', 0.5), offer('p2', 0.4), offer('p3', 0.3)], t0);
+        s.claimRun(dm, 'slot', plan('p1'), t0);
+        s.finishRun(dm, 'slot', { state: 'sent', messageId: 'm1', paperIds: ['p1'] }, later(1));
+        s.recordShown(dm, ['p2'], 'm2', later(2));
+        expect(s.offeredPapers(dm).map((o) => o.paperId)).toEqual(['p3']);
+        expect(s.deliveredPapers(dm, ['p1', 'p2', 'p3'])).toEqual(new Set(['p1', 'p2']));
+        s.offerPapers(dm, [offer('p1', 0.9)], later(3));
+        expect(s.offeredPapers(dm).map((o) => o.paperId)).toEqual(['p3']);
+      });
+
+      it('ages papers out: no longer offered, not delivered, and not offered again', () => {
+        const s = open();
+        s.offerPapers(dm, [offer('p1', 0.5), offer('p2', 0.4)], t0);
+        s.expireOffered(dm, ['p1'], later(10));
+        expect(s.offeredPapers(dm).map((o) => o.paperId)).toEqual(['p2']);
+        expect(s.expiredPapers(dm)).toEqual(new Set(['p1']));
+        expect(s.deliveredPapers(dm, ['p1'])).toEqual(new Set());
+        s.offerPapers(dm, [offer('p1', 0.5)], later(20));
+        expect(s.offeredPapers(dm).map((o) => o.paperId)).toEqual(['p2']);
+        expect(s.expiredPapers(channel)).toEqual(new Set());
+      });
+
+      it('remembers which topics a target was told about', () => {
+        const s = open();
+        expect(s.topicNotices(dm)).toEqual(new Set());
+        s.addTopicNotices(dm, ['the', '🚀'], t0);
+        s.addTopicNotices(dm, ['the'], later(1));
+        expect(s.topicNotices(dm)).toEqual(new Set(['the', '🚀']));
+        expect(s.topicNotices(channel)).toEqual(new Set());
+      });
+    });
+
     describe('stored papers and sources', () => {
       const fetched = (id: string, over: Partial<StoredPaper> = {}): StoredPaper => ({
         id, title: `Title ${id}`, abstract: `Abstract of ${id}`, url: `https://arxiv.org/abs/${id}`, source: 'huggingface',

@@ -30,6 +30,12 @@ export const digestPreview: CliCommand = {
       ctx.err(`paperboy: ${err.message}`);
       return 2;
     }
+    // A topic search cannot look for is skipped by digests; here it is the whole answer.
+    const skipped = plan.skipped[0];
+    if (skipped) {
+      ctx.err(`paperboy: ${skipped.reason}`);
+      return 2;
+    }
     const papers = plan.sections.flatMap((s) => s.papers);
     if (ctx.values.json) {
       ctx.out(JSON.stringify({ topic: follow.topic, size: config.digests.size, papers: papers.map((p) => ({ id: p.id, title: p.title, url: p.url })) }));

@@ -48,6 +48,9 @@ export const settingsSchema = z.strictObject({
     defaultTime: hhmm,
     defaultTimeZone: timeZoneName,
     size: z.int().min(1).max(10),
+    // At most 15: room in one Slack message (50 blocks) for a rating row under each paper.
+    maxPapers: z.int().min(1).max(15),
+    carryDays: z.int().min(1).max(90),
     maxPerChannel: z.int().min(1).max(100),
     minChannelIntervalMinutes: z.int().min(1).max(7 * 24 * 60),
     catchUpHours: z.number().min(0).max(24 * 7),

@@ -16,11 +16,18 @@ export interface ChannelDigestInput {
   timeZone?: string;
 }
 
+/** What adding a digest did: made it, resumed the same paused one, or found it already there. */
+export type AddOutcome = 'created' | 'resumed' | 'unchanged';
+
 /**
  * Adds a digest to the channel (at most digests.maxPerChannel; the same topic, schedule and zone
- * once: adding a paused one again resumes it). `by.user` becomes its creator.
+ * once: adding it again changes nothing, adding a paused one again resumes it). `by.user` becomes
+ * its creator. Refuses a request that names no channel.
  */
-export function addChannelDigest(store: Store, config: AppConfig, by: ChannelKey & { user: string }, input: ChannelDigestInput, now: Date): ChannelDigest & { zoneInput?: ZoneInput } {
+export function addChannelDigest(store: Store, config: AppConfig, by: ChannelKey & { user: string }, input: ChannelDigestInput, now: Date): { digest: ChannelDigest; outcome: AddOutcome; zoneInput?: ZoneInput } {
+  if (!by.channel) {
+    throw new UserError('I can’t tell which channel this came from, so I set up nothing.', 'Please run the command again from the channel that should get the digest.');
+  }
   const topic = cleanTopic(input.topic);
   const parsed = parseScheduleWords(input.timeZone?.trim() ? [input.schedule, input.timeZone] : [input.schedule]);
   const { schedule } = parsed;
@@ -31,14 +38,14 @@ export function addChannelDigest(store: Store, config: AppConfig, by: ChannelKey
   if (same?.paused) {
     // Adding a paused digest again is how people resume one the bot paused.
     store.setDigestPaused(same.id, false, undefined, now);
-    return store.listDigests(asChannel(by)).find((d) => d.id === same.id) ?? { ...same, paused: false };
+    return { digest: store.listDigests(asChannel(by)).find((d) => d.id === same.id) ?? { ...same, paused: false }, outcome: 'resumed', zoneInput: parsed.zone };
   }
-  if (same) throw new UserError(`This channel already gets “${topic}” ${schedule.text} (${timeZone}).`, 'See /papers digest list.');
+  if (same) return { digest: same, outcome: 'unchanged', zoneInput: parsed.zone };
   const max = config.digests.maxPerChannel;
   if (existing.length >= max) {
     throw new UserError(`This channel already has ${existing.length} digests, the most allowed is ${max}. Please remove one first.`, 'See /papers digest list; remove one with /papers digest remove <number>.');
   }
-  return { ...store.addDigest({ ...asChannel(by), topic, schedule: schedule.text, timeZone, size: config.digests.size, createdBy: by.user, created: now }), zoneInput: parsed.zone };
+  return { digest: store.addDigest({ ...asChannel(by), topic, schedule: schedule.text, timeZone, size: config.digests.size, createdBy: by.user, created: now }), outcome: 'created', zoneInput: parsed.zone };
 }
 
 /** A channel digest more often than `minutes` would flood the channel: refused, saying why. */

@@ -1,6 +1,7 @@
 import type { AppConfig } from '../config/index.js';
 import type { Deliverer, SendOptions } from './deliverer.js';
 import type { DeliveryChanges } from './digest.js';
+import { recordFollowUp, type DigestFollowUp } from './digest-cap.js';
 import { idempotencyKey, digestIdOfSlot } from './digest-targets.js';
 import { DeliveryError } from './errors.js';
 import type { ChannelPacing } from './flow/channel-pacing.js';
@@ -51,6 +52,11 @@ export interface ClaimedRun {
   slot: string;
   reply: Reply;
   paperIds: string[];
+  /**
+   * Recorded once sent (offered papers, aged out ones, topics told about). Not kept with the claim:
+   * a run re-sent after a crash skips it, and the next digest simply plans those papers again.
+   */
+  followUp?: DigestFollowUp;
   /** Left claimed by a process that died after this time: the platform may already have it. */
   unsureSince?: Date;
 }
@@ -122,6 +128,7 @@ export async function sendClaimedRun(ctx: DeliveryContext, run: ClaimedRun): Pro
     }
     // Outside the try: a failure to record must never be mistaken for a failed send and re-sent.
     finish(ctx, run, { state: 'sent', messageId: sent.messageId, paperIds: run.paperIds });
+    if (run.followUp) followUp(ctx, run, run.followUp);
     log.info({ ...where, papers: run.paperIds.length, messageId: sent.messageId }, 'digest sent');
     return 'sent';
   }
@@ -133,6 +140,17 @@ function finish(ctx: DeliveryContext, run: ClaimedRun, outcome: Parameters<Store
     ctx.store.finishRun(run.target, run.slot, outcome, ctx.clock());
   } catch (err) {
     ctx.log.error({ target: targetKey(run.target), slot: run.slot, err }, 'could not record the end of a digest run');
+  }
+}
+
+function followUp(ctx: DeliveryContext, run: ClaimedRun, what: DigestFollowUp): void {
+  const where = { target: targetKey(run.target), slot: run.slot };
+  // Logged here, once per target and topic: the digest that told its owner is the one sent.
+  for (const topic of what.told) ctx.log.warn({ ...where, topic }, 'a digest topic cannot be searched; skipped it and told its owner');
+  try {
+    recordFollowUp(ctx.store, run.target, what, ctx.clock());
+  } catch (err) {
+    ctx.log.error({ ...where, err }, 'could not record the papers a digest offered');
   }
 }
 

@@ -1,4 +1,6 @@
 import type { AppConfig } from '../config/index.js';
+import { carriedPapers, capDigest, unplannableText, type DigestFollowUp, type SkippedTopic } from './digest-cap.js';
+import { UserError } from './errors.js';
 import { paperByline, truncate, type PaperItem, type Reply } from './reply.js';
 import type { PaperSearch, SearchHit } from './search-port.js';
 import { topicKey, type ChannelDigest, type Follow, type Store } from './store/port.js';
@@ -14,15 +16,22 @@ import { targetKey, type Paper, type Target, type UserKey } from './types.js';
 export interface DigestSection {
   topic: string;
   papers: Paper[];
+  /** Each paper's match with the topic, 0-1 (its score over the topic's best), parallel to papers. */
+  relevance: number[];
 }
 
 /** What one digest run would send; reply is undefined when nothing should be posted. */
 export interface DigestPlan {
   target: Target;
+  /** The papers shown, by topic. */
   sections: DigestSection[];
-  /** Every paper in the reply, in order: recorded as delivered once sent. */
+  /** Every paper in the reply, in order: recorded as delivered once sent, and only those. */
   paperIds: string[];
   reply?: Reply;
+  /** Topics that could not be planned this time (skipped; the others went ahead). */
+  skipped: SkippedTopic[];
+  /** What to record once the reply was sent: papers offered but not shown, aged out, topics told about. */
+  followUp?: DigestFollowUp;
 }
 
 const SNIPPET_LENGTH = 240;
@@ -35,6 +44,8 @@ interface RankedHit extends SearchHit {
 /** One topic's matches and the orderings made of them. */
 interface TopicHits {
   hits: RankedHit[];
+  /** The best score among the hits: relevance is a score over it. */
+  best: number;
   /** First-seen times, newest first: how many hits are fresh for a cut is a binary search. */
   seenDesc: number[];
   /** Orderings by how many hits are fresh (the fresh ones are always the most recently seen). */
@@ -72,7 +83,8 @@ export function createMatchCache(store: Store, index: PaperSearch) {
     let e = topics.get(key);
     if (!e) {
       const hits = index.match(topic).map((h) => ({ ...h, seen: firstSeenMs(h.paper.id) }));
-      topics.set(key, (e = { hits, seenDesc: hits.map((h) => h.seen).sort((a, b) => b - a), byFresh: new Map(), lastCut: NaN, last: hits }));
+      const best = hits.reduce((m, h) => Math.max(m, h.score), 0);
+      topics.set(key, (e = { hits, best, seenDesc: hits.map((h) => h.seen).sort((a, b) => b - a), byFresh: new Map(), lastCut: NaN, last: hits }));
     }
     return e;
   };
@@ -96,6 +108,11 @@ export function createMatchCache(store: Store, index: PaperSearch) {
       e.lastCut = cut;
       e.last = list;
       return list;
+    },
+    /** A hit's score over the topic's best (1 for the best match); call after ordered(topic). */
+    relevance(topic: string, score: number): number {
+      const best = entry(topic).best;
+      return best > 0 ? Math.min(1, score / best) : 0;
     },
     item(p: Paper): PaperItem {
       let item = items.get(p.id);
@@ -170,15 +187,24 @@ export function createDigestPlanner(
   };
 
   /**
-   * Up to `size` new papers per topic, in order, no paper twice; the prefetch or one store query
-   * answers most targets. Only topics with papers get a section.
+   * Up to `size` new papers per topic, in order, no paper twice, none in `skip`; the prefetch or
+   * one store query answers most targets. Only topics with papers get a section. A topic that
+   * cannot be searched is skipped, never the others with it.
    */
-  const pick = (target: Target, wants: Want[]): DigestSection[] => {
+  const pick = (target: Target, wants: Want[], skip: ReadonlySet<string> = NOTHING): { sections: DigestSection[]; skipped: SkippedTopic[] } => {
     const key = targetKey(target);
     const pre = prefetchFor(key);
     const covered = pre?.covered ?? NOTHING;
     const had = pre?.delivered.get(key) ?? NOTHING;
-    const lists = wants.map((w) => cache.ordered(w.topic, w.since));
+    const skipped: SkippedTopic[] = [];
+    const lists = wants.map((w) => {
+      try {
+        return cache.ordered(w.topic, w.since);
+      } catch (err) {
+        skipped.push(err instanceof UserError ? { topic: w.topic, reason: err.message, fixable: true } : { topic: w.topic, reason: String((err as Error)?.message ?? err), fixable: false });
+        return [];
+      }
+    });
     // The store's answers for papers the prefetch does not cover.
     let asked: Map<string, boolean> | undefined;
     const ask = (from: number, ...which: number[]) => {
@@ -204,8 +230,10 @@ export function createDigestPlanner(
       const w = wants[i]!;
       const list = lists[i]!;
       const papers: Paper[] = [];
+      const relevance: number[] = [];
       for (let j = 0; j < list.length && papers.length < w.size; j++) {
         const id = list[j]!.paper.id;
+        if (skip.has(id)) continue;
         let delivered = covered.has(id) ? had.has(id) : asked?.get(id);
         if (delivered === undefined) {
           ask(j, i);
@@ -214,10 +242,19 @@ export function createDigestPlanner(
         if (delivered || taken.has(id)) continue;
         taken.add(id);
         papers.push(list[j]!.paper);
+        relevance.push(cache.relevance(w.topic, list[j]!.score));
       }
-      if (papers.length > 0) sections.push({ topic: w.topic, papers });
+      if (papers.length > 0) sections.push({ topic: w.topic, papers, relevance });
     }
-    return sections;
+    return { sections, skipped };
+  };
+
+  /** Skipped topics the target is told about now: fixable ones it was not told about before. */
+  const toTell = (target: Target, skipped: SkippedTopic[]): SkippedTopic[] => {
+    const fixable = skipped.filter((s) => s.fixable);
+    if (fixable.length === 0) return [];
+    const told = store.topicNotices(target);
+    return fixable.filter((s) => !told.has(topicKey(s.topic)));
   };
 
   return {
@@ -243,20 +280,32 @@ export function createDigestPlanner(
       prefetched = { covered, delivered: store.deliveredByTarget([...covered]), mark, used: new Set() };
     },
 
-    /** The DM digest for a user: every follow in one reply, a section per topic, no paper twice. */
-    planUser(user: UserKey, follows: Follow[]): DigestPlan {
+    /**
+     * The DM digest for a user at `at` (its slot): every follow in one reply, at most
+     * digests.maxPapers papers, most relevant first; the rest offered and carried (digest-cap.ts).
+     */
+    planUser(user: UserKey, follows: Follow[], at: Date = new Date()): DigestPlan {
       const target: Target = { platform: user.platform, workspace: user.workspace, kind: 'user', id: user.user };
-      const sections = pick(target, follows.map((f) => ({ topic: f.topic, since: f.created, size: config.digests.size })));
-      return finish(target, sections, sections.length > 0 ? userReply(sections, cache) : undefined);
+      const carry = carriedPapers(store, index, config, target, follows, at);
+      const { sections, skipped } = pick(target, follows.map((f) => ({ topic: f.topic, since: f.created, size: config.digests.size })), carry.skip);
+      const capped = capDigest(config, target, follows, sections, carry, toTell(target, skipped));
+      const reply = capped.shown.length > 0 || capped.notices.length > 0 ? userReply(capped.shown, capped.notices, capped.actions, cache) : undefined;
+      return finish(target, capped.shown, reply, skipped, capped.followUp);
     },
 
     /** The digest for one channel digest; empty posts a note only when digests.emptyChannelNote. */
     planChannel(digest: ChannelDigest): DigestPlan {
       const target = channelTarget(digest);
-      const sections = pick(target, [{ topic: digest.topic, since: digest.created, size: digest.size }]);
-      if (sections.length > 0) return finish(target, sections, channelReply(digest.topic, sections[0]!.papers, cache));
+      const size = Math.min(digest.size, config.digests.maxPapers);
+      const { sections, skipped } = pick(target, [{ topic: digest.topic, since: digest.created, size }]);
+      if (sections.length > 0) return finish(target, sections, channelReply(digest.topic, sections[0]!.papers, cache), skipped);
+      const tell = toTell(target, skipped);
+      if (tell.length > 0) {
+        const note: Reply = { visibility: 'channel', title: 'This channel digest gets no papers', text: unplannableText(tell[0]!, 'channel') };
+        return finish(target, [], note, skipped, { offered: [], agedOut: [], told: [topicKey(digest.topic)] });
+      }
       const note: Reply | undefined = config.digests.emptyChannelNote ? { visibility: 'channel', text: `No new papers on “${digest.topic}” today.` } : undefined;
-      return finish(target, [], note);
+      return finish(target, [], note, skipped);
     },
   };
 }
@@ -268,11 +317,12 @@ export function channelTarget(digest: ChannelDigest): Target {
   return { platform: digest.platform, workspace: digest.workspace, kind: 'channel', id: digest.channel };
 }
 
-function finish(target: Target, sections: DigestSection[], reply: Reply | undefined): DigestPlan {
+function finish(target: Target, sections: DigestSection[], reply: Reply | undefined, skipped: SkippedTopic[], followUp?: DigestFollowUp): DigestPlan {
   const paperIds: string[] = [];
   for (const s of sections) for (const p of s.papers) paperIds.push(p.id);
-  const plan: DigestPlan = { target, sections, paperIds };
+  const plan: DigestPlan = { target, sections, paperIds, skipped };
   if (reply) plan.reply = reply;
+  if (reply && followUp && (followUp.offered.length + followUp.agedOut.length + followUp.told.length > 0)) plan.followUp = followUp;
   return plan;
 }
 
@@ -284,7 +334,7 @@ export function paperItem(p: Paper): PaperItem {
 const plural = (n: number) => (n === 1 ? '1 new paper' : `${n} new papers`);
 
 /** Papers listed section by section; the text says which numbers belong to which topic. */
-function userReply(sections: DigestSection[], cache: MatchCache): Reply {
+function userReply(sections: DigestSection[], notices: string[], actions: Reply['actions'], cache: MatchCache): Reply {
   let next = 1;
   const lines = sections.map((s) => {
     const first = next;
@@ -292,13 +342,15 @@ function userReply(sections: DigestSection[], cache: MatchCache): Reply {
     const range = s.papers.length === 1 ? `${first}` : `${first}-${next - 1}`;
     return `${s.topic}: ${plural(s.papers.length)} (${range})`;
   });
-  return {
+  const reply: Reply = {
     visibility: 'channel',
     title: 'Your paper digest',
-    text: lines.join('\n'),
+    text: lines.length > 0 ? lines.join('\n') : 'No new papers today.',
     papers: sections.flatMap((s) => s.papers.map(cache.item)),
-    notices: ['Change the time with /papers settings time; stop a topic with /papers unfollow.'],
+    notices: [...notices, 'Change the time with /papers settings time; stop a topic with /papers unfollow.'],
   };
+  if (actions?.length) reply.actions = actions;
+  return reply;
 }
 
 function channelReply(topic: string, papers: Paper[], cache: MatchCache): Reply {

@@ -1,3 +1,5 @@
+import type { Target } from './types.js';
+
 /**
  * A Reply is data, never markup: every string in it is plain text typed by a person or taken
  * from the corpus. Each adapter escapes and renders it within its platform's limits.
@@ -21,7 +23,7 @@ export interface PaperItem {
  * "channel" is how "Share to channel" posts what was only shown to one person.
  */
 export interface Action {
-  kind: 'next-page' | 'prev-page' | 'similar' | 'follow' | 'share';
+  kind: 'next-page' | 'prev-page' | 'similar' | 'follow' | 'share' | 'show-more';
   label: string;
   command: string;
   args: Record<string, string | number>;
@@ -42,16 +44,52 @@ export interface Reply {
   actions?: Action[];
   /** True when the reply explains a mistake in the request (usage, bad argument, not allowed). */
   isError?: boolean;
+  /**
+   * Papers this reply shows to a user outside a digest run ("Show them"): the adapter calls
+   * confirmShown() once the reply reached them, which records them as delivered; never before.
+   */
+  shows?: { target: Target; paperIds: string[] };
 }
 
 export function textReply(text: string, visibility: Reply['visibility'] = 'ephemeral'): Reply {
   return { visibility, text };
 }
 
-/** Cuts plain text to at most `max` characters on a word boundary, adding an ellipsis. */
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+/** Whether a grapheme boundary surely lies between these two UTF-16 units: both ASCII, and not CR LF. */
+const asciiBoundary = (before: number, after: number) => before < 0x80 && after < 0x80 && !(before === 13 && after === 10);
+
+/**
+ * The longest start of `text` within `max` UTF-16 units (the unit every platform limit counts)
+ * that ends on a grapheme boundary: never half an emoji, a lone surrogate or a split flag.
+ */
+export function cutGraphemes(text: string, max: number): string {
+  if (text.length <= max) return text;
+  if (max <= 0) return '';
+  if (asciiBoundary(text.charCodeAt(max - 1), text.charCodeAt(max))) return text.slice(0, max);
+  // Intl.Segmenter's cost per step grows with the string's length, so only a short window is
+  // segmented: from a point that surely is a boundary, to a little past the cut.
+  let from = 0;
+  for (let p = max - 1; p > 0 && p > max - 512; p--) {
+    if (asciiBoundary(text.charCodeAt(p - 1), text.charCodeAt(p))) {
+      from = p;
+      break;
+    }
+  }
+  let end = from;
+  for (const { index, segment } of graphemes.segment(text.slice(from, max + 32))) {
+    if (from + index + segment.length > max) break;
+    end = from + index + segment.length;
+  }
+  return text.slice(0, end);
+}
+
+/** Cuts plain text to at most `max` characters on a word (else grapheme) boundary, adding an ellipsis. */
 export function truncate(text: string, max: number): string {
   if (text.length <= max) return text;
-  const cut = text.slice(0, Math.max(0, max - 1));
+  if (max <= 0) return '';
+  const cut = cutGraphemes(text, max - 1);
   const space = cut.lastIndexOf(' ');
   return (space > max * 0.6 ? cut.slice(0, space) : cut).trimEnd() + '…';
 }

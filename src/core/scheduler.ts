@@ -122,11 +122,12 @@ export function createScheduler(deps: SchedulerDeps) {
   function claim(t: ScheduledTarget, slot: Date, planner: DigestPlanner): { result: RunResult; send?: ClaimedRun } {
     const key = runSlot(t, slot);
     if (store.getRun(t.target, key)) return { result: 'skipped' };
-    const plan = t.kind === 'user' ? planner.planUser(t.user, t.follows) : planner.planChannel(t.digest);
+    const plan = t.kind === 'user' ? planner.planUser(t.user, t.follows, slot) : planner.planChannel(t.digest);
+    for (const s of plan.skipped) if (!s.fixable) log.error({ target: targetKey(t.target), topic: s.topic, err: s.reason }, 'could not plan a digest topic; skipped it');
     if (!plan.reply) return { result: store.claimRun(t.target, key, null, clock()) ? 'empty' : 'skipped' };
     changes.note(t.target);
     if (!store.claimRun(t.target, key, { paperIds: plan.paperIds, payload: JSON.stringify(plan.reply) }, clock())) return { result: 'skipped' };
-    return { result: 'sent', send: { target: t.target, slot: key, reply: plan.reply, paperIds: plan.paperIds } };
+    return { result: 'sent', send: { target: t.target, slot: key, reply: plan.reply, paperIds: plan.paperIds, ...(plan.followUp ? { followUp: plan.followUp } : {}) } };
   }
 
   /**

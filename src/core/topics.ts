@@ -1,7 +1,9 @@
 import { UserError } from './errors.js';
+import { parseQuery } from './search/query.js';
 import { topicKey } from './store/port.js';
 
-export const MAX_TOPIC_LENGTH = 200;
+/** The longest topic: the same as the longest search, so any search can be followed. */
+export const MAX_TOPIC_LENGTH = 300;
 
 /** Trims a topic and collapses its spaces; throws UserError when empty or too long. */
 export function cleanTopic(topic: string): string {
@@ -18,6 +20,28 @@ const EMPTY: Record<string, [string, string]> = {
   digest: ['This channel has no digests yet.', 'A channel admin can add one: /papers digest add <topic> daily 09:00'],
   follow: ['You follow no topics yet.', 'Follow one with /papers follow <topic>'],
 };
+
+/** Whether the text is accepted as a topic (cleanTopic would not refuse it). */
+export function isTopicLength(topic: string): boolean {
+  const clean = topic.normalize('NFKC').trim().replace(/\s+/g, ' ');
+  return clean.length > 0 && clean.length <= MAX_TOPIC_LENGTH;
+}
+
+/**
+ * A topic to follow or to digest: cleanTopic, and it must have a word search can look for. Refused
+ * in the same words search uses for the same text; a topic with such words but no matching papers
+ * yet is fine (papers keep coming).
+ */
+export function searchableTopic(topic: string, example: string): string {
+  const clean = cleanTopic(topic);
+  try {
+    parseQuery(clean);
+  } catch (err) {
+    if (err instanceof UserError) throw new UserError(err.message, `Example: ${example}`);
+    throw err;
+  }
+  return clean;
+}
 
 /**
  * Picks one item of a list as shown to the user: by its 1-based number, or by its topic

@@ -5,6 +5,7 @@ import type { Args, CommandDef } from './definition.js';
 import { parseScheduleWords } from '../schedule.js';
 import { describeZone } from '../time-zone-input.js';
 import { tokenize } from './text.js';
+import { MAX_TOPIC_LENGTH, searchableTopic } from '../topics.js';
 
 const SCHEDULE_START = /^(daily|weekdays?|weekly|cron)$/i;
 const NO_SCHEDULE = 'Please give a topic and then a schedule: daily HH:MM, weekdays HH:MM, weekly DAY HH:MM, or a cron expression such as 0 9 * * 1-5, then optionally a time zone.';
@@ -53,20 +54,26 @@ export const digestAdd: CommandDef = {
   example: '/papers digest add "graph neural networks" weekdays 09:00 Europe/Berlin',
   requires: 'channel-admin',
   options: [
-    { name: 'topic', description: 'The topic, as you would search for it', type: 'string', required: true, maxLength: 200 },
+    { name: 'topic', description: 'The topic, as you would search for it', type: 'string', required: true, maxLength: MAX_TOPIC_LENGTH },
     { name: 'schedule', description: 'daily HH:MM, weekdays HH:MM, weekly DAY HH:MM, or a cron expression', type: 'string', required: true, maxLength: 100 },
     { name: 'timezone', description: 'An IANA time zone such as Europe/Berlin, or EST, CET... (default: the bot\u2019s)', type: 'string', required: false, maxLength: 64 },
   ],
   parseText: parseDigestAdd,
   handle(request, { store, config, now, schedulesChanged }): Reply {
     const { args } = request;
-    const digest = addChannelDigest(store, config, request, {
-      topic: String(args.topic),
+    const { digest, outcome, zoneInput } = addChannelDigest(store, config, request, {
+      topic: searchableTopic(String(args.topic), digestAdd.example),
       schedule: String(args.schedule),
       timeZone: args.timezone === undefined ? undefined : String(args.timezone),
     }, now());
-    schedulesChanged();
-    const zone = digest.zoneInput ? describeZone(digest.zoneInput) : digest.timeZone;
-    return { visibility: 'ephemeral', text: `This channel will get new papers on “${digest.topic}” ${digest.schedule} (${zone}).` };
+    if (outcome !== 'unchanged') schedulesChanged();
+    const when = `${digest.schedule} (${zoneInput ? describeZone(zoneInput) : digest.timeZone})`;
+    // The same add again answers as the first did: it is set up, not a mistake.
+    const text = outcome === 'unchanged'
+      ? `This channel is set up to get new papers on “${digest.topic}” ${when}; nothing to change.`
+      : outcome === 'resumed'
+        ? `Resumed: this channel will get new papers on “${digest.topic}” ${when} again.`
+        : `This channel will get new papers on “${digest.topic}” ${when}.`;
+    return { visibility: 'ephemeral', text };
   },
 };

@@ -1,3 +1,4 @@
+import { MAX_TOPIC_LENGTH } from '../topics.js';
 import { setChannelDigestPaused } from '../channel-digests.js';
 import type { Reply } from '../reply.js';
 import type { CommandDef } from './definition.js';
@@ -10,7 +11,7 @@ function pauseCommand(paused: boolean): CommandDef {
     usage: `/papers digest ${verb} <number>`,
     example: `/papers digest ${verb} 1`,
     requires: 'channel-admin',
-    options: [{ name: 'digest', rest: true, description: 'Its number in /papers digest list, or its topic', type: 'string', required: true, maxLength: 200 }],
+    options: [{ name: 'digest', rest: true, description: 'Its number in /papers digest list, or its topic', type: 'string', required: true, maxLength: MAX_TOPIC_LENGTH }],
     handle(request, { store, now, schedulesChanged }): Reply {
       const digest = setChannelDigestPaused(store, request, String(request.args.digest), paused, now());
       const when = `${digest.schedule} (${digest.timeZone})`;

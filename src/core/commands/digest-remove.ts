@@ -1,3 +1,4 @@
+import { MAX_TOPIC_LENGTH } from '../topics.js';
 import { removeChannelDigest } from '../channel-digests.js';
 import type { Reply } from '../reply.js';
 import type { CommandDef } from './definition.js';
@@ -8,7 +9,7 @@ export const digestRemove: CommandDef = {
   usage: '/papers digest remove <number>',
   example: '/papers digest remove 1',
   requires: 'channel-admin',
-  options: [{ name: 'digest', rest: true, description: 'Its number in /papers digest list, or its topic', type: 'string', required: true, maxLength: 200 }],
+  options: [{ name: 'digest', rest: true, description: 'Its number in /papers digest list, or its topic', type: 'string', required: true, maxLength: MAX_TOPIC_LENGTH }],
   handle(request, { store, schedulesChanged }): Reply {
     const removed = removeChannelDigest(store, request, String(request.args.digest));
     schedulesChanged();

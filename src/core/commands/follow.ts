@@ -2,6 +2,7 @@ import { effectivePrefs, followTopic } from '../follows.js';
 import type { Reply } from '../reply.js';
 import type { PaperSearch } from '../search-port.js';
 import type { Store } from '../store/port.js';
+import { MAX_TOPIC_LENGTH, searchableTopic } from '../topics.js';
 import type { CommandDef } from './definition.js';
 import { personOf } from '../identity.js';
 import { paperItem } from './paper-items.js';
@@ -14,9 +15,10 @@ export const follow: CommandDef = {
   description: 'Follow a topic: new matching papers come to you as a direct message',
   usage: '/papers follow <topic>',
   example: '/papers follow diffusion models',
-  options: [{ name: 'topic', rest: true, description: 'A topic, as you would search for it', type: 'string', required: true, maxLength: 200 }],
+  options: [{ name: 'topic', rest: true, description: 'A topic, as you would search for it', type: 'string', required: true, maxLength: MAX_TOPIC_LENGTH }],
   handle(request, { store, config, index, now, schedulesChanged }): Reply {
-    const { follow: followed, created } = followTopic(store, config, personOf(request), String(request.args.topic), now());
+    const topic = searchableTopic(String(request.args.topic), follow.example);
+    const { follow: followed, created } = followTopic(store, config, personOf(request), topic, now());
     if (created) schedulesChanged();
     const prefs = effectivePrefs(store, config, personOf(request));
     const time = `${prefs.time} ${prefs.timeZone}`;

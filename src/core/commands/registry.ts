@@ -6,6 +6,7 @@ import { digestRemove } from './digest-remove.js';
 import { follow } from './follow.js';
 import { follows } from './follows.js';
 import { helpCommand } from './help.js';
+import { more } from './more.js';
 import { search } from './search.js';
 import { settingsPause, settingsResume } from './settings-pause.js';
 import { settingsTime } from './settings-time.js';
@@ -16,7 +17,7 @@ import { unfollow } from './unfollow.js';
 
 /** Every /papers command. Slack and console parsing, Discord registration and help all read this. */
 export const commands: readonly CommandDef[] = [
-  search, show, similar, follow, unfollow, follows, sources,
+  search, show, similar, follow, unfollow, follows, more, sources,
   digestAdd, digestList, digestRemove, digestPause, digestResume,
   settingsTime, settingsPause, settingsResume,
   helpCommand(() => commands),

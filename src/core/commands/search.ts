@@ -1,8 +1,9 @@
 import type { Action, Reply } from '../reply.js';
+import { isTopicLength, MAX_TOPIC_LENGTH } from '../topics.js';
 import type { CommandDef } from './definition.js';
 import { paperItem } from './paper-items.js';
 
-export const MAX_QUERY_LENGTH = 300;
+export const MAX_QUERY_LENGTH = MAX_TOPIC_LENGTH;
 
 export const search: CommandDef = {
   path: ['search'],
@@ -41,7 +42,8 @@ export const search: CommandDef = {
     if (offset + hits.length < total) {
       actions.push({ kind: 'next-page', label: `Next ${pageSize}`, command: 'search', args: { query, offset: offset + pageSize } });
     }
-    actions.push({ kind: 'follow', label: 'Follow this topic', command: 'follow', args: { topic: query } });
+    // Only a button that can work: a query that normalizes longer than a topic may be is not offered.
+    if (isTopicLength(query)) actions.push({ kind: 'follow', label: 'Follow this topic', command: 'follow', args: { topic: query } });
     actions.push({ kind: 'share', label: 'Share to channel', command: 'search', args: { query, offset }, visibility: 'channel' });
     return {
       visibility: 'ephemeral',

@@ -1,3 +1,4 @@
+import { MAX_TOPIC_LENGTH } from '../topics.js';
 import { unfollow as unfollowTopic } from '../follows.js';
 import type { Reply } from '../reply.js';
 import type { CommandDef } from './definition.js';
@@ -8,7 +9,7 @@ export const unfollow: CommandDef = {
   description: 'Stop following a topic, by its number in /papers follows or by its text',
   usage: '/papers unfollow <number|topic>',
   example: '/papers unfollow 2',
-  options: [{ name: 'topic', rest: true, description: 'The number from /papers follows, or the topic', type: 'string', required: true, maxLength: 200, autocomplete: 'follows' }],
+  options: [{ name: 'topic', rest: true, description: 'The number from /papers follows, or the topic', type: 'string', required: true, maxLength: MAX_TOPIC_LENGTH, autocomplete: 'follows' }],
   handle(request, { store, schedulesChanged }): Reply {
     const removed = unfollowTopic(store, personOf(request), String(request.args.topic));
     schedulesChanged();

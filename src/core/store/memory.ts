@@ -1,7 +1,7 @@
 import { targetKey, type ChannelKey, type Platform, type Target, type UserKey } from '../types.js';
 import { samePaper } from './papers.js';
 import { emptyMergeReport, mergedSlot, mergeFollowLists, newerPrefs } from './person-merge.js';
-import { topicKey, type ChannelDigest, type Delivery, type DigestRun, type Follow, type RunPlan, type SaveOutcome, type SourceState, type Store, type StoredPaper, type UserPrefs } from './port.js';
+import { topicKey, type ChannelDigest, type Delivery, type DigestRun, type Follow, type OfferedPaper, type RunPlan, type SaveOutcome, type SourceState, type Store, type StoredPaper, type UserPrefs } from './port.js';
 
 const userKey = (u: UserKey) => `${u.platform}:${u.workspace}:${u.user}`;
 const channelMatches = (d: ChannelDigest, c: ChannelKey) => d.platform === c.platform && d.workspace === c.workspace && d.channel === c.channel;
@@ -29,6 +29,23 @@ export function createMemoryStore(): Store {
   // The same deliveries by paper: paper id -> target keys, for deliveredByTarget().
   const byPaper = new Map<string, Set<string>>();
 
+  // Offered papers by target key, then paper id; `expired` once aged out.
+  const offered = new Map<string, Map<string, OfferedPaper & { expired?: Date }>>();
+  const notices = new Map<string, Set<string>>();
+  const offeredOf = (key: string) => {
+    let map = offered.get(key);
+    if (!map) offered.set(key, (map = new Map()));
+    return map;
+  };
+  const deliver = (key: string, paperId: string, at: Date, messageId: string) => {
+    let delivered = deliveries.get(key);
+    if (!delivered) deliveries.set(key, (delivered = new Map()));
+    if (delivered.has(paperId)) return;
+    delivered.set(paperId, { target: key, paperId, at: new Date(at), messageId });
+    let targets = byPaper.get(paperId);
+    if (!targets) byPaper.set(paperId, (targets = new Set()));
+    targets.add(key);
+  };
   // Insertion order is the order first stored; an update keeps a paper's place.
   const papers = new Map<string, StoredPaper>();
   const sources = new Map<string, SourceState>();
@@ -209,16 +226,7 @@ export function createMemoryStore(): Store {
       const run = runs.get(runKey(target, slot));
       if (!run || run.state !== 'claimed') throw new Error(`paperboy store: no claimed run for ${targetKey(target)} at ${slot}`);
       const key = targetKey(target);
-      let delivered = deliveries.get(key);
-      if (!delivered) deliveries.set(key, (delivered = new Map()));
-      const messageId = outcome.messageId ?? '';
-      for (const paperId of outcome.paperIds ?? []) {
-        if (delivered.has(paperId)) continue;
-        delivered.set(paperId, { target: key, paperId, at: new Date(now), messageId });
-        let targets = byPaper.get(paperId);
-        if (!targets) byPaper.set(paperId, (targets = new Set()));
-        targets.add(key);
-      }
+      for (const paperId of outcome.paperIds ?? []) deliver(key, paperId, now, outcome.messageId ?? '');
       run.state = outcome.state;
       unclaim(run);
       run.updated = new Date(now);
@@ -254,6 +262,43 @@ export function createMemoryStore(): Store {
         }
       }
       return n;
+    },
+    offerPapers(target, papers, now) {
+      const key = targetKey(target);
+      const map = offeredOf(key);
+      for (const p of papers) {
+        if (map.has(p.paperId) || deliveries.get(key)?.has(p.paperId)) continue;
+        map.set(p.paperId, { paperId: p.paperId, topic: p.topic, relevance: p.relevance, since: new Date(now) });
+      }
+    },
+    offeredPapers(target) {
+      const key = targetKey(target);
+      const delivered = deliveries.get(key);
+      return [...(offered.get(key)?.values() ?? [])]
+        .filter((o) => !o.expired && !delivered?.has(o.paperId))
+        .sort((a, b) => b.relevance - a.relevance || a.since.getTime() - b.since.getTime() || (a.paperId < b.paperId ? -1 : 1))
+        .map((o) => ({ paperId: o.paperId, topic: o.topic, relevance: o.relevance, since: new Date(o.since) }));
+    },
+    expireOffered(target, ids, now) {
+      const map = offered.get(targetKey(target));
+      for (const id of ids) {
+        const o = map?.get(id);
+        if (o && !o.expired) o.expired = new Date(now);
+      }
+    },
+    expiredPapers(target) {
+      return new Set([...(offered.get(targetKey(target))?.values() ?? [])].filter((o) => o.expired).map((o) => o.paperId));
+    },
+    recordShown(target, ids, messageId, now) {
+      const key = targetKey(target);
+      for (const id of ids) deliver(key, id, now, messageId);
+    },
+    topicNotices: (target) => new Set(notices.get(targetKey(target))),
+    addTopicNotices(target, keys) {
+      const key = targetKey(target);
+      let set = notices.get(key);
+      if (!set) notices.set(key, (set = new Set()));
+      for (const k of keys) set.add(k);
     },
     savePapers(list, _now) {
       const out: SaveOutcome[] = [];

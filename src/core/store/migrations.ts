@@ -87,6 +87,22 @@ export const migrations: Migration[] = [
     },
   },
   {
+    version: 4,
+    // Papers a digest offered but did not show (carried until shown or aged out), and which
+    // unplannable topics a target was told about once.
+    sql: `
+      CREATE TABLE IF NOT EXISTS offered (
+        target TEXT NOT NULL, paper_id TEXT NOT NULL, topic TEXT NOT NULL, relevance REAL NOT NULL,
+        since INTEGER NOT NULL, expired INTEGER,
+        PRIMARY KEY (target, paper_id)
+      ) WITHOUT ROWID;
+      CREATE TABLE IF NOT EXISTS topic_notices (
+        target TEXT NOT NULL, topic_key TEXT NOT NULL, at INTEGER NOT NULL,
+        PRIMARY KEY (target, topic_key)
+      ) WITHOUT ROWID;
+    `,
+  },
+  {
     version: 5,
     // papers: what live sources fetched, so a restart with the source down still has them.
     // source_state: each source's last success and error (catch-up, /healthz, /papers sources).

@@ -84,6 +84,17 @@ export interface Delivery {
   messageId: string;
 }
 
+/** A paper a digest offered a target without showing it ("N more: Show them"). */
+export interface OfferedPaper {
+  paperId: string;
+  /** The follow's topic it was picked for. */
+  topic: string;
+  /** How well it matches that topic, 0-1 (its score over the topic's best): the order it is shown in. */
+  relevance: number;
+  /** When it was first offered: it ages out digests.carryDays later. */
+  since: Date;
+}
+
 /** A paper a live source fetched, as kept in the store. */
 export interface StoredPaper extends Paper {
   /** The source that last wrote it, e.g. "huggingface". */
@@ -180,6 +191,24 @@ export interface Store {
   /** Where a source's next fetch starts, as the source wrote it (its own JSON), if it ever did. */
   sourceCursor(source: string): string | undefined;
   saveSourceCursor(source: string, value: string, at: Date): void;
+  /**
+   * Offers papers to a target without showing them. A paper already offered keeps its first
+   * `since`; one delivered or aged out is left alone.
+   */
+  offerPapers(target: Target, papers: Omit<OfferedPaper, 'since'>[], now: Date): void;
+  /** What the target was offered and has been neither shown (delivered) nor seen age out; most relevant first. */
+  offeredPapers(target: Target): OfferedPaper[];
+  /** Marks offered papers aged out: never offered again, and not recorded as delivered either. */
+  expireOffered(target: Target, paperIds: string[], now: Date): void;
+  /** The papers that aged out for the target: digests no longer pick them. */
+  expiredPapers(target: Target): Set<string>;
+  /** Records papers shown to the target outside a digest run ("Show them") as delivered. */
+  recordShown(target: Target, paperIds: string[], messageId: string, now: Date): void;
+  /** The topics (topicKey) the target was already told cannot be planned. */
+  topicNotices(target: Target): Set<string>;
+  /** Notes that the target was told about these topics (topicKey), so it is told once. */
+  addTopicNotices(target: Target, topicKeys: string[], now: Date): void;
+
   /**
    * Moves every person of (platform, from) into (platform, to), merging each with the person of
    * the same user id already there by the rules in person-merge.ts, in one transaction. Targets

@@ -194,6 +194,15 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     claimedByPaper: db.prepare(`SELECT j.value, r.target FROM runs r, json_each(r.paper_ids) j
       WHERE r.state = 'claimed' AND j.value IN (SELECT value FROM json_each(?))`).raw(),
     pruneRuns: db.prepare("DELETE FROM runs WHERE state != 'claimed' AND slot < ?"),
+    offer: db.prepare(`INSERT OR IGNORE INTO offered (target, paper_id, topic, relevance, since)
+      SELECT @target, @paperId, @topic, @relevance, @now WHERE NOT EXISTS (SELECT 1 FROM deliveries WHERE target = @target AND paper_id = @paperId)`),
+    offered: db.prepare(`SELECT paper_id, topic, relevance, since FROM offered o WHERE o.target = ? AND o.expired IS NULL
+      AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.target = o.target AND d.paper_id = o.paper_id)
+      ORDER BY relevance DESC, since, paper_id`).raw(),
+    expire: db.prepare('UPDATE offered SET expired = ? WHERE target = ? AND paper_id = ? AND expired IS NULL'),
+    expired: db.prepare('SELECT paper_id FROM offered WHERE target = ? AND expired IS NOT NULL').pluck(),
+    topicNotices: db.prepare('SELECT topic_key FROM topic_notices WHERE target = ?').pluck(),
+    addTopicNotice: db.prepare('INSERT OR IGNORE INTO topic_notices (target, topic_key, at) VALUES (?, ?, ?)'),
     alias: db.prepare('SELECT workspace FROM target_aliases WHERE old = ?').pluck(),
     droppedFollows: db.prepare('SELECT topic FROM dropped_follows WHERE platform = ? AND workspace = ? AND user = ? ORDER BY dropped, topic_key').pluck(),
     clearDropped: db.prepare('DELETE FROM dropped_follows WHERE platform = ? AND workspace = ? AND user = ?'),
@@ -322,6 +331,23 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
       return out;
     }),
     pruneRuns: (before) => q.pruneRuns.run(before.toISOString()).changes,
+    offerPapers: db.transaction((t: Target, papers: { paperId: string; topic: string; relevance: number }[], now: Date) => {
+      const target = targetKey(resolve(t));
+      for (const p of papers) q.offer.run({ target, paperId: p.paperId, topic: p.topic, relevance: p.relevance, now: now.getTime() });
+    }),
+    offeredPapers: (t) => (q.offered.all(targetKey(resolve(t))) as [string, string, number, number][])
+      .map(([paperId, topic, relevance, since]) => ({ paperId, topic, relevance, since: new Date(since) })),
+    expireOffered: db.transaction((t: Target, ids: string[], now: Date) => {
+      for (const id of ids) q.expire.run(now.getTime(), targetKey(resolve(t)), id);
+    }),
+    expiredPapers: (t) => new Set(q.expired.all(targetKey(resolve(t))) as string[]),
+    recordShown: db.transaction((t: Target, ids: string[], messageId: string, now: Date) => {
+      for (const id of ids) q.insertDelivery.run(targetKey(resolve(t)), id, now.getTime(), messageId);
+    }),
+    topicNotices: (t) => new Set(q.topicNotices.all(targetKey(resolve(t))) as string[]),
+    addTopicNotices: db.transaction((t: Target, keys: string[], now: Date) => {
+      for (const k of keys) q.addTopicNotice.run(targetKey(resolve(t)), k, now.getTime());
+    }),
     mergePersonScope: (platform, from, to, options) => db.transaction(() => mergeScopeSqlite(db, platform, from, to, options)).immediate(),
     takeDroppedFollows: db.transaction((u) => {
       const topics = q.droppedFollows.all(u.platform, u.workspace, u.user) as string[];

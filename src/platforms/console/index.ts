@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { clearLine, createInterface, cursorTo, type Interface } from 'node:readline';
-import { parseCommandText, runAction, runCommand, errorReply, type CommandOutcome } from '../../core/commands/index.js';
+import { confirmShown, parseCommandText, runAction, runCommand, errorReply, type CommandOutcome } from '../../core/commands/index.js';
 import type { Deliverer } from '../../core/deliverer.js';
 import { UserError } from '../../core/errors.js';
 import type { AdapterDeps, PlatformAdapter } from '../platform.js';
@@ -90,6 +90,7 @@ export function createConsoleAdapter(deps: AdapterDeps, options: ConsoleOptions)
     // A mistyped key or command leaves the last reply's buttons working.
     if (!result.reply.isError) choices = rendered.choices;
     print(`${rendered.text}\n`);
+    confirmShown(deps.context, result.reply);
   };
 
   const onLine = (line: string) => {
@@ -112,7 +113,10 @@ export function createConsoleAdapter(deps: AdapterDeps, options: ConsoleOptions)
     platform: 'console',
     async send(target, reply) {
       const heading = target.kind === 'user' ? 'Digest for you' : `Digest for #${target.id}`;
-      printAbove(`\n=== ${heading} (${new Date().toISOString()}) ===\n${renderText({ ...reply, actions: undefined }).text}\n`);
+      // Its buttons ("N more: Show them") take keys like a reply's: typing the key presses one.
+      const rendered = renderText(reply);
+      if (rendered.choices.size > 0) choices = rendered.choices;
+      printAbove(`\n=== ${heading} (${new Date().toISOString()}) ===\n${rendered.text}\n`);
       return { messageId: `console-${Date.now()}` };
     },
   };

@@ -9,6 +9,7 @@ import {
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord.js';
 import type { CommandDef, OptionDef } from '../../core/commands/index.js';
+import { truncate } from '../../core/reply.js';
 
 export const ROOT_COMMAND = 'papers';
 
@@ -78,5 +79,5 @@ function basicOption(option: OptionDef): APIApplicationCommandBasicOption {
 }
 
 function clip(text: string): string {
-  return text.length <= DESCRIPTION_MAX ? text : text.slice(0, DESCRIPTION_MAX - 1) + '…';
+  return truncate(text, DESCRIPTION_MAX);
 }

@@ -8,7 +8,7 @@ import type { AdapterDeps, PlatformAdapter } from '../platform.js';
 import { ActionMemory, encodeAction } from './action-ids.js';
 import { createDiscordDeliverer, NO_MENTIONS } from './deliverer.js';
 import { guardGateway } from './gateway-guard.js';
-import { createInteractionHandler } from './interactions.js';
+import { createInteractionHandler, rawChannelIds } from './interactions.js';
 import { createPausedNotices } from './paused-notice.js';
 import { renderReply } from './render.js';
 
@@ -47,13 +47,19 @@ export function createDiscordAdapter(deps: AdapterDeps, options: DiscordAdapterO
   const memory = new ActionMemory(options.rememberedActions);
   const render = (reply: Reply) => renderReply(reply, (action, used) => encodeAction(action, memory, used));
   const deliverer = createDiscordDeliverer(client.rest, render);
-  const handle = createInteractionHandler({ ...deps, memory, render, post: (target, reply) => deliverer.send(target, reply), noticeFor: createPausedNotices(deps.context.store) });
+  const rawChannels = rawChannelIds();
+  const handle = createInteractionHandler({
+    ...deps, memory, render, post: (target, reply) => deliverer.send(target, reply), noticeFor: createPausedNotices(deps.context.store),
+    channelIdOf: (id) => rawChannels.take(id),
+  });
 
   client.on(Events.Error, (err) => log.error({ err }, 'discord client error'));
   client.on(Events.ShardDisconnect, (event, shard) => log.warn({ shard, code: event.code }, 'discord gateway disconnected'));
   client.on(Events.ShardReconnecting, (shard) => log.info({ shard }, 'discord gateway reconnecting'));
   client.on(Events.ShardResume, (shard, replayed) => log.info({ shard, replayed }, 'discord gateway resumed'));
   client.rest.on(RESTEvents.RateLimited, (info) => log.warn({ route: info.route, retryAfter: info.retryAfter, global: info.global }, 'discord rate limited'));
+  // Emitted before discord.js builds the interaction from the same packet.
+  client.on(Events.Raw, (packet: { t?: string | null; d?: unknown }) => rawChannels.note(packet));
   guardGateway(client, log);
   const gate = new InflightGate(options.commandsInFlight ?? 64, loopLagOver(LOOP_LAG_LIMIT_MS));
   client.on(Events.InteractionCreate, (interaction) => {

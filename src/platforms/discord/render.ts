@@ -6,7 +6,7 @@ import {
   type APIButtonComponentWithCustomId,
   type APIEmbed,
 } from 'discord.js';
-import { truncate, type Action, type PaperItem, type Reply } from '../../core/reply.js';
+import { cutGraphemes, truncate, type Action, type PaperItem, type Reply } from '../../core/reply.js';
 import { LIMITS } from './limits.js';
 
 export interface RenderedMessage {
@@ -66,7 +66,7 @@ function paperEmbeds(papers: PaperItem[], offset: number, color: number, footer:
   // Share what is left of the 6,000 characters evenly between the descriptions.
   const each = Math.min(LIMITS.description, Math.floor((LIMITS.embedTotal - fixed) / papers.length));
   return papers.map((paper, i) => {
-    const idLine = `\n\`${paper.id.replace(/`/g, '')}\``.slice(0, 80) + (paper.byline ? `\n${escaped(paper.byline, 300)}` : '');
+    const idLine = `\n\`${cutGraphemes(paper.id.replace(/`/g, ''), 76)}\`` + (paper.byline ? `\n${escaped(paper.byline, 300)}` : '');
     const embed: APIEmbed = { color, title: titles[i], description: escaped(paper.snippet, each - idLine.length) + idLine };
     if (isLink(paper.url)) embed.url = paper.url;
     if (footer && i === papers.length - 1) embed.footer = footer;
@@ -107,7 +107,7 @@ export function escaped(text: string, max: number, hardMax = max): string {
   let out = escapeMarkdown(raw, ESCAPE_ALL);
   while (out.length > limit) {
     const shorter = truncate(raw, Math.max(1, raw.length - (out.length - limit) - 1));
-    if (shorter.length >= raw.length) return out.slice(0, limit).replace(/\\+$/, '');
+    if (shorter.length >= raw.length) return cutGraphemes(out, limit).replace(/\\+$/, '');
     raw = shorter;
     out = escapeMarkdown(raw, ESCAPE_ALL);
   }

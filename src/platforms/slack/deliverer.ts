@@ -5,7 +5,7 @@ import type { Logger } from '../../core/log.js';
 import type { Reply } from '../../core/reply.js';
 import type { Target } from '../../core/types.js';
 import { toDeliveryError } from './delivery-errors.js';
-import { renderReply, type SlackMessage } from './render.js';
+import { renderMessages, type SlackMessage } from './render.js';
 import { DIGEST_EVENT_TYPE, type SentLookup } from './sent-lookup.js';
 
 export interface SlackDelivererDeps {
@@ -93,8 +93,8 @@ export function createSlackDeliverer(deps: SlackDelivererDeps): Deliverer {
     checksBeforeSend: true,
     async send(target: Target, reply: Reply, options: SendOptions = {}) {
       const channel = await channelOf(client, target);
-      // One message today; a digest rendered as several gets one key per part.
-      const parts = [renderReply(reply)];
+      // A reply too big for one message goes as several (never a paper left out), one key per part.
+      const parts = renderMessages(reply);
       const ids: string[] = [];
       for (const [i, message] of parts.entries()) {
         const key = options.idempotencyKey === undefined ? undefined : partKey(options.idempotencyKey, i);

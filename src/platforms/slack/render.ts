@@ -1,5 +1,5 @@
 import type { types } from '@slack/bolt';
-import { truncate, type Action, type PaperItem, type Reply } from '../../core/reply.js';
+import { cutGraphemes, truncate, type Action, type PaperItem, type Reply } from '../../core/reply.js';
 import { ACTION_ID_PREFIX, encodeActionValue } from './action-value.js';
 import { escapeMrkdwn, mrkdwnLink, userMention } from './mrkdwn.js';
 
@@ -32,8 +32,46 @@ export interface RenderOptions {
   sharedBy?: string;
 }
 
-/** Renders a neutral Reply as Block Kit that fits Slack's limits whatever the text inside. */
+/**
+ * Renders a neutral Reply as one Block Kit message that fits Slack's limits whatever the text
+ * inside; papers that do not fit are counted in a notice. Anything that sends papers a person must
+ * see (digests, "Show them") uses renderMessages instead, which leaves none out.
+ */
 export function renderReply(reply: Reply, options: RenderOptions = {}): SlackMessage {
+  return renderOne(reply, options).message;
+}
+
+/**
+ * A Reply as as many messages as its papers need (usually one): the title and text on the first,
+ * the notices and buttons on the last, every paper on exactly one of them.
+ */
+export function renderMessages(reply: Reply, options: RenderOptions = {}): SlackMessage[] {
+  const papers = reply.papers ?? [];
+  const out: SlackMessage[] = [];
+  let from = 0;
+  for (;;) {
+    const first = out.length === 0;
+    const rest = papers.slice(from);
+    const whole = renderOne(first ? { ...reply, papers: rest } : { ...continued(reply), papers: rest, notices: reply.notices, actions: reply.actions }, options);
+    if (whole.shown === rest.length) {
+      out.push(whole.message);
+      return out;
+    }
+    // Not all fit with the tail: this part takes what fits without it, the tail waits for the last.
+    const part: Reply = first ? { visibility: reply.visibility, title: reply.title, text: reply.text, isError: reply.isError } : continued(reply);
+    const fit = renderOne({ ...part, papers: rest }, options).shown;
+    const take = fit > 0 || !first ? Math.max(1, fit) : 0;
+    out.push(renderOne({ ...part, papers: rest.slice(0, take) }, options).message);
+    from += take;
+  }
+}
+
+/** A later part of a split reply: no header of its own. */
+function continued(reply: Reply): Reply {
+  return { visibility: reply.visibility };
+}
+
+function renderOne(reply: Reply, options: RenderOptions): { message: SlackMessage; shown: number } {
   const head: Block[] = [];
   if (reply.title) head.push(header(reply.title));
   if (reply.text) head.push(...textSections(reply.isError ? `:warning: ${reply.text}` : reply.text));
@@ -52,7 +90,7 @@ export function renderReply(reply: Reply, options: RenderOptions = {}): SlackMes
   blocks.push(...tailBlocks(reply, options, papers.length - shown));
   while (blocksChars(blocks) > SLACK_LIMITS.blocksChars && blocks.length > 1) blocks = blocks.slice(0, -1);
   if (blocks.length === 0) blocks.push(section(' '));
-  return { text: fallbackText(reply), blocks };
+  return { message: { text: fallbackText(reply), blocks }, shown };
 }
 
 function header(title: string): Block {
@@ -137,7 +175,7 @@ function fallbackText(reply: Reply): string {
 /** Cuts escaped text to `max` characters without splitting an entity such as `&amp;`. */
 export function clipEscaped(text: string, max: number): string {
   if (text.length <= max) return text;
-  const cut = text.slice(0, Math.max(0, max - 1)).replace(/&[a-z]{0,4}$/, '');
+  const cut = cutGraphemes(text, Math.max(0, max - 1)).replace(/&[a-z]{0,4}$/, '');
   return cut + '…';
 }
 

@@ -1,5 +1,5 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
-import { commandName, errorReply, findCommand, runAction, type CommandOutcome } from '../../../core/commands/index.js';
+import { commandName, confirmShown, errorReply, findCommand, runAction, type CommandOutcome } from '../../../core/commands/index.js';
 import { UserError } from '../../../core/errors.js';
 import { slackPerson } from '../../../core/identity.js';
 import { ACTION_ID_PATTERN, decodeActionValue } from '../action-value.js';
@@ -34,6 +34,6 @@ export function register(app: App, deps: SlackListenerDeps): void {
     }
     const shared = value?.visibility === 'channel' && result.reply.visibility === 'channel';
     deps.metrics.commandHandled('slack', def ? commandName(def) : 'unknown', result.outcome, (performance.now() - started) / 1000);
-    await respondWith(respond, result.reply, deps.log, shared ? { sharedBy: user } : {});
+    if (await respondWith(respond, result.reply, deps.log, shared ? { sharedBy: user } : {})) confirmShown(deps.context, result.reply);
   });
 }

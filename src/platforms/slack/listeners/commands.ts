@@ -1,5 +1,5 @@
 import type { App } from '@slack/bolt';
-import { commandName, errorReply, parseCommandText, runCommand, type CommandOutcome } from '../../../core/commands/index.js';
+import { commandName, confirmShown, errorReply, parseCommandText, runCommand, type CommandOutcome } from '../../../core/commands/index.js';
 import { UserError } from '../../../core/errors.js';
 import { slackPerson } from '../../../core/identity.js';
 import { isSlackAdmin } from '../admin.js';
@@ -30,6 +30,6 @@ export function register(app: App, deps: SlackListenerDeps): void {
       result = { reply: errorReply(err), outcome: 'user_error' };
     }
     deps.metrics.commandHandled('slack', name, result.outcome, (performance.now() - started) / 1000);
-    await respondWith(respond, result.reply, deps.log);
+    if (await respondWith(respond, result.reply, deps.log)) confirmShown(deps.context, result.reply);
   });
 }

@@ -1,0 +1,56 @@
+import { agedOut, showMoreAction } from '../digest-cap.js';
+import { paperItem } from '../digest.js';
+import { personOf } from '../identity.js';
+import type { Reply } from '../reply.js';
+import { topicKey } from '../store/port.js';
+import type { Target } from '../types.js';
+import type { CommandContext, CommandDef } from './definition.js';
+
+/** "N more: Show them" and /papers more: the papers your digests offered but did not show, most relevant first. */
+export const more: CommandDef = {
+  path: ['more'],
+  description: 'Show the papers your digest offered but did not show yet',
+  usage: '/papers more',
+  example: '/papers more',
+  options: [],
+  handle(request, { store, index, config, now }): Reply {
+    // The person's DM digest, wherever they press the button or type the command.
+    const user = personOf(request);
+    const target: Target = { platform: user.platform, workspace: user.workspace, kind: 'user', id: user.user };
+    const followed = new Set(store.listFollows(user).map((f) => topicKey(f.topic)));
+    const at = now();
+    const waiting = store.offeredPapers(target)
+      .filter((o) => followed.has(topicKey(o.topic)) && !agedOut(config, o.since, at))
+      .flatMap((o) => index.get(o.paperId) ?? []);
+    if (waiting.length === 0) {
+      return { visibility: 'ephemeral', text: 'Nothing more is waiting: you have seen every paper your digests offered.' };
+    }
+    const page = waiting.slice(0, config.digests.maxPapers);
+    const rest = waiting.length - page.length;
+    const reply: Reply = {
+      visibility: 'ephemeral',
+      title: 'More from your digest',
+      text: `${page.length} of the ${waiting.length} ${waiting.length === 1 ? 'paper' : 'papers'} your digests offered, most relevant first.`,
+      papers: page.map(paperItem),
+      shows: { target, paperIds: page.map((p) => p.id) },
+    };
+    if (rest > 0) {
+      reply.notices = [`${rest} more still wait${rest === 1 ? 's' : ''}.`];
+      reply.actions = [showMoreAction(rest)];
+    }
+    return reply;
+  },
+};
+
+/**
+ * Called by an adapter once a reply reached the person: records the papers it showed outside a
+ * digest run as delivered. Never throws (logged): the reply was shown either way.
+ */
+export function confirmShown(context: Pick<CommandContext, 'store' | 'now' | 'log'>, reply: Reply, messageId = 'interactive'): void {
+  if (!reply.shows || reply.shows.paperIds.length === 0) return;
+  try {
+    context.store.recordShown(reply.shows.target, reply.shows.paperIds, messageId, context.now());
+  } catch (err) {
+    context.log.error({ err }, 'could not record the papers a reply showed');
+  }
+}

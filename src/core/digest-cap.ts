@@ -1,0 +1,176 @@
+import type { AppConfig } from '../config/index.js';
+import type { DigestSection } from './digest.js';
+import type { Action } from './reply.js';
+import type { PaperSearch } from './search-port.js';
+import { topicKey, type Follow, type OfferedPaper, type Store } from './store/port.js';
+import type { Paper, Target } from './types.js';
+
+/**
+ * The per-digest cap. A DM digest shows at most digests.maxPapers papers across all follows, most
+ * relevant first; the rest are offered ("N more: Show them", /papers more) and carried to the next
+ * digests until shown, or until digests.carryDays pass, when they age out and the next digest
+ * says how many did. A paper is recorded as delivered only when a message showing it was sent.
+ */
+
+const DAY_MS = 24 * 3600_000;
+
+/** A topic a digest could not plan: skipped, so the target's other topics still go out. */
+export interface SkippedTopic {
+  topic: string;
+  /** Why, in the words search uses for the same text. */
+  reason: string;
+  /** True when the owner can fix it by changing the topic (no searchable word); false for a bug. */
+  fixable: boolean;
+}
+
+/** Recorded once the digest was sent (never before: an unsent digest offered nothing). */
+export interface DigestFollowUp {
+  /** Papers picked but not shown: offered from now on (a paper already offered keeps its date). */
+  offered: Omit<OfferedPaper, 'since'>[];
+  /** Offered papers past carryDays: marked aged out, never offered again. */
+  agedOut: string[];
+  /** Topics (topicKey) the target was told cannot be planned. */
+  told: string[];
+}
+
+/** What earlier digests offered a user that is still worth carrying, and what aged out. */
+export interface Carried {
+  /** Offered papers still in time, on topics still followed, in the index. */
+  papers: { paper: Paper; offer: OfferedPaper; /** topicKey(offer.topic) */ key: string }[];
+  /** Offered papers past carryDays (all of them), and how many of those were on followed topics. */
+  agedOut: string[];
+  agedOutFollowed: number;
+  /** Papers the planner must not pick as new: aged out before, or carried now. */
+  skip: Set<string>;
+}
+
+/** The label of the button that shows offered papers. */
+export const showMoreLabel = (n: number) => `${n} more: Show them`;
+
+/** The button that runs /papers more for whoever presses it (the digest's own person, in their DM). */
+export function showMoreAction(n: number): Action {
+  return { kind: 'show-more', label: showMoreLabel(n), command: 'more', args: {} };
+}
+
+/** Whether an offer made at `since` has aged out at `at`. */
+export const agedOut = (config: AppConfig, since: Date, at: Date) => at.getTime() - since.getTime() >= config.digests.carryDays * DAY_MS;
+
+/** Reads the target's offered papers and splits them into those to carry and those that aged out. */
+export function carriedPapers(store: Store, index: PaperSearch, config: AppConfig, target: Target, follows: Follow[], at: Date): Carried {
+  const skip = store.expiredPapers(target);
+  const out: Carried = { papers: [], agedOut: [], agedOutFollowed: 0, skip };
+  const offered = store.offeredPapers(target);
+  if (offered.length === 0) return out;
+  const followed = new Set(follows.map((f) => topicKey(f.topic)));
+  const keys = new Map<string, string>();
+  for (const offer of offered) {
+    let key = keys.get(offer.topic);
+    if (key === undefined) keys.set(offer.topic, (key = topicKey(offer.topic)));
+    const onTopic = followed.has(key);
+    if (agedOut(config, offer.since, at)) {
+      out.agedOut.push(offer.paperId);
+      if (onTopic) out.agedOutFollowed++;
+      skip.add(offer.paperId);
+      continue;
+    }
+    const paper = onTopic ? index.get(offer.paperId) : undefined;
+    if (!paper) continue;
+    out.papers.push({ paper, offer, key });
+    skip.add(offer.paperId);
+  }
+  return out;
+}
+
+interface Candidate {
+  paper: Paper;
+  topic: string;
+  relevance: number;
+}
+
+/** The capped digest: sections shown, notices and buttons to add, and what to record once sent. */
+export interface CappedDigest {
+  shown: DigestSection[];
+  notices: string[];
+  actions: Action[];
+  followUp: DigestFollowUp;
+}
+
+/**
+ * Orders the new papers (by topic) and the carried ones, shows the first maxPapers and offers
+ * the rest. Each topic's own order is kept (carried papers first, they have waited); across
+ * topics it goes round by round, each topic's next paper in a round, the most relevant first, so
+ * one busy topic cannot crowd out the others.
+ */
+export function capDigest(config: AppConfig, target: Target, follows: Follow[], sections: DigestSection[], carried: Carried, tell: SkippedTopic[]): CappedDigest {
+  // One pool per followed topic, found by topicKey (carried papers) or by the follow's own text (sections).
+  type Pool = { topic: string; list: Candidate[] };
+  const pools = new Map<string, Pool>();
+  const byText = new Map<string, Pool>();
+  for (const f of follows) {
+    const key = topicKey(f.topic);
+    let p = pools.get(key);
+    if (!p) pools.set(key, (p = { topic: f.topic, list: [] }));
+    byText.set(f.topic, p);
+  }
+  for (const { paper, offer, key } of carried.papers) {
+    const p = pools.get(key);
+    p?.list.push({ paper, topic: p.topic, relevance: offer.relevance });
+  }
+  for (const s of sections) {
+    const p = byText.get(s.topic);
+    s.papers.forEach((paper, i) => p?.list.push({ paper, topic: p.topic, relevance: s.relevance[i] ?? 0 }));
+  }
+
+  const order: Candidate[] = [];
+  const lists = [...pools.values()].map((p) => p.list);
+  for (let round = 0; ; round++) {
+    const row = lists.filter((l) => l.length > round).map((l) => l[round]!);
+    if (row.length === 0) break;
+    order.push(...row.sort((a, b) => b.relevance - a.relevance));
+  }
+  const cap = config.digests.maxPapers;
+  const shownSet = new Set(order.slice(0, cap));
+  const rest = order.slice(cap);
+
+  // Shown papers grouped by topic, in follow order, each topic's own order kept.
+  const shown: DigestSection[] = [];
+  for (const { topic, list } of pools.values()) {
+    const mine = list.filter((c) => shownSet.has(c));
+    if (mine.length > 0) shown.push({ topic, papers: mine.map((c) => c.paper), relevance: mine.map((c) => c.relevance) });
+  }
+
+  const days = config.digests.carryDays;
+  const notices: string[] = [];
+  const actions: Action[] = [];
+  if (rest.length > 0) {
+    notices.push(`${rest.length} more ${rest.length === 1 ? 'paper matches' : 'papers match'} your follows: press “${showMoreLabel(rest.length)}” or type /papers more. Papers not shown within ${days} days age out.`);
+    actions.push(showMoreAction(rest.length));
+  }
+  if (carried.agedOutFollowed > 0) {
+    const n = carried.agedOutFollowed;
+    notices.push(`${n} ${n === 1 ? 'paper' : 'papers'} offered earlier ${n === 1 ? 'was' : 'were'} not opened within ${days} days and aged out.`);
+  }
+  for (const t of tell) notices.push(unplannableText(t));
+  return {
+    shown, notices, actions,
+    followUp: {
+      offered: rest.map((c) => ({ paperId: c.paper.id, topic: c.topic, relevance: c.relevance })),
+      agedOut: carried.agedOut,
+      told: tell.map((t) => topicKey(t.topic)),
+    },
+  };
+}
+
+/** What to tell a digest's owner about a topic that cannot be searched, and what to change. */
+export function unplannableText(skipped: SkippedTopic, where: 'user' | 'channel' = 'user'): string {
+  return where === 'user'
+    ? `I can’t search for your follow “${skipped.topic}”, so it gets no papers: ${skipped.reason} Unfollow it (/papers unfollow ${skipped.topic}) and follow it with more specific words.`
+    : `I can’t search for this channel digest’s topic “${skipped.topic}”, so it gets no papers: ${skipped.reason} A channel admin can remove it (/papers digest remove ${skipped.topic}) and add it with more specific words.`;
+}
+
+/** Records a sent digest's follow-up: offers the unshown papers, ages out the old ones, notes topics told about. */
+export function recordFollowUp(store: Store, target: Target, followUp: DigestFollowUp, now: Date): void {
+  if (followUp.offered.length > 0) store.offerPapers(target, followUp.offered, now);
+  if (followUp.agedOut.length > 0) store.expireOffered(target, followUp.agedOut, now);
+  if (followUp.told.length > 0) store.addTopicNotices(target, followUp.told, now);
+}
