@@ -70,7 +70,7 @@ describe('the DM digest cap', () => {
     expect(planner().planChannel(digest).reply).toBeUndefined();
   });
 
-  it('on the console: the digest numbers its "Show them" button, and pressing it shows and records the rest', async () => {
+  it('on the console: the digest gives its "Show them" button a key, and pressing it shows and records the rest', async () => {
     const context = await createTestContext({ config: testConfig({ digests: { ...testConfig().digests, size: 5, maxPapers: 3 } }), now: new Date('2026-11-23T08:00:30Z') });
     const input = new PassThrough();
     const output = new PassThrough();
@@ -86,8 +86,8 @@ describe('the DM digest cap', () => {
     expect(await scheduler.runDue(context.now())).toMatchObject({ sent: 1 });
     const target = { platform: 'console' as const, workspace: 'local', kind: 'user' as const, id: 'you' };
     const waiting = context.store.offeredPapers(target);
-    expect(printed).toContain(`[1] ${waiting.length} more: Show them`);
-    input.end('1\n');
+    expect(printed).toContain(`[m] ${waiting.length} more: Show them`);
+    input.end('m\n');
     await done;
     expect(printed).toContain('More from your digest');
     expect(context.store.deliveredPapers(target, waiting.map((o) => o.paperId)).size).toBe(3);

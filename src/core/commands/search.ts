@@ -19,13 +19,15 @@ export const search: CommandDef = {
     const offset = Number(args.offset ?? 0);
     const pageSize = config.search.pageSize;
     const { hits, total, nearest } = index.search(query, { limit: pageSize, offset });
+    // Only a button that can work: a query that normalizes longer than a topic may be is not offered.
+    const followAction: Action[] = isTopicLength(query) ? [{ kind: 'follow', label: 'Follow this topic', command: 'follow', args: { topic: query } }] : [];
     if (nearest) {
       return {
         visibility: 'ephemeral',
         title: `Nothing matches “${query}” yet`,
         text: 'These are the nearest papers, not matches. Try other words, or follow the topic: new papers on it will come to you.',
         papers: hits.map((hit) => paperItem(hit.paper)),
-        actions: [{ kind: 'follow', label: 'Follow this topic', command: 'follow', args: { topic: query } }],
+        actions: followAction,
       };
     }
     if (hits.length === 0) {
@@ -42,8 +44,7 @@ export const search: CommandDef = {
     if (offset + hits.length < total) {
       actions.push({ kind: 'next-page', label: `Next ${pageSize}`, command: 'search', args: { query, offset: offset + pageSize } });
     }
-    // Only a button that can work: a query that normalizes longer than a topic may be is not offered.
-    if (isTopicLength(query)) actions.push({ kind: 'follow', label: 'Follow this topic', command: 'follow', args: { topic: query } });
+    actions.push(...followAction);
     actions.push({ kind: 'share', label: 'Share to channel', command: 'search', args: { query, offset }, visibility: 'channel' });
     return {
       visibility: 'ephemeral',
