@@ -1,8 +1,8 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { npmStart as startBot } from './support/npm-start.js';
 import { arxivPaper, FakeArxiv } from './fakes/arxiv.js';
 
 const cleanups: (() => unknown)[] = [];
@@ -10,18 +10,7 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-/** `npm start` as an operator runs it, stdin kept open until `end()`. */
-function npmStart(env: Record<string, string>) {
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(SLACK|DISCORD|ARXIV)_/.test(k) && k !== 'PAPERBOY_CONFIG'));
-  const child = spawn('npm', ['start', '--silent'], { env: { ...clean, PORT: '0', LOG_LEVEL: 'info', ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-  cleanups.push(() => child.exitCode === null && child.kill('SIGKILL'));
-  return { send: (line: string) => child.stdin.write(`${line}\n`), end: () => (child.stdin.end(), exited), stdout: () => stdout, stderr: () => stderr };
-}
+const npmStart = (env: Record<string, string>) => startBot(env, (fn) => cleanups.push(fn));
 
 describe('npm start with arXiv categories', () => {
   it('makes a paper only the fake arXiv serves searchable within a minute of start', async () => {

@@ -1,10 +1,10 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { npmStart as startBot } from './support/npm-start.js';
 import { normalDay } from './fakes/huggingface-fixtures.js';
 import { startFakeHuggingFace, type FakeHuggingFace } from './fakes/huggingface.js';
 
@@ -13,18 +13,7 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-/** `npm start` as an operator runs it, stdin kept open until `end()`. */
-function npmStart(env: Record<string, string>) {
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(SLACK|DISCORD)_/.test(k) && k !== 'PAPERBOY_CONFIG'));
-  const child = spawn('npm', ['start', '--silent'], { env: { ...clean, PORT: '0', LOG_LEVEL: 'info', ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-  cleanups.push(() => child.exitCode === null && child.kill('SIGKILL'));
-  return { send: (line: string) => child.stdin.write(`${line}\n`), end: () => (child.stdin.end(), exited), stdout: () => stdout, stderr: () => stderr };
-}
+const npmStart = (env: Record<string, string>) => startBot(env, (fn) => cleanups.push(fn));
 
 function dataDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'paperboy-start-sources-'));
