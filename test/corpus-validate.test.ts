@@ -87,6 +87,14 @@ describe('corpus files through the validator', () => {
     expect(stats.skippedLines).toBeGreaterThan(1000);
   });
 
+  it('takes no paper from short printable fragments such as random bytes leave between bad lines', async () => {
+    // Each pair once passed as title + abstract: a line longer than its "title" and shorter than 80.
+    const fragments = ['k', 'Q#7', '%', 'a=b;c', 'x', '~~zz~~'].join('\n');
+    const dir = await corpusDir({ 'a-good.txt': good, 'b-fragments.txt': fragments });
+    const { papers } = await loadCorpus(dir);
+    expect(papers.map((p) => p.title).sort()).toEqual(['Graph Neural Networks for Knots', 'Sparse Mixture of Experts at Scale']);
+  });
+
   it('skips jsonl lines with javascript: links, huge titles or binary text, naming file and line', async () => {
     const lines = [
       { title: 'Fine Paper', abstract: abstract('fine'), url: 'https://example.org/fine' },

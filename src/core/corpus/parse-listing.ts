@@ -17,6 +17,9 @@ const GLUED_SUBSCRIBE = /^Subscribe(?=\S)/;
 export const MAX_TITLE_LENGTH = PAPER_LIMITS.titleChars;
 /** An abstract shorter than this is taken for a title out of place. */
 export const MIN_ABSTRACT_LENGTH = 80;
+/** An abstract is prose: at least this many words of two or more letters (a stray run of bytes is not). */
+const MIN_ABSTRACT_WORDS = 3;
+const isProse = (text: string) => (text.match(/\p{L}{2,}/gu)?.length ?? 0) >= MIN_ABSTRACT_WORDS;
 
 /**
  * Parses a Daily Papers listing line by line. Both layouts (blank-line separated, or one title
@@ -49,7 +52,7 @@ export function listingParser(fileName: string): LineParser {
         return;
       }
       if (!title) return startTitle(no, text);
-      if (text.length < MIN_ABSTRACT_LENGTH && text.length <= title.text.length) {
+      if ((text.length < MIN_ABSTRACT_LENGTH && text.length <= title.text.length) || !isProse(text)) {
         out.skip(title.no, `skipped title "${title.text.slice(0, 60)}" with no abstract after it`);
         title = undefined;
         return startTitle(no, text);
