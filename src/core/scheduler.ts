@@ -102,7 +102,7 @@ export function createScheduler(deps: SchedulerDeps) {
     abortAttempts: abortAttempts.signal,
     sendTimeoutMs: deps.sendTimeoutMs,
     slots: new SendSlots(concurrency, Math.min(deps.slotHoldMs ?? 5000, deps.sendTimeoutMs ?? Infinity)),
-    pacing: new ChannelPacing(),
+    pacing: new ChannelPacing(() => clock().getTime()),
   };
   /** Runs claimed and not yet finished at once; their attempts share the `concurrency` slots. */
   const runsInProgress = concurrency * 16;
