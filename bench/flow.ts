@@ -14,6 +14,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BUSY_TEXT } from '../src/core/flow/inflight-gate.js';
 import { defaultStorePath, openSqliteStore } from '../src/core/store/sqlite.js';
+import { percentile } from './lib/measure.js';
 import { FakeSlack, signature, slashCommandBody } from '../test/fakes/slack.js';
 
 const SENDERS = 50;
@@ -208,12 +209,6 @@ export async function run(): Promise<string> {
     `Shutdown: SIGTERM while the only digest post hangs (the fake never answers it): exit ${s.code} after ${(s.exitMs / 1000).toFixed(2)} s (target < 5 s; \`flow.shutdownMs\` 4000), with ${s.claimed} run left claimed for the next start.`,
     '',
   ].join('\n');
-}
-
-function percentile(values: number[], p: number): number {
-  if (values.length === 0) return NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

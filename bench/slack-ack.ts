@@ -15,6 +15,7 @@ import { noMetrics } from '../src/core/metrics.js';
 import { PaperIndex } from '../src/core/search/index.js';
 import { createMemoryStore } from '../src/core/store/memory.js';
 import { createSlackAdapter } from '../src/platforms/slack/index.js';
+import { percentile } from './lib/measure.js';
 import { FakeSlack, postSigned, slashCommandBody } from '../test/fakes/slack.js';
 
 const REQUESTS = 500;
@@ -127,12 +128,6 @@ function report(r: LoadResult, papers: number): string {
     `Errors: ${r.errors} (target 0). Throughput: ${(REQUESTS / r.seconds).toFixed(0)} commands/s. Target: ack p99 < 50 ms (Slack requires < 3 s).`,
     '',
   ].join('\n');
-}
-
-function percentile(values: number[], p: number): number {
-  if (values.length === 0) return NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
 function fmt(ms: number): string {

@@ -12,9 +12,10 @@ export async function timeAsync<T>(run: () => Promise<T>): Promise<{ value: T; m
   return { value, ms: Number(process.hrtime.bigint() - start) / 1e6 };
 }
 
+/** The p-th percentile (nearest rank); NaN for no values, so an empty measurement never reads as 0 ms. */
 export function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
-  if (sorted.length === 0) return 0;
+  if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
