@@ -16,6 +16,7 @@ import { BUSY_TEXT } from '../src/core/flow/inflight-gate.js';
 import { defaultStorePath, openSqliteStore } from '../src/core/store/sqlite.js';
 import { percentile } from './lib/measure.js';
 import { FakeSlack, signature, slashCommandBody } from '../test/fakes/slack.js';
+import { printSectionWhenMain } from './lib/main.js';
 
 const SENDERS = 50;
 const BURST_MS = 8_000;
@@ -211,9 +212,4 @@ export async function run(): Promise<string> {
   ].join('\n');
 }
 
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  run().then((section) => console.log(section), (err: unknown) => {
-    console.error(err);
-    process.exitCode = 1;
-  });
-}
+printSectionWhenMain(import.meta.url, run);

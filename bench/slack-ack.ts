@@ -17,6 +17,7 @@ import { createMemoryStore } from '../src/core/store/memory.js';
 import { createSlackAdapter } from '../src/platforms/slack/index.js';
 import { percentile } from './lib/measure.js';
 import { FakeSlack, postSigned, slashCommandBody } from '../test/fakes/slack.js';
+import { printSectionWhenMain } from './lib/main.js';
 
 const REQUESTS = 500;
 const CONCURRENCY = 20;
@@ -136,9 +137,6 @@ function fmt(ms: number): string {
 
 if (!isMainThread) {
   void workerMain();
-} else if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  run().then((section) => console.log(section), (err: unknown) => {
-    console.error(err);
-    process.exitCode = 1;
-  });
+} else {
+  printSectionWhenMain(import.meta.url, run);
 }

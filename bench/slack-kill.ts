@@ -3,9 +3,8 @@
  * size and with many more kills than `npm test` runs, once as installed from slack/manifest.yml
  * and once without the history scopes (the fallback). `npx tsx bench/slack-kill.ts` prints the section.
  */
-import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { killLoop, type KillLoopOptions, type KillLoopResult } from '../test/fixtures/kill-loop.js';
+import { printSectionWhenMain } from './lib/main.js';
 
 const OPTIONS: KillLoopOptions = { users: 40, channels: 10, kills: 15, maxCallsBeforeKill: 12, timeoutMs: 150, seed: 14 };
 
@@ -29,9 +28,4 @@ export async function run(): Promise<string> {
   ].join('\n');
 }
 
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  run().then((section) => console.log(section), (err: unknown) => {
-    console.error(err);
-    process.exitCode = 1;
-  });
-}
+printSectionWhenMain(import.meta.url, run);
