@@ -10,7 +10,8 @@ import {
 } from './options.js';
 import { Postings, type TermScores, type WeightedTerm } from './postings.js';
 import { parseQuery, type Concept, type ParsedQuery } from './query.js';
-import { SemanticSpace, type TermCounts } from './semantic.js';
+import type { LatentFitter } from './latent-fitter.js';
+import { fitInput, SemanticSpace, type CorpusTerms, type FittedSpace, type TermCounts } from './semantic.js';
 import { containsSequence, countSequence } from './sequence.js';
 import { TextCache } from './text-cache.js';
 
@@ -77,6 +78,13 @@ export class PaperIndex implements PaperSearch {
   /** formsAlike per "term form", until the next paper is added. */
   private readonly formsCache = new Map<string, Uint8Array | null>();
   private readonly semantic: SemanticSpace;
+  /** Where refits run when the corpus has grown (a worker thread); without one they run in add(). */
+  private fitter?: LatentFitter;
+  /** The background fit in flight, if any. */
+  private fitting?: Promise<void>;
+  /** Papers added while a background fit runs: projected into the new space once it is installed. */
+  private addedWhileFitting?: Map<number, TermCounts>;
+  private fits = 0;
 
   constructor(papers: Paper[] = [], options: PaperIndexOptions = {}) {
     checkOptions(options);
@@ -109,7 +117,12 @@ export class PaperIndex implements PaperSearch {
     return this.papers.get(id);
   }
 
-  add(papers: Paper[]): Paper[] {
+  /**
+   * Adds papers not yet indexed. When the corpus has doubled since the latent space was fitted, it
+   * is refitted: in the background when a fitter is attached, else here. `{ fit: false }` leaves
+   * that to a later fitLatent(), for a build in slices.
+   */
+  add(papers: Paper[], options: { fit?: boolean } = {}): Paper[] {
     const fresh: Paper[] = [];
     for (const paper of papers) {
       if (this.papers.has(paper.id)) continue;
@@ -134,22 +147,99 @@ export class PaperIndex implements PaperSearch {
         docs.push(doc);
       }
       for (const term of this.termsOfCurrentPaper.keys()) this.df.set(term, (this.df.get(term) ?? 0) + 1);
-      // Once fitted, the latent space takes new papers in as they come; refits wait for a query.
-      if (this.semantic.fitted) this.semantic.setDoc(this.postings.capacity - 1, this.termsOfCurrentPaper);
+      // Once fitted, the latent space takes new papers in as they come, until the next refit.
+      if (this.semantic.fitted) this.semantic.setDoc(doc, this.termsOfCurrentPaper);
+      this.addedWhileFitting?.set(doc, this.termsOfCurrentPaper);
+    }
+    if (fresh.length && options.fit !== false && this.semantic.wantsRefit(this.papers.size)) {
+      if (this.fitter) void this.fitLatent();
+      else this.fitNow();
     }
     return fresh;
   }
 
-  /** The latent space, fitted on first use (it costs more than the lexical index) and refitted when the corpus doubles. */
-  private semanticSpace(): SemanticSpace {
-    if (this.semantic.wantsRefit(this.papers.size)) {
-      this.semantic.fit({
-        size: this.papers.size,
-        capacity: this.postings.capacity,
-        terms: () => this.df.entries(),
-        forEachDoc: (term, visit) => this.postings.forEachDoc(term, 2, visit),
-      });
+  /** Latent-space fits installed so far (built, refitted, or restored from a snapshot). */
+  get latentFits(): number {
+    return this.fits;
+  }
+
+  /** Resolves when no background fit is in flight (the latent space is as current as it gets). */
+  latentReady(): Promise<void> {
+    return this.fitting ?? Promise.resolve();
+  }
+
+  /** Runs refits on this fitter (a worker thread) from now on, so no add() or query waits for one. */
+  useLatentFitter(fitter: LatentFitter | undefined): void {
+    this.fitter = fitter;
+  }
+
+  /**
+   * Fits the latent space on the corpus as it is now, off the event loop when a fitter is attached;
+   * resolves once the new space is in use (queries meanwhile use the previous one). Papers added
+   * meanwhile are projected into the new space; if they doubled the corpus, it is fitted again.
+   */
+  fitLatent(): Promise<void> {
+    const fitter = this.fitter;
+    if (!fitter) {
+      this.fitNow();
+      return Promise.resolve();
     }
+    this.fitting ??= (async () => {
+      do {
+        const input = fitInput(this.corpusTerms(), this.semantic.options);
+        this.addedWhileFitting = new Map();
+        let fit: FittedSpace | undefined;
+        try {
+          fit = await fitter.fit(input);
+        } catch {
+          // The worker is gone (shutdown, a crash): the space is fitted here instead, so it stays current.
+        }
+        const added = this.addedWhileFitting;
+        this.addedWhileFitting = undefined;
+        if (!fit) {
+          if (this.fitter === fitter) this.fitNow();
+          return;
+        }
+        this.installFit(fit);
+        for (const [doc, terms] of added) this.semantic.setDoc(doc, terms);
+      } while (this.semantic.wantsRefit(this.papers.size));
+    })().finally(() => (this.fitting = undefined));
+    return this.fitting;
+  }
+
+  private fitNow(): void {
+    this.semantic.fit(this.corpusTerms());
+    this.fitted();
+  }
+
+  private installFit(fit: FittedSpace): void {
+    this.semantic.install(fit);
+    this.fitted();
+  }
+
+  /** A new space: related terms and variant checks read from the old one. */
+  private fitted(): void {
+    this.fits++;
+    this.related.clear();
+    this.alikeCache.clear();
+    this.formsCache.clear();
+  }
+
+  private corpusTerms(): CorpusTerms {
+    return {
+      size: this.papers.size,
+      capacity: this.postings.capacity,
+      terms: () => this.df.entries(),
+      forEachDoc: (term, visit) => this.postings.forEachDoc(term, 2, visit),
+    };
+  }
+
+  /**
+   * The latent space. It is fitted when the index is built and refitted as the corpus grows, so a
+   * query finds it ready; only an index built with `{ fit: false }` and never fitted fits it here.
+   */
+  private semanticSpace(): SemanticSpace {
+    if (!this.semantic.fitted && this.papers.size > 0) this.fitNow();
     return this.semantic;
   }
 

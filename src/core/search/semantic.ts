@@ -20,6 +20,124 @@ export interface CorpusTerms {
   forEachDoc(term: string, visit: (doc: number, count: number) => void): void;
 }
 
+/** What a fit needs from the corpus, as flat arrays (a worker can take them): the kept terms' postings. */
+export interface FitInput {
+  dims: number;
+  sampleSize: number;
+  /** Papers in the corpus, and the upper bound of short document ids. */
+  size: number;
+  capacity: number;
+  /** Terms kept for the space, in the corpus's order, with their document frequency. */
+  terms: string[];
+  df: Int32Array;
+  /** Term i's papers are docs[offsets[i] .. offsets[i+1]), with their (title-weighted) counts. */
+  offsets: Int32Array;
+  docs: Int32Array;
+  counts: Int32Array;
+}
+
+/** A fitted space as plain arrays: what a worker returns and a snapshot keeps. */
+export interface FittedSpace {
+  dims: number;
+  /** Corpus size the space was fitted on. */
+  fittedOn: number;
+  terms: string[];
+  idf: Float32Array<ArrayBufferLike>;
+  termVectors: Float32Array<ArrayBufferLike>;
+  termUnits: Float32Array<ArrayBufferLike>;
+  docVectors: Float32Array<ArrayBufferLike>;
+}
+
+/**
+ * The postings a fit reads: terms in at least two papers and at most half of them (words in one
+ * paper link nothing; words in most papers carry no topic) that at least two sampled papers use.
+ */
+export function fitInput(corpus: CorpusTerms, options: SemanticOptions): FitInput {
+  const n = corpus.size;
+  const stride = sampleStride(corpus.capacity, options.sampleSize);
+  const terms: string[] = [];
+  const df: number[] = [];
+  const offsets: number[] = [0];
+  const docs: number[] = [];
+  const counts: number[] = [];
+  for (const [term, termDf] of corpus.terms()) {
+    if (termDf < 2 || termDf > n * 0.5) continue;
+    let sampled = 0;
+    const start = docs.length;
+    corpus.forEachDoc(term, (doc, count) => {
+      if (doc % stride === 0) sampled++;
+      docs.push(doc);
+      counts.push(count);
+    });
+    if (sampled < 2) {
+      docs.length = counts.length = start;
+      continue;
+    }
+    terms.push(term);
+    df.push(termDf);
+    offsets.push(docs.length);
+  }
+  return {
+    dims: options.dims, sampleSize: options.sampleSize, size: n, capacity: corpus.capacity, terms,
+    df: Int32Array.from(df), offsets: Int32Array.from(offsets), docs: Int32Array.from(docs), counts: Int32Array.from(counts),
+  };
+}
+
+const sampleStride = (capacity: number, sampleSize: number) => Math.max(1, Math.ceil(capacity / sampleSize));
+
+/**
+ * The fit itself, from flat arrays only (so a worker thread can run it): the projection is fitted
+ * with a randomized range finder on an evenly spread sample of papers, then every paper gets its
+ * vector by projecting its tf-idf terms.
+ */
+export function computeFit(input: FitInput): FittedSpace {
+  const { dims, size: n, capacity, terms, df, offsets, docs, counts } = input;
+  const stride = sampleStride(capacity, input.sampleSize);
+  // Sample columns, built term by term: per sampled doc, its term ids and weights.
+  const columns = new Map<number, { index: number[]; value: number[] }>();
+  const idfs: number[] = [];
+  for (let t = 0; t < terms.length; t++) {
+    const weight = Math.log(n / df[t]!);
+    idfs.push(weight);
+    for (let e = offsets[t]!; e < offsets[t + 1]!; e++) {
+      const doc = docs[e]!;
+      if (doc % stride !== 0) continue;
+      let column = columns.get(doc);
+      if (!column) columns.set(doc, (column = { index: [], value: [] }));
+      column.index.push(t);
+      column.value.push((1 + Math.log(counts[e]!)) * weight);
+    }
+  }
+  const idf = Float32Array.from(idfs);
+  const unit = [...columns.values()].map(({ index, value }) => {
+    const norm = Math.sqrt(value.reduce((a, v) => a + v * v, 0));
+    return { index: Int32Array.from(index), value: Float32Array.from(value, (v) => v / norm) };
+  });
+  const rank = Math.min(dims, unit.length, idf.length);
+  const basis = rank > 0 ? termBasis(unit, idf.length, rank, dims) : { vectors: new Float32Array(0), sigma: new Float32Array(dims) };
+  const termVectors = basis.vectors;
+  const termUnits = new Float32Array(basis.vectors.length);
+  for (let t = 0; t < idf.length; t++) {
+    const v = termUnits.subarray(t * dims, (t + 1) * dims);
+    for (let k = 0; k < dims; k++) v[k] = basis.vectors[t * dims + k]! * basis.sigma[k]!;
+    normalize(v);
+  }
+  const docVectors = new Float32Array(capacity * dims);
+  if (termVectors.length > 0) {
+    for (let t = 0; t < terms.length; t++) {
+      const base = t * dims;
+      const weight = idf[t]!;
+      for (let e = offsets[t]!; e < offsets[t + 1]!; e++) {
+        const w = (1 + Math.log(counts[e]!)) * weight;
+        const at = docs[e]! * dims;
+        for (let k = 0; k < dims; k++) docVectors[at + k] = docVectors[at + k]! + w * termVectors[base + k]!;
+      }
+    }
+  }
+  for (let doc = 0; doc < capacity; doc++) normalize(docVectors.subarray(doc * dims, (doc + 1) * dims));
+  return { dims, fittedOn: Math.max(1, n), terms, idf, termVectors, termUnits, docVectors };
+}
+
 /**
  * Latent semantic analysis: a truncated SVD of the corpus's tf-idf term-document matrix, so
  * papers that share a topic but not the words ("compilers" vs "tensor program optimizers") land
@@ -31,16 +149,16 @@ export class SemanticSpace {
   private termIndex = new Map<string, number>();
   private termNames: string[] = [];
   /** Term t's unit vector scaled by the singular values (the geometry of term-term similarity), at t*dims. */
-  private termUnits = new Float32Array(0);
-  private idf = new Float32Array(0);
+  private termUnits: Float32Array<ArrayBufferLike> = new Float32Array(0);
+  private idf: Float32Array<ArrayBufferLike> = new Float32Array(0);
   /** Term t's latent vector is termVectors[t*dims .. (t+1)*dims). */
   private termVectors: Float32Array<ArrayBufferLike> = new Float32Array(0);
   /** Unit-length latent vector per short document id (all zero when unknown). */
-  private docVectors = new Float32Array(0);
+  private docVectors: Float32Array<ArrayBufferLike> = new Float32Array(0);
   private fittedOn = 0;
   private scratch = new Float32Array(0);
 
-  constructor(private readonly options: SemanticOptions) {}
+  constructor(readonly options: SemanticOptions) {}
 
   get dims(): number {
     return this.options.dims;
@@ -55,60 +173,28 @@ export class SemanticSpace {
     return corpusSize > 0 && corpusSize >= 2 * this.fittedOn;
   }
 
+  /** Fits the space on the whole corpus, here and now (see fitInput/computeFit for the parts a worker can run). */
   fit(corpus: CorpusTerms): void {
-    const { dims, sampleSize } = this.options;
-    const n = corpus.size;
-    const stride = Math.max(1, Math.ceil(corpus.capacity / sampleSize));
-    const sampled = (doc: number) => doc % stride === 0;
-    // Sample columns, built term by term: per sampled doc, its term ids and weights.
-    const columns = new Map<number, { index: number[]; value: number[] }>();
-    this.termIndex = new Map();
-    this.termNames = [];
-    const idf: number[] = [];
-    for (const [term, df] of corpus.terms()) {
-      // Words in one paper link nothing; words in most papers carry no topic.
-      if (df < 2 || df > n * 0.5) continue;
-      const hits: [number, number][] = [];
-      corpus.forEachDoc(term, (doc, count) => sampled(doc) && hits.push([doc, count]));
-      if (hits.length < 2) continue;
-      const t = idf.length;
-      const weight = Math.log(n / df);
-      this.termIndex.set(term, t);
-      this.termNames[t] = term;
-      idf.push(weight);
-      for (const [doc, count] of hits) {
-        let column = columns.get(doc);
-        if (!column) columns.set(doc, (column = { index: [], value: [] }));
-        column.index.push(t);
-        column.value.push((1 + Math.log(count)) * weight);
-      }
-    }
-    this.idf = Float32Array.from(idf);
-    const unit = [...columns.values()].map(({ index, value }) => {
-      const norm = Math.sqrt(value.reduce((a, v) => a + v * v, 0));
-      return { index: Int32Array.from(index), value: Float32Array.from(value, (v) => v / norm) };
-    });
-    const rank = Math.min(dims, unit.length, idf.length);
-    const basis = rank > 0 ? termBasis(unit, idf.length, rank, dims) : { vectors: new Float32Array(0), sigma: new Float32Array(dims) };
-    this.termVectors = basis.vectors;
-    this.termUnits = new Float32Array(basis.vectors.length);
-    for (let t = 0; t < idf.length; t++) {
-      const v = this.termUnits.subarray(t * dims, (t + 1) * dims);
-      for (let k = 0; k < dims; k++) v[k] = basis.vectors[t * dims + k]! * basis.sigma[k]!;
-      normalize(v);
-    }
-    this.fittedOn = Math.max(1, n);
-    this.docVectors = new Float32Array(corpus.capacity * dims);
-    for (const [term, t] of this.termIndex) {
-      const base = t * dims;
-      const weight = this.idf[t]!;
-      corpus.forEachDoc(term, (doc, count) => {
-        const w = (1 + Math.log(count)) * weight;
-        const at = doc * dims;
-        for (let k = 0; k < dims; k++) this.docVectors[at + k] = this.docVectors[at + k]! + w * this.termVectors[base + k]!;
-      });
-    }
-    for (let doc = 0; doc < corpus.capacity; doc++) normalize(this.docVectors.subarray(doc * dims, (doc + 1) * dims));
+    this.install(computeFit(fitInput(corpus, this.options)));
+  }
+
+  /** Takes in a fit computed elsewhere (a worker, a snapshot). */
+  install(fit: FittedSpace): void {
+    if (fit.dims !== this.dims) throw new Error(`SemanticSpace: a fit of ${fit.dims} dimensions does not fit a space of ${this.dims}`);
+    this.termNames = fit.terms;
+    this.termIndex = new Map(fit.terms.map((term, t) => [term, t]));
+    this.idf = fit.idf;
+    this.termVectors = fit.termVectors;
+    this.termUnits = fit.termUnits;
+    this.docVectors = fit.docVectors;
+    this.fittedOn = fit.fittedOn;
+  }
+
+  /** The fitted space as plain arrays (document vectors up to `capacity`), for a snapshot. */
+  exportFit(capacity: number): FittedSpace {
+    const docVectors = new Float32Array(capacity * this.dims);
+    docVectors.set(this.docVectors.subarray(0, Math.min(this.docVectors.length, docVectors.length)));
+    return { dims: this.dims, fittedOn: this.fittedOn, terms: this.termNames, idf: this.idf, termVectors: this.termVectors, termUnits: this.termUnits, docVectors };
   }
 
   /** Cosine of two terms in the latent space, or undefined when either is not in it (too rare or too common). */

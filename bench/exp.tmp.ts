@@ -1,0 +1,18 @@
+import MiniSearch from 'minisearch';
+import { loadCorpus } from '../src/core/corpus/index.js';
+import { PaperIndex } from '../src/core/search/index.js';
+import { tokenize } from '../src/core/search/analyze.js';
+import { heapsCorpus } from './lib/synthetic.js';
+const n = Number(process.argv[2] ?? 10000);
+const seeds = (await loadCorpus('seeds')).papers;
+const papers = heapsCorpus(seeds, n);
+let t = performance.now();
+const index = new PaperIndex(papers);
+console.log('build', (performance.now() - t).toFixed(0));
+t = performance.now(); index.search('reasoning'); console.log('first search (fit)', (performance.now() - t).toFixed(0));
+t = performance.now(); index.search('graph neural'); console.log('2nd search', (performance.now() - t).toFixed(0));
+const mini = (index as any).mini as MiniSearch;
+t = performance.now(); const js = mini.toJSON(); console.log('toJSON', (performance.now() - t).toFixed(0));
+t = performance.now(); const s = JSON.stringify(js); console.log('stringify', (performance.now() - t).toFixed(0), 'MB', (s.length / 1e6).toFixed(0));
+t = performance.now(); const o = JSON.parse(s); console.log('parse', (performance.now() - t).toFixed(0));
+t = performance.now(); MiniSearch.loadJS(o, { fields: ['title', 'abstract'], tokenize }); console.log('loadJS', (performance.now() - t).toFixed(0));
