@@ -11,6 +11,7 @@ import {
 import { Postings, type TermScores, type WeightedTerm } from './postings.js';
 import { parseQuery, type Concept, type ParsedQuery } from './query.js';
 import type { LatentFitter } from './latent-fitter.js';
+import { exportMini, importMini, type IndexState } from './index-state.js';
 import { fitInput, SemanticSpace, type CorpusTerms, type FittedSpace, type TermCounts } from './semantic.js';
 import { containsSequence, countSequence } from './sequence.js';
 import { TextCache } from './text-cache.js';
@@ -156,6 +157,76 @@ export class PaperIndex implements PaperSearch {
       else this.fitNow();
     }
     return fresh;
+  }
+
+  /** The index as flat arrays (see index-state.ts), for a snapshot; the papers' own fields are not in it. */
+  exportState(): IndexState {
+    const terms = [...this.df.keys()];
+    const ids = new Map(terms.map((t, i) => [t, i]));
+    const termId = (term: string): number => {
+      const id = ids.get(term);
+      if (id === undefined) throw new Error(`PaperIndex: the term "${term}" is indexed but has no document frequency`);
+      return id;
+    };
+    const wordTokens: string[] = [];
+    const wordTerms: number[] = [];
+    for (const [token, term] of this.words) {
+      wordTokens.push(token);
+      wordTerms.push(termId(term));
+    }
+    const formTerms: number[] = [];
+    const formNames: string[] = [];
+    const formOffsets: number[] = [0];
+    const formDocs: number[] = [];
+    for (const [term, byForm] of this.forms) {
+      for (const [form, docs] of byForm) {
+        formTerms.push(termId(term));
+        formNames.push(form);
+        for (const doc of docs) formDocs.push(doc);
+        formOffsets.push(formDocs.length);
+      }
+    }
+    return {
+      ...exportMini(this.mini, termId),
+      terms,
+      df: Int32Array.from(this.df.values()),
+      wordTokens,
+      wordTerms: Int32Array.from(wordTerms),
+      formTerms: Int32Array.from(formTerms),
+      formNames,
+      formOffsets: Int32Array.from(formOffsets),
+      formDocs: Int32Array.from(formDocs),
+      latent: this.semantic.fitted ? this.semantic.exportFit(this.postings.capacity) : undefined,
+    };
+  }
+
+  /**
+   * The index a state was exported from, given the same papers (by id): no text is analysed and
+   * no latent space fitted. Throws when the state names a paper `paperById` does not know.
+   */
+  static restore(state: IndexState, paperById: (id: string) => Paper | undefined, options: PaperIndexOptions = {}): PaperIndex {
+    const index = new PaperIndex([], options);
+    index.load(state, paperById);
+    return index;
+  }
+
+  private load(state: IndexState, paperById: (id: string) => Paper | undefined): void {
+    for (const id of state.ids) {
+      const paper = paperById(id);
+      if (!paper) throw new Error(`PaperIndex: the restored index holds paper ${id}, which was not given`);
+      this.papers.set(id, paper);
+    }
+    importMini(this.mini, state);
+    const { terms } = state;
+    terms.forEach((term, i) => this.df.set(term, state.df[i]!));
+    state.wordTokens.forEach((token, i) => this.words.set(token, terms[state.wordTerms[i]!]!));
+    state.formNames.forEach((form, i) => {
+      const term = terms[state.formTerms[i]!]!;
+      let byForm = this.forms.get(term);
+      if (!byForm) this.forms.set(term, (byForm = new Map()));
+      byForm.set(form, Array.from(state.formDocs.subarray(state.formOffsets[i]!, state.formOffsets[i + 1]!)));
+    });
+    if (state.latent) this.installFit(state.latent);
   }
 
   /** Latent-space fits installed so far (built, refitted, or restored from a snapshot). */

@@ -1,0 +1,138 @@
+import { inSlices } from '../corpus/slices.js';
+import type { Logger } from '../log.js';
+import type { Paper } from '../types.js';
+import type { LatentFitter } from './latent-fitter.js';
+import type { PaperIndexOptions } from './options.js';
+import { PaperIndex } from './paper-index.js';
+import { SnapshotUnusable } from './snapshot-file.js';
+import { loadIndexSnapshot, saveIndexSnapshot, textHash, type IndexSnapshot } from './snapshot.js';
+
+export interface OpenIndexDeps {
+  /** The snapshot file; without one the index is always built. */
+  snapshotPath?: string;
+  log: Logger;
+  /** Where latent fits run (a worker thread); without one they run on the caller's thread. */
+  fitter?: LatentFitter;
+  options?: PaperIndexOptions;
+}
+
+export interface OpenedIndex {
+  index: PaperIndex;
+  /** True when the index came from the snapshot (plus the papers added since). */
+  restored: boolean;
+  /** Papers indexed on top of the snapshot (all of them when built). */
+  added: number;
+}
+
+/**
+ * The index over `papers`, ready for queries (latent space included): restored from the snapshot
+ * with the papers stored since added, or built when there is no usable snapshot. A snapshot that
+ * is corrupt, of another format or analyzer, or holds a paper that is gone or whose text changed
+ * is never trusted: one log line, and the index is built from the papers.
+ */
+export async function openIndex(papers: Paper[], deps: OpenIndexDeps): Promise<OpenedIndex> {
+  const { snapshotPath: path, log } = deps;
+  const snapshot = path ? await readUsable(path, deps) : undefined;
+  const plan = snapshot && catchUp(snapshot, papers);
+  if (typeof plan === 'string') log.warn({ snapshot: path, reason: plan }, `index snapshot is out of date (${plan}): rebuilding the index`);
+  if (plan && typeof plan !== 'string') {
+    const index = PaperIndex.restore(snapshot!.state, (id) => plan.byId.get(id), deps.options);
+    index.useLatentFitter(deps.fitter);
+    // Folded into the restored space; if they doubled the corpus, it is refitted in the background.
+    await inSlices(plan.added, (slice) => index.add(slice));
+    if (index.latentFits === 0) await index.fitLatent();
+    log.info({ snapshot: path, papers: index.size, added: plan.added.length, writtenAt: snapshot!.createdAt.toISOString() }, `index restored from its snapshot, ${plan.added.length} paper(s) added since`);
+    return { index, restored: true, added: plan.added.length };
+  }
+  const index = new PaperIndex([], deps.options);
+  index.useLatentFitter(deps.fitter);
+  // In slices, so /healthz and the event loop keep answering; the latent space is fitted once, at the end.
+  await inSlices(papers, (slice) => index.add(slice, { fit: false }));
+  await index.fitLatent();
+  return { index, restored: false, added: index.size };
+}
+
+async function readUsable(path: string, deps: OpenIndexDeps): Promise<IndexSnapshot | undefined> {
+  try {
+    const snapshot = await loadIndexSnapshot(path, deps.options);
+    if (!snapshot) deps.log.info({ snapshot: path }, 'no index snapshot yet: building the index');
+    return snapshot;
+  } catch (err) {
+    if (!(err instanceof SnapshotUnusable)) throw err;
+    deps.log.warn({ snapshot: path, reason: err.message }, `index snapshot not used (${err.message}): rebuilding the index`);
+    return undefined;
+  }
+}
+
+/** The papers to add on top of the snapshot, or why it cannot be used for these papers. */
+function catchUp(snapshot: IndexSnapshot, papers: Paper[]): { byId: Map<string, Paper>; added: Paper[] } | string {
+  const { ids } = snapshot.state;
+  if (snapshot.textHashes.length !== ids.length) return 'its paper list is inconsistent';
+  const byId = new Map(papers.map((p) => [p.id, p]));
+  let gone = 0;
+  let changed = 0;
+  ids.forEach((id, doc) => {
+    const paper = byId.get(id);
+    if (!paper) gone++;
+    else if (textHash(paper) !== snapshot.textHashes[doc]) changed++;
+  });
+  if (gone || changed) return `${gone} of its papers are gone and ${changed} changed their text`;
+  const known = new Set(ids);
+  return { byId, added: papers.filter((p) => !known.has(p.id)) };
+}
+
+/** Delay between papers being added at run time and the snapshot being rewritten. */
+export const SNAPSHOT_DELAY_MS = 10 * 60_000;
+
+/**
+ * Keeps the snapshot close to the index: rewritten in the background after papers were added
+ * (at most one write at a time, at most one every `delayMs`). A failed write is logged and left
+ * for the next one; the snapshot on disk stays whole (written to a temp file, then renamed).
+ */
+export function createSnapshotWriter(index: PaperIndex, path: string, log: Logger, options: { delayMs?: number; indexOptions?: PaperIndexOptions } = {}) {
+  const delayMs = options.delayMs ?? SNAPSHOT_DELAY_MS;
+  let timer: NodeJS.Timeout | undefined;
+  let writing: Promise<void> | undefined;
+  let dirty = false;
+  let stopped = false;
+
+  async function write(): Promise<void> {
+    dirty = false;
+    const started = performance.now();
+    try {
+      const { bytes, papers } = await saveIndexSnapshot(path, index, options.indexOptions);
+      log.info({ snapshot: path, papers, bytes, ms: Math.round(performance.now() - started) }, 'index snapshot written');
+    } catch (err) {
+      log.warn({ snapshot: path, err: (err as Error).message }, 'index snapshot not written; the next start rebuilds what it lacks');
+    }
+  }
+
+  const writer = {
+    /** Papers were added: the snapshot is rewritten within delayMs. */
+    changed(): void {
+      dirty = true;
+      if (stopped || timer) return;
+      timer = setTimeout(() => {
+        timer = undefined;
+        void writer.flush();
+      }, delayMs);
+      timer.unref();
+    },
+    /** Writes now if anything changed since the last write; resolves when written. */
+    async flush(): Promise<void> {
+      clearTimeout(timer);
+      timer = undefined;
+      while (writing) await writing;
+      if (!dirty || stopped) return;
+      writing = write().finally(() => (writing = undefined));
+      await writing;
+    },
+    /** No more writes; waits for one in flight. */
+    async stop(): Promise<void> {
+      stopped = true;
+      clearTimeout(timer);
+      await writing;
+    },
+  };
+  return writer;
+}

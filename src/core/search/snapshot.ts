@@ -1,0 +1,108 @@
+import { createHash } from 'node:crypto';
+import type { Paper } from '../types.js';
+import { ACRONYMS } from './acronyms.js';
+import { analyze, analyzeWords, tokenize } from './analyze.js';
+import type { IndexState } from './index-state.js';
+import { DEFAULT_MATCH, DEFAULT_RANKING, DEFAULT_SIMILAR, type PaperIndexOptions } from './options.js';
+import type { PaperIndex } from './paper-index.js';
+import { readSnapshotFile, SnapshotUnusable, writeSnapshotFile, type Sections } from './snapshot-file.js';
+import { wordForm } from './stem.js';
+import { QUERY_STOP_WORDS, STOP_WORDS } from './stopwords.js';
+
+/** The snapshot file's layout; bump when the container or the sections below change. */
+export const SNAPSHOT_FORMAT = 1;
+/** The snapshot's name in the data folder. Deleting it is safe: the next start rebuilds it. */
+export const SNAPSHOT_FILE = 'index.snapshot';
+/** Bump when the analyzer changes in a way PROBE below might not show. */
+const ANALYZER_REVISION = 1;
+/** Text whose analysis stands for the analyzer: compounds, plurals, British spellings, acronyms, stop words. */
+const PROBE =
+  "The transformers' neuro-symbolic chain-of-thought optimisers were organising LLMs and GNNs; GPT-4 isn't state-of-the-art " +
+  'in generalization, generation, communication or community detection, privately studied by organizations of organs.';
+
+/**
+ * What a snapshot's contents depend on besides the papers: the analyzer (its output on PROBE, the
+ * stop words, acronyms) and the index options. A snapshot with another fingerprint is rebuilt.
+ */
+export function indexFingerprint(options: PaperIndexOptions = {}): string {
+  const words = tokenize(PROBE);
+  const analyzer = [ANALYZER_REVISION, words, analyze(PROBE), analyzeWords(PROBE), words.map(wordForm), [...STOP_WORDS].sort(), [...QUERY_STOP_WORDS].sort(), ACRONYMS];
+  const resolved = [{ ...DEFAULT_RANKING, ...options.ranking }, { ...DEFAULT_MATCH, ...options.match }, { ...DEFAULT_SIMILAR, ...options.similar }];
+  return createHash('sha256').update(JSON.stringify([SNAPSHOT_FORMAT, analyzer, resolved])).digest('hex');
+}
+
+/** A 32-bit hash of the text a paper is indexed by: a paper whose text changed is not the one in the snapshot. */
+export function textHash(paper: Paper): number {
+  let h = 0x811c9dc5;
+  const mix = (s: string) => {
+    for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  };
+  mix(paper.title);
+  h = Math.imul(h ^ 10, 0x01000193);
+  mix(paper.abstract);
+  return h >>> 0;
+}
+
+export interface IndexSnapshot {
+  state: IndexState;
+  /** textHash per short document id. */
+  textHashes: Uint32Array;
+  createdAt: Date;
+}
+
+/**
+ * Writes the index to `path`: its state is taken here (on the event loop: typed-array copies and
+ * one walk of the term tree), then checksummed and written on the thread pool. Waits for a
+ * background latent fit first, so the snapshot holds the current space.
+ */
+export async function saveIndexSnapshot(path: string, index: PaperIndex, options: PaperIndexOptions = {}): Promise<{ bytes: number; papers: number }> {
+  await index.latentReady();
+  const state = index.exportState();
+  const textHashes = Uint32Array.from(state.ids, (id) => textHash(index.get(id)!));
+  const bytes = await writeSnapshotFile(path, SNAPSHOT_FORMAT, { fingerprint: indexFingerprint(options), values: values(state), sections: sections(state, textHashes) });
+  return { bytes, papers: state.ids.length };
+}
+
+/** The snapshot at `path`, undefined when there is none; throws SnapshotUnusable when it cannot be trusted. */
+export async function loadIndexSnapshot(path: string, options: PaperIndexOptions = {}): Promise<IndexSnapshot | undefined> {
+  const contents = await readSnapshotFile(path, SNAPSHOT_FORMAT, indexFingerprint(options));
+  if (!contents) return undefined;
+  const missing = REQUIRED.filter((name) => contents.sections[name] === undefined);
+  if (missing.length) throw new SnapshotUnusable(`sections missing: ${missing.join(', ')}`);
+  // Each section's type was written by sections() below and read back by its recorded type.
+  const s = contents.sections as Record<string, any>;
+  const v = contents.values as Record<string, number>;
+  const state: IndexState = {
+    ids: s.ids, terms: s.terms, df: s.df, fieldLength: s.fieldLength, avgFieldLength: s.avgFieldLength, documentCount: v.documentCount!,
+    postingTerms: s.postingTerms, postingOffsets: s.postingOffsets, postingDocs: s.postingDocs, postingCounts: s.postingCounts,
+    wordTokens: s.wordTokens, wordTerms: s.wordTerms,
+    formTerms: s.formTerms, formNames: s.formNames, formOffsets: s.formOffsets, formDocs: s.formDocs,
+    latent: v.latentDims === undefined || !s.latentDocVectors ? undefined : {
+      dims: v.latentDims, fittedOn: v.latentFittedOn!, terms: s.latentTerms, idf: s.latentIdf,
+      termVectors: s.latentTermVectors, termUnits: s.latentTermUnits, docVectors: s.latentDocVectors,
+    },
+  };
+  return { state, textHashes: s.textHashes, createdAt: contents.createdAt };
+}
+
+const REQUIRED = ['ids', 'textHashes', 'terms', 'df', 'fieldLength', 'avgFieldLength', 'postingTerms', 'postingOffsets', 'postingDocs', 'postingCounts', 'wordTokens', 'wordTerms', 'formTerms', 'formNames', 'formOffsets', 'formDocs'];
+
+function values(state: IndexState): Record<string, number> {
+  return {
+    documentCount: state.documentCount,
+    ...(state.latent ? { latentDims: state.latent.dims, latentFittedOn: state.latent.fittedOn } : {}),
+  };
+}
+
+function sections(state: IndexState, textHashes: Uint32Array): Sections {
+  const { latent } = state;
+  return {
+    ids: state.ids, textHashes, terms: state.terms, df: state.df, fieldLength: state.fieldLength, avgFieldLength: state.avgFieldLength,
+    postingTerms: state.postingTerms, postingOffsets: state.postingOffsets, postingDocs: state.postingDocs, postingCounts: state.postingCounts,
+    wordTokens: state.wordTokens, wordTerms: state.wordTerms,
+    formTerms: state.formTerms, formNames: state.formNames, formOffsets: state.formOffsets, formDocs: state.formDocs,
+    ...(latent
+      ? { latentTerms: latent.terms, latentIdf: latent.idf, latentTermVectors: latent.termVectors, latentTermUnits: latent.termUnits, latentDocVectors: latent.docVectors }
+      : {}),
+  };
+}
