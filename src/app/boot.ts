@@ -1,13 +1,13 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { AppConfig } from '../config/index.js';
 import { commands, type CommandContext } from '../core/commands/index.js';
 import { inSlices, loadCorpus, paperId, watchCorpus } from '../core/corpus/index.js';
 import type { Deliverer } from '../core/deliverer.js';
 import type { Logger } from '../core/log.js';
 import { createScheduler, type Scheduler } from '../core/scheduler.js';
-import { PaperIndex } from '../core/search/index.js';
+import { createSnapshotWriter, createWorkerFitter, openIndex, SNAPSHOT_FILE, type LatentFitter } from '../core/search/index.js';
 import { createSourceRunner, createSources, withStoredPapers } from '../core/sources/index.js';
 import type { Store } from '../core/store/port.js';
 import type { Platform } from '../core/types.js';
@@ -61,9 +61,25 @@ export async function startApp(config: AppConfig, log: Logger, io: ConsoleIo & {
   // Seeds and corpus files, then what live sources fetched before: a restart with the source down keeps every paper.
   const stored = store.storedPapers();
   const startPapers = withStoredPapers(corpus.papers, stored);
-  // Indexed in slices, so /healthz and the event loop keep answering while a large corpus goes in.
-  const index = new PaperIndex();
-  await inSlices(startPapers, (slice) => index.add(slice));
+  // From the snapshot in the data folder plus the papers stored since, or built in slices (so
+  // /healthz and the event loop keep answering); the latent space is fitted on a worker thread.
+  let fitterClosing = false;
+  const worker = createWorkerFitter();
+  const fitter: LatentFitter = {
+    fit: (input) => worker.fit(input).catch((err: Error) => {
+      if (!fitterClosing) log.warn({ err: err.message }, 'latent space fit on the worker thread failed; fitting it on the main thread');
+      throw err;
+    }),
+    close: () => worker.close(),
+  };
+  const snapshotPath = config.store.driver === 'sqlite' ? join(config.store.dataDir, SNAPSHOT_FILE) : undefined;
+  const opened = await openIndex(startPapers, { snapshotPath, log, fitter });
+  const index = opened.index;
+  const snapshots = snapshotPath ? createSnapshotWriter(index, snapshotPath, log) : undefined;
+  if (!opened.restored || opened.added > 0) {
+    snapshots?.changed();
+    void snapshots?.flush();
+  }
   /** Title ids (paperId of the title) of fetched papers indexed under another id. */
   const fetchedTitles = new Set(stored.map((p) => paperId(p.title)).filter((id) => !index.get(id)));
   store.recordFirstSeen(startPapers.map((p) => p.id), new Date());
@@ -118,9 +134,11 @@ export async function startApp(config: AppConfig, log: Logger, io: ConsoleIo & {
     metrics: metrics.sources,
     ingest: {
       lookup: (id) => index.get(id),
-      addToIndex: (papers) => {
+      addToIndex: async (papers) => {
         for (const p of papers) fetchedTitles.add(paperId(p.title));
-        return inSlices(papers, (slice) => scheduler.addPapers(slice));
+        const added = await inSlices(papers, (slice) => scheduler.addPapers(slice));
+        if (added.length > 0) snapshots?.changed();
+        return added;
       },
     },
   });
@@ -131,6 +149,7 @@ export async function startApp(config: AppConfig, log: Logger, io: ConsoleIo & {
         const papers = changed.filter((p) => !fetchedTitles.has(p.id));
         const added = await inSlices(papers, (slice) => scheduler.addPapers(slice));
         if (added.length > 0) log.info({ added: added.length, total: index.size }, 'new papers indexed');
+        if (added.length > 0) snapshots?.changed();
       }, log)
     : undefined;
 
@@ -154,6 +173,7 @@ export async function startApp(config: AppConfig, log: Logger, io: ConsoleIo & {
       channelDigests: store.allDigests().filter((d) => !d.paused).length,
       followers: store.allFollowers().length,
       http,
+      index: opened.restored ? `snapshot + ${opened.added} new` : 'built',
       startMs: Math.round(performance.now() - started),
     },
     `Paperboy ready: ${index.size} papers (${corpus.stats.skippedLines} lines skipped${stored.length ? `, ${stored.length} kept from live sources` : ''}), store ${storePath}, platforms ${adapters.map((a) => a.platform).join(' + ')}`,
@@ -180,7 +200,10 @@ export async function startApp(config: AppConfig, log: Logger, io: ConsoleIo & {
     storeHealth.stop();
     const orderly = (async () => {
       // Sends in flight get most of the deadline to finish and be recorded, then are abandoned.
-      await Promise.allSettled([sourceRunner.stop(), ...adapters.map((a) => a.stop()), scheduler.stop(Math.max(0, deadline - 1000))]);
+      await Promise.allSettled([sourceRunner.stop(), ...adapters.map((a) => a.stop()), scheduler.stop(Math.max(0, deadline - 1000)), snapshots?.stop()]);
+      fitterClosing = true;
+      index.useLatentFitter(undefined);
+      await fitter.close();
       await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
     })();
     if (!(await settlesWithin(orderly, deadline))) log.warn({ deadlineMs: deadline }, 'shutdown deadline reached; leaving the rest behind');
