@@ -1,8 +1,7 @@
-import MiniSearch from 'minisearch';
 import SearchableMap from 'minisearch/SearchableMap';
 import type { PaperSearch, SearchHit, SearchPage } from '../search-port.js';
 import type { Paper } from '../types.js';
-import { analyze, analyzeWords, termsOfToken, tokenize } from './analyze.js';
+import { compoundParts, termsOfToken, tokenize } from './analyze.js';
 import { wordForm } from './stem.js';
 import {
   checkOptions, DEFAULT_MATCH, DEFAULT_RANKING, DEFAULT_SIMILAR,
@@ -11,8 +10,8 @@ import {
 import { Postings, type TermScores, type WeightedTerm } from './postings.js';
 import { parseQuery, type Concept, type ParsedQuery } from './query.js';
 import { SemanticSpace, type TermCounts } from './semantic.js';
+import { DocumentSequences } from './sequences.js';
 import { containsSequence, countSequence } from './sequence.js';
-import { TextCache } from './text-cache.js';
 
 /** One query concept's scores over the corpus, and every index term that stood for it. */
 interface ConceptScores extends TermScores {
@@ -24,6 +23,10 @@ interface ConceptScores extends TermScores {
   alternatives: string[][];
   /** When the word's stem class holds words the corpus uses differently: the papers using the word's own forms. */
   allowed?: { term: string; docs: Uint8Array };
+  /** terms, ownWords and the multi-word alternatives as term ids (-1 for a term the corpus lacks). */
+  termIds: Set<number>;
+  ownIds: Set<number>;
+  phraseIds: Int32Array[];
 }
 
 interface Ranked {
@@ -51,27 +54,28 @@ const PREFILTER_SHARE = 0.5;
 const identity = (term: string) => term;
 const byScore = (a: Ranked, b: Ranked) => b.score - a.score || a.doc - b.doc;
 
-/** The in-memory paper index: minisearch's inverted index and BM25, concept-aware ranking on top. */
+/**
+ * The in-memory paper index: term-id postings and per-paper term sequences in typed arrays
+ * (postings.ts, sequences.ts; minisearch's radix tree for prefix and fuzzy lookup), BM25 and
+ * concept-aware ranking on top.
+ */
 export class PaperIndex implements PaperSearch {
   private readonly papers = new Map<string, Paper>();
-  private readonly mini: MiniSearch<Paper>;
-  private readonly postings: Postings;
+  /** Papers by short id. */
+  private readonly byShortId: Paper[] = [];
+  private readonly shortIds = new Map<string, number>();
+  private readonly postings = new Postings();
+  /** Every paper's index terms in reading order, analysed once at add(). */
+  private readonly sequences = new DocumentSequences();
   private readonly ranking: RankingOptions;
   private readonly matching: MatchOptions;
   private readonly similarity: SimilarOptions;
-  /** Document frequency of every index term, kept up to date by add(). */
-  private readonly df = new Map<string, number>();
-  private readonly analyzed = new TextCache();
   /** Every word the papers use (at least minFuzzyLength letters) -> its index term, for correcting typos word by word. */
   private readonly words = new SearchableMap<string>();
   /** relatedTerms per query term (a scan of the whole vocabulary), until the next paper is added. */
   private readonly related = new Map<string, [string, number][]>();
   /** usedAlike per "term variant", until the next paper is added. */
   private readonly alikeCache = new Map<string, boolean>();
-  /** Filled by processTerm while one paper is being indexed: its terms, title occurrences counting double. */
-  private termsOfCurrentPaper: TermCounts = new Map();
-  /** ...and its word forms (inflection undone) with their index terms. */
-  private formsOfCurrentPaper = new Map<string, string>();
   /** Per index term, the word forms papers use for it, each with the papers using it: a stem class told apart by use. */
   private readonly forms = new Map<string, Map<string, number[]>>();
   /** formsAlike per "term form", until the next paper is added. */
@@ -83,20 +87,6 @@ export class PaperIndex implements PaperSearch {
     this.ranking = { ...DEFAULT_RANKING, ...options.ranking };
     this.matching = { ...DEFAULT_MATCH, ...options.match };
     this.similarity = { ...DEFAULT_SIMILAR, ...options.similar };
-    this.mini = new MiniSearch<Paper>({
-      fields: ['title', 'abstract'],
-      tokenize,
-      processTerm: (token, field) => {
-        const terms = termsOfToken(token);
-        if (terms.length === 1 && token.length >= this.ranking.minFuzzyLength && !this.words.has(token)) this.words.set(token, terms[0]!);
-        if (terms.length === 1 && /^[a-z]+$/.test(token)) this.formsOfCurrentPaper.set(wordForm(token), terms[0]!);
-        const weight = field === 'title' ? 2 : 1;
-        for (const t of terms) this.termsOfCurrentPaper.set(t, (this.termsOfCurrentPaper.get(t) ?? 0) + weight);
-        return terms.length ? terms : null;
-      },
-      searchOptions: { processTerm: identity, bm25: this.ranking.bm25, boost: { title: this.ranking.titleBoost }, prefix: false, fuzzy: false },
-    });
-    this.postings = new Postings(this.mini, { title: 'title', abstract: 'abstract' });
     this.semantic = new SemanticSpace({ dims: this.ranking.semanticDims, sampleSize: this.ranking.semanticSample });
     this.add(papers);
   }
@@ -122,22 +112,53 @@ export class PaperIndex implements PaperSearch {
       this.formsCache.clear();
     }
     for (const paper of fresh) {
-      this.termsOfCurrentPaper = new Map();
-      this.formsOfCurrentPaper = new Map();
-      this.mini.add(paper);
-      const doc = this.postings.capacity - 1;
-      for (const [form, term] of this.formsOfCurrentPaper) {
+      const counts: TermCounts = new Map();
+      const forms = new Map<string, string>();
+      const title = this.analyzeField(paper.title, 2, counts, forms);
+      const abstract = this.analyzeField(paper.abstract, 1, counts, forms);
+      const leadTokens = tokenize(firstSentence(paper.abstract)).length;
+      const doc = this.postings.add({ id: paper.id, title: title.counts, abstract: abstract.counts, titleLength: title.length, abstractLength: abstract.length });
+      this.byShortId[doc] = paper;
+      this.shortIds.set(paper.id, doc);
+      this.sequences.add(title.sequence, abstract.sequence, abstract.entriesAfter[leadTokens] ?? abstract.sequence.length);
+      for (const [form, term] of forms) {
         let byForm = this.forms.get(term);
         if (!byForm) this.forms.set(term, (byForm = new Map()));
         let docs = byForm.get(form);
         if (!docs) byForm.set(form, (docs = []));
         docs.push(doc);
       }
-      for (const term of this.termsOfCurrentPaper.keys()) this.df.set(term, (this.df.get(term) ?? 0) + 1);
       // Once fitted, the latent space takes new papers in as they come; refits wait for a query.
-      if (this.semantic.fitted) this.semantic.setDoc(this.postings.capacity - 1, this.termsOfCurrentPaper);
+      if (this.semantic.fitted) this.semantic.setDoc(doc, counts);
     }
     return fresh;
+  }
+
+  /**
+   * Tokenizes one field once: its term counts by id, its sequence (sequences.ts), its BM25 length
+   * (distinct raw tokens), and, per token, the words kept for typo correction and stem forms.
+   * `counts` gathers the paper's terms for the latent space (title occurrences weigh `weight`).
+   */
+  private analyzeField(text: string, weight: number, counts: TermCounts, forms: Map<string, string>) {
+    const tokens = tokenize(text);
+    const ids = new Map<number, number>();
+    const sequence: number[] = [];
+    /** Per token index, how many sequence entries came before it. */
+    const entriesAfter: number[] = [0];
+    for (const token of tokens) {
+      const terms = termsOfToken(token);
+      if (terms.length === 1 && token.length >= this.ranking.minFuzzyLength && !this.words.has(token)) this.words.set(token, terms[0]!);
+      if (terms.length === 1 && /^[a-z]+$/.test(token)) forms.set(wordForm(token), terms[0]!);
+      const joinedLast = terms.length > 0 && /['’-]/.test(token) && compoundParts(token).length > 1;
+      terms.forEach((t, i) => {
+        const id = this.postings.intern(t);
+        ids.set(id, (ids.get(id) ?? 0) + 1);
+        counts.set(t, (counts.get(t) ?? 0) + weight);
+        sequence.push(joinedLast && i === terms.length - 1 ? -1 - id : id);
+      });
+      entriesAfter.push(sequence.length);
+    }
+    return { counts: ids, sequence, length: new Set(tokens).size, entriesAfter };
   }
 
   /** The latent space, fitted on first use (it costs more than the lexical index) and refitted when the corpus doubles. */
@@ -146,7 +167,7 @@ export class PaperIndex implements PaperSearch {
       this.semantic.fit({
         size: this.papers.size,
         capacity: this.postings.capacity,
-        terms: () => this.df.entries(),
+        terms: () => this.postings.terms(),
         forEachDoc: (term, visit) => this.postings.forEachDoc(term, 2, visit),
       });
     }
@@ -246,13 +267,13 @@ export class PaperIndex implements PaperSearch {
   similar(id: string, limit = 5): SearchHit[] {
     const paper = this.papers.get(id);
     if (!paper) return [];
-    const weights = this.distinctiveTerms(paper);
+    const weights = this.distinctiveTerms(this.shortIds.get(id)!);
     if (weights.size === 0) return [];
-    const results = this.mini.search({ combineWith: 'OR', queries: [...weights.keys()] }, { boostTerm: (term) => weights.get(term) ?? 1 });
+    const results = this.postings.searchAny([...weights.keys()], (term) => weights.get(term) ?? 1, this.ranking.titleBoost, this.ranking.bm25);
     return results
-      .filter((r) => r.id !== id)
+      .filter((r) => r.doc !== this.shortIds.get(id))
       .slice(0, limit)
-      .map((r) => ({ paper: this.papers.get(r.id as string)!, score: r.score }));
+      .map((r) => ({ paper: this.paperAt(r.doc), score: r.score }));
   }
 
   private hit(r: Ranked): SearchHit {
@@ -260,7 +281,7 @@ export class PaperIndex implements PaperSearch {
   }
 
   private paperAt(doc: number): Paper {
-    return this.papers.get(this.postings.externalId(doc))!;
+    return this.byShortId[doc]!;
   }
 
   /**
@@ -349,7 +370,12 @@ export class PaperIndex implements PaperSearch {
       }
       out = out ? bestOf(out, alt) : alt;
     }
-    return { ...out!, terms, ownWords, ownDocs, alternatives: concept.alternatives, allowed };
+    const ids = (terms: Iterable<string>) => Int32Array.from(terms, (t) => this.postings.id(t));
+    return {
+      ...out!, terms, ownWords, ownDocs, alternatives: concept.alternatives, allowed,
+      termIds: new Set(ids(terms)), ownIds: new Set(ids(ownWords)),
+      phraseIds: concept.alternatives.filter((a) => a.length > 1).map(ids),
+    };
   }
 
   /**
@@ -491,10 +517,12 @@ export class PaperIndex implements PaperSearch {
   }
 
   private hasPhrases(doc: number, phrases: string[][]): boolean {
-    const paper = this.paperAt(doc);
-    const title = analyzeWords(paper.title);
-    const abstract = analyzeWords(paper.abstract);
-    return phrases.every((p) => containsSequence(title, p) || containsSequence(abstract, p));
+    const title = this.sequences.words(doc, 'title');
+    const abstract = this.sequences.words(doc, 'abstract');
+    return phrases.every((p) => {
+      const ids = p.map((t) => this.postings.id(t));
+      return containsSequence(title, ids) || containsSequence(abstract, ids);
+    });
   }
 
   /**
@@ -507,13 +535,14 @@ export class PaperIndex implements PaperSearch {
     if (pairs < 1 || (proximityBoost === 0 && !(passageIdf && passageBoost > 0))) return;
     const top = ranked.slice(0, proximityDepth);
     for (const r of top) {
-      const { title, abstract } = this.analyzed.get(this.paperAt(r.doc));
+      const title = this.sequences.terms(r.doc, 'title');
+      const abstract = this.sequences.terms(r.doc, 'abstract');
       let adjacent = 0;
       for (let i = 0; i < pairs; i++) {
         const a = concepts[i]!;
         const b = concepts[i + 1]!;
         if (a.scores[r.doc] === 0 || b.scores[r.doc] === 0) continue;
-        if (standSideBySide(title, a.terms, b.terms) || standSideBySide(abstract, a.terms, b.terms)) adjacent++;
+        if (standSideBySide(title, a.termIds, b.termIds) || standSideBySide(abstract, a.termIds, b.termIds)) adjacent++;
       }
       r.score *= 1 + (proximityBoost * adjacent) / pairs;
       if (passageIdf && passageBoost > 0) {
@@ -534,25 +563,28 @@ export class PaperIndex implements PaperSearch {
     const { feedbackDocs, feedbackTerms, feedbackWeight, feedbackDepth } = this.ranking;
     const best = ranked[0]?.score;
     if (!best) return;
-    const queryTerms = new Set(query.concepts.flatMap((c) => c.alternatives.flat()));
-    const weights = new Map<string, number>();
+    const queryTerms = new Set(query.concepts.flatMap((c) => c.alternatives.flat()).map((t) => this.postings.id(t)));
+    const weights = new Map<number, number>();
     for (const r of ranked.slice(0, feedbackDocs)) {
-      const { title, abstract } = this.analyzed.get(this.paperAt(r.doc));
-      const terms = [...title, ...title, ...abstract];
-      for (const t of terms) weights.set(t, (weights.get(t) ?? 0) + r.score / best / terms.length);
+      const title = this.sequences.terms(r.doc, 'title');
+      const abstract = this.sequences.terms(r.doc, 'abstract');
+      const length = 2 * title.length + abstract.length;
+      for (const part of [title, title, abstract]) for (const t of part) weights.set(t, (weights.get(t) ?? 0) + r.score / best / length);
     }
     const n = this.papers.size;
+    const df = (t: number) => this.postings.documentFrequencyOf(t);
     const boost = new Map(
       [...weights]
-        .filter(([t]) => !queryTerms.has(t) && this.documentFrequency(t) > 1)
-        .map(([t, w]) => [t, w * Math.log(1 + n / this.documentFrequency(t))] as const)
+        .filter(([t]) => !queryTerms.has(t) && df(t) > 1)
+        .map(([t, w]) => [t, w * Math.log(1 + n / df(t))] as const)
         .sort((a, b) => b[1] - a[1])
         .slice(0, feedbackTerms),
     );
     const head = ranked.slice(0, feedbackDepth);
     const extra = head.map((r) => {
-      const { title, abstract } = this.analyzed.get(this.paperAt(r.doc));
-      const tf = new Map<string, number>();
+      const title = this.sequences.terms(r.doc, 'title');
+      const abstract = this.sequences.terms(r.doc, 'abstract');
+      const tf = new Map<number, number>();
       for (const t of title) if (boost.has(t)) tf.set(t, (tf.get(t) ?? 0) + 2);
       for (const t of abstract) if (boost.has(t)) tf.set(t, (tf.get(t) ?? 0) + 1);
       let score = 0;
@@ -615,12 +647,11 @@ export class PaperIndex implements PaperSearch {
    */
   private isAbout(doc: number, concepts: ConceptScores[], idf: number[]): boolean {
     const { minAbstractOccurrences, minCoverage } = this.matching;
-    const paper = this.paperAt(doc);
-    let text: { title: string[]; abstract: string[]; lead: string[] } | undefined;
+    let text: { title: Int32Array; abstract: Int32Array; lead: Int32Array } | undefined;
     let strong = 0;
     concepts.forEach((c, i) => {
       if (c.scores[doc] === 0) return;
-      text ??= { title: analyzeWords(paper.title), abstract: analyzeWords(paper.abstract), lead: analyzeWords(firstSentence(paper.abstract)) };
+      text ??= { title: this.sequences.words(doc, 'title'), abstract: this.sequences.words(doc, 'abstract'), lead: this.sequences.words(doc, 'lead') };
       // The opening sentence usually states what a paper is about.
       const strongly = mentions(text.title, c) > 0 || mentions(text.lead, c) > 0 || mentions(text.abstract, c) >= minAbstractOccurrences;
       if (strongly) strong += idf[i]!;
@@ -630,12 +661,13 @@ export class PaperIndex implements PaperSearch {
   }
 
   /** The paper's terms weighted by tf-idf (title terms count double), best first. */
-  private distinctiveTerms(paper: Paper): Map<string, number> {
-    const tf = new Map<string, number>();
-    for (const t of analyze(paper.title)) tf.set(t, (tf.get(t) ?? 0) + 2);
-    for (const t of analyze(paper.abstract)) tf.set(t, (tf.get(t) ?? 0) + 1);
+  private distinctiveTerms(doc: number): Map<string, number> {
+    const tf = new Map<number, number>();
+    for (const t of this.sequences.terms(doc, 'title')) tf.set(t, (tf.get(t) ?? 0) + 2);
+    for (const t of this.sequences.terms(doc, 'abstract')) tf.set(t, (tf.get(t) ?? 0) + 1);
     const n = this.papers.size;
-    const scored = [...tf].map(([term, count]) => [term, (1 + Math.log(count)) * Math.log(1 + n / Math.max(1, this.documentFrequency(term)))] as const);
+    const names = this.postings.names;
+    const scored = [...tf].map(([t, count]) => [names[t]!, (1 + Math.log(count)) * Math.log(1 + n / Math.max(1, this.postings.documentFrequencyOf(t)))] as const);
     scored.sort((a, b) => b[1] - a[1]);
     const top = scored.slice(0, this.similarity.terms).filter(([, w]) => w > 0);
     const max = top[0]?.[1] ?? 1;
@@ -648,7 +680,7 @@ export class PaperIndex implements PaperSearch {
   }
 
   private documentFrequency(term: string): number {
-    return this.df.get(term) ?? 0;
+    return this.postings.documentFrequency(term);
   }
 }
 
@@ -770,10 +802,10 @@ function coverage(doc: number, present: Uint8Array[], idf: number[]): number {
 }
 
 /** How often a concept's own words are mentioned in a stream of index terms: a multi-word alternative counts once per mention. */
-function mentions(stream: string[], c: ConceptScores): number {
+function mentions(stream: Int32Array, c: ConceptScores): number {
   let count = 0;
-  for (const t of stream) if (c.ownWords.has(t)) count++;
-  for (const phrase of c.alternatives) if (phrase.length > 1) count += countSequence(stream, phrase);
+  for (const t of stream) if (c.ownIds.has(t)) count++;
+  for (const phrase of c.phraseIds) count += countSequence(stream, phrase);
   return count;
 }
 
@@ -783,7 +815,7 @@ function firstSentence(text: string): string {
 }
 
 /** True when some term of `a` is directly followed (one slot of slack) by some term of `b`. */
-function standSideBySide(stream: string[], a: Set<string>, b: Set<string>): boolean {
+function standSideBySide(stream: Int32Array, a: Set<number>, b: Set<number>): boolean {
   for (let i = 0; i < stream.length - 1; i++) {
     if (!a.has(stream[i]!)) continue;
     if (b.has(stream[i + 1]!) || (i + 2 < stream.length && b.has(stream[i + 2]!))) return true;
@@ -792,7 +824,7 @@ function standSideBySide(stream: string[], a: Set<string>, b: Set<string>): bool
 }
 
 /** The largest idf-weighted share of the query's concepts found within `window` consecutive terms. */
-function passageCoverage(stream: string[], concepts: ConceptScores[], idf: number[], window: number): number {
+function passageCoverage(stream: Int32Array, concepts: ConceptScores[], idf: number[], window: number): number {
   const total = idf.reduce((a, b) => a + b, 0) || 1;
   const last = new Float64Array(concepts.length).fill(-Infinity);
   let best = 0;
@@ -800,7 +832,7 @@ function passageCoverage(stream: string[], concepts: ConceptScores[], idf: numbe
     const t = stream[i]!;
     let hit = false;
     for (let c = 0; c < concepts.length; c++) {
-      if (concepts[c]!.terms.has(t)) {
+      if (concepts[c]!.termIds.has(t)) {
         last[c] = i;
         hit = true;
       }
