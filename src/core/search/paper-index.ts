@@ -35,11 +35,18 @@ interface Ranked {
   score: number;
 }
 
+/** Candidates past the leaders, unsorted: views of reusable arrays, valid until the next query. */
+interface Rest {
+  docs: Int32Array;
+  scores: Float64Array;
+  length: number;
+}
+
 interface Ranking {
   /** Best first; only as many as were needed, unless all were. */
   ranked: Ranked[];
   /** The other papers past the threshold, unsorted (empty when all were needed). */
-  rest: Ranked[];
+  rest: Rest;
   concepts: ConceptScores[];
   /** Per concept, the idf of its own words (see isAbout). */
   idf: number[];
@@ -71,7 +78,10 @@ export class PaperIndex implements PaperSearch {
   private readonly matching: MatchOptions;
   private readonly similarity: SimilarOptions;
   /** Every word the papers use (at least minFuzzyLength letters) -> its index term, for correcting typos word by word. */
-  private readonly words = new SearchableMap<string>();
+  private readonly words = new Map<string, string>();
+  /** The same words in a radix tree for fuzzy lookup, filled from wordsPending when a typo needs it. */
+  private readonly wordTree = new SearchableMap<string>();
+  private wordsPending: string[] = [];
   /** relatedTerms per query term (a scan of the whole vocabulary), until the next paper is added. */
   private readonly related = new Map<string, [string, number][]>();
   /** usedAlike per "term variant", until the next paper is added. */
@@ -147,7 +157,10 @@ export class PaperIndex implements PaperSearch {
     const entriesAfter: number[] = [0];
     for (const token of tokens) {
       const terms = termsOfToken(token);
-      if (terms.length === 1 && token.length >= this.ranking.minFuzzyLength && !this.words.has(token)) this.words.set(token, terms[0]!);
+      if (terms.length === 1 && token.length >= this.ranking.minFuzzyLength && !this.words.has(token)) {
+        this.words.set(token, terms[0]!);
+        this.wordsPending.push(token);
+      }
       if (terms.length === 1 && /^[a-z]+$/.test(token)) forms.set(wordForm(token), terms[0]!);
       const joinedLast = terms.length > 0 && /['’-]/.test(token) && compoundParts(token).length > 1;
       terms.forEach((t, i) => {
@@ -159,6 +172,31 @@ export class PaperIndex implements PaperSearch {
       entriesAfter.push(sequence.length);
     }
     return { counts: ids, sequence, length: new Set(tokens).size, entriesAfter };
+  }
+
+  /** Reusable per-query candidate arrays over all short ids (`seen` is left zeroed by rank()). */
+  private candidateArrays(): { seen: Uint8Array; docs: Int32Array; scores: Float64Array } {
+    const capacity = this.postings.capacity;
+    if (this.candidates.docs.length !== capacity) {
+      this.candidates = { seen: new Uint8Array(capacity), docs: new Int32Array(capacity), scores: new Float64Array(capacity) };
+    }
+    return this.candidates;
+  }
+
+  private candidates = { seen: new Uint8Array(0), docs: new Int32Array(0), scores: new Float64Array(0) };
+  private heap = new Float64Array(64);
+
+  /** Room for a top-`count` heap (unused when count is Infinity: then every candidate leads). */
+  private heapScratch(count: number): Float64Array {
+    if (count === Infinity || this.heap.length >= count) return this.heap;
+    return (this.heap = new Float64Array(count));
+  }
+
+  /** The words papers use, in a radix tree: built on the first typo, not per token at add(). */
+  private typoWords(): SearchableMap<string> {
+    for (const token of this.wordsPending) this.wordTree.set(token, this.words.get(token)!);
+    this.wordsPending = [];
+    return this.wordTree;
   }
 
   /** The latent space, fitted on first use (it costs more than the lexical index) and refitted when the corpus doubles. */
@@ -192,9 +230,10 @@ export class PaperIndex implements PaperSearch {
       const min = sentence ? this.ranking.sentenceMinCoverage : this.ranking.searchMinCoverage;
       const matches = (r: Ranked) => coverage(r.doc, present, idf) >= min - 1e-9;
       const hits = ranked.filter(matches);
-      const more = rest.filter(matches);
-      const total = hits.length + more.length;
-      if (hits.length < need && more.length) hits.push(...more.sort(byScore));
+      let more = 0;
+      for (let i = 0; i < rest.length; i++) if (matches({ doc: rest.docs[i]!, score: 0 })) more++;
+      const total = hits.length + more;
+      if (hits.length < need && more) hits.push(...objects(rest).filter(matches).sort(byScore));
       if (total === 0) {
         const nearest = ranked.slice(0, Math.min(limit, NEAREST_SHOWN));
         return { hits: offset > 0 ? [] : nearest.map((r) => this.hit(r)), total: 0, nearest: nearest.length > 0 && offset === 0 };
@@ -206,12 +245,7 @@ export class PaperIndex implements PaperSearch {
   /** Papers having the concept's own words (all words of a multi-word alternative), by short id. */
   private ownPresence(c: ConceptScores): Uint8Array {
     const out = new Uint8Array(this.postings.capacity);
-    for (const t of c.ownWords) {
-      const mask = c.allowed?.term === t ? c.allowed.docs : undefined;
-      this.postings.forEachDoc(t, 1, (doc) => {
-        if (!mask || mask[doc]) out[doc] = 1;
-      });
-    }
+    for (const t of c.ownWords) this.postings.markDocs(t, out, c.allowed?.term === t ? c.allowed.docs : undefined);
     for (const phrase of c.alternatives) {
       if (phrase.length < 2) continue;
       const has = phrase.map((t) => {
@@ -302,8 +336,8 @@ export class PaperIndex implements PaperSearch {
     const totalIdf = idf.reduce((a, b) => a + b, 0) || 1;
     const excluded = this.excludedDocs(query.exclusions);
 
-    const seen = new Uint8Array(this.postings.capacity);
-    const candidates: Ranked[] = [];
+    const { seen, docs, scores } = this.candidateArrays();
+    let count = 0;
     let best = 0;
     for (const concept of concepts) {
       for (const doc of concept.docs) {
@@ -322,13 +356,21 @@ export class PaperIndex implements PaperSearch {
         }
         const score = bm25 * (covered / totalIdf) ** coverageExponent * (1 + (titleCoverageBoost * inTitle) / totalIdf);
         if (score > best) best = score;
-        candidates.push({ doc, score });
+        docs[count] = doc;
+        scores[count++] = score;
       }
     }
-    let kept = candidates.filter((r) => r.score >= best * minShare * PREFILTER_SHARE);
-    if (query.phrases.length) kept = kept.filter((r) => this.hasPhrases(r.doc, query.phrases));
+    for (let i = 0; i < count; i++) seen[docs[i]!] = 0;
+    let kept = 0;
+    for (let i = 0; i < count; i++) {
+      if (scores[i]! < best * minShare * PREFILTER_SHARE) continue;
+      if (query.phrases.length && !this.hasPhrases(docs[i]!, query.phrases)) continue;
+      docs[kept] = docs[i]!;
+      scores[kept++] = scores[i]!;
+    }
     // Only the leaders are re-ranked and sorted; the rest keep their order and are just counted.
-    let [head, rest] = leaders(kept, Math.max(need, proximityDepth, feedbackDepth, feedbackDocs));
+    const leading = Math.max(need, proximityDepth, feedbackDepth, feedbackDocs);
+    let [head, rest] = leaders(docs, scores, kept, leading, this.heapScratch(Math.min(leading, kept)));
     this.boostProximity(head, concepts, sentence ? idf : undefined);
     if (this.ranking.feedbackTerms > 0) this.feedback(head, rest, query);
     if (semantic && this.ranking.semanticWeight > 0 && this.papers.size > 0) {
@@ -336,9 +378,15 @@ export class PaperIndex implements PaperSearch {
     }
     const cut = (head[0]?.score ?? 0) * minShare;
     const ranked = head.filter((r) => r.score >= cut);
-    const others = rest.filter((r) => r.score >= cut);
-    if (need === Infinity) return { ranked: [...ranked, ...others.sort(byScore)], rest: [], concepts, idf: ownIdf };
-    return { ranked, rest: others, concepts, idf: ownIdf };
+    let others = 0;
+    for (let i = 0; i < rest.length; i++) {
+      if (rest.scores[i]! < cut) continue;
+      rest.docs[others] = rest.docs[i]!;
+      rest.scores[others++] = rest.scores[i]!;
+    }
+    rest.length = others;
+    if (need === Infinity) return { ranked: [...ranked, ...objects(rest).sort(byScore)], rest: { ...rest, length: 0 }, concepts, idf: ownIdf };
+    return { ranked, rest, concepts, idf: ownIdf };
   }
 
   /** Scores of a concept: the best of its alternatives for each paper (single words expanded, with `related` terms too). */
@@ -396,7 +444,7 @@ export class PaperIndex implements PaperSearch {
       const word = typed.toLowerCase();
       if (/^[\p{L}\p{N}]+$/u.test(word) && word.length >= r.minFuzzyLength) {
         const wordDistance = Math.max(1, Math.min(r.maxFuzzy, Math.round(word.length * r.fuzzy)));
-        for (const [, [t, d]] of this.words.fuzzyGet(word, wordDistance)) if (!near.has(t) || near.get(t)! > d) near.set(t, d);
+        for (const [, [t, d]] of this.typoWords().fuzzyGet(word, wordDistance)) if (!near.has(t) || near.get(t)! > d) near.set(t, d);
       }
       return { terms: [...near].map(([t, d]) => ({ term: t, weight: (r.fuzzyWeight * term.length) / (term.length + d) })), own: [...near.keys()] };
     }
@@ -559,7 +607,7 @@ export class PaperIndex implements PaperSearch {
    * re-scores the leading candidates, so papers on the topic that word it differently rise.
    * Scores end up relative to the best hit (1.0).
    */
-  private feedback(ranked: Ranked[], rest: Ranked[], query: ParsedQuery): void {
+  private feedback(ranked: Ranked[], rest: Rest, query: ParsedQuery): void {
     const { feedbackDocs, feedbackTerms, feedbackWeight, feedbackDepth } = this.ranking;
     const best = ranked[0]?.score;
     if (!best) return;
@@ -596,7 +644,7 @@ export class PaperIndex implements PaperSearch {
     ranked.forEach((r, i) => {
       r.score = ((1 - w) * r.score) / best + (i < head.length ? (w * extra[i]!) / maxExtra : 0);
     });
-    for (const r of rest) r.score = ((1 - w) * r.score) / best;
+    for (let i = 0; i < rest.length; i++) rest.scores[i] = ((1 - w) * rest.scores[i]!) / best;
     ranked.sort(byScore);
   }
 
@@ -605,7 +653,7 @@ export class PaperIndex implements PaperSearch {
    * the query's own vector plus the centroid of the best lexical hits, and the papers nearest to it
    * join the candidates even without any query word.
    */
-  private blendSemantic(head: Ranked[], rest: Ranked[], query: ParsedQuery, concepts: ConceptScores[], excluded: Set<number>): [Ranked[], Ranked[]] {
+  private blendSemantic(head: Ranked[], rest: Rest, query: ParsedQuery, concepts: ConceptScores[], excluded: Set<number>): [Ranked[], Rest] {
     const { semanticWeight: w, semanticQueryWeight, semanticFeedbackDocs, semanticCandidates } = this.ranking;
     const space = this.semanticSpace();
     const dims = space.dims;
@@ -627,11 +675,11 @@ export class PaperIndex implements PaperSearch {
     const semantic = (doc: number) => Math.max(0, sims[doc]!) / maxSim;
     // Like feedback, only the leaders are re-scored; the rest stay below them.
     for (const r of head) r.score = (1 - w) * (r.score / best) + w * semantic(r.doc);
-    for (const r of rest) r.score = (1 - w) * (r.score / best);
+    for (let i = 0; i < rest.length; i++) rest.scores[i] = (1 - w) * (rest.scores[i]! / best);
     if (!query.phrases.length && semanticCandidates > 0) {
       // Papers already ranked or excluded are not candidates again.
       for (const r of head) sims[r.doc] = 0;
-      for (const r of rest) sims[r.doc] = 0;
+      for (let i = 0; i < rest.length; i++) sims[rest.docs[i]!] = 0;
       for (const doc of excluded) sims[doc] = 0;
       for (const doc of nearestDocs(sims, semanticCandidates)) head.push({ doc, score: w * semantic(doc) });
     }
@@ -684,15 +732,64 @@ export class PaperIndex implements PaperSearch {
   }
 }
 
-/** The `count` best candidates, sorted, and the others unsorted. */
-function leaders(candidates: Ranked[], count: number): [Ranked[], Ranked[]] {
-  if (candidates.length <= count) return [candidates.sort(byScore), []];
-  const scores = Float64Array.from(candidates, (r) => r.score).sort();
-  const threshold = scores[scores.length - count]!;
+/**
+ * The `count` best of the first `length` candidates (all scoring at least the count-th best score),
+ * sorted, as objects; the others stay in the arrays, unsorted, in candidate order.
+ */
+function leaders(docs: Int32Array, scores: Float64Array, length: number, count: number, heap: Float64Array): [Ranked[], Rest] {
+  if (length <= count) {
+    const all: Ranked[] = [];
+    for (let i = 0; i < length; i++) all.push({ doc: docs[i]!, score: scores[i]! });
+    return [all.sort(byScore), { docs, scores, length: 0 }];
+  }
+  const threshold = kthLargest(scores, length, count, heap);
   const head: Ranked[] = [];
-  const rest: Ranked[] = [];
-  for (const r of candidates) (r.score >= threshold ? head : rest).push(r);
-  return [head.sort(byScore), rest];
+  let rest = 0;
+  for (let i = 0; i < length; i++) {
+    if (scores[i]! >= threshold) head.push({ doc: docs[i]!, score: scores[i]! });
+    else {
+      docs[rest] = docs[i]!;
+      scores[rest++] = scores[i]!;
+    }
+  }
+  return [head.sort(byScore), { docs, scores, length: rest }];
+}
+
+/** The k-th largest of the first `length` values (k <= length), with a min-heap of the k largest in `heap`. */
+function kthLargest(values: Float64Array, length: number, k: number, heap: Float64Array): number {
+  let size = 0;
+  for (let i = 0; i < length; i++) {
+    const v = values[i]!;
+    if (size < k) {
+      let at = size++;
+      while (at > 0) {
+        const parent = (at - 1) >> 1;
+        if (heap[parent]! <= v) break;
+        heap[at] = heap[parent]!;
+        at = parent;
+      }
+      heap[at] = v;
+    } else if (v > heap[0]!) {
+      let at = 0;
+      for (;;) {
+        const left = 2 * at + 1;
+        if (left >= size) break;
+        const child = left + 1 < size && heap[left + 1]! < heap[left]! ? left + 1 : left;
+        if (heap[child]! >= v) break;
+        heap[at] = heap[child]!;
+        at = child;
+      }
+      heap[at] = v;
+    }
+  }
+  return heap[0]!;
+}
+
+/** Rest entries as objects. */
+function objects(rest: Rest): Ranked[] {
+  const out: Ranked[] = [];
+  for (let i = 0; i < rest.length; i++) out.push({ doc: rest.docs[i]!, score: rest.scores[i]! });
+  return out;
 }
 
 /** Papers having every part, written into `out` (zeroed); a multi-word alternative counts once, as the mean of its parts. */

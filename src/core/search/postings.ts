@@ -233,6 +233,22 @@ export class Postings {
     }
   }
 
+  /** Sets out[doc] = 1 for each document using the term (only where `mask[doc]`, when given). */
+  markDocs(term: string, out: Uint8Array, mask?: Uint8Array): void {
+    const id = this.ids.get(term);
+    if (id === undefined) return;
+    for (const field of [this.title, this.abstract]) {
+      const pool = field.pool;
+      for (let block = id < field.head.length ? field.head[id]! : -1; block >= 0; block = pool[block]!) {
+        const end = block + HEADER + pool[block + 2]!;
+        for (let i = block + HEADER; i < end; i++) {
+          const doc = pool[i]! >>> COUNT_BITS;
+          if (!mask || mask[doc]) out[doc] = 1;
+        }
+      }
+    }
+  }
+
   /** Number of documents containing the exact index term. */
   documentFrequency(term: string): number {
     const id = this.ids.get(term);
