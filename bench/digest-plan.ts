@@ -1,5 +1,5 @@
 /**
- * Bench section: planning one morning's DM digests for 10k users with 5 follows each (topics
+ * Bench section: planning one morning's DM digests for 100k users with 5 follows each (topics
  * drawn, skewed, from a pool of 300) over the seed corpus plus 1k new synthetic papers, against
  * a memory and a SQLite store that already hold a previous morning's deliveries.
  */
@@ -20,7 +20,7 @@ import { targetKey } from '../src/core/types.js';
 import { fmt, time } from './lib/measure.js';
 import { prng, sampleQueries, syntheticCorpus } from './lib/synthetic.js';
 
-export const USERS = 10_000;
+export const USERS = 100_000;
 export const FOLLOWS_PER_USER = 5;
 export const TOPIC_POOL = 300;
 export const NEW_PAPERS = 1_000;
@@ -33,7 +33,7 @@ const today = new Date('2026-03-02T08:00:00Z');
 const created = new Date('2026-02-01T00:00:00Z');
 const config = loadConfig({});
 
-/** 10k users, each following 5 distinct topics; low pool indexes are much more popular (squared draw). */
+/** USERS users, each following 5 distinct topics; low pool indexes are much more popular (squared draw). */
 function drawFollows(topics: string[]): { user: string; topics: string[] }[] {
   const random = prng(11);
   return Array.from({ length: USERS }, (_, u) => {

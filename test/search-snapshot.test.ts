@@ -63,6 +63,10 @@ describe('index snapshot', () => {
     expect(opened.index.size).toBe(seeds.length + 2);
     expect(opened.index.search('quasicrystal zeolite').hits.map((h) => h.paper.id).sort()).toEqual(['late-1', 'late-2']);
     expect(lines.some((l) => /restored from its snapshot, 2 paper/.test(l.msg))).toBe(true);
+    // The same index as one built from the seeds that took the two papers in at run time.
+    const running = new PaperIndex(seeds);
+    running.add([newPaper(1), newPaper(2)]);
+    expect(answers(opened.index)).toEqual(answers(running));
   });
 
   const unusable: [string, (bytes: Buffer) => Buffer, RegExp][] = [

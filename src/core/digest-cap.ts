@@ -55,11 +55,14 @@ export function showMoreAction(n: number): Action {
 /** Whether an offer made at `since` has aged out at `at`. */
 export const agedOut = (config: AppConfig, since: Date, at: Date) => at.getTime() - since.getTime() >= config.digests.carryDays * DAY_MS;
 
-/** Reads the target's offered papers and splits them into those to carry and those that aged out. */
-export function carriedPapers(store: Store, index: PaperSearch, config: AppConfig, target: Target, follows: Follow[], at: Date): Carried {
-  const skip = store.expiredPapers(target);
+/** Reads the target's offered papers (or takes them as a prefetch read them) and splits them into those to carry and those that aged out. */
+export function carriedPapers(
+  store: Store, index: PaperSearch, config: AppConfig, target: Target, follows: Follow[], at: Date,
+  read?: { offered: OfferedPaper[]; expired: Set<string> },
+): Carried {
+  const skip = read ? new Set(read.expired) : store.expiredPapers(target);
   const out: Carried = { papers: [], agedOut: [], agedOutFollowed: 0, skip };
-  const offered = store.offeredPapers(target);
+  const offered = read ? read.offered : store.offeredPapers(target);
   if (offered.length === 0) return out;
   const followed = new Set(follows.map((f) => topicKey(f.topic)));
   const keys = new Map<string, string>();

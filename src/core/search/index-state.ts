@@ -1,30 +1,32 @@
-import type MiniSearch from 'minisearch';
 import SearchableMap from 'minisearch/SearchableMap';
+import type { Postings } from './postings.js';
 import type { FittedSpace } from './semantic.js';
+import type { DocumentSequences } from './sequences.js';
 
 /**
  * Everything a PaperIndex holds besides the papers themselves, as flat arrays: what a snapshot
- * stores and a restore feeds back without analysing any text. Terms are numbered by their place
- * in `terms` (document-frequency order, which later fits read in), so each is stored once.
+ * stores and a restore feeds back without analysing any text. Terms are numbered as the index
+ * numbers them (postings.ts), so each term string is stored once, in `terms`.
  */
 export interface IndexState {
   /** Paper id per short document id. */
   ids: string[];
+  /** The vocabulary by term id, and per term the papers using it. */
   terms: string[];
   df: Int32Array;
-  /** minisearch's per-document field lengths (title, abstract) and their running averages. */
-  fieldLength: Int32Array;
-  avgFieldLength: Float64Array;
-  documentCount: number;
-  /** Postings in the term tree's order: term ids, then per term a title and an abstract range of docs and counts. */
-  postingTerms: Int32Array;
-  postingOffsets: Int32Array;
-  postingDocs: Int32Array;
-  postingCounts: Int32Array;
-  /** Typo correction: each word papers use, with the term it stands for. */
+  /** BM25 field lengths per short id, and their running means (title, abstract). */
+  titleLengths: Int32Array;
+  abstractLengths: Int32Array;
+  averages: Float64Array;
+  title: FieldState;
+  abstract: FieldState;
+  /** Per-paper term sequences (sequences.ts): the pool of term ids and three offsets per paper. */
+  sequencePool: Int32Array;
+  sequenceOffsets: Int32Array;
+  /** Typo correction: each word papers use, with the term id it stands for. */
   wordTokens: string[];
   wordTerms: Int32Array;
-  /** Per term, the word forms papers use for it, each with its papers (docs[offsets[i]..offsets[i+1])). */
+  /** Per term id, the word forms papers use for it, each with its papers (docs[offsets[i]..offsets[i+1])). */
   formTerms: Int32Array;
   formNames: string[];
   formOffsets: Int32Array;
@@ -32,80 +34,143 @@ export interface IndexState {
   latent?: FittedSpace;
 }
 
-/** minisearch 7.x's fields read and written here (protected in its typings; checked by Postings too). */
-interface MiniInternals {
-  _index: SearchableMap<Map<number, Map<number, number>>>;
-  _documentCount: number;
-  _documentIds: Map<number, string>;
-  _idToShortId: Map<string, number>;
-  _fieldIds: Record<string, number>;
-  _fieldLength: Map<number, number[]>;
-  _avgFieldLength: number[];
-  _nextId: number;
+/** One field's postings: its block pool (used part), chain heads and tails, df, and counts past 254. */
+export interface FieldState {
+  pool: Int32Array;
+  head: Int32Array;
+  tail: Int32Array;
+  df: Int32Array;
+  overflowKeys: Float64Array;
+  overflowCounts: Int32Array;
 }
 
-const FIELDS = ['title', 'abstract'] as const;
+/** The parts of a PaperIndex a state is made of. */
+export interface IndexParts {
+  postings: Postings;
+  sequences: DocumentSequences;
+  words: Map<string, string>;
+  forms: Map<string, Map<string, number[]>>;
+}
 
-/** The inverted index of a minisearch instance as arrays (terms numbered by `termId`). */
-export function exportMini(mini: MiniSearch<any>, termId: (term: string) => number) {
-  const m = mini as unknown as MiniInternals;
-  const fieldIds = FIELDS.map((f) => m._fieldIds[f]!);
-  const ids: string[] = [];
-  const fieldLength = new Int32Array(m._nextId * 2);
-  for (let doc = 0; doc < m._nextId; doc++) {
-    ids.push(m._documentIds.get(doc)!);
-    const lengths = m._fieldLength.get(doc);
-    fieldIds.forEach((f, i) => (fieldLength[doc * 2 + i] = lengths?.[f] ?? 0));
-  }
-  const postingTerms: number[] = [];
-  const offsets: number[] = [0];
-  const docs: number[] = [];
-  const counts: number[] = [];
-  for (const [term, data] of m._index) {
-    postingTerms.push(termId(term));
-    for (const f of fieldIds) {
-      const postings = data.get(f);
-      if (postings) for (const [doc, count] of postings) {
-        docs.push(doc);
-        counts.push(count);
-      }
-      offsets.push(docs.length);
+// The typed-array structures' fields (private in their classes), read and written here only.
+interface FieldInternals {
+  pool: Int32Array;
+  used: number;
+  head: Int32Array;
+  tail: Int32Array;
+  df: Int32Array;
+  overflow: Map<number, number>;
+}
+interface PostingsInternals {
+  ids: Map<string, number>;
+  names: string[];
+  tree: SearchableMap<number>;
+  title: FieldInternals;
+  abstract: FieldInternals;
+  df: Int32Array;
+  externalIds: string[];
+  titleLengths: Int32Array;
+  abstractLengths: Int32Array;
+  avgTitle: number;
+  avgAbstract: number;
+}
+interface SequencesInternals {
+  pool: Int32Array;
+  used: number;
+  offsets: Int32Array;
+  count: number;
+}
+
+export function exportState(parts: IndexParts, latent: FittedSpace | undefined): IndexState {
+  const p = parts.postings as unknown as PostingsInternals;
+  const s = parts.sequences as unknown as SequencesInternals;
+  const n = p.externalIds.length;
+  const v = p.names.length;
+  const termId = (term: string): number => {
+    const id = p.ids.get(term);
+    if (id === undefined) throw new Error(`PaperIndex: "${term}" is used but not in the vocabulary`);
+    return id;
+  };
+  const formTerms: number[] = [];
+  const formNames: string[] = [];
+  const formOffsets: number[] = [0];
+  const formDocs: number[] = [];
+  for (const [term, byForm] of parts.forms) {
+    for (const [form, docs] of byForm) {
+      formTerms.push(termId(term));
+      formNames.push(form);
+      for (const doc of docs) formDocs.push(doc);
+      formOffsets.push(formDocs.length);
     }
   }
   return {
-    ids, fieldLength, avgFieldLength: Float64Array.from(fieldIds.map((f) => m._avgFieldLength[f] ?? 0)), documentCount: m._documentCount,
-    postingTerms: Int32Array.from(postingTerms), postingOffsets: Int32Array.from(offsets), postingDocs: Int32Array.from(docs), postingCounts: Int32Array.from(counts),
+    ids: [...p.externalIds],
+    terms: [...p.names],
+    df: p.df.slice(0, v),
+    titleLengths: p.titleLengths.slice(0, n),
+    abstractLengths: p.abstractLengths.slice(0, n),
+    averages: Float64Array.of(p.avgTitle, p.avgAbstract),
+    title: exportField(p.title),
+    abstract: exportField(p.abstract),
+    sequencePool: s.pool.slice(0, s.used),
+    sequenceOffsets: s.offsets.slice(0, 3 * s.count),
+    wordTokens: [...parts.words.keys()],
+    wordTerms: Int32Array.from(parts.words.values(), termId),
+    formTerms: Int32Array.from(formTerms),
+    formNames,
+    formOffsets: Int32Array.from(formOffsets),
+    formDocs: Int32Array.from(formDocs),
+    latent,
   };
 }
 
-/** Fills a fresh minisearch instance (same options, nothing added) from a state. */
-export function importMini(mini: MiniSearch<any>, state: IndexState): void {
-  const m = mini as unknown as MiniInternals;
-  const fieldIds = FIELDS.map((f) => m._fieldIds[f]!);
-  const n = state.ids.length;
-  m._nextId = n;
-  m._documentCount = state.documentCount;
-  m._avgFieldLength = [];
-  fieldIds.forEach((f, i) => (m._avgFieldLength[f] = state.avgFieldLength[i]!));
-  for (let doc = 0; doc < n; doc++) {
-    const id = state.ids[doc]!;
-    m._documentIds.set(doc, id);
-    m._idToShortId.set(id, doc);
-    const lengths: number[] = [];
-    fieldIds.forEach((f, i) => (lengths[f] = state.fieldLength[doc * 2 + i]!));
-    m._fieldLength.set(doc, lengths);
-  }
-  const { postingTerms, postingOffsets: offsets, postingDocs: docs, postingCounts: counts } = state;
-  for (let i = 0; i < postingTerms.length; i++) {
-    const data = new Map<number, Map<number, number>>();
-    fieldIds.forEach((f, k) => {
-      const from = offsets[i * 2 + k]!;
-      const to = offsets[i * 2 + k + 1]!;
-      if (from === to) return;
-      const postings = new Map<number, number>();
-      for (let e = from; e < to; e++) postings.set(docs[e]!, counts[e]!);
-      data.set(f, postings);
-    });
-    m._index.set(state.terms[postingTerms[i]!]!, data);
-  }
+function exportField(f: FieldInternals): FieldState {
+  return {
+    pool: f.pool.slice(0, f.used),
+    head: f.head.slice(),
+    tail: f.tail.slice(),
+    df: f.df.slice(),
+    overflowKeys: Float64Array.from(f.overflow.keys()),
+    overflowCounts: Int32Array.from(f.overflow.values()),
+  };
+}
+
+/** Fills freshly constructed parts (nothing added yet) from a state. */
+export function importState(state: IndexState, parts: IndexParts): void {
+  const p = parts.postings as unknown as PostingsInternals;
+  const s = parts.sequences as unknown as SequencesInternals;
+  const { terms } = state;
+  terms.forEach((term, id) => {
+    p.ids.set(term, id);
+    p.names.push(term);
+    p.tree.set(term, id);
+  });
+  p.df = state.df;
+  p.externalIds.push(...state.ids);
+  p.titleLengths = state.titleLengths;
+  p.abstractLengths = state.abstractLengths;
+  p.avgTitle = state.averages[0]!;
+  p.avgAbstract = state.averages[1]!;
+  importField(p.title, state.title);
+  importField(p.abstract, state.abstract);
+  s.pool = state.sequencePool;
+  s.used = state.sequencePool.length;
+  s.offsets = state.sequenceOffsets;
+  s.count = state.sequenceOffsets.length / 3;
+  state.wordTokens.forEach((token, i) => parts.words.set(token, terms[state.wordTerms[i]!]!));
+  state.formNames.forEach((form, i) => {
+    const term = terms[state.formTerms[i]!]!;
+    let byForm = parts.forms.get(term);
+    if (!byForm) parts.forms.set(term, (byForm = new Map()));
+    byForm.set(form, Array.from(state.formDocs.subarray(state.formOffsets[i]!, state.formOffsets[i + 1]!)));
+  });
+}
+
+function importField(f: FieldInternals, state: FieldState): void {
+  f.pool = state.pool;
+  f.used = state.pool.length;
+  f.head = state.head;
+  f.tail = state.tail;
+  f.df = state.df;
+  state.overflowKeys.forEach((key, i) => f.overflow.set(key, state.overflowCounts[i]!));
 }

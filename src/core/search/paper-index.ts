@@ -1,8 +1,7 @@
-import MiniSearch from 'minisearch';
 import SearchableMap from 'minisearch/SearchableMap';
 import type { PaperSearch, SearchHit, SearchPage } from '../search-port.js';
 import type { Paper } from '../types.js';
-import { analyze, analyzeWords, termsOfToken, tokenize } from './analyze.js';
+import { compoundParts, termsOfToken, tokenize } from './analyze.js';
 import { wordForm } from './stem.js';
 import {
   checkOptions, DEFAULT_MATCH, DEFAULT_RANKING, DEFAULT_SIMILAR,
@@ -10,11 +9,11 @@ import {
 } from './options.js';
 import { Postings, type TermScores, type WeightedTerm } from './postings.js';
 import { parseQuery, type Concept, type ParsedQuery } from './query.js';
+import { exportState, importState, type IndexState } from './index-state.js';
 import type { LatentFitter } from './latent-fitter.js';
-import { exportMini, importMini, type IndexState } from './index-state.js';
 import { fitInput, SemanticSpace, type CorpusTerms, type FittedSpace, type TermCounts } from './semantic.js';
+import { DocumentSequences } from './sequences.js';
 import { containsSequence, countSequence } from './sequence.js';
-import { TextCache } from './text-cache.js';
 
 /** One query concept's scores over the corpus, and every index term that stood for it. */
 interface ConceptScores extends TermScores {
@@ -26,6 +25,10 @@ interface ConceptScores extends TermScores {
   alternatives: string[][];
   /** When the word's stem class holds words the corpus uses differently: the papers using the word's own forms. */
   allowed?: { term: string; docs: Uint8Array };
+  /** terms, ownWords and the multi-word alternatives as term ids (-1 for a term the corpus lacks). */
+  termIds: Set<number>;
+  ownIds: Set<number>;
+  phraseIds: Int32Array[];
 }
 
 interface Ranked {
@@ -34,11 +37,18 @@ interface Ranked {
   score: number;
 }
 
+/** Candidates past the leaders, unsorted: views of reusable arrays, valid until the next query. */
+interface Rest {
+  docs: Int32Array;
+  scores: Float64Array;
+  length: number;
+}
+
 interface Ranking {
   /** Best first; only as many as were needed, unless all were. */
   ranked: Ranked[];
   /** The other papers past the threshold, unsorted (empty when all were needed). */
-  rest: Ranked[];
+  rest: Rest;
   concepts: ConceptScores[];
   /** Per concept, the idf of its own words (see isAbout). */
   idf: number[];
@@ -53,27 +63,31 @@ const PREFILTER_SHARE = 0.5;
 const identity = (term: string) => term;
 const byScore = (a: Ranked, b: Ranked) => b.score - a.score || a.doc - b.doc;
 
-/** The in-memory paper index: minisearch's inverted index and BM25, concept-aware ranking on top. */
+/**
+ * The in-memory paper index: term-id postings and per-paper term sequences in typed arrays
+ * (postings.ts, sequences.ts; minisearch's radix tree for prefix and fuzzy lookup), BM25 and
+ * concept-aware ranking on top.
+ */
 export class PaperIndex implements PaperSearch {
   private readonly papers = new Map<string, Paper>();
-  private readonly mini: MiniSearch<Paper>;
-  private readonly postings: Postings;
+  /** Papers by short id. */
+  private readonly byShortId: Paper[] = [];
+  private readonly shortIds = new Map<string, number>();
+  private readonly postings = new Postings();
+  /** Every paper's index terms in reading order, analysed once at add(). */
+  private readonly sequences = new DocumentSequences();
   private readonly ranking: RankingOptions;
   private readonly matching: MatchOptions;
   private readonly similarity: SimilarOptions;
-  /** Document frequency of every index term, kept up to date by add(). */
-  private readonly df = new Map<string, number>();
-  private readonly analyzed = new TextCache();
   /** Every word the papers use (at least minFuzzyLength letters) -> its index term, for correcting typos word by word. */
-  private readonly words = new SearchableMap<string>();
+  private readonly words = new Map<string, string>();
+  /** The same words in a radix tree for fuzzy lookup, filled from wordsPending when a typo needs it. */
+  private readonly wordTree = new SearchableMap<string>();
+  private wordsPending: string[] = [];
   /** relatedTerms per query term (a scan of the whole vocabulary), until the next paper is added. */
   private readonly related = new Map<string, [string, number][]>();
   /** usedAlike per "term variant", until the next paper is added. */
   private readonly alikeCache = new Map<string, boolean>();
-  /** Filled by processTerm while one paper is being indexed: its terms, title occurrences counting double. */
-  private termsOfCurrentPaper: TermCounts = new Map();
-  /** ...and its word forms (inflection undone) with their index terms. */
-  private formsOfCurrentPaper = new Map<string, string>();
   /** Per index term, the word forms papers use for it, each with the papers using it: a stem class told apart by use. */
   private readonly forms = new Map<string, Map<string, number[]>>();
   /** formsAlike per "term form", until the next paper is added. */
@@ -92,20 +106,6 @@ export class PaperIndex implements PaperSearch {
     this.ranking = { ...DEFAULT_RANKING, ...options.ranking };
     this.matching = { ...DEFAULT_MATCH, ...options.match };
     this.similarity = { ...DEFAULT_SIMILAR, ...options.similar };
-    this.mini = new MiniSearch<Paper>({
-      fields: ['title', 'abstract'],
-      tokenize,
-      processTerm: (token, field) => {
-        const terms = termsOfToken(token);
-        if (terms.length === 1 && token.length >= this.ranking.minFuzzyLength && !this.words.has(token)) this.words.set(token, terms[0]!);
-        if (terms.length === 1 && /^[a-z]+$/.test(token)) this.formsOfCurrentPaper.set(wordForm(token), terms[0]!);
-        const weight = field === 'title' ? 2 : 1;
-        for (const t of terms) this.termsOfCurrentPaper.set(t, (this.termsOfCurrentPaper.get(t) ?? 0) + weight);
-        return terms.length ? terms : null;
-      },
-      searchOptions: { processTerm: identity, bm25: this.ranking.bm25, boost: { title: this.ranking.titleBoost }, prefix: false, fuzzy: false },
-    });
-    this.postings = new Postings(this.mini, { title: 'title', abstract: 'abstract' });
     this.semantic = new SemanticSpace({ dims: this.ranking.semanticDims, sampleSize: this.ranking.semanticSample });
     this.add(papers);
   }
@@ -136,21 +136,25 @@ export class PaperIndex implements PaperSearch {
       this.formsCache.clear();
     }
     for (const paper of fresh) {
-      this.termsOfCurrentPaper = new Map();
-      this.formsOfCurrentPaper = new Map();
-      this.mini.add(paper);
-      const doc = this.postings.capacity - 1;
-      for (const [form, term] of this.formsOfCurrentPaper) {
+      const counts: TermCounts = new Map();
+      const forms = new Map<string, string>();
+      const title = this.analyzeField(paper.title, 2, counts, forms);
+      const abstract = this.analyzeField(paper.abstract, 1, counts, forms);
+      const leadTokens = tokenize(firstSentence(paper.abstract)).length;
+      const doc = this.postings.add({ id: paper.id, title: title.counts, abstract: abstract.counts, titleLength: title.length, abstractLength: abstract.length });
+      this.byShortId[doc] = paper;
+      this.shortIds.set(paper.id, doc);
+      this.sequences.add(title.sequence, abstract.sequence, abstract.entriesAfter[leadTokens] ?? abstract.sequence.length);
+      for (const [form, term] of forms) {
         let byForm = this.forms.get(term);
         if (!byForm) this.forms.set(term, (byForm = new Map()));
         let docs = byForm.get(form);
         if (!docs) byForm.set(form, (docs = []));
         docs.push(doc);
       }
-      for (const term of this.termsOfCurrentPaper.keys()) this.df.set(term, (this.df.get(term) ?? 0) + 1);
       // Once fitted, the latent space takes new papers in as they come, until the next refit.
-      if (this.semantic.fitted) this.semantic.setDoc(doc, this.termsOfCurrentPaper);
-      this.addedWhileFitting?.set(doc, this.termsOfCurrentPaper);
+      if (this.semantic.fitted) this.semantic.setDoc(doc, counts);
+      this.addedWhileFitting?.set(doc, counts);
     }
     if (fresh.length && options.fit !== false && this.semantic.wantsRefit(this.papers.size)) {
       if (this.fitter) void this.fitLatent();
@@ -159,45 +163,64 @@ export class PaperIndex implements PaperSearch {
     return fresh;
   }
 
+  /**
+   * Tokenizes one field once: its term counts by id, its sequence (sequences.ts), its BM25 length
+   * (distinct raw tokens), and, per token, the words kept for typo correction and stem forms.
+   * `counts` gathers the paper's terms for the latent space (title occurrences weigh `weight`).
+   */
+  private analyzeField(text: string, weight: number, counts: TermCounts, forms: Map<string, string>) {
+    const tokens = tokenize(text);
+    const ids = new Map<number, number>();
+    const sequence: number[] = [];
+    /** Per token index, how many sequence entries came before it. */
+    const entriesAfter: number[] = [0];
+    for (const token of tokens) {
+      const terms = termsOfToken(token);
+      if (terms.length === 1 && token.length >= this.ranking.minFuzzyLength && !this.words.has(token)) {
+        this.words.set(token, terms[0]!);
+        this.wordsPending.push(token);
+      }
+      if (terms.length === 1 && /^[a-z]+$/.test(token)) forms.set(wordForm(token), terms[0]!);
+      const joinedLast = terms.length > 0 && /['’-]/.test(token) && compoundParts(token).length > 1;
+      terms.forEach((t, i) => {
+        const id = this.postings.intern(t);
+        ids.set(id, (ids.get(id) ?? 0) + 1);
+        counts.set(t, (counts.get(t) ?? 0) + weight);
+        sequence.push(joinedLast && i === terms.length - 1 ? -1 - id : id);
+      });
+      entriesAfter.push(sequence.length);
+    }
+    return { counts: ids, sequence, length: new Set(tokens).size, entriesAfter };
+  }
+
+  /** Reusable per-query candidate arrays over all short ids (`seen` is left zeroed by rank()). */
+  private candidateArrays(): { seen: Uint8Array; docs: Int32Array; scores: Float64Array } {
+    const capacity = this.postings.capacity;
+    if (this.candidates.docs.length !== capacity) {
+      this.candidates = { seen: new Uint8Array(capacity), docs: new Int32Array(capacity), scores: new Float64Array(capacity) };
+    }
+    return this.candidates;
+  }
+
+  private candidates = { seen: new Uint8Array(0), docs: new Int32Array(0), scores: new Float64Array(0) };
+  private heap = new Float64Array(64);
+
+  /** Room for a top-`count` heap (unused when count is Infinity: then every candidate leads). */
+  private heapScratch(count: number): Float64Array {
+    if (count === Infinity || this.heap.length >= count) return this.heap;
+    return (this.heap = new Float64Array(count));
+  }
+
+  /** The words papers use, in a radix tree: built on the first typo, not per token at add(). */
+  private typoWords(): SearchableMap<string> {
+    for (const token of this.wordsPending) this.wordTree.set(token, this.words.get(token)!);
+    this.wordsPending = [];
+    return this.wordTree;
+  }
+
   /** The index as flat arrays (see index-state.ts), for a snapshot; the papers' own fields are not in it. */
   exportState(): IndexState {
-    const terms = [...this.df.keys()];
-    const ids = new Map(terms.map((t, i) => [t, i]));
-    const termId = (term: string): number => {
-      const id = ids.get(term);
-      if (id === undefined) throw new Error(`PaperIndex: the term "${term}" is indexed but has no document frequency`);
-      return id;
-    };
-    const wordTokens: string[] = [];
-    const wordTerms: number[] = [];
-    for (const [token, term] of this.words) {
-      wordTokens.push(token);
-      wordTerms.push(termId(term));
-    }
-    const formTerms: number[] = [];
-    const formNames: string[] = [];
-    const formOffsets: number[] = [0];
-    const formDocs: number[] = [];
-    for (const [term, byForm] of this.forms) {
-      for (const [form, docs] of byForm) {
-        formTerms.push(termId(term));
-        formNames.push(form);
-        for (const doc of docs) formDocs.push(doc);
-        formOffsets.push(formDocs.length);
-      }
-    }
-    return {
-      ...exportMini(this.mini, termId),
-      terms,
-      df: Int32Array.from(this.df.values()),
-      wordTokens,
-      wordTerms: Int32Array.from(wordTerms),
-      formTerms: Int32Array.from(formTerms),
-      formNames,
-      formOffsets: Int32Array.from(formOffsets),
-      formDocs: Int32Array.from(formDocs),
-      latent: this.semantic.fitted ? this.semantic.exportFit(this.postings.capacity) : undefined,
-    };
+    return exportState({ postings: this.postings, sequences: this.sequences, words: this.words, forms: this.forms }, this.semantic.fitted ? this.semantic.exportFit(this.postings.capacity) : undefined);
   }
 
   /**
@@ -211,21 +234,16 @@ export class PaperIndex implements PaperSearch {
   }
 
   private load(state: IndexState, paperById: (id: string) => Paper | undefined): void {
-    for (const id of state.ids) {
+    state.ids.forEach((id, doc) => {
       const paper = paperById(id);
       if (!paper) throw new Error(`PaperIndex: the restored index holds paper ${id}, which was not given`);
       this.papers.set(id, paper);
-    }
-    importMini(this.mini, state);
-    const { terms } = state;
-    terms.forEach((term, i) => this.df.set(term, state.df[i]!));
-    state.wordTokens.forEach((token, i) => this.words.set(token, terms[state.wordTerms[i]!]!));
-    state.formNames.forEach((form, i) => {
-      const term = terms[state.formTerms[i]!]!;
-      let byForm = this.forms.get(term);
-      if (!byForm) this.forms.set(term, (byForm = new Map()));
-      byForm.set(form, Array.from(state.formDocs.subarray(state.formOffsets[i]!, state.formOffsets[i + 1]!)));
+      this.byShortId[doc] = paper;
+      this.shortIds.set(id, doc);
     });
+    importState(state, { postings: this.postings, sequences: this.sequences, words: this.words, forms: this.forms });
+    // The typo tree is built from these on the first typo, as after add().
+    this.wordsPending = [...this.words.keys()];
     if (state.latent) this.installFit(state.latent);
   }
 
@@ -300,7 +318,7 @@ export class PaperIndex implements PaperSearch {
     return {
       size: this.papers.size,
       capacity: this.postings.capacity,
-      terms: () => this.df.entries(),
+      terms: () => this.postings.terms(),
       forEachDoc: (term, visit) => this.postings.forEachDoc(term, 2, visit),
     };
   }
@@ -332,9 +350,10 @@ export class PaperIndex implements PaperSearch {
       const min = sentence ? this.ranking.sentenceMinCoverage : this.ranking.searchMinCoverage;
       const matches = (r: Ranked) => coverage(r.doc, present, idf) >= min - 1e-9;
       const hits = ranked.filter(matches);
-      const more = rest.filter(matches);
-      const total = hits.length + more.length;
-      if (hits.length < need && more.length) hits.push(...more.sort(byScore));
+      let more = 0;
+      for (let i = 0; i < rest.length; i++) if (matches({ doc: rest.docs[i]!, score: 0 })) more++;
+      const total = hits.length + more;
+      if (hits.length < need && more) hits.push(...objects(rest).filter(matches).sort(byScore));
       if (total === 0) {
         const nearest = ranked.slice(0, Math.min(limit, NEAREST_SHOWN));
         return { hits: offset > 0 ? [] : nearest.map((r) => this.hit(r)), total: 0, nearest: nearest.length > 0 && offset === 0 };
@@ -346,12 +365,7 @@ export class PaperIndex implements PaperSearch {
   /** Papers having the concept's own words (all words of a multi-word alternative), by short id. */
   private ownPresence(c: ConceptScores): Uint8Array {
     const out = new Uint8Array(this.postings.capacity);
-    for (const t of c.ownWords) {
-      const mask = c.allowed?.term === t ? c.allowed.docs : undefined;
-      this.postings.forEachDoc(t, 1, (doc) => {
-        if (!mask || mask[doc]) out[doc] = 1;
-      });
-    }
+    for (const t of c.ownWords) this.postings.markDocs(t, out, c.allowed?.term === t ? c.allowed.docs : undefined);
     for (const phrase of c.alternatives) {
       if (phrase.length < 2) continue;
       const has = phrase.map((t) => {
@@ -407,13 +421,13 @@ export class PaperIndex implements PaperSearch {
   similar(id: string, limit = 5): SearchHit[] {
     const paper = this.papers.get(id);
     if (!paper) return [];
-    const weights = this.distinctiveTerms(paper);
+    const weights = this.distinctiveTerms(this.shortIds.get(id)!);
     if (weights.size === 0) return [];
-    const results = this.mini.search({ combineWith: 'OR', queries: [...weights.keys()] }, { boostTerm: (term) => weights.get(term) ?? 1 });
+    const results = this.postings.searchAny([...weights.keys()], (term) => weights.get(term) ?? 1, this.ranking.titleBoost, this.ranking.bm25);
     return results
-      .filter((r) => r.id !== id)
+      .filter((r) => r.doc !== this.shortIds.get(id))
       .slice(0, limit)
-      .map((r) => ({ paper: this.papers.get(r.id as string)!, score: r.score }));
+      .map((r) => ({ paper: this.paperAt(r.doc), score: r.score }));
   }
 
   private hit(r: Ranked): SearchHit {
@@ -421,7 +435,7 @@ export class PaperIndex implements PaperSearch {
   }
 
   private paperAt(doc: number): Paper {
-    return this.papers.get(this.postings.externalId(doc))!;
+    return this.byShortId[doc]!;
   }
 
   /**
@@ -442,8 +456,8 @@ export class PaperIndex implements PaperSearch {
     const totalIdf = idf.reduce((a, b) => a + b, 0) || 1;
     const excluded = this.excludedDocs(query.exclusions);
 
-    const seen = new Uint8Array(this.postings.capacity);
-    const candidates: Ranked[] = [];
+    const { seen, docs, scores } = this.candidateArrays();
+    let count = 0;
     let best = 0;
     for (const concept of concepts) {
       for (const doc of concept.docs) {
@@ -462,13 +476,21 @@ export class PaperIndex implements PaperSearch {
         }
         const score = bm25 * (covered / totalIdf) ** coverageExponent * (1 + (titleCoverageBoost * inTitle) / totalIdf);
         if (score > best) best = score;
-        candidates.push({ doc, score });
+        docs[count] = doc;
+        scores[count++] = score;
       }
     }
-    let kept = candidates.filter((r) => r.score >= best * minShare * PREFILTER_SHARE);
-    if (query.phrases.length) kept = kept.filter((r) => this.hasPhrases(r.doc, query.phrases));
+    for (let i = 0; i < count; i++) seen[docs[i]!] = 0;
+    let kept = 0;
+    for (let i = 0; i < count; i++) {
+      if (scores[i]! < best * minShare * PREFILTER_SHARE) continue;
+      if (query.phrases.length && !this.hasPhrases(docs[i]!, query.phrases)) continue;
+      docs[kept] = docs[i]!;
+      scores[kept++] = scores[i]!;
+    }
     // Only the leaders are re-ranked and sorted; the rest keep their order and are just counted.
-    let [head, rest] = leaders(kept, Math.max(need, proximityDepth, feedbackDepth, feedbackDocs));
+    const leading = Math.max(need, proximityDepth, feedbackDepth, feedbackDocs);
+    let [head, rest] = leaders(docs, scores, kept, leading, this.heapScratch(Math.min(leading, kept)));
     this.boostProximity(head, concepts, sentence ? idf : undefined);
     if (this.ranking.feedbackTerms > 0) this.feedback(head, rest, query);
     if (semantic && this.ranking.semanticWeight > 0 && this.papers.size > 0) {
@@ -476,9 +498,15 @@ export class PaperIndex implements PaperSearch {
     }
     const cut = (head[0]?.score ?? 0) * minShare;
     const ranked = head.filter((r) => r.score >= cut);
-    const others = rest.filter((r) => r.score >= cut);
-    if (need === Infinity) return { ranked: [...ranked, ...others.sort(byScore)], rest: [], concepts, idf: ownIdf };
-    return { ranked, rest: others, concepts, idf: ownIdf };
+    let others = 0;
+    for (let i = 0; i < rest.length; i++) {
+      if (rest.scores[i]! < cut) continue;
+      rest.docs[others] = rest.docs[i]!;
+      rest.scores[others++] = rest.scores[i]!;
+    }
+    rest.length = others;
+    if (need === Infinity) return { ranked: [...ranked, ...objects(rest).sort(byScore)], rest: { ...rest, length: 0 }, concepts, idf: ownIdf };
+    return { ranked, rest, concepts, idf: ownIdf };
   }
 
   /** Scores of a concept: the best of its alternatives for each paper (single words expanded, with `related` terms too). */
@@ -510,7 +538,12 @@ export class PaperIndex implements PaperSearch {
       }
       out = out ? bestOf(out, alt) : alt;
     }
-    return { ...out!, terms, ownWords, ownDocs, alternatives: concept.alternatives, allowed };
+    const ids = (terms: Iterable<string>) => Int32Array.from(terms, (t) => this.postings.id(t));
+    return {
+      ...out!, terms, ownWords, ownDocs, alternatives: concept.alternatives, allowed,
+      termIds: new Set(ids(terms)), ownIds: new Set(ids(ownWords)),
+      phraseIds: concept.alternatives.filter((a) => a.length > 1).map(ids),
+    };
   }
 
   /**
@@ -531,7 +564,7 @@ export class PaperIndex implements PaperSearch {
       const word = typed.toLowerCase();
       if (/^[\p{L}\p{N}]+$/u.test(word) && word.length >= r.minFuzzyLength) {
         const wordDistance = Math.max(1, Math.min(r.maxFuzzy, Math.round(word.length * r.fuzzy)));
-        for (const [, [t, d]] of this.words.fuzzyGet(word, wordDistance)) if (!near.has(t) || near.get(t)! > d) near.set(t, d);
+        for (const [, [t, d]] of this.typoWords().fuzzyGet(word, wordDistance)) if (!near.has(t) || near.get(t)! > d) near.set(t, d);
       }
       return { terms: [...near].map(([t, d]) => ({ term: t, weight: (r.fuzzyWeight * term.length) / (term.length + d) })), own: [...near.keys()] };
     }
@@ -652,10 +685,12 @@ export class PaperIndex implements PaperSearch {
   }
 
   private hasPhrases(doc: number, phrases: string[][]): boolean {
-    const paper = this.paperAt(doc);
-    const title = analyzeWords(paper.title);
-    const abstract = analyzeWords(paper.abstract);
-    return phrases.every((p) => containsSequence(title, p) || containsSequence(abstract, p));
+    const title = this.sequences.words(doc, 'title');
+    const abstract = this.sequences.words(doc, 'abstract');
+    return phrases.every((p) => {
+      const ids = p.map((t) => this.postings.id(t));
+      return containsSequence(title, ids) || containsSequence(abstract, ids);
+    });
   }
 
   /**
@@ -668,13 +703,14 @@ export class PaperIndex implements PaperSearch {
     if (pairs < 1 || (proximityBoost === 0 && !(passageIdf && passageBoost > 0))) return;
     const top = ranked.slice(0, proximityDepth);
     for (const r of top) {
-      const { title, abstract } = this.analyzed.get(this.paperAt(r.doc));
+      const title = this.sequences.terms(r.doc, 'title');
+      const abstract = this.sequences.terms(r.doc, 'abstract');
       let adjacent = 0;
       for (let i = 0; i < pairs; i++) {
         const a = concepts[i]!;
         const b = concepts[i + 1]!;
         if (a.scores[r.doc] === 0 || b.scores[r.doc] === 0) continue;
-        if (standSideBySide(title, a.terms, b.terms) || standSideBySide(abstract, a.terms, b.terms)) adjacent++;
+        if (standSideBySide(title, a.termIds, b.termIds) || standSideBySide(abstract, a.termIds, b.termIds)) adjacent++;
       }
       r.score *= 1 + (proximityBoost * adjacent) / pairs;
       if (passageIdf && passageBoost > 0) {
@@ -691,29 +727,32 @@ export class PaperIndex implements PaperSearch {
    * re-scores the leading candidates, so papers on the topic that word it differently rise.
    * Scores end up relative to the best hit (1.0).
    */
-  private feedback(ranked: Ranked[], rest: Ranked[], query: ParsedQuery): void {
+  private feedback(ranked: Ranked[], rest: Rest, query: ParsedQuery): void {
     const { feedbackDocs, feedbackTerms, feedbackWeight, feedbackDepth } = this.ranking;
     const best = ranked[0]?.score;
     if (!best) return;
-    const queryTerms = new Set(query.concepts.flatMap((c) => c.alternatives.flat()));
-    const weights = new Map<string, number>();
+    const queryTerms = new Set(query.concepts.flatMap((c) => c.alternatives.flat()).map((t) => this.postings.id(t)));
+    const weights = new Map<number, number>();
     for (const r of ranked.slice(0, feedbackDocs)) {
-      const { title, abstract } = this.analyzed.get(this.paperAt(r.doc));
-      const terms = [...title, ...title, ...abstract];
-      for (const t of terms) weights.set(t, (weights.get(t) ?? 0) + r.score / best / terms.length);
+      const title = this.sequences.terms(r.doc, 'title');
+      const abstract = this.sequences.terms(r.doc, 'abstract');
+      const length = 2 * title.length + abstract.length;
+      for (const part of [title, title, abstract]) for (const t of part) weights.set(t, (weights.get(t) ?? 0) + r.score / best / length);
     }
     const n = this.papers.size;
+    const df = (t: number) => this.postings.documentFrequencyOf(t);
     const boost = new Map(
       [...weights]
-        .filter(([t]) => !queryTerms.has(t) && this.documentFrequency(t) > 1)
-        .map(([t, w]) => [t, w * Math.log(1 + n / this.documentFrequency(t))] as const)
+        .filter(([t]) => !queryTerms.has(t) && df(t) > 1)
+        .map(([t, w]) => [t, w * Math.log(1 + n / df(t))] as const)
         .sort((a, b) => b[1] - a[1])
         .slice(0, feedbackTerms),
     );
     const head = ranked.slice(0, feedbackDepth);
     const extra = head.map((r) => {
-      const { title, abstract } = this.analyzed.get(this.paperAt(r.doc));
-      const tf = new Map<string, number>();
+      const title = this.sequences.terms(r.doc, 'title');
+      const abstract = this.sequences.terms(r.doc, 'abstract');
+      const tf = new Map<number, number>();
       for (const t of title) if (boost.has(t)) tf.set(t, (tf.get(t) ?? 0) + 2);
       for (const t of abstract) if (boost.has(t)) tf.set(t, (tf.get(t) ?? 0) + 1);
       let score = 0;
@@ -725,7 +764,7 @@ export class PaperIndex implements PaperSearch {
     ranked.forEach((r, i) => {
       r.score = ((1 - w) * r.score) / best + (i < head.length ? (w * extra[i]!) / maxExtra : 0);
     });
-    for (const r of rest) r.score = ((1 - w) * r.score) / best;
+    for (let i = 0; i < rest.length; i++) rest.scores[i] = ((1 - w) * rest.scores[i]!) / best;
     ranked.sort(byScore);
   }
 
@@ -734,7 +773,7 @@ export class PaperIndex implements PaperSearch {
    * the query's own vector plus the centroid of the best lexical hits, and the papers nearest to it
    * join the candidates even without any query word.
    */
-  private blendSemantic(head: Ranked[], rest: Ranked[], query: ParsedQuery, concepts: ConceptScores[], excluded: Set<number>): [Ranked[], Ranked[]] {
+  private blendSemantic(head: Ranked[], rest: Rest, query: ParsedQuery, concepts: ConceptScores[], excluded: Set<number>): [Ranked[], Rest] {
     const { semanticWeight: w, semanticQueryWeight, semanticFeedbackDocs, semanticCandidates } = this.ranking;
     const space = this.semanticSpace();
     const dims = space.dims;
@@ -756,11 +795,11 @@ export class PaperIndex implements PaperSearch {
     const semantic = (doc: number) => Math.max(0, sims[doc]!) / maxSim;
     // Like feedback, only the leaders are re-scored; the rest stay below them.
     for (const r of head) r.score = (1 - w) * (r.score / best) + w * semantic(r.doc);
-    for (const r of rest) r.score = (1 - w) * (r.score / best);
+    for (let i = 0; i < rest.length; i++) rest.scores[i] = (1 - w) * (rest.scores[i]! / best);
     if (!query.phrases.length && semanticCandidates > 0) {
       // Papers already ranked or excluded are not candidates again.
       for (const r of head) sims[r.doc] = 0;
-      for (const r of rest) sims[r.doc] = 0;
+      for (let i = 0; i < rest.length; i++) sims[rest.docs[i]!] = 0;
       for (const doc of excluded) sims[doc] = 0;
       for (const doc of nearestDocs(sims, semanticCandidates)) head.push({ doc, score: w * semantic(doc) });
     }
@@ -776,12 +815,11 @@ export class PaperIndex implements PaperSearch {
    */
   private isAbout(doc: number, concepts: ConceptScores[], idf: number[]): boolean {
     const { minAbstractOccurrences, minCoverage } = this.matching;
-    const paper = this.paperAt(doc);
-    let text: { title: string[]; abstract: string[]; lead: string[] } | undefined;
+    let text: { title: Int32Array; abstract: Int32Array; lead: Int32Array } | undefined;
     let strong = 0;
     concepts.forEach((c, i) => {
       if (c.scores[doc] === 0) return;
-      text ??= { title: analyzeWords(paper.title), abstract: analyzeWords(paper.abstract), lead: analyzeWords(firstSentence(paper.abstract)) };
+      text ??= { title: this.sequences.words(doc, 'title'), abstract: this.sequences.words(doc, 'abstract'), lead: this.sequences.words(doc, 'lead') };
       // The opening sentence usually states what a paper is about.
       const strongly = mentions(text.title, c) > 0 || mentions(text.lead, c) > 0 || mentions(text.abstract, c) >= minAbstractOccurrences;
       if (strongly) strong += idf[i]!;
@@ -791,12 +829,13 @@ export class PaperIndex implements PaperSearch {
   }
 
   /** The paper's terms weighted by tf-idf (title terms count double), best first. */
-  private distinctiveTerms(paper: Paper): Map<string, number> {
-    const tf = new Map<string, number>();
-    for (const t of analyze(paper.title)) tf.set(t, (tf.get(t) ?? 0) + 2);
-    for (const t of analyze(paper.abstract)) tf.set(t, (tf.get(t) ?? 0) + 1);
+  private distinctiveTerms(doc: number): Map<string, number> {
+    const tf = new Map<number, number>();
+    for (const t of this.sequences.terms(doc, 'title')) tf.set(t, (tf.get(t) ?? 0) + 2);
+    for (const t of this.sequences.terms(doc, 'abstract')) tf.set(t, (tf.get(t) ?? 0) + 1);
     const n = this.papers.size;
-    const scored = [...tf].map(([term, count]) => [term, (1 + Math.log(count)) * Math.log(1 + n / Math.max(1, this.documentFrequency(term)))] as const);
+    const names = this.postings.names;
+    const scored = [...tf].map(([t, count]) => [names[t]!, (1 + Math.log(count)) * Math.log(1 + n / Math.max(1, this.postings.documentFrequencyOf(t)))] as const);
     scored.sort((a, b) => b[1] - a[1]);
     const top = scored.slice(0, this.similarity.terms).filter(([, w]) => w > 0);
     const max = top[0]?.[1] ?? 1;
@@ -809,19 +848,68 @@ export class PaperIndex implements PaperSearch {
   }
 
   private documentFrequency(term: string): number {
-    return this.df.get(term) ?? 0;
+    return this.postings.documentFrequency(term);
   }
 }
 
-/** The `count` best candidates, sorted, and the others unsorted. */
-function leaders(candidates: Ranked[], count: number): [Ranked[], Ranked[]] {
-  if (candidates.length <= count) return [candidates.sort(byScore), []];
-  const scores = Float64Array.from(candidates, (r) => r.score).sort();
-  const threshold = scores[scores.length - count]!;
+/**
+ * The `count` best of the first `length` candidates (all scoring at least the count-th best score),
+ * sorted, as objects; the others stay in the arrays, unsorted, in candidate order.
+ */
+function leaders(docs: Int32Array, scores: Float64Array, length: number, count: number, heap: Float64Array): [Ranked[], Rest] {
+  if (length <= count) {
+    const all: Ranked[] = [];
+    for (let i = 0; i < length; i++) all.push({ doc: docs[i]!, score: scores[i]! });
+    return [all.sort(byScore), { docs, scores, length: 0 }];
+  }
+  const threshold = kthLargest(scores, length, count, heap);
   const head: Ranked[] = [];
-  const rest: Ranked[] = [];
-  for (const r of candidates) (r.score >= threshold ? head : rest).push(r);
-  return [head.sort(byScore), rest];
+  let rest = 0;
+  for (let i = 0; i < length; i++) {
+    if (scores[i]! >= threshold) head.push({ doc: docs[i]!, score: scores[i]! });
+    else {
+      docs[rest] = docs[i]!;
+      scores[rest++] = scores[i]!;
+    }
+  }
+  return [head.sort(byScore), { docs, scores, length: rest }];
+}
+
+/** The k-th largest of the first `length` values (k <= length), with a min-heap of the k largest in `heap`. */
+function kthLargest(values: Float64Array, length: number, k: number, heap: Float64Array): number {
+  let size = 0;
+  for (let i = 0; i < length; i++) {
+    const v = values[i]!;
+    if (size < k) {
+      let at = size++;
+      while (at > 0) {
+        const parent = (at - 1) >> 1;
+        if (heap[parent]! <= v) break;
+        heap[at] = heap[parent]!;
+        at = parent;
+      }
+      heap[at] = v;
+    } else if (v > heap[0]!) {
+      let at = 0;
+      for (;;) {
+        const left = 2 * at + 1;
+        if (left >= size) break;
+        const child = left + 1 < size && heap[left + 1]! < heap[left]! ? left + 1 : left;
+        if (heap[child]! >= v) break;
+        heap[at] = heap[child]!;
+        at = child;
+      }
+      heap[at] = v;
+    }
+  }
+  return heap[0]!;
+}
+
+/** Rest entries as objects. */
+function objects(rest: Rest): Ranked[] {
+  const out: Ranked[] = [];
+  for (let i = 0; i < rest.length; i++) out.push({ doc: rest.docs[i]!, score: rest.scores[i]! });
+  return out;
 }
 
 /** Papers having every part, written into `out` (zeroed); a multi-word alternative counts once, as the mean of its parts. */
@@ -931,10 +1019,10 @@ function coverage(doc: number, present: Uint8Array[], idf: number[]): number {
 }
 
 /** How often a concept's own words are mentioned in a stream of index terms: a multi-word alternative counts once per mention. */
-function mentions(stream: string[], c: ConceptScores): number {
+function mentions(stream: Int32Array, c: ConceptScores): number {
   let count = 0;
-  for (const t of stream) if (c.ownWords.has(t)) count++;
-  for (const phrase of c.alternatives) if (phrase.length > 1) count += countSequence(stream, phrase);
+  for (const t of stream) if (c.ownIds.has(t)) count++;
+  for (const phrase of c.phraseIds) count += countSequence(stream, phrase);
   return count;
 }
 
@@ -944,7 +1032,7 @@ function firstSentence(text: string): string {
 }
 
 /** True when some term of `a` is directly followed (one slot of slack) by some term of `b`. */
-function standSideBySide(stream: string[], a: Set<string>, b: Set<string>): boolean {
+function standSideBySide(stream: Int32Array, a: Set<number>, b: Set<number>): boolean {
   for (let i = 0; i < stream.length - 1; i++) {
     if (!a.has(stream[i]!)) continue;
     if (b.has(stream[i + 1]!) || (i + 2 < stream.length && b.has(stream[i + 2]!))) return true;
@@ -953,7 +1041,7 @@ function standSideBySide(stream: string[], a: Set<string>, b: Set<string>): bool
 }
 
 /** The largest idf-weighted share of the query's concepts found within `window` consecutive terms. */
-function passageCoverage(stream: string[], concepts: ConceptScores[], idf: number[], window: number): number {
+function passageCoverage(stream: Int32Array, concepts: ConceptScores[], idf: number[], window: number): number {
   const total = idf.reduce((a, b) => a + b, 0) || 1;
   const last = new Float64Array(concepts.length).fill(-Infinity);
   let best = 0;
@@ -961,7 +1049,7 @@ function passageCoverage(stream: string[], concepts: ConceptScores[], idf: numbe
     const t = stream[i]!;
     let hit = false;
     for (let c = 0; c < concepts.length; c++) {
-      if (concepts[c]!.terms.has(t)) {
+      if (concepts[c]!.termIds.has(t)) {
         last[c] = i;
         hit = true;
       }

@@ -5,7 +5,7 @@ import { analyze, analyzeWords, tokenize } from './analyze.js';
 import type { IndexState } from './index-state.js';
 import { DEFAULT_MATCH, DEFAULT_RANKING, DEFAULT_SIMILAR, type PaperIndexOptions } from './options.js';
 import type { PaperIndex } from './paper-index.js';
-import { readSnapshotFile, SnapshotUnusable, writeSnapshotFile, type Sections } from './snapshot-file.js';
+import { readSnapshotFile, SnapshotUnusable, writeSnapshotFile, type SectionValue, type Sections } from './snapshot-file.js';
 import { wordForm } from './stem.js';
 import { QUERY_STOP_WORDS, STOP_WORDS } from './stopwords.js';
 
@@ -59,7 +59,8 @@ export async function saveIndexSnapshot(path: string, index: PaperIndex, options
   await index.latentReady();
   const state = index.exportState();
   const textHashes = Uint32Array.from(state.ids, (id) => textHash(index.get(id)!));
-  const bytes = await writeSnapshotFile(path, SNAPSHOT_FORMAT, { fingerprint: indexFingerprint(options), values: values(state), sections: sections(state, textHashes) });
+  const { sections, values } = flatten({ ...state, textHashes } as unknown as Tree);
+  const bytes = await writeSnapshotFile(path, SNAPSHOT_FORMAT, { fingerprint: indexFingerprint(options), values, sections });
   return { bytes, papers: state.ids.length };
 }
 
@@ -69,40 +70,38 @@ export async function loadIndexSnapshot(path: string, options: PaperIndexOptions
   if (!contents) return undefined;
   const missing = REQUIRED.filter((name) => contents.sections[name] === undefined);
   if (missing.length) throw new SnapshotUnusable(`sections missing: ${missing.join(', ')}`);
-  // Each section's type was written by sections() below and read back by its recorded type.
-  const s = contents.sections as Record<string, any>;
-  const v = contents.values as Record<string, number>;
-  const state: IndexState = {
-    ids: s.ids, terms: s.terms, df: s.df, fieldLength: s.fieldLength, avgFieldLength: s.avgFieldLength, documentCount: v.documentCount!,
-    postingTerms: s.postingTerms, postingOffsets: s.postingOffsets, postingDocs: s.postingDocs, postingCounts: s.postingCounts,
-    wordTokens: s.wordTokens, wordTerms: s.wordTerms,
-    formTerms: s.formTerms, formNames: s.formNames, formOffsets: s.formOffsets, formDocs: s.formDocs,
-    latent: v.latentDims === undefined || !s.latentDocVectors ? undefined : {
-      dims: v.latentDims, fittedOn: v.latentFittedOn!, terms: s.latentTerms, idf: s.latentIdf,
-      termVectors: s.latentTermVectors, termUnits: s.latentTermUnits, docVectors: s.latentDocVectors,
-    },
-  };
-  return { state, textHashes: s.textHashes, createdAt: contents.createdAt };
+  const { textHashes, ...state } = unflatten(contents.sections, contents.values) as unknown as IndexState & { textHashes: Uint32Array };
+  return { state, textHashes, createdAt: contents.createdAt };
 }
 
-const REQUIRED = ['ids', 'textHashes', 'terms', 'df', 'fieldLength', 'avgFieldLength', 'postingTerms', 'postingOffsets', 'postingDocs', 'postingCounts', 'wordTokens', 'wordTerms', 'formTerms', 'formNames', 'formOffsets', 'formDocs'];
+/** Sections every snapshot of this format has (the latent space is optional: a corpus too small to fit one has none). */
+const REQUIRED = [
+  'ids', 'textHashes', 'terms', 'df', 'titleLengths', 'abstractLengths', 'averages', 'sequencePool', 'sequenceOffsets',
+  'wordTokens', 'wordTerms', 'formTerms', 'formNames', 'formOffsets', 'formDocs',
+  ...['title', 'abstract'].flatMap((f) => ['pool', 'head', 'tail', 'df', 'overflowKeys', 'overflowCounts'].map((k) => `${f}.${k}`)),
+];
 
-function values(state: IndexState): Record<string, number> {
-  return {
-    documentCount: state.documentCount,
-    ...(state.latent ? { latentDims: state.latent.dims, latentFittedOn: state.latent.fittedOn } : {}),
-  };
+type Tree = { [key: string]: SectionValue | number | Tree | undefined };
+
+/** Arrays become sections and numbers values, named by their path ("title.pool", "latent.dims"). */
+function flatten(tree: Tree, sections: Sections = {}, values: Record<string, number> = {}, prefix = ''): { sections: Sections; values: Record<string, number> } {
+  for (const [key, value] of Object.entries(tree)) {
+    const name = prefix + key;
+    if (value === undefined) continue;
+    if (typeof value === 'number') values[name] = value;
+    else if (Array.isArray(value) || ArrayBuffer.isView(value)) sections[name] = value as SectionValue;
+    else flatten(value as Tree, sections, values, `${name}.`);
+  }
+  return { sections, values };
 }
 
-function sections(state: IndexState, textHashes: Uint32Array): Sections {
-  const { latent } = state;
-  return {
-    ids: state.ids, textHashes, terms: state.terms, df: state.df, fieldLength: state.fieldLength, avgFieldLength: state.avgFieldLength,
-    postingTerms: state.postingTerms, postingOffsets: state.postingOffsets, postingDocs: state.postingDocs, postingCounts: state.postingCounts,
-    wordTokens: state.wordTokens, wordTerms: state.wordTerms,
-    formTerms: state.formTerms, formNames: state.formNames, formOffsets: state.formOffsets, formDocs: state.formDocs,
-    ...(latent
-      ? { latentTerms: latent.terms, latentIdf: latent.idf, latentTermVectors: latent.termVectors, latentTermUnits: latent.termUnits, latentDocVectors: latent.docVectors }
-      : {}),
-  };
+function unflatten(sections: Sections, values: Record<string, number>): Tree {
+  const root: Tree = {};
+  for (const [name, value] of [...Object.entries(sections), ...Object.entries(values)]) {
+    const path = name.split('.');
+    let node = root;
+    for (const key of path.slice(0, -1)) node = (node[key] ??= {}) as Tree;
+    node[path.at(-1)!] = value;
+  }
+  return root;
 }
