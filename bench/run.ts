@@ -12,6 +12,7 @@ import * as corpusLoadSection from './corpus-load.js';
 import * as digestPlanSection from './digest-plan.js';
 import * as evalSection from './eval.js';
 import * as flowSection from './flow.js';
+import * as restartSection from './restart.js';
 import * as searchSection from './search.js';
 import * as slackAckSection from './slack-ack.js';
 import * as slackKillSection from './slack-kill.js';
@@ -20,7 +21,7 @@ interface Section {
   run(): Promise<string>;
 }
 
-const SECTIONS: Section[] = [evalSection, searchSection, digestPlanSection, slackAckSection, slackKillSection, corpusLoadSection, flowSection];
+const SECTIONS: Section[] = [evalSection, searchSection, digestPlanSection, slackAckSection, slackKillSection, corpusLoadSection, flowSection, restartSection];
 
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const output = resolve(root, 'docs/benchmarks.md');

@@ -14,6 +14,9 @@ export interface IndexState {
   /** The vocabulary by term id, and per term the papers using it. */
   terms: string[];
   df: Int32Array;
+  /** The vocabulary's radix tree (prefix and fuzzy lookup) node by node, so it is rebuilt as it was, not re-inserted term by term. */
+  treeKeys: string[];
+  treeInts: Int32Array;
   /** BM25 field lengths per short id, and their running means (title, abstract). */
   titleLengths: Int32Array;
   abstractLengths: Int32Array;
@@ -49,7 +52,7 @@ export interface IndexParts {
   postings: Postings;
   sequences: DocumentSequences;
   words: Map<string, string>;
-  forms: Map<string, Map<string, number[]>>;
+  forms: Map<string, Map<string, number[] | Int32Array>>;
 }
 
 // The typed-array structures' fields (private in their classes), read and written here only.
@@ -91,21 +94,30 @@ export function exportState(parts: IndexParts, latent: FittedSpace | undefined):
     if (id === undefined) throw new Error(`PaperIndex: "${term}" is used but not in the vocabulary`);
     return id;
   };
-  const formTerms: number[] = [];
+  let formCount = 0;
+  let docCount = 0;
+  for (const byForm of parts.forms.values()) {
+    formCount += byForm.size;
+    for (const docs of byForm.values()) docCount += docs.length;
+  }
+  const formTerms = new Int32Array(formCount);
   const formNames: string[] = [];
-  const formOffsets: number[] = [0];
-  const formDocs: number[] = [];
+  const formOffsets = new Int32Array(formCount + 1);
+  const formDocs = new Int32Array(docCount);
+  let f = 0;
   for (const [term, byForm] of parts.forms) {
+    const id = termId(term);
     for (const [form, docs] of byForm) {
-      formTerms.push(termId(term));
+      formTerms[f] = id;
       formNames.push(form);
-      for (const doc of docs) formDocs.push(doc);
-      formOffsets.push(formDocs.length);
+      formDocs.set(docs, formOffsets[f]!);
+      formOffsets[++f] = formOffsets[f - 1]! + docs.length;
     }
   }
   return {
     ids: [...p.externalIds],
     terms: [...p.names],
+    ...exportTree(p.tree),
     df: p.df.slice(0, v),
     titleLengths: p.titleLengths.slice(0, n),
     abstractLengths: p.abstractLengths.slice(0, n),
@@ -116,10 +128,10 @@ export function exportState(parts: IndexParts, latent: FittedSpace | undefined):
     sequenceOffsets: s.offsets.slice(0, 3 * s.count),
     wordTokens: [...parts.words.keys()],
     wordTerms: Int32Array.from(parts.words.values(), termId),
-    formTerms: Int32Array.from(formTerms),
+    formTerms,
     formNames,
-    formOffsets: Int32Array.from(formOffsets),
-    formDocs: Int32Array.from(formDocs),
+    formOffsets,
+    formDocs,
     latent,
   };
 }
@@ -143,8 +155,8 @@ export function importState(state: IndexState, parts: IndexParts): void {
   terms.forEach((term, id) => {
     p.ids.set(term, id);
     p.names.push(term);
-    p.tree.set(term, id);
   });
+  p.tree = importTree(state.treeKeys, state.treeInts);
   p.df = state.df;
   p.externalIds.push(...state.ids);
   p.titleLengths = state.titleLengths;
@@ -162,7 +174,7 @@ export function importState(state: IndexState, parts: IndexParts): void {
     const term = terms[state.formTerms[i]!]!;
     let byForm = parts.forms.get(term);
     if (!byForm) parts.forms.set(term, (byForm = new Map()));
-    byForm.set(form, Array.from(state.formDocs.subarray(state.formOffsets[i]!, state.formOffsets[i + 1]!)));
+    byForm.set(form, state.formDocs.subarray(state.formOffsets[i]!, state.formOffsets[i + 1]!));
   });
 }
 
@@ -173,4 +185,38 @@ function importField(f: FieldInternals, state: FieldState): void {
   f.tail = state.tail;
   f.df = state.df;
   state.overflowKeys.forEach((key, i) => f.overflow.set(key, state.overflowCounts[i]!));
+}
+
+/** minisearch's radix tree: a Map per node, edge label -> child node, and '' -> the value. */
+type TreeNode = Map<string, TreeNode | number>;
+const LEAF = '';
+
+/** Pre-order: per node its entry count, then per entry its label and either the value ('' entries) or the child. */
+function exportTree(map: SearchableMap<number>): { treeKeys: string[]; treeInts: Int32Array } {
+  const keys: string[] = [];
+  const ints: number[] = [];
+  const walk = (node: TreeNode) => {
+    ints.push(node.size);
+    for (const [key, child] of node) {
+      keys.push(key);
+      if (key === LEAF) ints.push(child as number);
+      else walk(child as TreeNode);
+    }
+  };
+  walk((map as unknown as { _tree: TreeNode })._tree);
+  return { treeKeys: keys, treeInts: Int32Array.from(ints) };
+}
+
+function importTree(keys: string[], ints: Int32Array): SearchableMap<number> {
+  let k = 0;
+  let i = 0;
+  const read = (): TreeNode => {
+    const node: TreeNode = new Map();
+    for (let n = ints[i++]!; n > 0; n--) {
+      const key = keys[k++]!;
+      node.set(key, key === LEAF ? ints[i++]! : read());
+    }
+    return node;
+  };
+  return new SearchableMap<number>(read() as never);
 }

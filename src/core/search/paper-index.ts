@@ -61,6 +61,8 @@ const RELATED_CACHE_LIMIT = 10_000;
 /** Candidates below this share of the best score are dropped before re-ranking (re-ranking moves scores by less). */
 const PREFILTER_SHARE = 0.5;
 const identity = (term: string) => term;
+/** Papers by short id: an array as add() grows it, or a snapshot's view until the list grows. */
+type DocList = number[] | Int32Array;
 const byScore = (a: Ranked, b: Ranked) => b.score - a.score || a.doc - b.doc;
 
 /**
@@ -89,7 +91,7 @@ export class PaperIndex implements PaperSearch {
   /** usedAlike per "term variant", until the next paper is added. */
   private readonly alikeCache = new Map<string, boolean>();
   /** Per index term, the word forms papers use for it, each with the papers using it: a stem class told apart by use. */
-  private readonly forms = new Map<string, Map<string, number[]>>();
+  private readonly forms = new Map<string, Map<string, DocList>>();
   /** formsAlike per "term form", until the next paper is added. */
   private readonly formsCache = new Map<string, Uint8Array | null>();
   private readonly semantic: SemanticSpace;
@@ -149,7 +151,8 @@ export class PaperIndex implements PaperSearch {
         let byForm = this.forms.get(term);
         if (!byForm) this.forms.set(term, (byForm = new Map()));
         let docs = byForm.get(form);
-        if (!docs) byForm.set(form, (docs = []));
+        // A restored list is a view of the snapshot: copied into an array once it grows.
+        if (!docs || !Array.isArray(docs)) byForm.set(form, (docs = docs ? Array.from(docs) : []));
         docs.push(doc);
       }
       // Once fitted, the latent space takes new papers in as they come, until the next refit.
@@ -981,7 +984,7 @@ function keepOnly(scores: TermScores, allowed: Uint8Array, alsoAllowed?: Set<num
 }
 
 /** The normalized mean latent vector of some papers. */
-function centroid(space: SemanticSpace, docs: number[]): Float32Array {
+function centroid(space: SemanticSpace, docs: DocList): Float32Array {
   const out = new Float32Array(space.dims);
   for (const doc of docs.length > 500 ? docs.filter((_, i) => i % Math.ceil(docs.length / 500) === 0) : docs) {
     const v = space.docVector(doc);
@@ -998,7 +1001,7 @@ function centroid(space: SemanticSpace, docs: number[]): Float32Array {
  * chance would have it; where chance would put less than one paper on both (rare forms), when the
  * centroids of their papers sit close in the latent space instead.
  */
-function formUsedAlike(space: SemanticSpace, ownCentroid: Float32Array, ownDocs: number[], docs: number[], n: number, r: RankingOptions): boolean {
+function formUsedAlike(space: SemanticSpace, ownCentroid: Float32Array, ownDocs: DocList, docs: DocList, n: number, r: RankingOptions): boolean {
   const own = new Set(ownDocs);
   let both = 0;
   for (const doc of docs) if (own.has(doc)) both++;
