@@ -23,6 +23,9 @@ import { CORPUS_KINDS, corpusOfKind, sampleQueries, type CorpusKind } from './li
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const seedsDir = join(root, 'seeds');
 const sizesArg = process.argv.find((a) => a.startsWith('--sizes='));
+const kindsArg = process.argv.find((a) => a.startsWith('--kinds='));
+/** Both kinds by default; `--kinds=heaps` picks. */
+const KINDS = kindsArg ? (kindsArg.slice(8).split(',') as CorpusKind[]) : CORPUS_KINDS;
 /** 10k and 100k by default; `--300k` adds 300k; `--sizes=10000,...` picks (for a quick look). */
 export const SIZES = sizesArg ? sizesArg.slice(8).split(',').map(Number) : process.argv.includes('--300k') ? [10_000, 100_000, 300_000] : [10_000, 100_000];
 /** Warm searches timed after the first one. */
@@ -36,6 +39,9 @@ interface Row {
   papers: number;
   terms: number;
   coldMs: number;
+  /** CPU time of this process (all threads) for the cold build and the restore: less sensitive to a busy machine than wall time. */
+  coldCpuMs: number;
+  restoreCpuMs: number;
   writeMs: number;
   writeStallMs: number;
   bytes: number;
@@ -149,7 +155,9 @@ async function measure(kind: CorpusKind, size: number, seeds: Paper[], queries: 
     const load = loadavg().map((x) => x.toFixed(1)).join(' ');
 
     let fitter = createWorkerFitter();
+    let cpu = process.cpuUsage();
     const cold = await timeAsync(() => openIndex(papers, { log: silent, fitter }));
+    const coldCpu = process.cpuUsage(cpu);
     await fitter.close();
     let index: PaperIndex | undefined = cold.value.index;
     // Compiles the query path, so the restored index's first search below measures the index, not the JIT (the child's is cold).
@@ -158,7 +166,9 @@ async function measure(kind: CorpusKind, size: number, seeds: Paper[], queries: 
     index = undefined;
 
     fitter = createWorkerFitter();
+    cpu = process.cpuUsage();
     const restored = await timeAsync(() => openIndex(papers, { snapshotPath: path, log: silent, fitter }));
+    const restoreCpu = process.cpuUsage(cpu);
     if (!restored.value.restored) throw new Error('restart bench: the snapshot was not restored');
     const restoredIndex = restored.value.index;
     const first = time(() => restoredIndex.search(queries[0]!, { limit: 10 }));
@@ -169,7 +179,7 @@ async function measure(kind: CorpusKind, size: number, seeds: Paper[], queries: 
     const fts = fts5(papers, work, queries[0]!);
     return {
       corpus: `${kind} ${size / 1000}k`, papers: papers.length, terms: restored.value.index.exportState().terms.length,
-      coldMs: cold.ms, writeMs: written.value.ms, writeStallMs: written.stall, bytes: statSync(path).size, restoreMs: restored.ms,
+      coldMs: cold.ms, coldCpuMs: (coldCpu.user + coldCpu.system) / 1000, restoreCpuMs: (restoreCpu.user + restoreCpu.system) / 1000, writeMs: written.value.ms, writeStallMs: written.stall, bytes: statSync(path).size, restoreMs: restored.ms,
       childReadyMs: child.readyMs, childStartMs: child.startMs, childFirstMs: child.firstMs, childWarmMs: child.warmMs,
       firstMs: first.ms, warmMs: percentile(warm, 50), ftsBuildMs: fts.buildMs, ftsReopenMs: fts.reopenMs, load,
     };
@@ -182,11 +192,12 @@ export async function run(): Promise<string> {
   const seeds = (await loadCorpus(seedsDir)).papers;
   const queries = [...new Set(sampleQueries(seeds, 200, 11))];
   const rows: Row[] = [];
-  for (const size of SIZES) for (const kind of CORPUS_KINDS) rows.push(await measure(kind, size, seeds, queries));
+  for (const size of SIZES) for (const kind of KINDS) rows.push(await measure(kind, size, seeds, queries));
   const s = (ms: number) => fmt(ms / 1000, 2);
   return [
     '## Restart (index snapshot)',
     '',
+    'Wall times on a shared machine (see the load column); [CPU] is this process\'s CPU time, worker thread included.',
     'Per corpus: **cold build** to ready as `npm start` does it with no snapshot (index built in slices, latent space fitted on a worker thread);',
     '**snapshot write** (export on the event loop, checksum and atomic write on the thread pool; the longest event-loop stall meanwhile) and size;',
     '**restore**: read, check and restore the snapshot (no text analysed, no fit); **restart to ready**: a child process started like `npm start`',
@@ -195,10 +206,10 @@ export async function run(): Promise<string> {
     `of the next ${CHILD_WARM}; in process (query path already compiled), the first search after restore beside the median of ${WARM} warm ones. FTS5: the same papers into an`,
     'on-disk SQLite FTS5 table (porter tokenizer) in one transaction; reopen = open the file and answer the first query.',
     '',
-    '| Corpus | Papers | Terms | Cold build to ready (s) | Snapshot write (s) | Write stall (ms) | Snapshot (MB) | Restore (s) | Restart to ready, child (s) | startMs (s) | First / warm search, child (ms) | First / warm search, in process (ms) | FTS5 build (s) | FTS5 reopen + first query (ms) | Load avg (1/5/15 min) |',
+    '| Corpus | Papers | Terms | Cold build to ready (s) [CPU] | Snapshot write (s) | Write stall (ms) | Snapshot (MB) | Restore (s) [CPU] | Restart to ready, child (s) | startMs (s) | First / warm search, child (ms) | First / warm search, in process (ms) | FTS5 build (s) | FTS5 reopen + first query (ms) | Load avg (1/5/15 min) |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|',
     ...rows.map((r) =>
-      `| ${r.corpus} | ${r.papers} | ${r.terms} | ${s(r.coldMs)} | ${s(r.writeMs)} | ${fmt(r.writeStallMs, 0)} | ${fmt(r.bytes / 1024 / 1024)} | ${s(r.restoreMs)} | ${s(r.childReadyMs)} | ${s(r.childStartMs)} | ${fmt(r.childFirstMs, 1)} / ${fmt(r.childWarmMs, 1)} | ${fmt(r.firstMs, 2)} / ${fmt(r.warmMs, 2)} | ${s(r.ftsBuildMs)} | ${fmt(r.ftsReopenMs, 1)} | ${r.load} |`),
+      `| ${r.corpus} | ${r.papers} | ${r.terms} | ${s(r.coldMs)} [${s(r.coldCpuMs)}] | ${s(r.writeMs)} | ${fmt(r.writeStallMs, 0)} | ${fmt(r.bytes / 1024 / 1024)} | ${s(r.restoreMs)} [${s(r.restoreCpuMs)}] | ${s(r.childReadyMs)} | ${s(r.childStartMs)} | ${fmt(r.childFirstMs, 1)} / ${fmt(r.childWarmMs, 1)} | ${fmt(r.firstMs, 2)} / ${fmt(r.warmMs, 2)} | ${s(r.ftsBuildMs)} | ${fmt(r.ftsReopenMs, 1)} | ${r.load} |`),
     '',
   ].join('\n');
 }

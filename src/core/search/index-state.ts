@@ -9,8 +9,9 @@ import type { DocumentSequences } from './sequences.js';
  * numbers them (postings.ts), so each term string is stored once, in `terms`.
  */
 export interface IndexState {
-  /** Paper id per short document id. */
+  /** Paper id per short document id, and the hash of the text it was indexed by (textHash). */
   ids: string[];
+  textHashes: Uint32Array;
   /** The vocabulary by term id, and per term the papers using it. */
   terms: string[];
   df: Int32Array;
@@ -84,7 +85,17 @@ interface SequencesInternals {
   count: number;
 }
 
-export function exportState(parts: IndexParts, latent: FittedSpace | undefined): IndexState {
+/** A 32-bit hash (FNV-1a) of the text a paper is indexed by: a paper whose text changed is not the one indexed. */
+export function textHash(paper: { title: string; abstract: string }): number {
+  let h = 0x811c9dc5;
+  const { title, abstract } = paper;
+  for (let i = 0; i < title.length; i++) h = Math.imul(h ^ title.charCodeAt(i), 0x01000193);
+  h = Math.imul(h ^ 10, 0x01000193);
+  for (let i = 0; i < abstract.length; i++) h = Math.imul(h ^ abstract.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+export function exportState(parts: IndexParts, textHashes: Uint32Array, latent: FittedSpace | undefined): IndexState {
   const p = parts.postings as unknown as PostingsInternals;
   const s = parts.sequences as unknown as SequencesInternals;
   const n = p.externalIds.length;
@@ -116,6 +127,7 @@ export function exportState(parts: IndexParts, latent: FittedSpace | undefined):
   }
   return {
     ids: [...p.externalIds],
+    textHashes: textHashes.slice(0, n),
     terms: [...p.names],
     ...exportTree(p.tree),
     df: p.df.slice(0, v),

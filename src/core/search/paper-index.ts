@@ -9,7 +9,7 @@ import {
 } from './options.js';
 import { Postings, type TermScores, type WeightedTerm } from './postings.js';
 import { parseQuery, type Concept, type ParsedQuery } from './query.js';
-import { exportState, importState, type IndexState } from './index-state.js';
+import { exportState, importState, textHash, type IndexState } from './index-state.js';
 import type { LatentFitter } from './latent-fitter.js';
 import { fitInput, SemanticSpace, type CorpusTerms, type FittedSpace, type TermCounts } from './semantic.js';
 import { DocumentSequences } from './sequences.js';
@@ -102,6 +102,8 @@ export class PaperIndex implements PaperSearch {
   /** Papers added while a background fit runs: projected into the new space once it is installed. */
   private addedWhileFitting?: Map<number, TermCounts>;
   private fits = 0;
+  /** textHash per short id, for a snapshot to tell whether a paper's text changed since. */
+  private textHashes = new Uint32Array(1024);
 
   constructor(papers: Paper[] = [], options: PaperIndexOptions = {}) {
     checkOptions(options);
@@ -146,6 +148,7 @@ export class PaperIndex implements PaperSearch {
       const doc = this.postings.add({ id: paper.id, title: title.counts, abstract: abstract.counts, titleLength: title.length, abstractLength: abstract.length });
       this.byShortId[doc] = paper;
       this.shortIds.set(paper.id, doc);
+      this.hashText(doc, paper);
       this.sequences.add(title.sequence, abstract.sequence, abstract.entriesAfter[leadTokens] ?? abstract.sequence.length);
       for (const [form, term] of forms) {
         let byForm = this.forms.get(term);
@@ -223,7 +226,17 @@ export class PaperIndex implements PaperSearch {
 
   /** The index as flat arrays (see index-state.ts), for a snapshot; the papers' own fields are not in it. */
   exportState(): IndexState {
-    return exportState({ postings: this.postings, sequences: this.sequences, words: this.words, forms: this.forms }, this.semantic.fitted ? this.semantic.exportFit(this.postings.capacity) : undefined);
+    const parts = { postings: this.postings, sequences: this.sequences, words: this.words, forms: this.forms };
+    return exportState(parts, this.textHashes, this.semantic.fitted ? this.semantic.exportFit(this.postings.capacity) : undefined);
+  }
+
+  private hashText(doc: number, paper: Paper): void {
+    if (doc >= this.textHashes.length) {
+      const grown = new Uint32Array(Math.max(doc + 1, this.textHashes.length * 2));
+      grown.set(this.textHashes);
+      this.textHashes = grown;
+    }
+    this.textHashes[doc] = textHash(paper);
   }
 
   /**
@@ -245,6 +258,7 @@ export class PaperIndex implements PaperSearch {
       this.shortIds.set(id, doc);
     });
     importState(state, { postings: this.postings, sequences: this.sequences, words: this.words, forms: this.forms });
+    this.textHashes = Uint32Array.from(state.textHashes);
     // The typo tree is built from these on the first typo, as after add().
     this.wordsPending = [...this.words.keys()];
     if (state.latent) this.installFit(state.latent);

@@ -1,10 +1,12 @@
-import { randomBytes, webcrypto } from 'node:crypto';
+import { createHash, randomBytes, webcrypto } from 'node:crypto';
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { open, readFile, rename, rm } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
 
 /**
  * A snapshot file: named typed arrays and string lists behind a versioned header, checksummed
- * (SHA-256, computed on libuv's thread pool) and written atomically (a temp file, fsync, rename).
+ * (SHA-256: in slices when written, on libuv's thread pool when read) and written atomically (a
+ * temp file, fsync, rename) by libuv's thread pool.
  * It knows nothing of what the arrays mean (see snapshot.ts).
  *
  *   "PBSNAPSH" | u32 format | u32 header bytes | header JSON | sections (8-byte aligned) | sha256
@@ -14,6 +16,8 @@ export type Sections = Record<string, SectionValue>;
 
 const MAGIC = Buffer.from('PBSNAPSH', 'latin1');
 const DIGEST_BYTES = 32;
+/** Bytes hashed between two turns of the event loop when writing. */
+const HASH_SLICE = 4 * 1024 * 1024;
 /** Strings are joined by NUL: no index term, paper id or word form contains one. */
 const SEPARATOR = '\u0000';
 const TYPES = { i32: Int32Array, u32: Uint32Array, f32: Float32Array, f64: Float64Array } as const;
@@ -68,13 +72,23 @@ export async function writeSnapshotFile(path: string, formatVersion: number, con
   lead.writeUInt32LE(formatVersion, 8);
   lead.writeUInt32LE(json.length, 12);
   const start = 16 + json.length;
-  const file = Buffer.concat([lead, json, Buffer.alloc(pad8(start)), ...bodies]);
-  const digest = Buffer.from(await webcrypto.subtle.digest('SHA-256', file));
+  const parts = [lead, json, Buffer.alloc(pad8(start)), ...bodies];
+  // Hashed in slices with turns of the event loop between them: no copy of the whole file, no long stall.
+  const hash = createHash('sha256');
+  for (const part of parts) {
+    for (let at = 0; at < part.length; at += HASH_SLICE) {
+      hash.update(part.subarray(at, at + HASH_SLICE));
+      if (part.length > HASH_SLICE) await yieldToLoop();
+    }
+  }
+  const digest = hash.digest();
+  const size = parts.reduce((sum, p) => sum + p.length, 0) + DIGEST_BYTES;
   const temp = join(dirname(path), `.${basename(path)}.${randomBytes(4).toString('hex')}.tmp`);
   try {
     const handle = await open(temp, 'w');
     try {
-      await handle.writev([file, digest]);
+      const { bytesWritten } = await handle.writev([...parts, digest]);
+      if (bytesWritten !== size) throw new Error(`wrote ${bytesWritten} of ${size} bytes`);
       await handle.sync();
     } finally {
       await handle.close();
@@ -84,7 +98,7 @@ export async function writeSnapshotFile(path: string, formatVersion: number, con
     await rm(temp, { force: true });
     throw err;
   }
-  return file.length + DIGEST_BYTES;
+  return size;
 }
 
 /**

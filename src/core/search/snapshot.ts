@@ -31,35 +31,24 @@ export function indexFingerprint(options: PaperIndexOptions = {}): string {
   return createHash('sha256').update(JSON.stringify([SNAPSHOT_FORMAT, analyzer, resolved])).digest('hex');
 }
 
-/** A 32-bit hash of the text a paper is indexed by: a paper whose text changed is not the one in the snapshot. */
-export function textHash(paper: Paper): number {
-  let h = 0x811c9dc5;
-  const mix = (s: string) => {
-    for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
-  };
-  mix(paper.title);
-  h = Math.imul(h ^ 10, 0x01000193);
-  mix(paper.abstract);
-  return h >>> 0;
-}
+export { textHash } from './index-state.js';
 
 export interface IndexSnapshot {
   state: IndexState;
-  /** textHash per short document id. */
+  /** textHash per short document id (state.textHashes). */
   textHashes: Uint32Array;
   createdAt: Date;
 }
 
 /**
  * Writes the index to `path`: its state is taken here (on the event loop: typed-array copies and
- * one walk of the term tree), then checksummed and written on the thread pool. Waits for a
+ * walks of the vocabulary), then checksummed in slices and written on the thread pool. Waits for a
  * background latent fit first, so the snapshot holds the current space.
  */
 export async function saveIndexSnapshot(path: string, index: PaperIndex, options: PaperIndexOptions = {}): Promise<{ bytes: number; papers: number }> {
   await index.latentReady();
   const state = index.exportState();
-  const textHashes = Uint32Array.from(state.ids, (id) => textHash(index.get(id)!));
-  const { sections, values } = flatten({ ...state, textHashes } as unknown as Tree);
+  const { sections, values } = flatten(state as unknown as Tree);
   const bytes = await writeSnapshotFile(path, SNAPSHOT_FORMAT, { fingerprint: indexFingerprint(options), values, sections });
   return { bytes, papers: state.ids.length };
 }
@@ -70,8 +59,8 @@ export async function loadIndexSnapshot(path: string, options: PaperIndexOptions
   if (!contents) return undefined;
   const missing = REQUIRED.filter((name) => contents.sections[name] === undefined);
   if (missing.length) throw new SnapshotUnusable(`sections missing: ${missing.join(', ')}`);
-  const { textHashes, ...state } = unflatten(contents.sections, contents.values) as unknown as IndexState & { textHashes: Uint32Array };
-  return { state, textHashes, createdAt: contents.createdAt };
+  const state = unflatten(contents.sections, contents.values) as unknown as IndexState;
+  return { state, textHashes: state.textHashes, createdAt: contents.createdAt };
 }
 
 /** Sections every snapshot of this format has (the latent space is optional: a corpus too small to fit one has none). */
