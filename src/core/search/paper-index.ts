@@ -11,6 +11,7 @@ import { Postings, type TermScores, type WeightedTerm } from './postings.js';
 import { parseQuery, type Concept, type ParsedQuery } from './query.js';
 import { SemanticSpace, type TermCounts } from './semantic.js';
 import { DocumentSequences } from './sequences.js';
+import { StemForms } from './stem-forms.js';
 import { containsSequence, countSequence } from './sequence.js';
 
 /** One query concept's scores over the corpus, and every index term that stood for it. */
@@ -87,7 +88,7 @@ export class PaperIndex implements PaperSearch {
   /** usedAlike per "term variant", until the next paper is added. */
   private readonly alikeCache = new Map<string, boolean>();
   /** Per index term, the word forms papers use for it, each with the papers using it: a stem class told apart by use. */
-  private readonly forms = new Map<string, Map<string, number[]>>();
+  private readonly forms = new StemForms();
   /** formsAlike per "term form", until the next paper is added. */
   private readonly formsCache = new Map<string, Uint8Array | null>();
   private readonly semantic: SemanticSpace;
@@ -131,13 +132,7 @@ export class PaperIndex implements PaperSearch {
       this.byShortId[doc] = paper;
       this.shortIds.set(paper.id, doc);
       this.sequences.add(title.sequence, abstract.sequence, abstract.entriesAfter[leadTokens] ?? abstract.sequence.length);
-      for (const [form, term] of forms) {
-        let byForm = this.forms.get(term);
-        if (!byForm) this.forms.set(term, (byForm = new Map()));
-        let docs = byForm.get(form);
-        if (!docs) byForm.set(form, (docs = []));
-        docs.push(doc);
-      }
+      for (const [form, term] of forms) this.forms.add(this.postings.id(term), form, doc);
       // Once fitted, the latent space takes new papers in as they come; refits wait for a query.
       if (this.semantic.fitted) this.semantic.setDoc(doc, counts);
     }
@@ -493,12 +488,13 @@ export class PaperIndex implements PaperSearch {
    * alike to the typed one. Undefined when the class is one word, or all its forms are alike.
    */
   private formsAlike(term: string, typed: string): Uint8Array | undefined {
-    const byForm = this.forms.get(term);
-    if (!byForm || byForm.size < 2 || !/^[a-z]+$/i.test(typed) || this.ranking.variantMinSimilarity <= -1) return undefined;
+    const termId = this.postings.id(term);
+    if (this.forms.count(termId) < 2 || !/^[a-z]+$/i.test(typed) || this.ranking.variantMinSimilarity <= -1) return undefined;
     const own = wordForm(typed.toLowerCase());
     const key = `${term} ${own}`;
     const cached = this.formsCache.get(key);
     if (cached !== undefined) return cached ?? undefined;
+    const byForm = this.forms.of(termId);
     const ownDocs = byForm.get(own);
     let out: Uint8Array | undefined;
     if (!ownDocs) {
