@@ -18,7 +18,8 @@ const seedsDir = resolve(fileURLToPath(new URL('..', import.meta.url)), 'seeds')
 /** Queries timed per engine and corpus; the first WARMUP are not counted. */
 export const QUERIES = 300;
 export const WARMUP = 30;
-export const SIZES = [10_000, 100_000];
+/** Corpus sizes (BENCH_SEARCH_SIZES=10000,100000 to choose). */
+export const SIZES = (process.env.BENCH_SEARCH_SIZES ?? '10000,100000').split(',').map(Number);
 /** Topics match() is timed on, as a cold digest pass searches them (issue 19's target: < 1.5 s at 100k). */
 export const TOPICS = 300;
 /**
