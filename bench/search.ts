@@ -11,14 +11,15 @@ import { PaperIndex } from '../src/core/search/index.js';
 import type { Paper } from '../src/core/types.js';
 import { fts5Engine } from './lib/engines.js';
 import { printSectionWhenMain } from './lib/main.js';
-import { fmt, heapAfterGcMb, percentile, time, timeAsync } from './lib/measure.js';
+import { fmt, memoryAfterGcMb, percentile, time, timeAsync } from './lib/measure.js';
 import { CORPUS_KINDS, corpusOfKind, sampleQueries } from './lib/synthetic.js';
 
 const seedsDir = resolve(fileURLToPath(new URL('..', import.meta.url)), 'seeds');
 /** Queries timed per engine and corpus; the first WARMUP are not counted. */
 export const QUERIES = 300;
 export const WARMUP = 30;
-export const SIZES = [10_000, 100_000];
+/** Corpus sizes (BENCH_SEARCH_SIZES=10000,100000 to choose). */
+export const SIZES = (process.env.BENCH_SEARCH_SIZES ?? '10000,100000').split(',').map(Number);
 /** Topics match() is timed on, as a cold digest pass searches them (issue 19's target: < 1.5 s at 100k). */
 export const TOPICS = 300;
 /**
@@ -48,11 +49,11 @@ interface Searcher {
 }
 
 function measureEngine(corpus: string, engine: string, build: () => Searcher, queries: string[], topics: string[], passes: number, onHeap = true): Row {
-  const before = heapAfterGcMb();
+  const before = memoryAfterGcMb();
   const { value: index, ms: buildMs } = time(build);
-  const heapMb = onHeap ? heapAfterGcMb() - before : NaN;
+  const heapMb = onHeap ? memoryAfterGcMb() - before : NaN;
   queries.slice(0, WARMUP).forEach((q) => index.search(q));
-  const warmHeapMb = onHeap ? heapAfterGcMb() - before : NaN;
+  const warmHeapMb = onHeap ? memoryAfterGcMb() - before : NaN;
   const runs = Array.from({ length: passes }, () => queries.slice(WARMUP).map((q) => time(() => index.search(q)).ms));
   const p99s = runs.map((latencies) => percentile(latencies, 99)).sort((a, b) => a - b);
   const matchMs = index.match ? time(() => topics.forEach((t) => index.match!(t))).ms : undefined;
@@ -102,7 +103,7 @@ export async function run(): Promise<string> {
     'p50 over all passes; p99 of the median pass, with the fastest and slowest pass\'s p99. "× FTS5" is p50 over SQLite FTS5\'s p50 on the same corpus in the same run.',
     `match(): ${topics.length} follow topics (1-3 words), each searched once, as a cold digest pass does; for FTS5, every paper having all the topic's words.`,
     'Corpora: `seed-words` redraws the seeds\' words and lengths (6k index terms at any size); `heaps` grows its vocabulary with its size (bench/lib/synthetic.ts).',
-    'Heap: JS heap growth after a full GC, the papers\' text excluded (they exist before the build), after the build and after the warm-up (Paperboy\'s latent space is fitted by then); FTS5 keeps its index in SQLite\'s own memory (n/a).',
+    'Heap: JS heap plus typed-array buffers, growth after a full GC, the papers\' text excluded (they exist before the build), after the build and after the warm-up (Paperboy\'s latent space is fitted by then); FTS5 keeps its index in SQLite\'s own memory (n/a).',
     '',
     '| Corpus | Engine | Build (ms) | Heap (MB) | Heap warm (MB) | p50 (ms) | × FTS5 | p99 (ms) | p99 range (ms) | match() × 300 (ms) |',
     '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|',

@@ -4,6 +4,7 @@ import { analyze, analyzeWords, termsOfToken, tokenize } from '../src/core/searc
 import { PaperIndex } from '../src/core/search/index.js';
 import { FieldPostings, Postings } from '../src/core/search/postings.js';
 import { DocumentSequences } from '../src/core/search/sequences.js';
+import { StemForms } from '../src/core/search/stem-forms.js';
 import type { Paper } from '../src/core/types.js';
 import { paper } from './fixtures/fake-search.js';
 
@@ -110,5 +111,23 @@ describe('per-document term sequences', () => {
     for (const p of copy) Object.assign(p, { title: 'Unrelated', abstract: 'unrelated words only' });
     expect(index.match('program repair').map((h) => h.paper.id)).toEqual(before);
     expect(before).toContain('c');
+  });
+});
+
+describe('stem forms', () => {
+  it('keep each term\'s forms in first-use order with their papers, a form shared by two terms apart', () => {
+    const forms = new StemForms();
+    forms.add(3, 'organ', 0);
+    forms.add(3, 'organization', 0);
+    forms.add(5, 'organ', 1);
+    forms.add(3, 'organ', 2);
+    forms.add(3, 'organization', 4);
+    expect(forms.count(3)).toBe(2);
+    expect(forms.count(5)).toBe(1);
+    expect(forms.count(9)).toBe(0);
+    expect(forms.count(-1)).toBe(0);
+    expect(forms.of(3)).toEqual(new Map([['organ', [0, 2]], ['organization', [0, 4]]]));
+    expect(forms.of(5)).toEqual(new Map([['organ', [1]]]));
+    expect(forms.of(9)).toEqual(new Map());
   });
 });

@@ -110,7 +110,7 @@ export function capDigest(config: AppConfig, target: Target, follows: Follow[], 
   const pools = new Map<string, Pool>();
   const byText = new Map<string, Pool>();
   for (const f of follows) {
-    const key = topicKey(f.topic);
+    const key = followKey(f.topic);
     let p = pools.get(key);
     if (!p) pools.set(key, (p = { topic: f.topic, list: [] }));
     byText.set(f.topic, p);
@@ -162,6 +162,18 @@ export function capDigest(config: AppConfig, target: Target, follows: Follow[], 
       told: tell.map((t) => topicKey(t.topic)),
     },
   };
+}
+
+/** topicKey of follow topics, remembered: a planning pass asks for the same few hundred topics once per user. */
+const followKeys = new Map<string, string>();
+const FOLLOW_KEYS_LIMIT = 10_000;
+function followKey(topic: string): string {
+  let key = followKeys.get(topic);
+  if (key === undefined) {
+    if (followKeys.size >= FOLLOW_KEYS_LIMIT) followKeys.clear();
+    followKeys.set(topic, (key = topicKey(topic)));
+  }
+  return key;
 }
 
 /** What to tell a digest's owner about a topic that cannot be searched, and what to change. */

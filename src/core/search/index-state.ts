@@ -1,5 +1,6 @@
 import SearchableMap from 'minisearch/SearchableMap';
 import type { Postings } from './postings.js';
+import type { StemForms } from './stem-forms.js';
 import type { FittedSpace } from './semantic.js';
 import type { DocumentSequences } from './sequences.js';
 
@@ -30,11 +31,16 @@ export interface IndexState {
   /** Typo correction: each word papers use, with the term id it stands for. */
   wordTokens: string[];
   wordTerms: Int32Array;
-  /** Per term id, the word forms papers use for it, each with its papers (docs[offsets[i]..offsets[i+1])). */
-  formTerms: Int32Array;
-  formNames: string[];
-  formOffsets: Int32Array;
-  formDocs: Int32Array;
+  /** Stem forms (stem-forms.ts): per form id its text, term and next form of the term; per term its first and last form and count; the forms' papers. */
+  forms: {
+    names: string[];
+    termOf: Int32Array;
+    nextOf: Int32Array;
+    first: Int32Array;
+    last: Int32Array;
+    counts: Int32Array;
+    docs: FieldState;
+  };
   latent?: FittedSpace;
 }
 
@@ -53,7 +59,7 @@ export interface IndexParts {
   postings: Postings;
   sequences: DocumentSequences;
   words: Map<string, string>;
-  forms: Map<string, Map<string, number[] | Int32Array>>;
+  forms: StemForms;
 }
 
 // The typed-array structures' fields (private in their classes), read and written here only.
@@ -77,6 +83,17 @@ interface PostingsInternals {
   abstractLengths: Int32Array;
   avgTitle: number;
   avgAbstract: number;
+}
+interface FormsInternals {
+  ids: Map<string, number>;
+  shared: Map<string, number>;
+  names: string[];
+  termOf: Int32Array;
+  nextOf: Int32Array;
+  first: Int32Array;
+  last: Int32Array;
+  counts: Int32Array;
+  docs: FieldInternals;
 }
 interface SequencesInternals {
   pool: Int32Array;
@@ -105,26 +122,8 @@ export function exportState(parts: IndexParts, textHashes: Uint32Array, latent: 
     if (id === undefined) throw new Error(`PaperIndex: "${term}" is used but not in the vocabulary`);
     return id;
   };
-  let formCount = 0;
-  let docCount = 0;
-  for (const byForm of parts.forms.values()) {
-    formCount += byForm.size;
-    for (const docs of byForm.values()) docCount += docs.length;
-  }
-  const formTerms = new Int32Array(formCount);
-  const formNames: string[] = [];
-  const formOffsets = new Int32Array(formCount + 1);
-  const formDocs = new Int32Array(docCount);
-  let f = 0;
-  for (const [term, byForm] of parts.forms) {
-    const id = termId(term);
-    for (const [form, docs] of byForm) {
-      formTerms[f] = id;
-      formNames.push(form);
-      formDocs.set(docs, formOffsets[f]!);
-      formOffsets[++f] = formOffsets[f - 1]! + docs.length;
-    }
-  }
+  const f = parts.forms as unknown as FormsInternals;
+  const forms = f.names.length;
   return {
     ids: [...p.externalIds],
     textHashes: textHashes.slice(0, n),
@@ -140,10 +139,15 @@ export function exportState(parts: IndexParts, textHashes: Uint32Array, latent: 
     sequenceOffsets: s.offsets.slice(0, 3 * s.count),
     wordTokens: [...parts.words.keys()],
     wordTerms: Int32Array.from(parts.words.values(), termId),
-    formTerms,
-    formNames,
-    formOffsets,
-    formDocs,
+    forms: {
+      names: [...f.names],
+      termOf: f.termOf.slice(0, forms),
+      nextOf: f.nextOf.slice(0, forms),
+      first: f.first.slice(),
+      last: f.last.slice(),
+      counts: f.counts.slice(),
+      docs: exportField(f.docs),
+    },
     latent,
   };
 }
@@ -182,12 +186,20 @@ export function importState(state: IndexState, parts: IndexParts): void {
   s.offsets = state.sequenceOffsets;
   s.count = state.sequenceOffsets.length / 3;
   state.wordTokens.forEach((token, i) => parts.words.set(token, terms[state.wordTerms[i]!]!));
-  state.formNames.forEach((form, i) => {
-    const term = terms[state.formTerms[i]!]!;
-    let byForm = parts.forms.get(term);
-    if (!byForm) parts.forms.set(term, (byForm = new Map()));
-    byForm.set(form, state.formDocs.subarray(state.formOffsets[i]!, state.formOffsets[i + 1]!));
+  const f = parts.forms as unknown as FormsInternals;
+  const forms = state.forms;
+  // Form ids by text as StemForms.create assigns them: the first term to use a text owns it, later ones are "term text" in shared.
+  forms.names.forEach((form, id) => {
+    f.names.push(form);
+    if (f.ids.has(form)) f.shared.set(`${forms.termOf[id]} ${form}`, id);
+    else f.ids.set(form, id);
   });
+  f.termOf = forms.termOf;
+  f.nextOf = forms.nextOf;
+  f.first = forms.first;
+  f.last = forms.last;
+  f.counts = forms.counts;
+  importField(f.docs, forms.docs);
 }
 
 function importField(f: FieldInternals, state: FieldState): void {

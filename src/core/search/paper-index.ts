@@ -13,6 +13,7 @@ import { exportState, importState, textHash, type IndexState } from './index-sta
 import type { LatentFitter } from './latent-fitter.js';
 import { fitInput, SemanticSpace, type CorpusTerms, type FittedSpace, type TermCounts } from './semantic.js';
 import { DocumentSequences } from './sequences.js';
+import { StemForms } from './stem-forms.js';
 import { containsSequence, countSequence } from './sequence.js';
 
 /** One query concept's scores over the corpus, and every index term that stood for it. */
@@ -61,8 +62,6 @@ const RELATED_CACHE_LIMIT = 10_000;
 /** Candidates below this share of the best score are dropped before re-ranking (re-ranking moves scores by less). */
 const PREFILTER_SHARE = 0.5;
 const identity = (term: string) => term;
-/** Papers by short id: an array as add() grows it, or a snapshot's view until the list grows. */
-type DocList = number[] | Int32Array;
 const byScore = (a: Ranked, b: Ranked) => b.score - a.score || a.doc - b.doc;
 
 /**
@@ -91,7 +90,7 @@ export class PaperIndex implements PaperSearch {
   /** usedAlike per "term variant", until the next paper is added. */
   private readonly alikeCache = new Map<string, boolean>();
   /** Per index term, the word forms papers use for it, each with the papers using it: a stem class told apart by use. */
-  private readonly forms = new Map<string, Map<string, DocList>>();
+  private readonly forms = new StemForms();
   /** formsAlike per "term form", until the next paper is added. */
   private readonly formsCache = new Map<string, Uint8Array | null>();
   private readonly semantic: SemanticSpace;
@@ -150,14 +149,7 @@ export class PaperIndex implements PaperSearch {
       this.shortIds.set(paper.id, doc);
       this.hashText(doc, paper);
       this.sequences.add(title.sequence, abstract.sequence, abstract.entriesAfter[leadTokens] ?? abstract.sequence.length);
-      for (const [form, term] of forms) {
-        let byForm = this.forms.get(term);
-        if (!byForm) this.forms.set(term, (byForm = new Map()));
-        let docs = byForm.get(form);
-        // A restored list is a view of the snapshot: copied into an array once it grows.
-        if (!docs || !Array.isArray(docs)) byForm.set(form, (docs = docs ? Array.from(docs) : []));
-        docs.push(doc);
-      }
+      for (const [form, term] of forms) this.forms.add(this.postings.id(term), form, doc);
       // Once fitted, the latent space takes new papers in as they come, until the next refit.
       if (this.semantic.fitted) this.semantic.setDoc(doc, counts);
       this.addedWhileFitting?.set(doc, counts);
@@ -630,12 +622,13 @@ export class PaperIndex implements PaperSearch {
    * alike to the typed one. Undefined when the class is one word, or all its forms are alike.
    */
   private formsAlike(term: string, typed: string): Uint8Array | undefined {
-    const byForm = this.forms.get(term);
-    if (!byForm || byForm.size < 2 || !/^[a-z]+$/i.test(typed) || this.ranking.variantMinSimilarity <= -1) return undefined;
+    const termId = this.postings.id(term);
+    if (this.forms.count(termId) < 2 || !/^[a-z]+$/i.test(typed) || this.ranking.variantMinSimilarity <= -1) return undefined;
     const own = wordForm(typed.toLowerCase());
     const key = `${term} ${own}`;
     const cached = this.formsCache.get(key);
     if (cached !== undefined) return cached ?? undefined;
+    const byForm = this.forms.of(termId);
     const ownDocs = byForm.get(own);
     let out: Uint8Array | undefined;
     if (!ownDocs) {
@@ -998,7 +991,7 @@ function keepOnly(scores: TermScores, allowed: Uint8Array, alsoAllowed?: Set<num
 }
 
 /** The normalized mean latent vector of some papers. */
-function centroid(space: SemanticSpace, docs: DocList): Float32Array {
+function centroid(space: SemanticSpace, docs: number[]): Float32Array {
   const out = new Float32Array(space.dims);
   for (const doc of docs.length > 500 ? docs.filter((_, i) => i % Math.ceil(docs.length / 500) === 0) : docs) {
     const v = space.docVector(doc);
@@ -1015,7 +1008,7 @@ function centroid(space: SemanticSpace, docs: DocList): Float32Array {
  * chance would have it; where chance would put less than one paper on both (rare forms), when the
  * centroids of their papers sit close in the latent space instead.
  */
-function formUsedAlike(space: SemanticSpace, ownCentroid: Float32Array, ownDocs: DocList, docs: DocList, n: number, r: RankingOptions): boolean {
+function formUsedAlike(space: SemanticSpace, ownCentroid: Float32Array, ownDocs: number[], docs: number[], n: number, r: RankingOptions): boolean {
   const own = new Set(ownDocs);
   let both = 0;
   for (const doc of docs) if (own.has(doc)) both++;

@@ -34,10 +34,13 @@ const LAST_BLOCK = 4096;
 /** A block is [next block or -1, capacity, used, ...postings]. */
 const HEADER = 3;
 
+/** Past this many entries an array grows by a quarter, not double: less slack in the big pools. */
+const DOUBLE_UP_TO = 1 << 22;
+
 /** A growable Int32Array. */
-function grow(a: Int32Array<ArrayBuffer>, need: number, fill = 0): Int32Array<ArrayBuffer> {
+export function grow(a: Int32Array<ArrayBuffer>, need: number, fill = 0): Int32Array<ArrayBuffer> {
   if (need <= a.length) return a;
-  const out = new Int32Array(Math.max(need, a.length * 2));
+  const out = new Int32Array(Math.max(need, a.length < DOUBLE_UP_TO ? a.length * 2 : Math.ceil(a.length * 1.25)));
   out.set(a);
   if (fill !== 0) out.fill(fill, a.length);
   return out;

@@ -1,3 +1,5 @@
+import { grow as grown } from './postings.js';
+
 /**
  * Every paper's index terms in reading order, as term ids, analysed once when the paper is added:
  * re-ranking, phrase checks and "is this paper about the topic" read these instead of
@@ -69,9 +71,3 @@ export class DocumentSequences {
 }
 
 export type Part = 'title' | 'abstract';
-
-function grown(a: Int32Array<ArrayBuffer>, need: number): Int32Array<ArrayBuffer> {
-  const out = new Int32Array(Math.max(need, a.length * 2));
-  out.set(a);
-  return out;
-}

@@ -66,8 +66,8 @@ export async function loadIndexSnapshot(path: string, options: PaperIndexOptions
 /** Sections every snapshot of this format has (the latent space is optional: a corpus too small to fit one has none). */
 const REQUIRED = [
   'ids', 'textHashes', 'terms', 'treeKeys', 'treeInts', 'df', 'titleLengths', 'abstractLengths', 'averages', 'sequencePool', 'sequenceOffsets',
-  'wordTokens', 'wordTerms', 'formTerms', 'formNames', 'formOffsets', 'formDocs',
-  ...['title', 'abstract'].flatMap((f) => ['pool', 'head', 'tail', 'df', 'overflowKeys', 'overflowCounts'].map((k) => `${f}.${k}`)),
+  'wordTokens', 'wordTerms', ...['names', 'termOf', 'nextOf', 'first', 'last', 'counts'].map((k) => `forms.${k}`),
+  ...['title', 'abstract', 'forms.docs'].flatMap((f) => ['pool', 'head', 'tail', 'df', 'overflowKeys', 'overflowCounts'].map((k) => `${f}.${k}`)),
 ];
 
 type Tree = { [key: string]: SectionValue | number | Tree | undefined };

@@ -258,7 +258,8 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     allFollowers() {
       const out: ReturnType<Store['allFollowers']> = [];
       let last: ReturnType<Store['allFollowers']>[number] | undefined;
-      for (const [platform, workspace, user, id, topic, created] of q.allFollows.iterate() as Iterable<[Platform, string, string, number, string, number]>) {
+      // all() rather than iterate(): one call into SQLite instead of one per row (a pass reads every follow).
+      for (const [platform, workspace, user, id, topic, created] of q.allFollows.all() as [Platform, string, string, number, string, number][]) {
         if (last?.user.user !== user || last.user.workspace !== workspace || last.user.platform !== platform) out.push((last = { user: { platform, workspace, user }, follows: [] }));
         last.follows.push({ id, platform, workspace, user, topic, created: new Date(created) });
       }
