@@ -26,7 +26,7 @@ export interface RankingOptions {
   variantMinSimilarity: number;
   /** ...and papers use the two together at least this many times as often as chance would. */
   variantMinLift: number;
-  /** Two word forms of one stem ("organ", "organization") whose papers do not overlap beyond chance count as one word only if the centroids of their papers' latent vectors have at least this cosine. */
+  /** Two rare word forms of one stem ("organ", "organization") count as one word only if some paper uses both and the centroids of their papers' latent vectors have at least this cosine. */
   formMinSimilarity: number;
   /** score *= 1 + this * (share of neighbouring query concepts that stand side by side in the paper). */
   proximityBoost: number;

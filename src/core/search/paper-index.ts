@@ -438,7 +438,7 @@ export class PaperIndex implements PaperSearch {
       const space = this.semanticSpace();
       const ownCentroid = centroid(space, ownDocs);
       // Inflections of one word ("detect", "detecting") are that word; only derived words are put to the test.
-      const inflection = (form: string) => isInflectionOf(form, term) && isInflectionOf(own, term);
+      const inflection = (form: string) => (isInflectionOf(form, term) && isInflectionOf(own, term)) || isInflectionOf(form, own) || isInflectionOf(own, form);
       const apart = [...byForm].filter(([form, docs]) => form !== own && !inflection(form) && !formUsedAlike(space, ownCentroid, ownDocs, docs, this.papers.size, this.ranking));
       if (apart.length) {
         out = new Uint8Array(this.postings.capacity);
@@ -746,8 +746,9 @@ function centroid(space: SemanticSpace, docs: number[]): Float32Array {
 
 /**
  * Two forms of a stem are used alike when papers using one use the other at least as often as
- * chance would have it; where chance would put less than one paper on both (rare forms), when the
- * centroids of their papers sit close in the latent space instead.
+ * chance would have it. Where chance would put less than one paper on both (rare forms), some paper
+ * must still use both, and the centroids of their papers sit close in the latent space: in a
+ * one-field corpus the latent space alone puts nearly any two forms close ("linear", "linearly").
  */
 function formUsedAlike(space: SemanticSpace, ownCentroid: Float32Array, ownDocs: number[], docs: number[], n: number, r: RankingOptions): boolean {
   const own = new Set(ownDocs);
@@ -755,7 +756,7 @@ function formUsedAlike(space: SemanticSpace, ownCentroid: Float32Array, ownDocs:
   for (const doc of docs) if (own.has(doc)) both++;
   const expected = (ownDocs.length * docs.length) / n;
   if (expected >= 1) return both >= expected;
-  return both >= 2 || cosine(centroid(space, docs), ownCentroid) >= r.formMinSimilarity;
+  return both >= 1 && cosine(centroid(space, docs), ownCentroid) >= r.formMinSimilarity;
 }
 
 /** The idf-weighted share of the concepts whose own words the paper has. */

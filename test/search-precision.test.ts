@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { PaperIndex } from '../src/core/search/index.js';
+import type { Paper } from '../src/core/types.js';
+import { paper } from './fixtures/fake-search.js';
+
+const filler = (n: number): Paper[] => [
+  ...Array.from({ length: n }, (_, i) => paper(`bio${i}`, `Protein folding ${i}`, 'We predict protein folding from amino acid sequences with residue contacts.')),
+  ...Array.from({ length: n }, (_, i) => paper(`rl${i}`, `Robot locomotion ${i}`, 'Reinforcement learning agents learn locomotion policies from rewards.')),
+];
+
+describe('PaperIndex stem classes split by use', () => {
+  // Porter2 stems "linearly" to "linear". One paper says "linearly" (of a cost) and never "linear";
+  // it shares the others' field, so the latent space alone would put it close.
+  const corpus: Paper[] = [
+    ...['probes', 'heads', 'readouts', 'adapters', 'maps', 'layers'].map((what, i) =>
+      paper(`lin${i}`, `Linear ${what} of transformer features`, `A linear ${what.slice(0, -1)} reads transformer attention features and is trained on labels.`),
+    ),
+    paper('scales', 'Attention whose cost scales linearly', 'Transformer attention features computed at a cost that grows linearly with the sequence length.'),
+    ...['images', 'speech'].map((what, i) =>
+      paper(`cond${i}`, `Generation under a ${what} condition`, `A transformer takes each condition on ${what} as a set of attention features.`),
+    ),
+    paper('cond2', 'Generation conditioned on video', 'A transformer conditioned on video frames as attention features.'),
+    ...filler(20),
+  ];
+  const ids = (query: string, options = {}) =>
+    new PaperIndex(corpus, { ranking: { feedbackTerms: 0, ...options } }).search(query, { limit: 30 }).hits.map((h) => h.paper.id);
+
+  it('a rare form that no paper uses beside the typed one is another word: "linear" does not find "linearly"', () => {
+    const found = ids('linear');
+    expect(found).not.toContain('scales');
+    expect(found.filter((id) => id.startsWith('lin'))).toHaveLength(6);
+  });
+
+  it('the typed word still finds its own inflections ("condition" finds "conditioned")', () => {
+    expect(ids('condition').sort()).toEqual(['cond0', 'cond1', 'cond2']);
+  });
+
+  it('with the checks off, the stem class is one word again', () => {
+    expect(ids('linear', { variantMinSimilarity: -1 })).toContain('scales');
+  });
+});
