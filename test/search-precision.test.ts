@@ -39,3 +39,31 @@ describe('PaperIndex stem classes split by use', () => {
     expect(ids('linear', { variantMinSimilarity: -1 })).toContain('scales');
   });
 });
+
+describe('PaperIndex follows: a topic\'s words stand together', () => {
+  const corpus: Paper[] = [
+    paper('crops', 'Crop yield prediction from satellite time series', 'We forecast harvests per field from satellite images and weather records.'),
+    // Every word of the topic is prominent (title or first sentence), but never near the others.
+    paper(
+      'scattered',
+      'Prediction markets and their yield',
+      'Traders bet on what the prices of futures contracts on gold, metals, energy and each crop do next season, and we model how their bets move the quotes. Markets with many traders settle quickly.',
+    ),
+    ...Array.from({ length: 20 }, (_, i) => paper(`pred${i}`, `Prediction of traffic ${i}`, 'We predict road traffic from sensor counts.')),
+    ...filler(20),
+  ];
+
+  // The latent step is off: in a corpus this small it would put the two papers together.
+  const match = { minSemanticSimilarity: 0 };
+
+  it('delivers the paper that names the topic and not one whose words are scattered', () => {
+    const ids = new PaperIndex(corpus, { match }).match('crop yield prediction').map((h) => h.paper.id);
+    expect(ids).toContain('crops');
+    expect(ids).not.toContain('scattered');
+  });
+
+  it('with an unlimited window the scattered paper passes (the rule is what keeps it out)', () => {
+    const ids = new PaperIndex(corpus, { match: { ...match, proximityWindow: 10_000 } }).match('crop yield prediction').map((h) => h.paper.id);
+    expect(ids).toContain('scattered');
+  });
+});

@@ -82,6 +82,8 @@ export interface MatchOptions {
   minCoverage: number;
   /** A concept counts as strong if it is in the title or the abstract's first sentence, or occurs at least this many times in the abstract. */
   minAbstractOccurrences: number;
+  /** ...and, for a topic of several concepts, concepts carrying that share stand within this many consecutive terms (of the title followed by the abstract). */
+  proximityWindow: number;
   /** A paper failing the coverage rule is still delivered if its latent cosine with the confident hits' centroid is at least this share of theirs (0 turns this off). */
   minSemanticSimilarity: number;
   /** ...and it scores at least this fraction of the best paper lexically. */
@@ -145,6 +147,7 @@ export const DEFAULT_MATCH: MatchOptions = {
   minRelativeScore: 0.2,
   minCoverage: 0.65,
   minAbstractOccurrences: 2,
+  proximityWindow: 8,
   minSemanticSimilarity: 0.8,
   semanticMinRelativeScore: 0.15,
   centroidDocs: 10,

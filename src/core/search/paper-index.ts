@@ -517,7 +517,8 @@ export class PaperIndex implements PaperSearch {
       }
       r.score *= 1 + (proximityBoost * adjacent) / pairs;
       if (passageIdf && passageBoost > 0) {
-        const passage = Math.max(passageCoverage(title, concepts, passageIdf, passageWindow), passageCoverage(abstract, concepts, passageIdf, passageWindow));
+        const terms = concepts.map((c) => c.terms);
+        const passage = Math.max(passageCoverage(title, terms, passageIdf, passageWindow), passageCoverage(abstract, terms, passageIdf, passageWindow));
         r.score *= 1 + passageBoost * passage ** 2;
       }
     }
@@ -614,7 +615,7 @@ export class PaperIndex implements PaperSearch {
    * minCoverage of the topic's weight.
    */
   private isAbout(doc: number, concepts: ConceptScores[], idf: number[]): boolean {
-    const { minAbstractOccurrences, minCoverage } = this.matching;
+    const { minAbstractOccurrences, minCoverage, proximityWindow } = this.matching;
     const paper = this.paperAt(doc);
     let text: { title: string[]; abstract: string[]; lead: string[] } | undefined;
     let strong = 0;
@@ -626,7 +627,10 @@ export class PaperIndex implements PaperSearch {
       if (strongly) strong += idf[i]!;
     });
     const total = idf.reduce((a, b) => a + b, 0) || 1;
-    return strong / total >= minCoverage - 1e-9;
+    if (strong / total < minCoverage - 1e-9 || concepts.length < 2 || !text) return strong / total >= minCoverage - 1e-9;
+    // A topic's words stand together where a paper is about it; scattered, they are chance.
+    const own = concepts.map(ownTerms);
+    return passageCoverage([...text.title, ...text.abstract], own, idf, proximityWindow) >= minCoverage - 1e-9;
   }
 
   /** The paper's terms weighted by tf-idf (title terms count double), best first. */
@@ -778,6 +782,13 @@ function mentions(stream: string[], c: ConceptScores): number {
   return count;
 }
 
+/** The terms standing for a concept's own words, the parts of its multi-word alternatives included. */
+function ownTerms(c: ConceptScores): Set<string> {
+  const out = new Set(c.ownWords);
+  for (const phrase of c.alternatives) if (phrase.length > 1) phrase.forEach((t) => out.add(t));
+  return out;
+}
+
 function firstSentence(text: string): string {
   const end = text.search(/[.!?](\s|$)/);
   return end < 0 ? text : text.slice(0, end + 1);
@@ -792,8 +803,8 @@ function standSideBySide(stream: string[], a: Set<string>, b: Set<string>): bool
   return false;
 }
 
-/** The largest idf-weighted share of the query's concepts found within `window` consecutive terms. */
-function passageCoverage(stream: string[], concepts: ConceptScores[], idf: number[], window: number): number {
+/** The largest idf-weighted share of the query's concepts (each given by its terms) found within `window` consecutive terms. */
+function passageCoverage(stream: string[], concepts: Set<string>[], idf: number[], window: number): number {
   const total = idf.reduce((a, b) => a + b, 0) || 1;
   const last = new Float64Array(concepts.length).fill(-Infinity);
   let best = 0;
@@ -801,7 +812,7 @@ function passageCoverage(stream: string[], concepts: ConceptScores[], idf: numbe
     const t = stream[i]!;
     let hit = false;
     for (let c = 0; c < concepts.length; c++) {
-      if (concepts[c]!.terms.has(t)) {
+      if (concepts[c]!.has(t)) {
         last[c] = i;
         hit = true;
       }
