@@ -67,3 +67,23 @@ describe('PaperIndex follows: a topic\'s words stand together', () => {
     expect(ids).toContain('scattered');
   });
 });
+
+describe('PaperIndex follows: the latent step measures closeness from the mean paper', () => {
+  // Word salad from one small vocabulary (as the 10k synthetic papers are): every paper is near
+  // every other in the latent space, which says nothing about a topic.
+  let state = 7;
+  const random = () => (state = (state * 1103515245 + 12345) % 2147483648) / 2147483648;
+  const pool = ('model data method results training network learning performance task approach framework benchmark evaluation accuracy loss ' +
+    'gradient layer features representation inference dataset baseline experiments analysis optimization structure parameters scale efficient robust language translation').split(' ');
+  const salad = (n: number) => Array.from({ length: n }, (_, i) => pool[Math.floor(random() * pool.length)] + ((i + 1) % 8 === 0 ? '.' : '')).join(' ');
+  const corpus: Paper[] = [
+    paper('about', salad(6), `${salad(3)} sign language translation ${salad(40)}`),
+    // Six mention "sign" once, in passing; the lexical score alone lets them be considered.
+    ...Array.from({ length: 60 }, (_, i) => paper(`salad${i}`, salad(6), i < 6 ? `${salad(24)} sign ${salad(16)}` : salad(40))),
+    ...filler(20),
+  ];
+
+  it('adds no paper that is only as close to the topic as all papers are to each other', () => {
+    expect(new PaperIndex(corpus).match('sign language translation').map((h) => h.paper.id)).toEqual(['about']);
+  });
+});

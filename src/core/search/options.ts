@@ -148,7 +148,7 @@ export const DEFAULT_MATCH: MatchOptions = {
   minCoverage: 0.65,
   minAbstractOccurrences: 2,
   proximityWindow: 8,
-  minSemanticSimilarity: 0.8,
+  minSemanticSimilarity: 0.7,
   semanticMinRelativeScore: 0.15,
   centroidDocs: 10,
 };

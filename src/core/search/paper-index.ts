@@ -77,6 +77,8 @@ export class PaperIndex implements PaperSearch {
   /** formsAlike per "term form", until the next paper is added. */
   private readonly formsCache = new Map<string, Uint8Array | null>();
   private readonly semantic: SemanticSpace;
+  /** meanDocVector, until the next paper is added. */
+  private meanVector: Float32Array | undefined;
 
   constructor(papers: Paper[] = [], options: PaperIndexOptions = {}) {
     checkOptions(options);
@@ -118,6 +120,7 @@ export class PaperIndex implements PaperSearch {
     }
     if (fresh.length) {
       this.related.clear();
+      this.meanVector = undefined;
       this.alikeCache.clear();
       this.formsCache.clear();
     }
@@ -225,22 +228,40 @@ export class PaperIndex implements PaperSearch {
     const about = ranked.filter((r) => r.score >= cut && this.isAbout(r.doc, concepts, idf));
     if (!semantic || about.length === 0) return about.map((r) => this.hit(r));
     // Papers on the topic that word it differently: about as close to what the confident hits are
-    // about as those hits themselves are.
+    // about as those hits themselves are. Closeness is measured from the corpus's mean paper, so
+    // what every paper shares (most of all in a uniform corpus) does not count as a topic.
     const space = this.semanticSpace();
+    const mean = this.meanDocVector(space);
+    const vector = (doc: number) => offset(space.docVector(doc), mean);
     const centroid = new Float32Array(space.dims);
     const confident = about.slice(0, centroidDocs);
     for (const r of confident) {
-      const v = space.docVector(r.doc);
+      const v = vector(r.doc);
       if (v) for (let k = 0; k < v.length; k++) centroid[k] = centroid[k]! + v[k]! * r.score;
     }
     let norm = 0;
     for (const x of centroid) norm += x * x;
     if (norm === 0) return about.map((r) => this.hit(r));
     for (let k = 0; k < centroid.length; k++) centroid[k] = centroid[k]! / Math.sqrt(norm);
-    const typical = confident.reduce((sum, r) => sum + cosine(space.docVector(r.doc), centroid), 0) / confident.length;
+    const typical = confident.reduce((sum, r) => sum + cosine(vector(r.doc), centroid), 0) / confident.length;
     const delivered = new Set(about.map((r) => r.doc));
-    const near = ranked.filter((r) => !delivered.has(r.doc) && cosine(space.docVector(r.doc), centroid) >= minSemanticSimilarity * typical);
+    const near = ranked.filter((r) => !delivered.has(r.doc) && cosine(vector(r.doc), centroid) >= minSemanticSimilarity * typical);
     return [...about, ...near].sort(byScore).map((r) => this.hit(r));
+  }
+
+  /** The mean of the papers' latent vectors, until the next paper is added. */
+  private meanDocVector(space: SemanticSpace): Float32Array {
+    if (this.meanVector?.length === space.dims) return this.meanVector;
+    const mean = new Float32Array(space.dims);
+    let count = 0;
+    for (let doc = 0; doc < this.postings.capacity; doc++) {
+      const v = space.docVector(doc);
+      if (!v) continue;
+      for (let k = 0; k < v.length; k++) mean[k] = mean[k]! + v[k]!;
+      count++;
+    }
+    if (count) for (let k = 0; k < mean.length; k++) mean[k] = mean[k]! / count;
+    return (this.meanVector = mean);
   }
 
   similar(id: string, limit = 5): SearchHit[] {
@@ -705,6 +726,17 @@ function nearestDocs(sims: Float32Array, count: number): number[] {
     if (best.length === count) floor = sims[best[count - 1]!]!;
   }
   return best;
+}
+
+/** `v - origin`, normalized; undefined when v is. */
+function offset(v: Float32Array | undefined, origin: Float32Array): Float32Array | undefined {
+  if (!v) return undefined;
+  const out = new Float32Array(v.length);
+  let norm = 0;
+  for (let k = 0; k < v.length; k++) norm += (out[k] = v[k]! - origin[k]!) ** 2;
+  if (norm === 0) return undefined;
+  for (let k = 0; k < out.length; k++) out[k] = out[k]! / Math.sqrt(norm);
+  return out;
 }
 
 function cosine(a: Float32Array | undefined, unit: Float32Array): number {
