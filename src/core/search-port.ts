@@ -23,6 +23,8 @@ export interface PaperSearch {
   similar(id: string, limit?: number): SearchHit[];
   /** Every paper a follow of this topic would deliver, best first (relevance-thresholded). */
   match(topic: string): SearchHit[];
+  /** A paper's unit vector in the latent space, for follows that learn from ratings; absent or undefined: none. */
+  paperVector?(id: string): Float32Array | undefined;
   /** Adds papers not yet indexed (by id); returns those that were new. */
   add(papers: Paper[]): Paper[];
 }

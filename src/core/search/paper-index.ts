@@ -243,6 +243,13 @@ export class PaperIndex implements PaperSearch {
     return [...about, ...near].sort(byScore).map((r) => this.hit(r));
   }
 
+  /** The paper's unit vector in the latent space (a copy), or undefined when unknown or without known terms. */
+  paperVector(id: string): Float32Array | undefined {
+    const doc = (this.mini as unknown as { _idToShortId: Map<string, number> })._idToShortId.get(id);
+    const v = doc === undefined ? undefined : this.semanticSpace().docVector(doc);
+    return v && Float32Array.from(v);
+  }
+
   similar(id: string, limit = 5): SearchHit[] {
     const paper = this.papers.get(id);
     if (!paper) return [];

@@ -1,4 +1,5 @@
 import type { ChannelKey, Paper, Platform, Target, UserKey } from '../types.js';
+import type { Feedback, Rating } from '../learning/feedback.js';
 import type { MergeReport } from './person-merge.js';
 
 export interface Follow {
@@ -130,6 +131,16 @@ export interface Store {
   removeFollow(user: UserKey, id: number): boolean;
   /** Every user who follows at least one topic, with their follows. */
   allFollowers(): { user: UserKey; follows: Follow[] }[];
+
+  /**
+   * Rates a paper for one of the user's follows (by topic, compared by topicKey): 1 👍, -1 👎, 0 clears.
+   * A later rating of the same paper replaces the earlier one. Removing the follow removes its ratings.
+   */
+  rate(user: UserKey, topic: string, paperId: string, rating: Rating | 0, now: Date): void;
+  /** The user's ratings by follow (topicKey), each paper's latest; follows without ratings are absent. */
+  followRatings(user: UserKey): Map<string, Feedback>;
+  /** Forgets every rating of one of the user's follows (its learning starts over); returns how many. */
+  clearRatings(user: UserKey, topic: string): number;
 
   /** The channel's digests, oldest first. */
   listDigests(channel: ChannelKey): ChannelDigest[];

@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Logger } from '../log.js';
 import { targetKey, type Platform, type Target, type UserKey } from '../types.js';
+import type { Rating } from '../learning/feedback.js';
 import { migrations } from './migrations.js';
 import { mergeScopeSqlite } from './sqlite-merge.js';
 import { samePaper } from './papers.js';
@@ -207,6 +208,11 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     droppedFollows: db.prepare('SELECT topic FROM dropped_follows WHERE platform = ? AND workspace = ? AND user = ? ORDER BY dropped, topic_key').pluck(),
     clearDropped: db.prepare('DELETE FROM dropped_follows WHERE platform = ? AND workspace = ? AND user = ?'),
     probe: db.prepare('INSERT OR REPLACE INTO store_probe (id, at) VALUES (1, ?)'),
+    rate: db.prepare(`INSERT INTO ratings (platform, workspace, user, topic_key, paper_id, rating, at) VALUES (?, ?, ?, ?, ?, ?, ?)
+      ON CONFLICT (platform, workspace, user, topic_key, paper_id) DO UPDATE SET rating = excluded.rating, at = excluded.at`),
+    unrate: db.prepare('DELETE FROM ratings WHERE platform = ? AND workspace = ? AND user = ? AND topic_key = ? AND paper_id = ?'),
+    ratings: db.prepare('SELECT topic_key, paper_id, rating FROM ratings WHERE platform = ? AND workspace = ? AND user = ? ORDER BY topic_key, at, paper_id').raw(),
+    clearRatings: db.prepare('DELETE FROM ratings WHERE platform = ? AND workspace = ? AND user = ? AND topic_key = ?'),
     paperById: db.prepare('SELECT * FROM papers WHERE id = ?'),
     insertPaper: db.prepare(`INSERT INTO papers (id, arxiv_id, title, abstract, url, published, authors, upvotes, categories, source, stored, updated, seq)
       VALUES (@id, @arxivId, @title, @abstract, @url, @published, @authors, @upvotes, @categories, @source, @now, @now, (SELECT COALESCE(MAX(seq), 0) + 1 FROM papers))`),
@@ -249,7 +255,26 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
       const { lastInsertRowid } = q.insertFollow.run(u.platform, u.workspace, u.user, topic, topicKey(topic), now.getTime());
       return { follow: toFollow(q.followById.get(lastInsertRowid) as Row), created: true };
     }),
-    removeFollow: (u, id) => q.removeFollow.run(id, u.platform, u.workspace, u.user).changes > 0,
+    removeFollow: db.transaction((u: UserKey, id: number) => {
+      const follow = q.followById.get(id) as Row | undefined;
+      const removed = q.removeFollow.run(id, u.platform, u.workspace, u.user).changes > 0;
+      if (removed && follow) q.clearRatings.run(u.platform, u.workspace, u.user, follow.topic_key);
+      return removed;
+    }),
+    rate(u, topic, paperId, rating, now) {
+      if (rating === 0) q.unrate.run(u.platform, u.workspace, u.user, topicKey(topic), paperId);
+      else q.rate.run(u.platform, u.workspace, u.user, topicKey(topic), paperId, rating, now.getTime());
+    },
+    followRatings(u) {
+      const out = new Map<string, Map<string, Rating>>();
+      for (const [key, paperId, rating] of q.ratings.iterate(u.platform, u.workspace, u.user) as Iterable<[string, string, Rating]>) {
+        let map = out.get(key);
+        if (!map) out.set(key, (map = new Map()));
+        map.set(paperId, rating);
+      }
+      return out;
+    },
+    clearRatings: (u, topic) => q.clearRatings.run(u.platform, u.workspace, u.user, topicKey(topic)).changes,
     allFollowers() {
       const out: ReturnType<Store['allFollowers']> = [];
       let last: ReturnType<Store['allFollowers']>[number] | undefined;
@@ -416,7 +441,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
 }
 
 const WRITES = [
-  'addFollow', 'removeFollow', 'addDigest', 'removeDigest', 'setDigestPaused', 'setPrefs', 'recordFirstSeen',
+  'addFollow', 'removeFollow', 'rate', 'clearRatings', 'addDigest', 'removeDigest', 'setDigestPaused', 'setPrefs', 'recordFirstSeen',
   'claimRun', 'recordAttempt', 'finishRun', 'pruneRuns', 'savePapers', 'recordSourceSuccess', 'recordSourceFailure',
   'saveSourceCursor',
   'mergePersonScope', 'takeDroppedFollows',
