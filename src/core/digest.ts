@@ -1,4 +1,7 @@
 import type { AppConfig } from '../config/index.js';
+import type { Feedback } from './learning/feedback.js';
+import { withRatingActions } from './learning/actions.js';
+import { createLearningCache } from './learning/planning.js';
 import { carriedPapers, capDigest, unplannableText, type DigestFollowUp, type SkippedTopic } from './digest-cap.js';
 import { UserError } from './errors.js';
 import { paperByline, truncate, type PaperItem, type Reply } from './reply.js';
@@ -65,11 +68,13 @@ export function createMatchCache(store: Store, index: PaperSearch) {
   const topics = new Map<string, TopicHits>();
   const seen = new Map<string, number>();
   const items = new Map<string, PaperItem>();
+  const learning = createLearningCache(index);
   const fresh = () => {
     if (index.size === size) return;
     size = index.size;
     topics.clear();
     seen.clear();
+    learning.clear();
   };
   const firstSeenMs = (id: string): number => {
     let at = seen.get(id);
@@ -108,6 +113,14 @@ export function createMatchCache(store: Store, index: PaperSearch) {
       e.lastCut = cut;
       e.last = list;
       return list;
+    },
+    /** ordered(), re-ranked and filtered by one follow's ratings (src/core/learning); each hit with its relevance. */
+    learned(topic: string, since: Date, feedback: Feedback): (RankedHit & { relevance: number })[] {
+      const list = this.ordered(topic, since);
+      const e = entry(topic);
+      const cut = since.getTime();
+      const rel = (h: SearchHit) => (e.best > 0 ? Math.min(1, h.score / e.best) : 0);
+      return learning.learned(topicKey(topic), topic, list, rel, (h) => ({ ...h, seen: firstSeenMs(h.paper.id) }), (h) => (h.seen > cut ? 1 : 0), feedback);
     },
     /** A hit's score over the topic's best (1 for the best match); call after ordered(topic). */
     relevance(topic: string, score: number): number {
@@ -151,6 +164,8 @@ interface Want {
   topic: string;
   since: Date;
   size: number;
+  /** The follow's ratings, when it has any: its list is then learned (src/core/learning). */
+  feedback?: Feedback;
 }
 
 /** How many of a topic's hits to check at once: a few digests' worth, as most are delivered already. */
@@ -199,7 +214,7 @@ export function createDigestPlanner(
     const skipped: SkippedTopic[] = [];
     const lists = wants.map((w) => {
       try {
-        return cache.ordered(w.topic, w.since);
+        return w.feedback?.size ? cache.learned(w.topic, w.since, w.feedback) : cache.ordered(w.topic, w.since);
       } catch (err) {
         skipped.push(err instanceof UserError ? { topic: w.topic, reason: err.message, fixable: true } : { topic: w.topic, reason: String((err as Error)?.message ?? err), fixable: false });
         return [];
@@ -242,7 +257,8 @@ export function createDigestPlanner(
         if (delivered || taken.has(id)) continue;
         taken.add(id);
         papers.push(list[j]!.paper);
-        relevance.push(cache.relevance(w.topic, list[j]!.score));
+        const hit: RankedHit & { relevance?: number } = list[j]!;
+        relevance.push(hit.relevance ?? cache.relevance(w.topic, hit.score));
       }
       if (papers.length > 0) sections.push({ topic: w.topic, papers, relevance });
     }
@@ -287,9 +303,10 @@ export function createDigestPlanner(
     planUser(user: UserKey, follows: Follow[], at: Date = new Date()): DigestPlan {
       const target: Target = { platform: user.platform, workspace: user.workspace, kind: 'user', id: user.user };
       const carry = carriedPapers(store, index, config, target, follows, at);
-      const { sections, skipped } = pick(target, follows.map((f) => ({ topic: f.topic, since: f.created, size: config.digests.size })), carry.skip);
+      const rated = store.followRatings(user);
+      const { sections, skipped } = pick(target, follows.map((f) => ({ topic: f.topic, since: f.created, size: config.digests.size, feedback: rated.get(topicKey(f.topic)) })), carry.skip);
       const capped = capDigest(config, target, follows, sections, carry, toTell(target, skipped));
-      const reply = capped.shown.length > 0 || capped.notices.length > 0 ? userReply(capped.shown, capped.notices, capped.actions, cache) : undefined;
+      const reply = capped.shown.length > 0 || capped.notices.length > 0 ? userReply(capped.shown, capped.notices, capped.actions, cache, follows) : undefined;
       return finish(target, capped.shown, reply, skipped, capped.followUp);
     },
 
@@ -334,7 +351,9 @@ export function paperItem(p: Paper): PaperItem {
 const plural = (n: number) => (n === 1 ? '1 new paper' : `${n} new papers`);
 
 /** Papers listed section by section; the text says which numbers belong to which topic. */
-function userReply(sections: DigestSection[], notices: string[], actions: Reply['actions'], cache: MatchCache): Reply {
+function userReply(sections: DigestSection[], notices: string[], actions: Reply['actions'], cache: MatchCache, follows: Follow[]): Reply {
+  // Each paper's 👍 / 👎 rate it for the follow it came for.
+  const followIds = new Map(follows.map((f) => [f.topic, f.id]));
   let next = 1;
   const lines = sections.map((s) => {
     const first = next;
@@ -346,7 +365,7 @@ function userReply(sections: DigestSection[], notices: string[], actions: Reply[
     visibility: 'channel',
     title: 'Your paper digest',
     text: lines.length > 0 ? lines.join('\n') : 'No new papers today.',
-    papers: sections.flatMap((s) => s.papers.map(cache.item)),
+    papers: sections.flatMap((s) => s.papers.map((p) => withRatingActions(cache.item(p), followIds.get(s.topic)))),
     notices: [...notices, 'Change the time with /papers settings time; stop a topic with /papers unfollow.'],
   };
   if (actions?.length) reply.actions = actions;

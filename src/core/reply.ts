@@ -23,7 +23,7 @@ export interface PaperItem {
  * "channel" is how "Share to channel" posts what was only shown to one person.
  */
 export interface Action {
-  kind: 'next-page' | 'prev-page' | 'similar' | 'follow' | 'share' | 'show-more';
+  kind: 'next-page' | 'prev-page' | 'similar' | 'follow' | 'share' | 'show-more' | 'rate-up' | 'rate-down';
   label: string;
   command: string;
   args: Record<string, string | number>;
@@ -49,6 +49,11 @@ export interface Reply {
    * confirmShown() once the reply reached them, which records them as delivered; never before.
    */
   shows?: { target: Target; paperIds: string[] };
+  /**
+   * A rating was given (/papers rate, or a 👍 / 👎 button): the adapter may answer quietly by
+   * marking the pressed button on the message instead of posting this reply.
+   */
+  rated?: { paperId: string; followId: number; rating: 1 | -1 | 0 };
 }
 
 export function textReply(text: string, visibility: Reply['visibility'] = 'ephemeral'): Reply {

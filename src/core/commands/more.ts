@@ -1,6 +1,7 @@
 import { agedOut, showMoreAction } from '../digest-cap.js';
 import { paperItem } from '../digest.js';
 import { personOf } from '../identity.js';
+import { withRatingActions } from '../learning/actions.js';
 import type { Reply } from '../reply.js';
 import { topicKey } from '../store/port.js';
 import type { Target } from '../types.js';
@@ -17,11 +18,14 @@ export const more: CommandDef = {
     // The person's DM digest, wherever they press the button or type the command.
     const user = personOf(request);
     const target: Target = { platform: user.platform, workspace: user.workspace, kind: 'user', id: user.user };
-    const followed = new Set(store.listFollows(user).map((f) => topicKey(f.topic)));
+    const followed = new Map(store.listFollows(user).map((f) => [topicKey(f.topic), f.id]));
     const at = now();
     const waiting = store.offeredPapers(target)
       .filter((o) => followed.has(topicKey(o.topic)) && !agedOut(config, o.since, at))
-      .flatMap((o) => index.get(o.paperId) ?? []);
+      .flatMap((o) => {
+        const paper = index.get(o.paperId);
+        return paper ? [{ paper, followId: followed.get(topicKey(o.topic)) }] : [];
+      });
     if (waiting.length === 0) {
       return { visibility: 'ephemeral', text: 'Nothing more is waiting: you have seen every paper your digests offered.' };
     }
@@ -31,8 +35,8 @@ export const more: CommandDef = {
       visibility: 'ephemeral',
       title: 'More from your digest',
       text: `${page.length} of the ${waiting.length} ${waiting.length === 1 ? 'paper' : 'papers'} your digests offered, most relevant first.`,
-      papers: page.map(paperItem),
-      shows: { target, paperIds: page.map((p) => p.id) },
+      papers: page.map((w) => withRatingActions(paperItem(w.paper), w.followId)),
+      shows: { target, paperIds: page.map((w) => w.paper.id) },
     };
     if (rest > 0) {
       reply.notices = [`${rest} more still wait${rest === 1 ? 's' : ''}.`];
