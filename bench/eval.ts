@@ -9,6 +9,7 @@ import { fts5Engine, lunrEngine, minisearchDefaultsEngine, paperboyEngine, type 
 import { evalDir, loadJudgments, type Judgments } from './lib/judgments.js';
 import { bestCutF1, firstHitRank, junkCount, mean, ndcgAt, precisionAt, recallAt, setScores } from './lib/metrics.js';
 import { loadPlanted, type PlantedPaper } from './lib/planted.js';
+import { learningSection, scoreLearning, type LearningRow } from './learning-eval.js';
 import { syntheticCorpus } from './lib/synthetic.js';
 import type { Paper } from '../src/core/types.js';
 
@@ -62,6 +63,8 @@ export interface EvalReport {
   unmapped: string[];
   scores: EngineScores[];
   added: AddedScores[];
+  /** Follows that learn from 👍 / 👎: simulated readers, with 3, 5 and 10 ratings (bench/learning-eval.ts). */
+  learning: LearningRow[];
 }
 
 const seedsDir = resolve(fileURLToPath(new URL('..', import.meta.url)), 'seeds');
@@ -149,6 +152,7 @@ export async function runEval(dir = evalDir()): Promise<EvalReport> {
     unmapped: judgments.unmapped,
     scores: makers.map((make) => scoreEngine(make(papers), judgments)),
     added: scoreAdded(makers, papers, judgments),
+    learning: scoreLearning(papers, judgments, dir),
   };
 }
 
@@ -195,6 +199,8 @@ export async function run(): Promise<string> {
     '',
     junkTable(report),
     '',
+    learningSection(report.learning),
+    '',
   ].join('\n');
 }
 
@@ -206,5 +212,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     console.log(evalTable(report));
     console.log();
     console.log(junkTable(report));
+    console.log();
+    console.log(learningSection(report.learning));
   }
 }
