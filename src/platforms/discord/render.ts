@@ -44,10 +44,11 @@ export function renderReply(reply: Reply, encode: ActionEncoder): RenderedMessag
   const header = [reply.title ? `**${escaped(reply.title, LIMITS.title)}**` : '', reply.text ? escaped(reply.text, LIMITS.content - LIMITS.title - 10) : '']
     .filter(Boolean)
     .join('\n');
-  const pages = chunk(papers, LIMITS.embeds);
+  const perMessage = papersPerMessage(papers, reply.actions?.length ?? 0);
+  const pages = chunk(papers, perMessage);
   return pages.map((page, p) => {
     const last = p === pages.length - 1;
-    const offset = (reply.firstNumber ?? 1) - 1 + p * LIMITS.embeds;
+    const offset = (reply.firstNumber ?? 1) - 1 + p * perMessage;
     const message: RenderedMessage = {
       embeds: paperEmbeds(page, offset, color, last ? footer : undefined),
       components: renderButtons(last ? reply.actions ?? [] : [], page, offset, encode),
@@ -91,6 +92,18 @@ function renderButtons(actions: Action[], papers: PaperItem[], offset: number, e
   // The reply's own buttons (next page, follow, share) matter more than a tenth paper's.
   const kept = rows.length <= LIMITS.rows || replyButtons.length === 0 ? rows.slice(0, LIMITS.rows) : [...rows.slice(0, LIMITS.rows - 1), rows[rows.length - 1]!];
   return kept.map((components) => ({ type: ComponentType.ActionRow, components }));
+}
+
+/**
+ * Papers per message: at most 10 embeds, and no more than their buttons fit in the rows left
+ * beside the reply's own row (a DM digest's 👍 / 👎 under 10 papers fill 4 rows of 5), so no
+ * paper's button is ever dropped.
+ */
+export function papersPerMessage(papers: PaperItem[], replyButtons: number): number {
+  const perPaper = papers.reduce((m, p) => Math.max(m, p.actions?.length ?? 0), 0);
+  if (perPaper === 0) return LIMITS.embeds;
+  const rows = LIMITS.rows - (replyButtons > 0 ? Math.ceil(replyButtons / LIMITS.buttonsPerRow) : 0);
+  return Math.max(1, Math.min(LIMITS.embeds, Math.floor((rows * LIMITS.buttonsPerRow) / perPaper)));
 }
 
 function chunk<T>(items: T[], size: number): T[][] {

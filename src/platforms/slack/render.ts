@@ -129,13 +129,18 @@ function paperBlocks(paper: PaperItem, index: number): Block[] {
   const link = paper.url.length <= URL_CHARS ? mrkdwnLink(paper.url, title) : mrkdwnLink('', title);
   const first = `*${link}*`;
   const snippet = clipEscaped(escapeMrkdwn(paper.snippet), SLACK_LIMITS.sectionText - first.length - 1);
-  const action = paper.actions?.[0];
+  // The first plain action sits beside the paper; its 👍 / 👎 get a row of their own under it.
+  const [action] = (paper.actions ?? []).filter((a) => !isRating(a));
   const accessory = action ? button(action, `${ACTION_ID_PREFIX}${action.kind}:p${index}`) : undefined;
+  const ratings = (paper.actions ?? []).filter(isRating).map((a) => button(a, `${ACTION_ID_PREFIX}${a.kind}:p${index}`)).filter((b): b is Button => b !== undefined);
   return [
     section(snippet ? `${first}\n${snippet}` : first, accessory),
     { type: 'context', elements: [mrkdwnText(`id: \`${escapeMrkdwn(truncate(paper.id, 100))}\`${paper.byline ? ` · ${escapeMrkdwn(truncate(paper.byline, 300))}` : ''}`)] },
+    ...(ratings.length > 0 ? [{ type: 'actions' as const, elements: ratings }] : []),
   ];
 }
+
+const isRating = (a: Action) => a.kind === 'rate-up' || a.kind === 'rate-down';
 
 function tailBlocks(reply: Reply, options: RenderOptions, omitted: number): Block[] {
   const lines = (reply.notices ?? []).map((n) => escapeMrkdwn(n));
@@ -162,7 +167,8 @@ function button(action: Action, actionId: string): Button | undefined {
   const value = encodeActionValue(action);
   if (value === undefined) return undefined;
   const label = plainText(action.label, SLACK_LIMITS.buttonText) || 'Open';
-  return { type: 'button', action_id: actionId, text: { type: 'plain_text', text: label, emoji: false }, value, ...(action.kind === 'share' ? { style: 'primary' as const } : {}) };
+  const rating = isRating(action) ? { accessibility_label: action.kind === 'rate-up' ? 'More like this paper' : 'No more like this paper' } : {};
+  return { type: 'button', action_id: actionId, text: { type: 'plain_text', text: label, emoji: false }, value, ...rating, ...(action.kind === 'share' ? { style: 'primary' as const } : {}) };
 }
 
 /** The notification and accessibility text: escaped like any mrkdwn. */
