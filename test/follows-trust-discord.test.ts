@@ -132,8 +132,9 @@ describe('a busy DM digest on Discord', () => {
     expect(posts).toHaveLength(1);
     const digest = posts[0]!;
     expect(digest.body.embeds).toHaveLength(context.config.digests.maxPapers);
-    // Five action rows a message: the reply's own row leaves four for per-paper rating buttons.
-    expect(digest.body.components.length).toBe(1);
+    // Five action rows a message: the reply's own row, and four holding every paper's 👍 / 👎.
+    expect(digest.body.components.length).toBeLessThanOrEqual(5);
+    for (let n = 1; n <= context.config.digests.maxPapers; n++) expect(buttons(digest).filter((b) => b.label === `👍 #${n}` || b.label === `👎 #${n}`)).toHaveLength(2);
     const target = { platform: 'discord' as const, workspace: '@me', kind: 'user' as const, id: user };
     const waiting = context.store.offeredPapers(target);
     const show = buttons(digest).find((b) => b.label === `${waiting.length} more: Show them`);

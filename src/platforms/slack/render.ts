@@ -167,8 +167,9 @@ function button(action: Action, actionId: string): Button | undefined {
   const value = encodeActionValue(action);
   if (value === undefined) return undefined;
   const label = plainText(action.label, SLACK_LIMITS.buttonText) || 'Open';
-  const rating = isRating(action) ? { accessibility_label: action.kind === 'rate-up' ? 'More like this paper' : 'No more like this paper' } : {};
-  return { type: 'button', action_id: actionId, text: { type: 'plain_text', text: label, emoji: false }, value, ...rating, ...(action.kind === 'share' ? { style: 'primary' as const } : {}) };
+  // Rating buttons stay small (two under every digest paper); their label is an emoji alone.
+  if (isRating(action)) return { type: 'button', action_id: actionId, text: { type: 'plain_text', text: label }, value };
+  return { type: 'button', action_id: actionId, text: { type: 'plain_text', text: label, emoji: false }, value, ...(action.kind === 'share' ? { style: 'primary' as const } : {}) };
 }
 
 /** The notification and accessibility text: escaped like any mrkdwn. */
