@@ -14,7 +14,7 @@ import { countRatings, type Feedback } from './feedback.js';
  * With no ratings the candidates come back unchanged. Measured in bench/learning-eval.ts
  * (docs/benchmarks.md): the thresholds were picked there, on the dev judgments.
  */
-export const LEARNING = { DISLIKE_NEAR: 0.3, DISLIKE_MARGIN: 0.05, LIKE_NEAR: 0.6, QUIET_AFTER: 3, LIKE_BOOST: 0.5 } as const;
+export const LEARNING = { DISLIKE_NEAR: 0.3, DISLIKE_MARGIN: 0.05, LIKE_NEAR: 0.6, QUIET_AFTER: 3, LIKE_BOOST: 1 } as const;
 
 /** A candidate as the follow now sees it: its place may change and `relevance` (0-1) says how well it fits. */
 export type Learned<T extends SearchHit> = T & { relevance: number };
