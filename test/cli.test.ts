@@ -52,6 +52,27 @@ describe.concurrent('cli', { timeout: 30_000 }, () => {
     expect(hallucination!.length).toBeGreaterThan(0);
   });
 
+  it('match --batch --json takes JSON lines with feedback: a 👎 drops papers, a plain line is the unrated follow, a bad line answers null', async () => {
+    const plain = await cli(['match', '--batch', '--json'], 'LLM inference\n');
+    const base = JSON.parse(plain.stdout) as { id: string }[];
+    const disliked = base[0]!.id;
+    const lines = ['LLM inference', JSON.stringify({ topic: 'LLM inference', feedback: { [disliked]: -1 } }), JSON.stringify({ topic: 'LLM inference' }), '{"topic": "x", "feedback": {"p-1": 2}}', '{not json'];
+    const { code, stdout, stderr } = await cli(['match', '--batch', '--json'], `${lines.join('\n')}\n`);
+    expect(code).toBe(1);
+    const out = stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as { id: string }[] | null);
+    expect(out).toHaveLength(lines.length);
+    expect(out[0]).toEqual(base);
+    expect(out[2]).toEqual(base);
+    const rated = out[1]!.map((p) => p.id);
+    expect(rated).not.toContain(disliked);
+    expect(rated.length).toBeLessThan(base.length);
+    for (const id of rated) expect(base.map((p) => p.id)).toContain(id);
+    expect(out[3]).toBeNull();
+    expect(out[4]).toBeNull();
+    expect(stderr).toMatch(/match input line 4: feedback\.p-1/);
+    expect(stderr).toMatch(/match input line 5: .*not valid JSON/);
+  });
+
   it('exits non-zero with usage on stderr for a bad argument', async () => {
     const cases = [['search', 'x', '--limit', 'ten'], ['search', 'x', '--frobnicate'], ['nonsense']];
     const runs = await Promise.all(cases.map((args) => cli(args)));

@@ -1,6 +1,6 @@
 import type { PaperSearch, SearchHit } from '../search-port.js';
 import type { Feedback } from './feedback.js';
-import { learnedCandidates, type Learned } from './rerank.js';
+import { learnedCandidates, PLAN_DEPTH, type Learned } from './rerank.js';
 import { widerCandidates } from './topic-learning.js';
 
 /**
@@ -9,7 +9,7 @@ import { widerCandidates } from './topic-learning.js';
  * vectors. A rated follow then costs a re-rank of its topic's shared candidates, no search.
  */
 export function createLearningCache(index: PaperSearch) {
-  const wider = new Map<string, SearchHit[]>();
+  const wider = new Map<string, unknown[]>();
   const vectors = new Map<string, Float32Array | null>();
   const vector = (id: string): Float32Array | undefined => {
     let v = vectors.get(id);
@@ -27,11 +27,12 @@ export function createLearningCache(index: PaperSearch) {
      */
     learned<T extends SearchHit>(key: string, topic: string, hits: readonly T[], relevance: (h: T) => number, decorate: (h: SearchHit) => T, group: (h: T) => number, feedback: Feedback): Learned<T>[] {
       return learnedCandidates({
-        hits, relevance, feedback, group, vector,
+        hits, relevance, feedback, group, vector, depth: PLAN_DEPTH,
         wider: () => {
-          let list = wider.get(key);
-          if (!list) wider.set(key, (list = widerCandidates(index, topic)));
-          return list.map(decorate);
+          // Kept decorated: the same topic's followers share one list.
+          let list = wider.get(key) as T[] | undefined;
+          if (!list) wider.set(key, (list = widerCandidates(index, topic).map(decorate)));
+          return list;
         },
       });
     },

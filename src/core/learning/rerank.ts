@@ -16,6 +16,13 @@ import { countRatings, type Feedback } from './feedback.js';
  */
 export const LEARNING = { DISLIKE_NEAR: 0.3, DISLIKE_MARGIN: 0.05, LIKE_NEAR: 0.6, QUIET_AFTER: 3, LIKE_BOOST: 1 } as const;
 
+/**
+ * Digest planning re-ranks at most this many of a topic's candidates per rated follow (its order
+ * puts papers new since the follow first, so these are its freshest and best), keeping the cost
+ * of a rated follow bounded on broad topics; the CLI and the eval look at every candidate.
+ */
+export const PLAN_DEPTH = 300;
+
 /** A candidate as the follow now sees it: its place may change and `relevance` (0-1) says how well it fits. */
 export type Learned<T extends SearchHit> = T & { relevance: number };
 
@@ -29,6 +36,8 @@ export interface LearningInput<T extends SearchHit> {
   /** A paper's unit vector in the latent space; undefined when it has none. */
   vector: (id: string) => Float32Array | undefined;
   feedback: Feedback;
+  /** Look at the first `depth` hits only (default: all). */
+  depth?: number;
   /** Kept apart when re-ranking, higher first (the planner's fresh papers before older ones). */
   group?: (hit: T) => number;
 }
@@ -56,7 +65,11 @@ export function learnedCandidates<T extends SearchHit>(input: LearningInput<T>):
     const v = input.vector(id);
     if (v) (r > 0 ? liked : disliked).push(v);
   }
-  const nearest = (v: Float32Array | undefined, list: Float32Array[]) => (v ? list.reduce((m, x) => Math.max(m, dot(v, x)), -1) : -1);
+  const nearest = (v: Float32Array | undefined, list: Float32Array[]) => {
+    let m = -1;
+    if (v) for (const x of list) m = Math.max(m, dot(v, x));
+    return m;
+  };
   const scored: { hit: Learned<T>; group: number; key: number; order: number }[] = [];
   const taken = new Set<string>();
   const consider = (h: T, base: number | undefined) => {
@@ -71,7 +84,8 @@ export function learnedCandidates<T extends SearchHit>(input: LearningInput<T>):
     taken.add(h.paper.id);
     scored.push({ hit: { ...h, relevance }, group: input.group?.(h) ?? 0, key: relevance + LEARNING.LIKE_BOOST * Math.max(0, like), order: scored.length });
   };
-  for (const h of hits) consider(h, input.relevance(h));
+  const end = Math.min(hits.length, input.depth ?? Infinity);
+  for (let i = 0; i < end; i++) consider(hits[i]!, input.relevance(hits[i]!));
   if (liked.length > 0) for (const h of input.wider()) consider(h, undefined);
   if (liked.length > 0) scored.sort((a, b) => b.group - a.group || b.key - a.key || a.order - b.order);
   return scored.map((s) => s.hit);
