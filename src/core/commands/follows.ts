@@ -1,4 +1,5 @@
 import { effectivePrefs } from '../follows.js';
+import { followLabel } from '../follows/by-example.js';
 import type { Reply } from '../reply.js';
 import type { CommandDef } from './definition.js';
 import { personOf } from '../identity.js';
@@ -9,7 +10,7 @@ export const follows: CommandDef = {
   usage: '/papers follows',
   example: '/papers follows',
   options: [],
-  handle(request, { store, config }): Reply {
+  handle(request, { store, config, index }): Reply {
     const list = store.listFollows(personOf(request));
     if (list.length === 0) return { visibility: 'ephemeral', text: 'You follow no topics yet. Try /papers follow graph neural networks' };
     const prefs = effectivePrefs(store, config, personOf(request));
@@ -17,7 +18,7 @@ export const follows: CommandDef = {
     return {
       visibility: 'ephemeral',
       title: `You follow ${list.length} of at most ${config.follows.maxPerUser} topics`,
-      text: list.map((f, i) => `${i + 1}. ${f.topic}`).join('\n'),
+      text: list.map((f, i) => `${i + 1}. ${followLabel(index, f)}`).join('\n'),
       notices: [prefs.paused ? 'Your digest is paused.' : `Your digest comes daily at ${time}.`],
     };
   },
