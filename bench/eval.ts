@@ -10,6 +10,7 @@ import { evalDir, loadJudgments, type Judgments } from './lib/judgments.js';
 import { bestCutF1, firstHitRank, junkCount, mean, ndcgAt, precisionAt, recallAt, setScores } from './lib/metrics.js';
 import { loadPlanted, type PlantedPaper } from './lib/planted.js';
 import { syntheticCorpus } from './lib/synthetic.js';
+import { byExampleTable, scoreByExample, type ByExampleScores } from './lib/by-example-eval.js';
 import type { Paper } from '../src/core/types.js';
 
 export interface EngineScores {
@@ -62,6 +63,8 @@ export interface EvalReport {
   unmapped: string[];
   scores: EngineScores[];
   added: AddedScores[];
+  /** Follows by example (bench/lib/by-example-eval.ts). */
+  byExample: ByExampleScores;
 }
 
 const seedsDir = resolve(fileURLToPath(new URL('..', import.meta.url)), 'seeds');
@@ -149,6 +152,7 @@ export async function runEval(dir = evalDir()): Promise<EvalReport> {
     unmapped: judgments.unmapped,
     scores: makers.map((make) => scoreEngine(make(papers), judgments)),
     added: scoreAdded(makers, papers, judgments),
+    byExample: scoreByExample(papers, judgments, loadPlanted()),
   };
 }
 
@@ -195,6 +199,12 @@ export async function run(): Promise<string> {
     '',
     junkTable(report),
     '',
+    'Follow by example (`/papers follow like <id>`): for each topical query, a follow seeded with one of its grade-2 papers, each in turn,',
+    'scored on the other papers (precision over the follows that deliver anything; F1 counts an empty follow as precision 0),',
+    'beside the same query\'s word follow scored without the seed.',
+    '',
+    byExampleTable(report.byExample),
+    '',
   ].join('\n');
 }
 
@@ -206,5 +216,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     console.log(evalTable(report));
     console.log();
     console.log(junkTable(report));
+    console.log();
+    console.log(byExampleTable(report.byExample));
   }
 }

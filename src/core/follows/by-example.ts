@@ -13,7 +13,7 @@ export const BY_EXAMPLE = {
   /** Cosine of the two papers' latent (LSA) vectors... */
   minLatent: 0.75,
   /** ...and of their tf-idf word vectors: shared distinctive words, not only a shared neighbourhood. */
-  minWords: 0.1,
+  minWords: 0.15,
 } as const;
 
 /** At most this many example papers in one follow. */
