@@ -132,8 +132,9 @@ describe('a busy DM digest on Discord', () => {
     expect(posts).toHaveLength(1);
     const digest = posts[0]!;
     expect(digest.body.embeds).toHaveLength(context.config.digests.maxPapers);
-    // Five action rows a message: the reply's own row leaves four for per-paper rating buttons.
-    expect(digest.body.components.length).toBe(1);
+    // Five action rows a message: the reply's own row, two rows of "Follow papers like this" (one a
+    // paper), two left for per-paper buttons (render.ts papersPerMessage splits a message before a button is lost).
+    expect(digest.body.components.length).toBe(3);
     const target = { platform: 'discord' as const, workspace: '@me', kind: 'user' as const, id: user };
     const waiting = context.store.offeredPapers(target);
     const show = buttons(digest).find((b) => b.label === `${waiting.length} more: Show them`);
