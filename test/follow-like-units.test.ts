@@ -7,7 +7,8 @@ import { renderText } from '../src/platforms/console/render.js';
 import { papersPerMessage, renderReply as renderDiscord } from '../src/platforms/discord/render.js';
 import { renderReply as renderSlack } from '../src/platforms/slack/render.js';
 import { LIMITS } from '../src/platforms/discord/limits.js';
-import { seedPaperIndex } from './support/context.js';
+import { more } from '../src/core/commands/more.js';
+import { createTestContext, seedPaperIndex } from './support/context.js';
 
 const SEED = 'p-ahy3wqk1qh';
 
@@ -27,6 +28,16 @@ describe('why this paper', () => {
     for (const h of hits.filter((x) => x.matched!.length > 0)) expect(h.matched!.every((w) => /^hypergraph/.test(w))).toBe(true);
     const phrase = index.match('"graph neural networks"');
     expect(phrase.some((h) => h.matched!.includes('graph neural networks'))).toBe(true);
+  });
+
+  it('"N more: Show them" gives each offered paper its reason too', async () => {
+    const context = await createTestContext();
+    const user = { platform: 'console' as const, workspace: 'local', user: 'you' };
+    const follow = context.store.addFollow(user, `like ${SEED}`, new Date('2026-11-22T08:00:00Z'), [SEED]).follow;
+    const hit = matchByExample(context.index, [SEED])[0]!;
+    context.store.offerPapers({ ...user, kind: 'user', id: 'you' }, [{ paperId: hit.paper.id, topic: follow.topic, relevance: 1 }], new Date('2026-11-22T08:00:00Z'));
+    const reply = await more.handle({ platform: 'console', workspace: 'local', channel: 'c', user: 'you', isAdmin: false, args: {} }, context);
+    expect(reply.papers!.map((p) => p.reason)).toEqual(['Why: like “Scalable Second Order Optimization for Deep Learning”']);
   });
 
   it('is escaped like all user text on every platform: no pings, no markup, no terminal control', () => {
