@@ -50,6 +50,20 @@ export function storeContract(name: string, open: () => Store): void {
         expect(s.listFollows(alice)).toEqual([]);
       });
 
+      it('keeps a follow by example with its papers, in order, beside follows of words', () => {
+        const s = open();
+        s.addFollow(alice, 'diffusion', t0);
+        const { follow, created } = s.addFollow(alice, 'like p-bbbbbbbbbb p-aaaaaaaaaa', later(1), ['p-bbbbbbbbbb', 'p-aaaaaaaaaa']);
+        expect(created).toBe(true);
+        expect(follow.examples).toEqual(['p-bbbbbbbbbb', 'p-aaaaaaaaaa']);
+        expect(s.addFollow(alice, 'LIKE p-bbbbbbbbbb p-aaaaaaaaaa', later(2), ['p-bbbbbbbbbb', 'p-aaaaaaaaaa']).created).toBe(false);
+        expect(s.listFollows(alice).map((f) => [f.topic, f.examples])).toEqual([['diffusion', undefined], ['like p-bbbbbbbbbb p-aaaaaaaaaa', ['p-bbbbbbbbbb', 'p-aaaaaaaaaa']]]);
+        expect(s.allFollowers()[0]!.follows[1]).toMatchObject({ examples: ['p-bbbbbbbbbb', 'p-aaaaaaaaaa'] });
+        expect('examples' in s.listFollows(alice)[0]!).toBe(false);
+        expect(s.removeFollow(alice, follow.id)).toBe(true);
+        expect(s.listFollows(alice).map((f) => f.topic)).toEqual(['diffusion']);
+      });
+
       it('lists every follower with their follows', () => {
         const s = open();
         s.addFollow(alice, 'a', t0);
@@ -352,6 +366,20 @@ export function storeContract(name: string, open: () => Store): void {
         expect(s.allFollowers().filter((f) => f.user.user === 'U7')).toEqual([{ user: person, follows: expect.any(Array) }]);
         expect(s.addFollow(person, 'DIFFUSION', later(9)).created).toBe(false);
         expect(merge(s, 'G1')).toMatchObject({ persons: 0 });
+      });
+
+      it('carries a follow by example into the merged list, its papers kept, a repeat collapsed', () => {
+        const s = open();
+        s.addFollow(inG1, 'like p-aaaaaaaaaa', later(1), ['p-aaaaaaaaaa']);
+        s.addFollow(inG2, 'like p-aaaaaaaaaa', later(2), ['p-aaaaaaaaaa']);
+        s.addFollow(inG2, 'like p-bbbbbbbbbb p-cccccccccc', later(3), ['p-bbbbbbbbbb', 'p-cccccccccc']);
+        merge(s, 'G1');
+        expect(merge(s, 'G2').duplicatesCollapsed).toBe(1);
+        expect(s.listFollows(person).map((f) => [f.topic, f.examples, f.created])).toEqual([
+          ['like p-aaaaaaaaaa', ['p-aaaaaaaaaa'], later(1)],
+          ['like p-bbbbbbbbbb p-cccccccccc', ['p-bbbbbbbbbb', 'p-cccccccccc'], later(3)],
+        ]);
+        expect(s.allFollowers().find((f) => f.user.user === 'U7')!.follows.map((f) => f.examples)).toEqual([['p-aaaaaaaaaa'], ['p-bbbbbbbbbb', 'p-cccccccccc']]);
       });
 
       it('keeps the oldest up to the cap and names the dropped ones once', () => {

@@ -22,16 +22,17 @@ export function createLearningCache(index: PaperSearch) {
       vectors.clear();
     },
     /**
-     * The follow's candidates given its ratings. `hits` is the topic's shared ordering; `decorate`
+     * The follow's candidates given its ratings. `hits` is the topic's shared ordering (`topic`
+     * undefined: no words to widen it with, as for a follow by example); `decorate`
      * turns a wider search hit into the same shape (first-seen time); `group` keeps fresh papers first.
      */
-    learned<T extends SearchHit>(key: string, topic: string, hits: readonly T[], relevance: (h: T) => number, decorate: (h: SearchHit) => T, group: (h: T) => number, feedback: Feedback): Learned<T>[] {
+    learned<T extends SearchHit>(key: string, topic: string | undefined, hits: readonly T[], relevance: (h: T) => number, decorate: (h: SearchHit) => T, group: (h: T) => number, feedback: Feedback): Learned<T>[] {
       return learnedCandidates({
         hits, relevance, feedback, group, vector, depth: PLAN_DEPTH,
         wider: () => {
           // Kept decorated: the same topic's followers share one list.
           let list = wider.get(key) as T[] | undefined;
-          if (!list) wider.set(key, (list = widerCandidates(index, topic).map(decorate)));
+          if (!list) wider.set(key, (list = topic === undefined ? [] : widerCandidates(index, topic).map(decorate)));
           return list;
         },
       });

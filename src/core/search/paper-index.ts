@@ -1,8 +1,9 @@
 import MiniSearch from 'minisearch';
 import SearchableMap from 'minisearch/SearchableMap';
-import type { PaperSearch, SearchHit, SearchPage } from '../search-port.js';
+import type { Neighbour, PaperSearch, SearchHit, SearchPage } from '../search-port.js';
 import type { Paper } from '../types.js';
 import { analyze, analyzeWords, termsOfToken, tokenize } from './analyze.js';
+import { ownWordEvidence } from './evidence.js';
 import { wordForm } from './stem.js';
 import {
   checkOptions, DEFAULT_MATCH, DEFAULT_RANKING, DEFAULT_SIMILAR,
@@ -223,7 +224,9 @@ export class PaperIndex implements PaperSearch {
     const { ranked, concepts, idf } = this.rank(parseQuery(topic), floor, Infinity, false);
     const cut = (ranked[0]?.score ?? 0) * minRelativeScore;
     const about = ranked.filter((r) => r.score >= cut && this.isAbout(r.doc, concepts, idf));
-    if (!semantic || about.length === 0) return about.map((r) => this.hit(r));
+    // Why each paper was delivered: the topic's own words it has (none for a latent "near" paper).
+    const evidence = (r: Ranked): SearchHit => ({ ...this.hit(r), matched: ownWordEvidence(this.paperAt(r.doc), concepts.filter((c) => c.scores[r.doc]! > 0)) });
+    if (!semantic || about.length === 0) return about.map(evidence);
     // Papers on the topic that word it differently: about as close to what the confident hits are
     // about as those hits themselves are.
     const space = this.semanticSpace();
@@ -235,12 +238,12 @@ export class PaperIndex implements PaperSearch {
     }
     let norm = 0;
     for (const x of centroid) norm += x * x;
-    if (norm === 0) return about.map((r) => this.hit(r));
+    if (norm === 0) return about.map(evidence);
     for (let k = 0; k < centroid.length; k++) centroid[k] = centroid[k]! / Math.sqrt(norm);
     const typical = confident.reduce((sum, r) => sum + cosine(space.docVector(r.doc), centroid), 0) / confident.length;
     const delivered = new Set(about.map((r) => r.doc));
     const near = ranked.filter((r) => !delivered.has(r.doc) && cosine(space.docVector(r.doc), centroid) >= minSemanticSimilarity * typical);
-    return [...about, ...near].sort(byScore).map((r) => this.hit(r));
+    return [...about, ...near].sort(byScore).map(evidence);
   }
 
   /** The paper's unit vector in the latent space (a copy), or undefined when unknown or without known terms. */
@@ -260,6 +263,39 @@ export class PaperIndex implements PaperSearch {
       .filter((r) => r.id !== id)
       .slice(0, limit)
       .map((r) => ({ paper: this.papers.get(r.id as string)!, score: r.score }));
+  }
+
+  neighbours(id: string, minLatent: number): Neighbour[] {
+    const doc = (this.mini as unknown as { _idToShortId: Map<string, number> })._idToShortId.get(id);
+    const space = this.semanticSpace();
+    const v = doc === undefined ? undefined : space.docVector(doc);
+    if (!v) return [];
+    const sims = space.similarities(Float32Array.from(v), this.postings.capacity);
+    const own = this.wordVector(this.paperAt(doc!));
+    const out: Neighbour[] = [];
+    for (let d = 0; d < sims.length; d++) {
+      if (d === doc || sims[d]! < minLatent || !this.postings.externalId(d)) continue;
+      const paper = this.paperAt(d);
+      out.push({ paper, latent: sims[d]!, words: unitDot(own, this.wordVector(paper)) });
+    }
+    return out.sort((a, b) => b.latent - a.latent);
+  }
+
+  /** The paper's unit tf-idf vector: (1 + log tf) * idf, title terms counting double. */
+  private wordVector(paper: Paper): Map<string, number> {
+    const { title, abstract } = this.analyzed.get(paper);
+    const tf = new Map<string, number>();
+    for (const t of title) tf.set(t, (tf.get(t) ?? 0) + 2);
+    for (const t of abstract) tf.set(t, (tf.get(t) ?? 0) + 1);
+    const n = this.papers.size;
+    let norm = 0;
+    for (const [t, count] of tf) {
+      const w = (1 + Math.log(count)) * Math.log(1 + n / Math.max(1, this.documentFrequency(t)));
+      tf.set(t, w);
+      norm += w * w;
+    }
+    if (norm > 0) for (const [t, w] of tf) tf.set(t, w / Math.sqrt(norm));
+    return tf;
   }
 
   private hit(r: Ranked): SearchHit {
@@ -708,6 +744,14 @@ function nearestDocs(sims: Float32Array, count: number): number[] {
     if (best.length === count) floor = sims[best[count - 1]!]!;
   }
   return best;
+}
+
+/** The dot product of two unit sparse vectors: their cosine. */
+function unitDot(a: Map<string, number>, b: Map<string, number>): number {
+  const [small, large] = a.size <= b.size ? [a, b] : [b, a];
+  let s = 0;
+  for (const [t, w] of small) s += w * (large.get(t) ?? 0);
+  return s;
 }
 
 function cosine(a: Float32Array | undefined, unit: Float32Array): number {

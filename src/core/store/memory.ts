@@ -69,7 +69,7 @@ export function createMemoryStore(): Store {
   const cursors = new Map<string, string>();
 
   const copy = <T extends object>(value: T): T => structuredClone(value);
-  const copyFollow = (f: Follow): Follow => ({ ...f, created: new Date(f.created) });
+  const copyFollow = (f: Follow): Follow => ({ ...f, created: new Date(f.created), ...(f.examples ? { examples: [...f.examples] } : {}) });
   // Topics dropped by the cap in a merge, per user key, until the user is told.
   const dropped = new Map<string, Map<string, { topic: string; at: number }>>();
   // Old DM target key -> the workspace it was merged into.
@@ -160,11 +160,11 @@ export function createMemoryStore(): Store {
 
   return {
     listFollows: (user) => (follows.get(userKey(user)) ?? []).map(copyFollow),
-    addFollow(user, topic, now) {
+    addFollow(user, topic, now, examples) {
       const list = follows.get(userKey(user)) ?? [];
       const existing = list.find((f) => topicKey(f.topic) === topicKey(topic));
       if (existing) return { follow: copyFollow(existing), created: false };
-      const follow: Follow = { id: nextFollowId++, platform: user.platform, workspace: user.workspace, user: user.user, topic, created: new Date(now) };
+      const follow: Follow = { id: nextFollowId++, platform: user.platform, workspace: user.workspace, user: user.user, topic, created: new Date(now), ...(examples?.length ? { examples: [...examples] } : {}) };
       follows.set(userKey(user), [...list, follow].sort(byAge));
       return { follow: copyFollow(follow), created: true };
     },

@@ -140,4 +140,11 @@ export const migrations: Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 8,
+    // follows.examples: a follow by example's paper ids (JSON array; NULL for a follow of words).
+    // A column of follows, so a person merge (sqlite-merge.ts), which moves follow rows, carries it.
+    // Needs nothing from migration 7 (ratings), which may land before or after it.
+    sql: 'ALTER TABLE follows ADD COLUMN examples TEXT;',
+  },
 ];

@@ -9,6 +9,11 @@ export interface Follow {
   user: string;
   topic: string;
   created: Date;
+  /**
+   * A follow by example: the papers (ids) that define it, the first naming it; its topic is then
+   * the canonical "like <id> <id>..." (see follows/by-example.ts). Absent for a follow of words.
+   */
+  examples?: string[];
 }
 
 export interface ChannelDigest {
@@ -125,8 +130,11 @@ export interface SourceState {
 export interface Store {
   /** The user's follows, oldest first by created, then id (the order "/papers follows" numbers them in). */
   listFollows(user: UserKey): Follow[];
-  /** Adds a follow; topics are unique per user ignoring case, so a repeat returns the existing one (original spelling kept). */
-  addFollow(user: UserKey, topic: string, now: Date): { follow: Follow; created: boolean };
+  /**
+   * Adds a follow; topics are unique per user ignoring case, so a repeat returns the existing one
+   * (original spelling kept). With `examples`, a follow by example (its topic is their canonical key).
+   */
+  addFollow(user: UserKey, topic: string, now: Date, examples?: string[]): { follow: Follow; created: boolean };
   /** Removes one of the user's follows by id; false if it was not theirs or is gone. */
   removeFollow(user: UserKey, id: number): boolean;
   /** Every user who follows at least one topic, with their follows. */

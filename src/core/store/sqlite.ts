@@ -60,8 +60,11 @@ function backUp(db: Database.Database, path: string, version: number, log: Logge
 
 const toFollow = (r: Row): Follow => ({
   id: r.id as number, platform: r.platform as Platform, workspace: r.workspace as string, user: r.user as string,
-  topic: r.topic as string, created: new Date(r.created as number),
+  topic: r.topic as string, created: new Date(r.created as number), ...examplesOf(r.examples),
 });
+
+/** The examples column (migration 8): a JSON array of paper ids, or NULL for a follow of words. */
+const examplesOf = (raw: unknown): { examples?: string[] } => (typeof raw === 'string' ? { examples: JSON.parse(raw) as string[] } : {});
 
 const toDigest = (r: Row): ChannelDigest => ({
   id: r.id as number, platform: r.platform as Platform, workspace: r.workspace as string, channel: r.channel as string,
@@ -160,11 +163,11 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     // By created, then id: the same as id order, except in a list merged from several places (identity).
     listFollows: db.prepare('SELECT * FROM follows WHERE platform = ? AND workspace = ? AND user = ? ORDER BY created, id'),
     followByKey: db.prepare('SELECT * FROM follows WHERE platform = ? AND workspace = ? AND user = ? AND topic_key = ?'),
-    insertFollow: db.prepare('INSERT INTO follows (platform, workspace, user, topic, topic_key, created) VALUES (?, ?, ?, ?, ?, ?)'),
+    insertFollow: db.prepare('INSERT INTO follows (platform, workspace, user, topic, topic_key, created, examples) VALUES (?, ?, ?, ?, ?, ?, ?)'),
     followById: db.prepare('SELECT * FROM follows WHERE id = ?'),
     removeFollow: db.prepare('DELETE FROM follows WHERE id = ? AND platform = ? AND workspace = ? AND user = ?'),
     // Raw rows, columns in this order: a planning pass reads every follow, so no row objects.
-    allFollows: db.prepare('SELECT platform, workspace, user, id, topic, created FROM follows ORDER BY platform, workspace, user, created, id').raw(),
+    allFollows: db.prepare('SELECT platform, workspace, user, id, topic, created, examples FROM follows ORDER BY platform, workspace, user, created, id').raw(),
     listDigests: db.prepare('SELECT * FROM digests WHERE platform = ? AND workspace = ? AND channel = ? ORDER BY id'),
     insertDigest: db.prepare(`INSERT INTO digests (platform, workspace, channel, topic, schedule, time_zone, size, created_by, created, active_since)
       VALUES (@platform, @workspace, @channel, @topic, @schedule, @timeZone, @size, @createdBy, @created, @created)`),
@@ -249,10 +252,10 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
 
   const store: Store = {
     listFollows: (u) => (q.listFollows.all(u.platform, u.workspace, u.user) as Row[]).map(toFollow),
-    addFollow: db.transaction((u, topic: string, now: Date) => {
+    addFollow: db.transaction((u, topic: string, now: Date, examples?: string[]) => {
       const existing = q.followByKey.get(u.platform, u.workspace, u.user, topicKey(topic)) as Row | undefined;
       if (existing) return { follow: toFollow(existing), created: false };
-      const { lastInsertRowid } = q.insertFollow.run(u.platform, u.workspace, u.user, topic, topicKey(topic), now.getTime());
+      const { lastInsertRowid } = q.insertFollow.run(u.platform, u.workspace, u.user, topic, topicKey(topic), now.getTime(), examples?.length ? JSON.stringify(examples) : null);
       return { follow: toFollow(q.followById.get(lastInsertRowid) as Row), created: true };
     }),
     removeFollow: db.transaction((u: UserKey, id: number) => {
@@ -278,9 +281,9 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     allFollowers() {
       const out: ReturnType<Store['allFollowers']> = [];
       let last: ReturnType<Store['allFollowers']>[number] | undefined;
-      for (const [platform, workspace, user, id, topic, created] of q.allFollows.iterate() as Iterable<[Platform, string, string, number, string, number]>) {
+      for (const [platform, workspace, user, id, topic, created, examples] of q.allFollows.iterate() as Iterable<[Platform, string, string, number, string, number, string | null]>) {
         if (last?.user.user !== user || last.user.workspace !== workspace || last.user.platform !== platform) out.push((last = { user: { platform, workspace, user }, follows: [] }));
-        last.follows.push({ id, platform, workspace, user, topic, created: new Date(created) });
+        last.follows.push({ id, platform, workspace, user, topic, created: new Date(created), ...examplesOf(examples) });
       }
       return out;
     },

@@ -19,6 +19,8 @@ export const SLACK_LIMITS = {
 } as const;
 
 const TITLE_CHARS = 250;
+/** "Why this paper" beside the id: a few words, however long the topic. */
+const REASON_CHARS = 200;
 const URL_CHARS = 1000;
 
 /** What chat.postMessage and response_url take. */
@@ -129,15 +131,16 @@ function paperBlocks(paper: PaperItem, index: number): Block[] {
   const link = paper.url.length <= URL_CHARS ? mrkdwnLink(paper.url, title) : mrkdwnLink('', title);
   const first = `*${link}*`;
   const snippet = clipEscaped(escapeMrkdwn(paper.snippet), SLACK_LIMITS.sectionText - first.length - 1);
-  // The first plain action sits beside the paper; its 👍 / 👎 get a row of their own under it.
-  const [action] = (paper.actions ?? []).filter((a) => !isRating(a));
+  // The first plain action sits beside the paper; the others ("Follow papers like this", 👍 / 👎) in a row under it.
+  const [action, ...others] = (paper.actions ?? []).filter((a) => !isRating(a));
+  const more = [...others, ...(paper.actions ?? []).filter(isRating)];
   const accessory = action ? button(action, `${ACTION_ID_PREFIX}${action.kind}:p${index}`) : undefined;
-  const ratings = (paper.actions ?? []).filter(isRating).map((a) => button(a, `${ACTION_ID_PREFIX}${a.kind}:p${index}`)).filter((b): b is Button => b !== undefined);
-  return [
-    section(snippet ? `${first}\n${snippet}` : first, accessory),
-    { type: 'context', elements: [mrkdwnText(`id: \`${escapeMrkdwn(truncate(paper.id, 100))}\`${paper.byline ? ` · ${escapeMrkdwn(truncate(paper.byline, 300))}` : ''}`)] },
-    ...(ratings.length > 0 ? [{ type: 'actions' as const, elements: ratings }] : []),
-  ];
+  const context: types.MrkdwnElement[] = [mrkdwnText(`id: \`${escapeMrkdwn(truncate(paper.id, 100))}\`${paper.byline ? ` · ${escapeMrkdwn(truncate(paper.byline, 300))}` : ''}`)];
+  if (paper.reason) context.push(mrkdwnText(escapeMrkdwn(truncate(paper.reason, REASON_CHARS))));
+  const blocks: Block[] = [section(snippet ? `${first}\n${snippet}` : first, accessory), { type: 'context', elements: context }];
+  const buttons = more.map((a, i) => button(a, `${ACTION_ID_PREFIX}${a.kind}:p${index}b${i + 1}`)).filter((b): b is Button => b !== undefined);
+  if (buttons.length > 0) blocks.push({ type: 'actions', elements: buttons.slice(0, SLACK_LIMITS.buttonsPerBlock) });
+  return blocks;
 }
 
 const isRating = (a: Action) => a.kind === 'rate-up' || a.kind === 'rate-down';
