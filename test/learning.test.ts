@@ -102,7 +102,7 @@ describe('ratings in DM digests', () => {
     expect(before.paperIds.some((id) => near.includes(id))).toBe(true);
     // Every paper offers 👍 / 👎 for ann's follow.
     const follow = store.listFollows(ann)[0]!;
-    for (const p of before.reply!.papers!) expect(p.actions?.map((a) => [a.kind, a.args.follow, a.args.paper])).toEqual([['rate-up', follow.id, p.id], ['rate-down', follow.id, p.id]]);
+    for (const p of before.reply!.papers!) expect(p.actions?.filter((a) => a.command === 'rate').map((a) => [a.kind, a.args.follow, a.args.paper])).toEqual([['rate-up', follow.id, p.id], ['rate-down', follow.id, p.id]]);
 
     const who = { ...context, platform: 'console' as const, workspace: 'local', channel: 'console', isAdmin: false };
     const run = async (user: string, text: string) => {

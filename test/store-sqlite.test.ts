@@ -73,8 +73,11 @@ describe('sqlite store on disk', () => {
         old.exec(m.sql);
         old.prepare('INSERT INTO schema_migrations (version, applied) VALUES (?, 0)').run(m.version);
       }
-      // Another branch's migration 7 (ratings) already ran: 8 must not depend on it either way.
-      if (seven) old.prepare('INSERT INTO schema_migrations (version, applied) VALUES (7, 0)').run();
+      // Migration 7 (ratings) already ran, or not yet: 8 must not depend on it either way.
+      if (seven) {
+        old.exec(migrations.find((m) => m.version === 7)!.sql);
+        old.prepare('INSERT INTO schema_migrations (version, applied) VALUES (7, 0)').run();
+      }
       old.prepare("INSERT INTO follows (platform, workspace, user, topic, topic_key, created) VALUES ('slack', 'T', 'U', 'Diffusion', 'diffusion', 0)").run();
       old.close();
       const store = openSqliteStore(path);
