@@ -1,4 +1,5 @@
 import { UserError } from '../errors.js';
+import { followLabel, followMatches } from '../follows/by-example.js';
 import { personOf } from '../identity.js';
 import { countRatings, parseRating, ratingEmoji, type Rating } from '../learning/feedback.js';
 import { isQuiet } from '../learning/rerank.js';
@@ -37,7 +38,7 @@ export const rate: CommandDef = {
       const { up, down } = countRatings(feedback);
       const effect = rating === 0 ? 'rating taken back' : rating > 0 ? 'papers like it come first' : 'papers like it stop coming';
       const quiet = isQuiet(feedback) ? ` It now sends nothing (${down} 👎, no 👍); /papers reset ${f.topic} starts it over.` : '';
-      return `${rating === 0 ? 'Cleared' : ratingEmoji(rating)} for “${f.topic}”: ${effect} (${up} 👍, ${down} 👎).${quiet}`;
+      return `${rating === 0 ? 'Cleared' : ratingEmoji(rating)} for “${followLabel(index, f)}”: ${effect} (${up} 👍, ${down} 👎).${quiet}`;
     });
     const reply: Reply = { visibility: 'ephemeral', text: `“${paper.title}”\n${lines.join('\n')}` };
     if (chosen.length === 1 && typeof request.args.follow === 'number') reply.rated = { paperId: id, followId: chosen[0]!.id, rating };
@@ -56,7 +57,7 @@ function whichFollows(follows: Follow[], index: PaperSearch, paperId: string, fo
   if (follows.length === 0) throw new UserError('You follow no topics yet, so there is nothing to rate for.', 'Follow one with /papers follow <topic>');
   const matching = follows.filter((f) => {
     try {
-      return index.match(f.topic).some((h) => h.paper.id === paperId);
+      return followMatches(index, f).some((h) => h.paper.id === paperId);
     } catch {
       return false;
     }
