@@ -4,6 +4,10 @@ import type { Paper } from '../../src/core/types.js';
 import type { Judgments } from './judgments.js';
 import { junkCount, mean, setScores } from './metrics.js';
 import type { PlantedPaper } from './planted.js';
+import { syntheticCorpus } from './synthetic.js';
+
+/** Word-salad papers added for the check that follows by example stay clean as the corpus grows. */
+export const BY_EXAMPLE_SYNTHETIC = 10_000;
 
 /**
  * Follows by example on the dev judgments. Topical: for each query, a follow seeded with one of
@@ -31,6 +35,9 @@ export interface ByExampleScores {
   plantedSeeds: number;
   plantedJunk: number;
   plantedFound: number;
+  /** With BY_EXAMPLE_SYNTHETIC synthetic papers added too: synthetic papers delivered by every seeded follow above (all junk), and the planted junk. */
+  syntheticDelivered: number;
+  syntheticPlantedJunk: number;
 }
 
 const without = (grades: Map<string, number>, id: string) => new Map([...grades].filter(([k]) => k !== id));
@@ -73,8 +80,22 @@ export function scoreByExample(seeds: Paper[], judgments: Judgments, planted: Pl
     plantedFound += delivered.filter((id) => planted.some((o) => o.id === id && o.topic === p.topic)).length;
   }
 
+  // The same seeds on a corpus grown by word salad: any synthetic paper delivered is junk.
+  const synthetic = syntheticCorpus(seeds, BY_EXAMPLE_SYNTHETIC);
+  const fake = new Set(synthetic.map((p) => p.id));
+  const grown = new PaperIndex([...seeds, ...planted, ...synthetic]);
+  let syntheticDelivered = 0;
+  let syntheticPlantedJunk = 0;
+  for (const q of judgments.topical) for (const [id, g] of q.relevant) if (g === 2) syntheticDelivered += matchByExample(grown, [id]).filter((h) => fake.has(h.paper.id)).length;
+  for (const p of planted) {
+    const own = new Set([...(judgments.offTopic.find((q) => q.qid === p.topic)?.relevant.keys() ?? []), ...planted.filter((o) => o.topic === p.topic).map((o) => o.id)]);
+    syntheticPlantedJunk += matchByExample(grown, [p.id]).filter((h) => !own.has(h.paper.id)).length;
+  }
+
   const ps = perQuery.map((q) => q.precision).filter((p): p is number => p !== undefined);
   return {
+    syntheticDelivered,
+    syntheticPlantedJunk,
     queries: perQuery.length,
     seeds: seedCount,
     precision: mean(ps),
@@ -101,5 +122,6 @@ export function byExampleTable(s: ByExampleScores): string {
     `| The same queries' word follows | ${f(s.wordPrecision)} | ${f(s.wordRecall)} | ${f(s.wordF1)} | | |`,
     '',
     `Seeded with each of the ${s.plantedSeeds} planted papers (seeds + planted corpus): junk ${s.plantedJunk}, planted papers of the same topic delivered ${s.plantedFound}.`,
+    `With ${BY_EXAMPLE_SYNTHETIC / 1000}k synthetic papers added as well: synthetic papers delivered by the ${s.seeds} topical seeds' follows ${s.syntheticDelivered}; junk from the planted seeds ${s.syntheticPlantedJunk}.`,
   ].join('\n');
 }
