@@ -51,12 +51,11 @@ describe('a follow that learns from 👍 / 👎', () => {
     const joined = ids(after).filter((id) => !base.includes(id));
     expect(joined.length).toBeGreaterThan(0);
     for (const id of joined) expect(cos(id, liked)).toBeGreaterThanOrEqual(LEARNING.LIKE_NEAR - 1e-6);
-    // Papers near the 👍 one rise: the follow's first half now sits nearer it than before.
-    const nearness = (list: string[]) => {
-      const half = list.slice(0, Math.ceil(list.length / 2)).filter((id) => id !== liked);
-      return half.reduce((s, id) => s + cos(id, liked), 0) / half.length;
-    };
-    expect(nearness(ids(after).filter((id) => base.includes(id)))).toBeGreaterThan(nearness(base));
+    // Papers near the 👍 one rise: the liked paper itself, last before, and its nearest match move up.
+    const order = ids(after).filter((id) => base.includes(id));
+    expect(order.indexOf(liked)).toBeLessThan(base.indexOf(liked));
+    const nearest = base.filter((id) => id !== liked).sort((a, b) => cos(b, liked) - cos(a, liked))[0]!;
+    expect(order.indexOf(nearest)).toBeLessThanOrEqual(base.indexOf(nearest));
   });
 
   it('goes quiet on a topic the corpus lacks once what it delivered was rated 👎', async () => {
