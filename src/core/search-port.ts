@@ -36,7 +36,7 @@ export interface PaperSearch {
   /** Every paper a follow of this topic would deliver, best first (relevance-thresholded). */
   match(topic: string): SearchHit[];
   /**
-   * Papers whose latent cosine with the given one is at least `minLatent`, never itself, best
+   * Papers whose latent cosine (from the corpus's mean paper) with the given one is at least `minLatent`, never itself, best
    * first, each with its word cosine too: what a follow by example (follows/by-example.ts) is built from.
    */
   neighbours(id: string, minLatent: number): Neighbour[];
