@@ -38,7 +38,7 @@ export interface PaperSearch {
   /** A paper's unit vector in the latent space, for follows that learn from ratings; absent or undefined: none. */
   paperVector?(id: string): Float32Array | undefined;
   /**
-   * Papers whose latent cosine with the given one is at least `minLatent`, never itself, best
+   * Papers whose latent cosine (from the corpus's mean paper) with the given one is at least `minLatent`, never itself, best
    * first, each with its word cosine too: what a follow by example (follows/by-example.ts) is built from.
    */
   neighbours(id: string, minLatent: number): Neighbour[];

@@ -10,8 +10,8 @@ import type { Paper } from '../types.js';
  * with one example, precision above 0.8 and no junk on the off-topic planted papers.
  */
 export const BY_EXAMPLE = {
-  /** Cosine of the two papers' latent (LSA) vectors... */
-  minLatent: 0.75,
+  /** Cosine of the two papers' latent (LSA) vectors, measured from the corpus's mean paper... */
+  minLatent: 0.7,
   /** ...and of their tf-idf word vectors: shared distinctive words, not only a shared neighbourhood. */
   minWords: 0.15,
 } as const;

@@ -291,7 +291,22 @@ export class PaperIndex implements PaperSearch {
     const space = this.semanticSpace();
     const v = doc === undefined ? undefined : space.docVector(doc);
     if (!v) return [];
-    const sims = space.similarities(Float32Array.from(v), this.postings.capacity);
+    // Measured from the corpus's mean paper, as match()'s near step is: what every paper shares
+    // (most of all in a uniform or padded corpus) does not make two papers close. Two passes of
+    // raw cosines give it: (a-m)·(d-m) = a·d - a·m - d·m + m·m over the two lengths.
+    const raw = Float32Array.from(space.similarities(Float32Array.from(v), this.postings.capacity));
+    const mean = this.meanDocVector(space);
+    let mm = 0;
+    for (const x of mean) mm += x * x;
+    const mNorm = Math.sqrt(mm) || 1;
+    const toMean = space.similarities(mean.map((x) => x / mNorm), this.postings.capacity);
+    const am = toMean[doc!]! * mNorm;
+    const sims = new Float32Array(raw.length);
+    for (let d = 0; d < raw.length; d++) {
+      const dm = toMean[d]! * mNorm;
+      const den = Math.sqrt(Math.max(1e-9, 1 - 2 * am + mm)) * Math.sqrt(Math.max(1e-9, 1 - 2 * dm + mm));
+      sims[d] = (raw[d]! - am - dm + mm) / den;
+    }
     const own = this.wordVector(this.paperAt(doc!));
     const out: Neighbour[] = [];
     for (let d = 0; d < sims.length; d++) {
