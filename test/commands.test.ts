@@ -84,6 +84,16 @@ describe('follows', () => {
     expect(context.changes).toBe(4);
   });
 
+  it('unfollow "x" finds the follow of x, and unfollow x the follow of "x", when nothing is spelt exactly so', async () => {
+    await run('follow speculative decoding');
+    await run('follow "optical illusions"');
+    expect((await run('unfollow "speculative decoding"')).text).toBe('Unfollowed “speculative decoding”.');
+    expect((await run('unfollow optical illusions')).text).toBe('Unfollowed “"optical illusions"”.');
+    await run('follow graph neural networks');
+    await run('follow "graph neural networks"');
+    expect((await run('unfollow "graph neural networks"')).text).toBe('Unfollowed “"graph neural networks"”.');
+  });
+
   it('a new follow says how many papers match so far and shows the latest, or that none do yet', async () => {
     const some = await run('follow diffusion models');
     expect(some.text).toMatch(/\d+ papers match so far/);

@@ -18,16 +18,18 @@ describe('search quality on the relevance judgments', () => {
     expect(added.plantedJunk).toBeLessThanOrEqual(1);
     expect(added.plantedFound).toBe(added.plantedTotal);
     expect(added.plantedTotal).toBeGreaterThanOrEqual(6);
-    // With 10k word-salad papers added, no more junk than the keyword alert (FTS5, every term required).
+    // With 10k word-salad papers added: at most 1, and no more than the keyword alert (FTS5, every term required).
     const alert = report.added.find((a) => a.engine === 'SQLite FTS5 bm25')!;
+    expect(added.syntheticJunk).toBeLessThanOrEqual(1);
     expect(added.syntheticJunk).toBeLessThanOrEqual(alert.syntheticJunk);
-    // Floors a little under today's figures (docs/benchmarks.md): a ranking regression fails here.
+    // Gates: known items at rank 1 and never "nothing matches". Floors a little under today's
+    // figures (S@1 0.979, MRR 0.983, nDCG 0.813, follow P 0.835 and F1 0.592): a ranking regression fails here.
     expect(paperboy!.knownNothing).toBe(0);
-    expect(paperboy!.s1).toBeGreaterThanOrEqual(0.95);
+    expect(paperboy!.s1).toBeGreaterThanOrEqual(0.97);
     expect(paperboy!.mrr10).toBeGreaterThanOrEqual(0.97);
-    expect(paperboy!.ndcg10).toBeGreaterThanOrEqual(0.8);
+    expect(paperboy!.ndcg10).toBeGreaterThanOrEqual(0.805);
     expect(paperboy!.matchPrecision).toBeGreaterThanOrEqual(0.8);
-    expect(paperboy!.matchF1).toBeGreaterThanOrEqual(0.58);
+    expect(paperboy!.matchF1).toBeGreaterThanOrEqual(0.585);
     for (const other of classic) {
       expect(paperboy!.ndcg10, other.engine).toBeGreaterThan(other.ndcg10 + 0.05);
       expect(paperboy!.junk, other.engine).toBeLessThanOrEqual(other.junk);

@@ -47,6 +47,8 @@ export function searchableTopic(topic: string, example: string): string {
  * Picks one item of a list as shown to the user: by its 1-based number, or by its topic
  * (ignoring case). `noun` names the list in messages ("follow", "digest").
  */
+const unquoted = (text: string): string => text.trim().replace(/^["“”]+|["“”]+$/g, '').trim();
+
 export function pickByNumberOrTopic<T extends { topic: string }>(items: T[], numberOrTopic: string, noun: string, listCommand: string): T {
   const text = numberOrTopic.trim().replace(/^#/, '');
   if (items.length === 0) throw new UserError(EMPTY[noun]?.[0] ?? `There are no ${noun}s here yet.`, EMPTY[noun]?.[1] ?? `See ${listCommand}.`);
@@ -56,7 +58,9 @@ export function pickByNumberOrTopic<T extends { topic: string }>(items: T[], num
     return item;
   }
   const key = topicKey(text);
-  const matches = items.filter((i) => topicKey(i.topic) === key);
+  let matches = items.filter((i) => topicKey(i.topic) === key);
+  // Quotes make a phrase follow, but `unfollow "x"` means the follow of x when no topic is spelt so (and the other way round).
+  if (matches.length === 0) matches = items.filter((i) => topicKey(unquoted(i.topic)) === topicKey(unquoted(text)));
   if (matches.length === 0) throw new UserError(`No ${noun} on “${text}” was found.`, `Give its number or its exact topic from ${listCommand}.`);
   if (matches.length > 1) throw new UserError(`There are ${matches.length} ${noun}s on “${text}”; please give the number instead.`, `See the numbers with ${listCommand}.`);
   return matches[0]!;

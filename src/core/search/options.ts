@@ -26,7 +26,7 @@ export interface RankingOptions {
   variantMinSimilarity: number;
   /** ...and papers use the two together at least this many times as often as chance would. */
   variantMinLift: number;
-  /** Two word forms of one stem ("organ", "organization") whose papers do not overlap beyond chance count as one word only if the centroids of their papers' latent vectors have at least this cosine. */
+  /** Two rare word forms of one stem ("organ", "organization") count as one word only if some paper uses both and the centroids of their papers' latent vectors have at least this cosine. */
   formMinSimilarity: number;
   /** score *= 1 + this * (share of neighbouring query concepts that stand side by side in the paper). */
   proximityBoost: number;
@@ -82,6 +82,8 @@ export interface MatchOptions {
   minCoverage: number;
   /** A concept counts as strong if it is in the title or the abstract's first sentence, or occurs at least this many times in the abstract. */
   minAbstractOccurrences: number;
+  /** ...and, for a topic of several concepts, concepts carrying that share stand within this many consecutive terms (of the title followed by the abstract). */
+  proximityWindow: number;
   /** A paper failing the coverage rule is still delivered if its latent cosine with the confident hits' centroid is at least this share of theirs (0 turns this off). */
   minSemanticSimilarity: number;
   /** ...and it scores at least this fraction of the best paper lexically. */
@@ -145,7 +147,8 @@ export const DEFAULT_MATCH: MatchOptions = {
   minRelativeScore: 0.2,
   minCoverage: 0.65,
   minAbstractOccurrences: 2,
-  minSemanticSimilarity: 0.8,
+  proximityWindow: 8,
+  minSemanticSimilarity: 0.7,
   semanticMinRelativeScore: 0.15,
   centroidDocs: 10,
 };

@@ -92,6 +92,8 @@ export class PaperIndex implements PaperSearch {
   /** formsAlike per "term form", until the next paper is added. */
   private readonly formsCache = new Map<string, Uint8Array | null>();
   private readonly semantic: SemanticSpace;
+  /** meanDocVector, until the next paper is added. */
+  private meanVector: Float32Array | undefined;
 
   constructor(papers: Paper[] = [], options: PaperIndexOptions = {}) {
     checkOptions(options);
@@ -119,6 +121,7 @@ export class PaperIndex implements PaperSearch {
     }
     if (fresh.length) {
       this.related.clear();
+      this.meanVector = undefined;
       this.alikeCache.clear();
       this.formsCache.clear();
     }
@@ -275,22 +278,40 @@ export class PaperIndex implements PaperSearch {
     const about = ranked.filter((r) => r.score >= cut && this.isAbout(r.doc, concepts, idf));
     if (!semantic || about.length === 0) return about.map((r) => this.hit(r));
     // Papers on the topic that word it differently: about as close to what the confident hits are
-    // about as those hits themselves are.
+    // about as those hits themselves are. Closeness is measured from the corpus's mean paper, so
+    // what every paper shares (most of all in a uniform corpus) does not count as a topic.
     const space = this.semanticSpace();
+    const mean = this.meanDocVector(space);
+    const vector = (doc: number) => offset(space.docVector(doc), mean);
     const centroid = new Float32Array(space.dims);
     const confident = about.slice(0, centroidDocs);
     for (const r of confident) {
-      const v = space.docVector(r.doc);
+      const v = vector(r.doc);
       if (v) for (let k = 0; k < v.length; k++) centroid[k] = centroid[k]! + v[k]! * r.score;
     }
     let norm = 0;
     for (const x of centroid) norm += x * x;
     if (norm === 0) return about.map((r) => this.hit(r));
     for (let k = 0; k < centroid.length; k++) centroid[k] = centroid[k]! / Math.sqrt(norm);
-    const typical = confident.reduce((sum, r) => sum + cosine(space.docVector(r.doc), centroid), 0) / confident.length;
+    const typical = confident.reduce((sum, r) => sum + cosine(vector(r.doc), centroid), 0) / confident.length;
     const delivered = new Set(about.map((r) => r.doc));
-    const near = ranked.filter((r) => !delivered.has(r.doc) && cosine(space.docVector(r.doc), centroid) >= minSemanticSimilarity * typical);
+    const near = ranked.filter((r) => !delivered.has(r.doc) && cosine(vector(r.doc), centroid) >= minSemanticSimilarity * typical);
     return [...about, ...near].sort(byScore).map((r) => this.hit(r));
+  }
+
+  /** The mean of the papers' latent vectors, until the next paper is added. */
+  private meanDocVector(space: SemanticSpace): Float32Array {
+    if (this.meanVector?.length === space.dims) return this.meanVector;
+    const mean = new Float32Array(space.dims);
+    let count = 0;
+    for (let doc = 0; doc < this.postings.capacity; doc++) {
+      const v = space.docVector(doc);
+      if (!v) continue;
+      for (let k = 0; k < v.length; k++) mean[k] = mean[k]! + v[k]!;
+      count++;
+    }
+    if (count) for (let k = 0; k < mean.length; k++) mean[k] = mean[k]! / count;
+    return (this.meanVector = mean);
   }
 
   similar(id: string, limit = 5): SearchHit[] {
@@ -508,7 +529,7 @@ export class PaperIndex implements PaperSearch {
       const space = this.semanticSpace();
       const ownCentroid = centroid(space, ownDocs);
       // Inflections of one word ("detect", "detecting") are that word; only derived words are put to the test.
-      const inflection = (form: string) => isInflectionOf(form, term) && isInflectionOf(own, term);
+      const inflection = (form: string) => (isInflectionOf(form, term) && isInflectionOf(own, term)) || isInflectionOf(form, own) || isInflectionOf(own, form);
       const apart = [...byForm].filter(([form, docs]) => form !== own && !inflection(form) && !formUsedAlike(space, ownCentroid, ownDocs, docs, this.papers.size, this.ranking));
       if (apart.length) {
         out = new Uint8Array(this.postings.capacity);
@@ -590,7 +611,8 @@ export class PaperIndex implements PaperSearch {
       }
       r.score *= 1 + (proximityBoost * adjacent) / pairs;
       if (passageIdf && passageBoost > 0) {
-        const passage = Math.max(passageCoverage(title, concepts, passageIdf, passageWindow), passageCoverage(abstract, concepts, passageIdf, passageWindow));
+        const terms = concepts.map((c) => c.termIds);
+        const passage = Math.max(passageCoverage(title, terms, passageIdf, passageWindow), passageCoverage(abstract, terms, passageIdf, passageWindow));
         r.score *= 1 + passageBoost * passage ** 2;
       }
     }
@@ -690,7 +712,7 @@ export class PaperIndex implements PaperSearch {
    * minCoverage of the topic's weight.
    */
   private isAbout(doc: number, concepts: ConceptScores[], idf: number[]): boolean {
-    const { minAbstractOccurrences, minCoverage } = this.matching;
+    const { minAbstractOccurrences, minCoverage, proximityWindow } = this.matching;
     let text: { title: Int32Array; abstract: Int32Array; lead: Int32Array } | undefined;
     let strong = 0;
     concepts.forEach((c, i) => {
@@ -701,7 +723,10 @@ export class PaperIndex implements PaperSearch {
       if (strongly) strong += idf[i]!;
     });
     const total = idf.reduce((a, b) => a + b, 0) || 1;
-    return strong / total >= minCoverage - 1e-9;
+    if (strong / total < minCoverage - 1e-9 || concepts.length < 2 || !text) return strong / total >= minCoverage - 1e-9;
+    // A topic's words stand together where a paper is about it; scattered, they are chance.
+    const own = concepts.map(ownTerms);
+    return passageCoverage([...text.title, ...text.abstract], own, idf, proximityWindow) >= minCoverage - 1e-9;
   }
 
   /** The paper's terms weighted by tf-idf (title terms count double), best first. */
@@ -828,6 +853,17 @@ function nearestDocs(sims: Float32Array, count: number): number[] {
   return best;
 }
 
+/** `v - origin`, normalized; undefined when v is. */
+function offset(v: Float32Array | undefined, origin: Float32Array): Float32Array | undefined {
+  if (!v) return undefined;
+  const out = new Float32Array(v.length);
+  let norm = 0;
+  for (let k = 0; k < v.length; k++) norm += (out[k] = v[k]! - origin[k]!) ** 2;
+  if (norm === 0) return undefined;
+  for (let k = 0; k < out.length; k++) out[k] = out[k]! / Math.sqrt(norm);
+  return out;
+}
+
 function cosine(a: Float32Array | undefined, unit: Float32Array): number {
   if (!a) return 0;
   let s = 0;
@@ -871,8 +907,9 @@ function centroid(space: SemanticSpace, docs: number[]): Float32Array {
 
 /**
  * Two forms of a stem are used alike when papers using one use the other at least as often as
- * chance would have it; where chance would put less than one paper on both (rare forms), when the
- * centroids of their papers sit close in the latent space instead.
+ * chance would have it. Where chance would put less than one paper on both (rare forms), some paper
+ * must still use both, and the centroids of their papers sit close in the latent space: in a
+ * one-field corpus the latent space alone puts nearly any two forms close ("linear", "linearly").
  */
 function formUsedAlike(space: SemanticSpace, ownCentroid: Float32Array, ownDocs: number[], docs: number[], n: number, r: RankingOptions): boolean {
   const own = new Set(ownDocs);
@@ -880,7 +917,7 @@ function formUsedAlike(space: SemanticSpace, ownCentroid: Float32Array, ownDocs:
   for (const doc of docs) if (own.has(doc)) both++;
   const expected = (ownDocs.length * docs.length) / n;
   if (expected >= 1) return both >= expected;
-  return both >= 2 || cosine(centroid(space, docs), ownCentroid) >= r.formMinSimilarity;
+  return both >= 1 && cosine(centroid(space, docs), ownCentroid) >= r.formMinSimilarity;
 }
 
 /** The idf-weighted share of the concepts whose own words the paper has. */
@@ -902,6 +939,13 @@ function mentions(stream: Int32Array, c: ConceptScores): number {
   return count;
 }
 
+/** The term ids standing for a concept's own words, the parts of its multi-word alternatives included. */
+function ownTerms(c: ConceptScores): Set<number> {
+  const out = new Set(c.ownIds);
+  for (const phrase of c.phraseIds) phrase.forEach((t) => out.add(t));
+  return out;
+}
+
 function firstSentence(text: string): string {
   const end = text.search(/[.!?](\s|$)/);
   return end < 0 ? text : text.slice(0, end + 1);
@@ -916,8 +960,8 @@ function standSideBySide(stream: Int32Array, a: Set<number>, b: Set<number>): bo
   return false;
 }
 
-/** The largest idf-weighted share of the query's concepts found within `window` consecutive terms. */
-function passageCoverage(stream: Int32Array, concepts: ConceptScores[], idf: number[], window: number): number {
+/** The largest idf-weighted share of the query's concepts (each given by its term ids) found within `window` consecutive terms. */
+function passageCoverage(stream: ArrayLike<number>, concepts: Set<number>[], idf: number[], window: number): number {
   const total = idf.reduce((a, b) => a + b, 0) || 1;
   const last = new Float64Array(concepts.length).fill(-Infinity);
   let best = 0;
@@ -925,7 +969,7 @@ function passageCoverage(stream: Int32Array, concepts: ConceptScores[], idf: num
     const t = stream[i]!;
     let hit = false;
     for (let c = 0; c < concepts.length; c++) {
-      if (concepts[c]!.termIds.has(t)) {
+      if (concepts[c]!.has(t)) {
         last[c] = i;
         hit = true;
       }
