@@ -17,6 +17,7 @@ import type { Store } from '../src/core/store/port.js';
 import { openSqliteStore } from '../src/core/store/sqlite.js';
 import type { PaperSearch } from '../src/core/search-port.js';
 import { targetKey } from '../src/core/types.js';
+import { ratedFollowCost } from './learning-plan.js';
 import { fmt, time } from './lib/measure.js';
 import { prng, sampleQueries, syntheticCorpus } from './lib/synthetic.js';
 
@@ -174,6 +175,7 @@ export async function run(): Promise<string> {
       (rows.every((r) => r.coldMs < BUDGET_MS) ? ', cold passes too' : '; cold passes miss it') +
       `; PaperIndex.match() is ${rows.map((r) => `${fmt((100 * r.matchMs) / r.coldMs, 0)}%`).join(' and ')} of the ${rows.map((r) => r.store).join(' and ')} cold passes.`,
     '',
+    ...ratedFollowCost(index, topics),
   ];
   return lines.join('\n');
 }

@@ -9,7 +9,9 @@ import { fts5Engine, lunrEngine, minisearchDefaultsEngine, paperboyEngine, type 
 import { evalDir, loadJudgments, type Judgments } from './lib/judgments.js';
 import { bestCutF1, firstHitRank, junkCount, mean, ndcgAt, precisionAt, recallAt, setScores } from './lib/metrics.js';
 import { loadPlanted, type PlantedPaper } from './lib/planted.js';
+import { learningSection, scoreLearning, type LearningRow } from './learning-eval.js';
 import { syntheticCorpus } from './lib/synthetic.js';
+import { byExampleTable, scoreByExample, type ByExampleScores } from './lib/by-example-eval.js';
 import type { Paper } from '../src/core/types.js';
 
 export interface EngineScores {
@@ -62,6 +64,10 @@ export interface EvalReport {
   unmapped: string[];
   scores: EngineScores[];
   added: AddedScores[];
+  /** Follows that learn from 👍 / 👎: simulated readers, with 3, 5 and 10 ratings (bench/learning-eval.ts). */
+  learning: LearningRow[];
+  /** Follows by example (bench/lib/by-example-eval.ts). */
+  byExample: ByExampleScores;
 }
 
 const seedsDir = resolve(fileURLToPath(new URL('..', import.meta.url)), 'seeds');
@@ -149,6 +155,8 @@ export async function runEval(dir = evalDir()): Promise<EvalReport> {
     unmapped: judgments.unmapped,
     scores: makers.map((make) => scoreEngine(make(papers), judgments)),
     added: scoreAdded(makers, papers, judgments),
+    learning: scoreLearning(papers, judgments, dir),
+    byExample: scoreByExample(papers, judgments, loadPlanted()),
   };
 }
 
@@ -195,6 +203,14 @@ export async function run(): Promise<string> {
     '',
     junkTable(report),
     '',
+    learningSection(report.learning),
+    '',
+    'Follow by example (`/papers follow like <id>`): for each topical query, a follow seeded with one of its grade-2 papers, each in turn,',
+    'scored on the other papers (precision over the follows that deliver anything; F1 counts an empty follow as precision 0),',
+    'beside the same query\'s word follow scored without the seed.',
+    '',
+    byExampleTable(report.byExample),
+    '',
   ].join('\n');
 }
 
@@ -206,5 +222,9 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     console.log(evalTable(report));
     console.log();
     console.log(junkTable(report));
+    console.log();
+    console.log(learningSection(report.learning));
+    console.log();
+    console.log(byExampleTable(report.byExample));
   }
 }

@@ -52,6 +52,52 @@ describe.concurrent('cli', { timeout: 30_000 }, () => {
     expect(hallucination!.length).toBeGreaterThan(0);
   });
 
+  it('match --batch --json takes {"like": [ids]} lines for follows by example, and keeps one output line per input line', async () => {
+    const lines = [
+      '{"like": ["p-ahy3wqk1qh"]}',
+      '{"topic": "diffusion models"}',
+      '{"like": ["p-nosuchpaper"]}',
+      '{"like": []}',
+      '{"like": ["p-ahy3wqk1qh"], "topic": "x"}',
+      '{not json',
+      'diffusion models',
+    ];
+    const { code, stdout, stderr } = await cli(['match', '--batch', '--json'], `${lines.join('\n')}\n`);
+    expect(code).toBe(0);
+    const out = stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as { id: string; title: string }[]);
+    expect(out).toHaveLength(lines.length);
+    expect(out[0]!.map((p) => p.title)).toContain('FOSI: Hybrid First and Second Order Optimization');
+    expect(out[0]!.map((p) => p.id)).not.toContain('p-ahy3wqk1qh');
+    expect(out[1]).toEqual(out[6]);
+    expect(out[1]!.length).toBeGreaterThan(0);
+    for (const i of [2, 3, 4, 5]) expect(out[i]).toEqual([]);
+    expect(stderr).toContain('I have no paper with id "p-nosuchpaper"');
+    expect(stderr).toContain('like needs at least one paper id');
+    expect(stderr).toContain('give exactly one of "topic" or "like"');
+    expect(stderr).toContain('not valid JSON');
+  });
+
+  it('match --batch --json takes JSON lines with feedback: a 👎 drops papers, a plain line is the unrated follow, a bad line answers []', async () => {
+    const plain = await cli(['match', '--batch', '--json'], 'LLM inference\n');
+    const base = JSON.parse(plain.stdout) as { id: string }[];
+    const disliked = base[0]!.id;
+    const lines = ['LLM inference', JSON.stringify({ topic: 'LLM inference', feedback: { [disliked]: -1 } }), JSON.stringify({ topic: 'LLM inference' }), '{"topic": "x", "feedback": {"p-1": 2}}', '{not json'];
+    const { code, stdout, stderr } = await cli(['match', '--batch', '--json'], `${lines.join('\n')}\n`);
+    expect(code).toBe(0);
+    const out = stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as { id: string }[]);
+    expect(out).toHaveLength(lines.length);
+    expect(out[0]).toEqual(base);
+    expect(out[2]).toEqual(base);
+    const rated = out[1]!.map((p) => p.id);
+    expect(rated).not.toContain(disliked);
+    expect(rated.length).toBeLessThan(base.length);
+    for (const id of rated) expect(base.map((p) => p.id)).toContain(id);
+    expect(out[3]).toEqual([]);
+    expect(out[4]).toEqual([]);
+    expect(stderr).toMatch(/feedback\.p-1: a rating is 1/);
+    expect(stderr).toMatch(/not valid JSON/);
+  });
+
   it('exits non-zero with usage on stderr for a bad argument', async () => {
     const cases = [['search', 'x', '--limit', 'ten'], ['search', 'x', '--frobnicate'], ['nonsense']];
     const runs = await Promise.all(cases.map((args) => cli(args)));

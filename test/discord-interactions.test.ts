@@ -70,7 +70,8 @@ describe('discord /papers over the gateway', () => {
     expect(answer.body.embeds[0].title).toMatch(/^1\. /);
     expect(answer.body.embeds[4].footer.text).toMatch(/^Showing 1-5 of \d+/);
     expect(answer.body.allowed_mentions).toEqual({ parse: [] });
-    expect(buttons(answer).map((b) => b.label)).toEqual(['More like #1', 'More like #2', 'More like #3', 'More like #4', 'More like #5', 'Next 5', 'Follow this topic', 'Share to channel']);
+    const perPaper = [1, 2, 3, 4, 5].flatMap((n) => [`More like #${n}`, `Follow papers like this #${n}`]);
+    expect(buttons(answer).map((b) => b.label)).toEqual([...perPaper, 'Next 5', 'Follow this topic', 'Share to channel']);
     for (const b of buttons(answer)) expect(b.custom_id.length).toBeLessThanOrEqual(100);
   });
 

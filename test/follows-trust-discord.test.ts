@@ -121,7 +121,7 @@ describe('digest add, twice', () => {
 });
 
 describe('a busy DM digest on Discord', () => {
-  it('shows at most maxPapers in one message with room for rating rows, and "Show them" shows and records the rest', async () => {
+  it('shows at most maxPapers, every paper with its buttons, and "Show them" shows and records the rest', async () => {
     const user = freshUser();
     const key = { platform: 'discord' as const, workspace: '@me', user };
     for (const topic of ['learning', 'reasoning', 'language models', 'generative models', 'optimization', 'efficient']) context.store.addFollow(key, topic, new Date('2026-11-20T00:00:00Z'));
@@ -129,11 +129,16 @@ describe('a busy DM digest on Discord', () => {
     expect(await scheduler.runDue(new Date('2026-11-23T08:00:20Z'), (t) => t.target.id === user)).toMatchObject({ sent: 1 });
     const dm = `6${user.slice(1)}`;
     const posts = fake.restCalls(postsTo(dm));
-    expect(posts).toHaveLength(1);
-    const digest = posts[0]!;
-    expect(digest.body.embeds).toHaveLength(context.config.digests.maxPapers);
-    // Five action rows a message: the reply's own row leaves four for per-paper rating buttons.
-    expect(digest.body.components.length).toBe(1);
+    expect(posts).toHaveLength(2);
+    const digest = posts.at(-1)!;
+    expect(posts.flatMap((p) => p.body.embeds)).toHaveLength(context.config.digests.maxPapers);
+    // Three buttons a paper ("Follow papers like this", 👍, 👎) on four rows of five: six papers a message,
+    // the reply's own row on the last; no paper loses a button (render.ts papersPerMessage).
+    const all = posts.flatMap((p) => buttons(p));
+    for (const post of posts) expect(post.body.components.length).toBeLessThanOrEqual(5);
+    for (let n = 1; n <= context.config.digests.maxPapers; n++) {
+      expect(all.filter((b) => b.label === `👍 #${n}` || b.label === `👎 #${n}` || b.label === `Follow papers like this #${n}`)).toHaveLength(3);
+    }
     const target = { platform: 'discord' as const, workspace: '@me', kind: 'user' as const, id: user };
     const waiting = context.store.offeredPapers(target);
     const show = buttons(digest).find((b) => b.label === `${waiting.length} more: Show them`);
@@ -142,7 +147,8 @@ describe('a busy DM digest on Discord', () => {
     // Pressed in the DM (no guild): the person's own offered papers come.
     const pressed = press(show!.custom_id, user, {}, { guildId: null, channelId: dm });
     const answer = await fake.waitForCall(isEdit(pressed.token));
-    const titles = (answer.body.embeds as { title: string }[]).map((e) => e.title);
+    const rest = await fake.waitForCall((c) => c.method === 'POST' && c.path === `/webhooks/${fake.applicationId}/${pressed.token}`);
+    const titles = [answer, rest].flatMap((c) => (c.body.embeds as { title: string }[]).map((e) => e.title));
     expect(titles).toHaveLength(Math.min(waiting.length, context.config.digests.maxPapers));
     const shownIds = waiting.slice(0, titles.length).map((o) => o.paperId);
     for (const [i, id] of shownIds.entries()) expect(titles[i]).toContain(context.index.get(id)!.title.slice(0, 40));

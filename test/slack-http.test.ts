@@ -185,7 +185,9 @@ describe('Slack HTTP mode', () => {
     const shared = await press(button(first, 'Share to channel'));
     expect(shared.response_type).toBe('in_channel');
     expect(shared.replace_original).toBe(false);
-    expect(blocks(shared).some((b) => b.type === 'actions')).toBe(false);
+    // Only the papers' own buttons (a row of "Follow papers like this" under each), none of the asker's.
+    const rows = blocks(shared).filter((b) => b.type === 'actions') as unknown as { elements: { text: { text: string } }[] }[];
+    expect(rows.flatMap((r) => r.elements.map((e) => e.text.text)).every((t) => t === 'Follow papers like this')).toBe(true);
     expect(buttons(shared).map((b) => b.text.text)).toContain('More like this');
     expect(JSON.stringify(shared.blocks)).toContain('Shared by <@U1>');
     expect(handled.at(-1)).toEqual({ command: 'search', outcome: 'ok' });

@@ -64,6 +64,36 @@ describe('sqlite store on disk', () => {
     store.close();
   });
 
+  it('applies migration 8 (follows by example) to a version 6 database, with or without a migration 7 before it', () => {
+    for (const seven of [false, true]) {
+      const path = join(dir, `v6-${seven}.db`);
+      const old = new Database(path);
+      old.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied INTEGER NOT NULL)');
+      for (const m of migrations.filter((m) => m.version <= 6)) {
+        old.exec(m.sql);
+        old.prepare('INSERT INTO schema_migrations (version, applied) VALUES (?, 0)').run(m.version);
+      }
+      // Migration 7 (ratings) already ran, or not yet: 8 must not depend on it either way.
+      if (seven) {
+        old.exec(migrations.find((m) => m.version === 7)!.sql);
+        old.prepare('INSERT INTO schema_migrations (version, applied) VALUES (7, 0)').run();
+      }
+      old.prepare("INSERT INTO follows (platform, workspace, user, topic, topic_key, created) VALUES ('slack', 'T', 'U', 'Diffusion', 'diffusion', 0)").run();
+      old.close();
+      const store = openSqliteStore(path);
+      const user = { platform: 'slack' as const, workspace: 'T', user: 'U' };
+      expect(store.listFollows(user)).toEqual([expect.not.objectContaining({ examples: expect.anything() })]);
+      store.addFollow(user, 'like p-aaaaaaaaaa', new Date(1), ['p-aaaaaaaaaa']);
+      store.close();
+      const again = openSqliteStore(path);
+      expect(again.listFollows(user).map((f) => [f.topic, f.examples])).toEqual([['Diffusion', undefined], ['like p-aaaaaaaaaa', ['p-aaaaaaaaaa']]]);
+      again.close();
+      const db = new Database(path, { readonly: true });
+      expect(db.prepare('SELECT version FROM schema_migrations WHERE version = 8').pluck().get()).toBe(8);
+      db.close();
+    }
+  });
+
   it('answers a ping while open and refuses one once closed', () => {
     const store = openSqliteStore(join(dir, 'ping.db'));
     expect(() => store.ping()).not.toThrow();

@@ -50,6 +50,20 @@ export function storeContract(name: string, open: () => Store): void {
         expect(s.listFollows(alice)).toEqual([]);
       });
 
+      it('keeps a follow by example with its papers, in order, beside follows of words', () => {
+        const s = open();
+        s.addFollow(alice, 'diffusion', t0);
+        const { follow, created } = s.addFollow(alice, 'like p-bbbbbbbbbb p-aaaaaaaaaa', later(1), ['p-bbbbbbbbbb', 'p-aaaaaaaaaa']);
+        expect(created).toBe(true);
+        expect(follow.examples).toEqual(['p-bbbbbbbbbb', 'p-aaaaaaaaaa']);
+        expect(s.addFollow(alice, 'LIKE p-bbbbbbbbbb p-aaaaaaaaaa', later(2), ['p-bbbbbbbbbb', 'p-aaaaaaaaaa']).created).toBe(false);
+        expect(s.listFollows(alice).map((f) => [f.topic, f.examples])).toEqual([['diffusion', undefined], ['like p-bbbbbbbbbb p-aaaaaaaaaa', ['p-bbbbbbbbbb', 'p-aaaaaaaaaa']]]);
+        expect(s.allFollowers()[0]!.follows[1]).toMatchObject({ examples: ['p-bbbbbbbbbb', 'p-aaaaaaaaaa'] });
+        expect('examples' in s.listFollows(alice)[0]!).toBe(false);
+        expect(s.removeFollow(alice, follow.id)).toBe(true);
+        expect(s.listFollows(alice).map((f) => f.topic)).toEqual(['diffusion']);
+      });
+
       it('lists every follower with their follows', () => {
         const s = open();
         s.addFollow(alice, 'a', t0);
@@ -195,6 +209,43 @@ export function storeContract(name: string, open: () => Store): void {
       });
     });
 
+    describe('ratings', () => {
+      it('keeps each person’s latest rating per follow and paper, apart from every other person and follow', () => {
+        const s = open();
+        s.addFollow(alice, 'Diffusion Models', t0);
+        s.addFollow(alice, 'robots', t0);
+        s.addFollow(bob, 'diffusion models', t0);
+        s.rate(alice, 'diffusion models', 'p1', 1, later(1));
+        s.rate(alice, 'DIFFUSION  models', 'p2', -1, later(2));
+        s.rate(alice, 'diffusion models', 'p1', -1, later(3));
+        s.rate(alice, 'robots', 'p1', 1, later(4));
+        s.rate(bob, 'diffusion models', 'p9', 1, later(5));
+        const mine = s.followRatings(alice);
+        expect([...mine.get('diffusion models')!]).toEqual([['p2', -1], ['p1', -1]]);
+        expect([...mine.get('robots')!]).toEqual([['p1', 1]]);
+        expect([...s.followRatings(bob).get('diffusion models')!]).toEqual([['p9', 1]]);
+        expect(s.followRatings(aliceOnDiscord).size).toBe(0);
+      });
+
+      it('clears one rating, resets one follow, and forgets a follow’s ratings when it is unfollowed', () => {
+        const s = open();
+        const { follow } = s.addFollow(alice, 'diffusion', t0);
+        s.addFollow(alice, 'robots', t0);
+        s.rate(alice, 'diffusion', 'p1', 1, later(1));
+        s.rate(alice, 'diffusion', 'p2', 1, later(1));
+        s.rate(alice, 'robots', 'p3', -1, later(1));
+        s.rate(alice, 'diffusion', 'p2', 0, later(2));
+        expect([...s.followRatings(alice).get('diffusion')!.keys()]).toEqual(['p1']);
+        expect(s.clearRatings(alice, 'Robots')).toBe(1);
+        expect(s.followRatings(alice).has('robots')).toBe(false);
+        expect(s.clearRatings(bob, 'diffusion')).toBe(0);
+        expect(s.removeFollow(alice, follow.id)).toBe(true);
+        expect(s.followRatings(alice).size).toBe(0);
+        s.addFollow(alice, 'diffusion', later(3));
+        expect(s.followRatings(alice).size).toBe(0);
+      });
+    });
+
     describe('offered papers and topic notices', () => {
       const offer = (paperId: string, relevance: number, topic = 'diffusion') => ({ paperId, topic, relevance });
 
@@ -336,6 +387,20 @@ export function storeContract(name: string, open: () => Store): void {
         expect(merge(s, 'G1')).toMatchObject({ persons: 0 });
       });
 
+      it('carries a follow by example into the merged list, its papers kept, a repeat collapsed', () => {
+        const s = open();
+        s.addFollow(inG1, 'like p-aaaaaaaaaa', later(1), ['p-aaaaaaaaaa']);
+        s.addFollow(inG2, 'like p-aaaaaaaaaa', later(2), ['p-aaaaaaaaaa']);
+        s.addFollow(inG2, 'like p-bbbbbbbbbb p-cccccccccc', later(3), ['p-bbbbbbbbbb', 'p-cccccccccc']);
+        merge(s, 'G1');
+        expect(merge(s, 'G2').duplicatesCollapsed).toBe(1);
+        expect(s.listFollows(person).map((f) => [f.topic, f.examples, f.created])).toEqual([
+          ['like p-aaaaaaaaaa', ['p-aaaaaaaaaa'], later(1)],
+          ['like p-bbbbbbbbbb p-cccccccccc', ['p-bbbbbbbbbb', 'p-cccccccccc'], later(3)],
+        ]);
+        expect(s.allFollowers().find((f) => f.user.user === 'U7')!.follows.map((f) => f.examples)).toEqual([['p-aaaaaaaaaa'], ['p-bbbbbbbbbb', 'p-cccccccccc']]);
+      });
+
       it('keeps the oldest up to the cap and names the dropped ones once', () => {
         const s = open();
         s.addFollow(inG1, 'a', later(0));
@@ -412,6 +477,23 @@ export function storeContract(name: string, open: () => Store): void {
         expect(s.listDigests({ platform: 'discord', workspace: 'G1', channel: 'C9' })).toHaveLength(1);
         expect(s.listFollows({ platform: 'slack', workspace: 'G1', user: 'U7' })).toHaveLength(1);
         expect(s.pendingRuns()[0]!.targetRef.workspace).toBe('G1');
+      });
+
+      it('carries ratings into the person: the later rating of a paper wins, a follow dropped or collapsed keeps none of another', () => {
+        const s = open();
+        s.addFollow(person, 'robots', t0);
+        s.addFollow(inG1, 'Robots', later(1));
+        s.addFollow(inG1, 'graphs', later(2));
+        s.addFollow(inG1, 'quantum', later(3));
+        s.rate(person, 'robots', 'p1', 1, later(10));
+        s.rate(inG1, 'robots', 'p1', -1, later(20));
+        s.rate(inG1, 'robots', 'p2', 1, later(5));
+        s.rate(inG1, 'graphs', 'p3', -1, later(5));
+        s.rate(inG1, 'quantum', 'p4', -1, later(5));
+        merge(s, 'G1', 2);
+        const got = s.followRatings(person);
+        expect(Object.fromEntries([...got].map(([k, m]) => [k, Object.fromEntries(m)]))).toEqual({ robots: { p1: -1, p2: 1 }, graphs: { p3: -1 } });
+        expect(s.followRatings(inG1).size).toBe(0);
       });
     });
   });

@@ -62,6 +62,7 @@ export function measuredSearch(index: PaperSearch, metrics: Metrics): PaperSearc
     },
     similar: (id, limit) => index.similar(id, limit),
     match: (topic) => index.match(topic),
+    neighbours: (id, minLatent) => index.neighbours(id, minLatent),
     add: (papers) => index.add(papers),
   };
 }

@@ -1,7 +1,12 @@
 import type { AppConfig } from '../config/index.js';
+import type { Feedback } from './learning/feedback.js';
+import { withRatingActions } from './learning/actions.js';
+import { createLearningCache } from './learning/planning.js';
 import { carriedPapers, capDigest, unplannableText, type DigestFollowUp, type SkippedTopic } from './digest-cap.js';
 import { UserError } from './errors.js';
-import { paperByline, truncate, type PaperItem, type Reply } from './reply.js';
+import { followLabel, followMatches, type ExampleHit } from './follows/by-example.js';
+import { reasonText } from './follows/why.js';
+import { followLikeAction, paperByline, truncate, type PaperItem, type Reply } from './reply.js';
 import type { PaperSearch, SearchHit } from './search-port.js';
 import { topicKey, type ChannelDigest, type Follow, type OfferedPaper, type OffersByTarget, type Store } from './store/port.js';
 import { targetKey, type Paper, type Target, type UserKey } from './types.js';
@@ -39,6 +44,8 @@ const SNIPPET_LENGTH = 240;
 interface RankedHit extends SearchHit {
   /** When this install first saw the paper (ms), or -Infinity if never recorded. */
   seen: number;
+  /** For a follow by example: the example the paper is closest to. */
+  like?: ExampleHit['like'];
 }
 
 /** One topic's matches and the orderings made of them. */
@@ -52,6 +59,10 @@ interface TopicHits {
   byFresh: Map<number, RankedHit[]>;
   lastCut: number;
   last: RankedHit[];
+  /** The hits by paper id, built on the first reason asked for. */
+  byId?: Map<string, RankedHit>;
+  /** The follow's own topic, or undefined for a follow by example (its topic is only a key). */
+  words?: string;
 }
 
 /**
@@ -65,33 +76,35 @@ export function createMatchCache(store: Store, index: PaperSearch) {
   const topics = new Map<string, TopicHits>();
   const seen = new Map<string, number>();
   const items = new Map<string, PaperItem>();
+  const learning = createLearningCache(index);
   const fresh = () => {
     if (index.size === size) return;
     size = index.size;
     topics.clear();
     seen.clear();
+    learning.clear();
   };
   const firstSeenMs = (id: string): number => {
     let at = seen.get(id);
     if (at === undefined) seen.set(id, (at = store.firstSeen(id)?.getTime() ?? -Infinity));
     return at;
   };
-  const entry = (topic: string): TopicHits => {
+  const entry = (topic: string, examples?: string[]): TopicHits => {
     fresh();
     let key = keys.get(topic);
     if (key === undefined) keys.set(topic, (key = topicKey(topic)));
     let e = topics.get(key);
     if (!e) {
-      const hits = index.match(topic).map((h) => ({ ...h, seen: firstSeenMs(h.paper.id) }));
+      const hits: RankedHit[] = followMatches(index, { topic, examples }).map((h) => ({ ...h, seen: firstSeenMs(h.paper.id) }));
       const best = hits.reduce((m, h) => Math.max(m, h.score), 0);
-      topics.set(key, (e = { hits, best, seenDesc: hits.map((h) => h.seen).sort((a, b) => b - a), byFresh: new Map(), lastCut: NaN, last: hits }));
+      topics.set(key, (e = { hits, best, seenDesc: hits.map((h) => h.seen).sort((a, b) => b - a), byFresh: new Map(), lastCut: NaN, last: hits, ...(examples?.length ? {} : { words: topic }) }));
     }
     return e;
   };
   return {
-    /** The topic's hits with those first seen after `since` first, each group best match first. */
-    ordered(topic: string, since: Date): RankedHit[] {
-      const e = entry(topic);
+    /** The topic's hits (a follow by example's, given its examples) with those first seen after `since` first, each group best match first. */
+    ordered(topic: string, since: Date, examples?: string[]): RankedHit[] {
+      const e = entry(topic, examples);
       const cut = since.getTime();
       // Most calls in a pass repeat the previous cut (follows made the same day).
       if (cut === e.lastCut) return e.last;
@@ -109,6 +122,15 @@ export function createMatchCache(store: Store, index: PaperSearch) {
       e.last = list;
       return list;
     },
+    /** ordered(), re-ranked and filtered by one follow's ratings (src/core/learning); each hit with its relevance. */
+    learned(topic: string, since: Date, feedback: Feedback, examples?: string[]): (RankedHit & { relevance: number })[] {
+      const list = this.ordered(topic, since, examples);
+      const e = entry(topic, examples);
+      const cut = since.getTime();
+      const rel = (h: SearchHit) => (e.best > 0 ? Math.min(1, h.score / e.best) : 0);
+      // A follow by example has no words to widen its search with: it learns over its own candidates.
+      return learning.learned(topicKey(topic), examples ? undefined : topic, list, rel, (h) => ({ ...h, seen: firstSeenMs(h.paper.id) }), (h) => (h.seen > cut ? 1 : 0), feedback);
+    },
     /** A hit's score over the topic's best (1 for the best match); call after ordered(topic). */
     relevance(topic: string, score: number): number {
       const best = entry(topic).best;
@@ -118,6 +140,14 @@ export function createMatchCache(store: Store, index: PaperSearch) {
       let item = items.get(p.id);
       if (!item) items.set(p.id, (item = paperItem(p)));
       return item;
+    },
+    /** "Why this paper" for a paper the topic matched (call after ordered(topic)); undefined if it no longer matches. */
+    reason(topic: string, paperId: string): string | undefined {
+      const e = topics.get(keys.get(topic) ?? topicKey(topic));
+      if (!e) return undefined;
+      e.byId ??= new Map(e.hits.map((h) => [h.paper.id, h]));
+      const hit = e.byId.get(paperId);
+      return hit && reasonText({ ...(e.words !== undefined ? { topic: e.words } : {}), ...(hit.matched ? { matched: hit.matched } : {}), ...(hit.like ? { like: hit.like } : {}) });
     },
   };
 }
@@ -151,6 +181,10 @@ interface Want {
   topic: string;
   since: Date;
   size: number;
+  /** The follow's ratings, when it has any: its list is then learned (src/core/learning). */
+  feedback?: Feedback;
+  /** A follow by example's papers. */
+  examples?: string[];
 }
 
 /** How many of a topic's hits to check at once: a few digests' worth, as most are delivered already. */
@@ -201,7 +235,7 @@ export function createDigestPlanner(
     const skipped: SkippedTopic[] = [];
     const lists = wants.map((w) => {
       try {
-        return cache.ordered(w.topic, w.since);
+        return w.feedback?.size ? cache.learned(w.topic, w.since, w.feedback, w.examples) : cache.ordered(w.topic, w.since, w.examples);
       } catch (err) {
         skipped.push(err instanceof UserError ? { topic: w.topic, reason: err.message, fixable: true } : { topic: w.topic, reason: String((err as Error)?.message ?? err), fixable: false });
         return [];
@@ -244,7 +278,8 @@ export function createDigestPlanner(
         if (delivered || taken.has(id)) continue;
         taken.add(id);
         papers.push(list[j]!.paper);
-        relevance.push(cache.relevance(w.topic, list[j]!.score));
+        const hit: RankedHit & { relevance?: number } = list[j]!;
+        relevance.push(hit.relevance ?? cache.relevance(w.topic, hit.score));
       }
       if (papers.length > 0) sections.push({ topic: w.topic, papers, relevance });
     }
@@ -269,12 +304,12 @@ export function createDigestPlanner(
      */
     prefetch(targets: Iterable<{ follows: Follow[] } | { digest: ChannelDigest }>): void {
       const lists = new Map<RankedHit[], number>();
-      const want = (topic: string, since: Date, size: number) => {
-        const list = cache.ordered(topic, since);
+      const want = (topic: string, since: Date, size: number, examples?: string[]) => {
+        const list = cache.ordered(topic, since, examples);
         lists.set(list, Math.max(lists.get(list) ?? 0, batch(size)));
       };
       for (const t of targets) {
-        if ('follows' in t) for (const f of t.follows) want(f.topic, f.created, config.digests.size);
+        if ('follows' in t) for (const f of t.follows) want(f.topic, f.created, config.digests.size, f.examples);
         else want(t.digest.topic, t.digest.created, t.digest.size);
       }
       const covered = new Set<string>();
@@ -293,9 +328,11 @@ export function createDigestPlanner(
       const pre = prefetchFor(key);
       const offers = pre && !pre.offers.aliased.has(key) ? (pre.offers.targets.get(key) ?? NO_OFFERS) : undefined;
       const carry = carriedPapers(store, index, config, target, follows, at, offers);
-      const { sections, skipped } = pick(target, pre, follows.map((f) => ({ topic: f.topic, since: f.created, size: config.digests.size })), carry.skip);
+      const rated = store.followRatings(user);
+      const { sections, skipped } = pick(target, pre, follows.map((f) => ({ topic: f.topic, since: f.created, size: config.digests.size, feedback: rated.get(topicKey(f.topic)), ...(f.examples ? { examples: f.examples } : {}) })), carry.skip);
       const capped = capDigest(config, target, follows, sections, carry, toTell(target, skipped));
-      const reply = capped.shown.length > 0 || capped.notices.length > 0 ? userReply(capped.shown, capped.notices, capped.actions, cache) : undefined;
+      const labels = new Map(follows.map((f) => [f.topic, followLabel(index, f)]));
+      const reply = capped.shown.length > 0 || capped.notices.length > 0 ? userReply(capped.shown, capped.notices, capped.actions, cache, labels, follows) : undefined;
       return finish(target, capped.shown, reply, skipped, capped.followUp);
     },
 
@@ -304,7 +341,7 @@ export function createDigestPlanner(
       const target = channelTarget(digest);
       const size = Math.min(digest.size, config.digests.maxPapers);
       const { sections, skipped } = pick(target, prefetchFor(targetKey(target)), [{ topic: digest.topic, since: digest.created, size }]);
-      if (sections.length > 0) return finish(target, sections, channelReply(digest.topic, sections[0]!.papers, cache), skipped);
+      if (sections.length > 0) return finish(target, sections, channelReply(digest.topic, sections[0]!, cache), skipped);
       const tell = toTell(target, skipped);
       if (tell.length > 0) {
         const note: Reply = { visibility: 'channel', title: 'This channel digest gets no papers', text: unplannableText(tell[0]!, 'channel') };
@@ -334,31 +371,41 @@ function finish(target: Target, sections: DigestSection[], reply: Reply | undefi
 
 export function paperItem(p: Paper): PaperItem {
   const byline = paperByline(p);
-  return { id: p.id, title: p.title, snippet: truncate(p.abstract.replace(/\s+/g, ' ').trim(), SNIPPET_LENGTH), url: p.url, ...(byline ? { byline } : {}) };
+  return { id: p.id, title: p.title, snippet: truncate(p.abstract.replace(/\s+/g, ' ').trim(), SNIPPET_LENGTH), url: p.url, ...(byline ? { byline } : {}), actions: [followLikeAction(p.id)] };
+}
+
+/** A section's papers as items, each with why it was delivered. */
+function sectionItems(s: DigestSection, cache: MatchCache): PaperItem[] {
+  return s.papers.map((p) => {
+    const reason = cache.reason(s.topic, p.id);
+    return reason ? { ...cache.item(p), reason } : cache.item(p);
+  });
 }
 
 const plural = (n: number) => (n === 1 ? '1 new paper' : `${n} new papers`);
 
 /** Papers listed section by section; the text says which numbers belong to which topic. */
-function userReply(sections: DigestSection[], notices: string[], actions: Reply['actions'], cache: MatchCache): Reply {
+function userReply(sections: DigestSection[], notices: string[], actions: Reply['actions'], cache: MatchCache, labels: Map<string, string>, follows: Follow[]): Reply {
+  // Each paper's 👍 / 👎 rate it for the follow it came for.
+  const followIds = new Map(follows.map((f) => [f.topic, f.id]));
   let next = 1;
   const lines = sections.map((s) => {
     const first = next;
     next += s.papers.length;
     const range = s.papers.length === 1 ? `${first}` : `${first}-${next - 1}`;
-    return `${s.topic}: ${plural(s.papers.length)} (${range})`;
+    return `${labels.get(s.topic) ?? s.topic}: ${plural(s.papers.length)} (${range})`;
   });
   const reply: Reply = {
     visibility: 'channel',
     title: 'Your paper digest',
     text: lines.length > 0 ? lines.join('\n') : 'No new papers today.',
-    papers: sections.flatMap((s) => s.papers.map(cache.item)),
+    papers: sections.flatMap((s) => sectionItems(s, cache).map((item) => withRatingActions(item, followIds.get(s.topic)))),
     notices: [...notices, 'Change the time with /papers settings time; stop a topic with /papers unfollow.'],
   };
   if (actions?.length) reply.actions = actions;
   return reply;
 }
 
-function channelReply(topic: string, papers: Paper[], cache: MatchCache): Reply {
-  return { visibility: 'channel', title: `New papers on “${topic}”`, text: plural(papers.length), papers: papers.map(cache.item) };
+function channelReply(topic: string, section: DigestSection, cache: MatchCache): Reply {
+  return { visibility: 'channel', title: `New papers on “${topic}”`, text: plural(section.papers.length), papers: sectionItems(section, cache) };
 }

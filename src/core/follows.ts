@@ -3,6 +3,7 @@ import { UserError } from './errors.js';
 import { parseTime, parseTimeZone } from './schedule.js';
 import { topicKey, type Follow, type Store, type UserPrefs } from './store/port.js';
 import { cleanTopic, pickByNumberOrTopic } from './topics.js';
+import { likeTopic } from './follows/by-example.js';
 import type { UserKey } from './types.js';
 
 const asUser = (u: UserKey): UserKey => ({ platform: u.platform, workspace: u.workspace, user: u.user });
@@ -17,6 +18,21 @@ export function followTopic(store: Store, config: AppConfig, user: UserKey, topi
     throw new UserError(`You already follow ${current.length} topics, the most allowed is ${max}. Please unfollow one first.`, 'See them with /papers follows; remove one with /papers unfollow <number>.');
   }
   return store.addFollow(asUser(user), clean, now);
+}
+
+/**
+ * Follows papers like the given ones (already checked to exist): one follow, its topic the
+ * canonical "like <id>...", the same cap as topics; a repeat returns the existing follow.
+ */
+export function followByExample(store: Store, config: AppConfig, user: UserKey, paperIds: string[], now: Date): { follow: Follow; created: boolean } {
+  const ids = [...new Set(paperIds)];
+  const topic = likeTopic(ids);
+  const current = store.listFollows(asUser(user));
+  const max = config.follows.maxPerUser;
+  if (!current.some((f) => topicKey(f.topic) === topicKey(topic)) && current.length >= max) {
+    throw new UserError(`You already follow ${current.length} topics, the most allowed is ${max}. Please unfollow one first.`, 'See them with /papers follows; remove one with /papers unfollow <number>.');
+  }
+  return store.addFollow(asUser(user), topic, now, ids);
 }
 
 /** Unfollows by the 1-based number shown in /papers follows, or by the topic text (any case); returns what was removed. */

@@ -13,6 +13,8 @@ export interface PaperItem {
   url: string;
   /** Authors, date, arXiv categories and upvotes on one plain line, where known ("A. Author, B. Author et al. · 2026-11-19 · 42 upvotes"). */
   byline?: string;
+  /** Why a digest delivered this paper, one short plain line ("Why: “diffusion models”, found “diffusion”"). */
+  reason?: string;
   /** Buttons that belong to this paper, such as "More like this". */
   actions?: Action[];
 }
@@ -23,7 +25,7 @@ export interface PaperItem {
  * "channel" is how "Share to channel" posts what was only shown to one person.
  */
 export interface Action {
-  kind: 'next-page' | 'prev-page' | 'similar' | 'follow' | 'share' | 'show-more';
+  kind: 'next-page' | 'prev-page' | 'similar' | 'follow' | 'follow-like' | 'share' | 'show-more' | 'rate-up' | 'rate-down';
   label: string;
   command: string;
   args: Record<string, string | number>;
@@ -49,6 +51,19 @@ export interface Reply {
    * confirmShown() once the reply reached them, which records them as delivered; never before.
    */
   shows?: { target: Target; paperIds: string[] };
+  /**
+   * A rating was given (/papers rate, or a 👍 / 👎 button): the adapter may answer quietly by
+   * marking the pressed button on the message instead of posting this reply.
+   */
+  rated?: { paperId: string; followId: number; rating: 1 | -1 | 0 };
+}
+
+/** The label of the button that follows papers like a given one. */
+export const FOLLOW_LIKE_LABEL = 'Follow papers like this';
+
+/** The button on a paper that follows papers like it (/papers follow like <id>), as whoever presses it. */
+export function followLikeAction(paperId: string): Action {
+  return { kind: 'follow-like', label: FOLLOW_LIKE_LABEL, command: 'follow', args: { topic: `like ${paperId}` } };
 }
 
 export function textReply(text: string, visibility: Reply['visibility'] = 'ephemeral'): Reply {

@@ -397,7 +397,7 @@ export function slashCommandBody(text: string, responseUrl: string, who: SlackWh
 }
 
 /** A block_actions payload for one pressed button. */
-export function buttonPayload(button: { action_id: string; value: string }, responseUrl: string, who: SlackWho = {}): Record<string, unknown> {
+export function buttonPayload(button: { action_id: string; value: string }, responseUrl: string, who: SlackWho = {}, extra: Record<string, unknown> = {}): Record<string, unknown> {
   const user = who.user ?? 'U1';
   const channel = who.channel ?? 'C1';
   const team = who.team ?? 'T1';
@@ -415,9 +415,11 @@ export function buttonPayload(button: { action_id: string; value: string }, resp
     channel: { id: channel, name: 'general' },
     response_url: responseUrl,
     actions: [{ type: 'button', action_id: button.action_id, block_id: 'b1', text: { type: 'plain_text', text: 'x' }, value: button.value, action_ts: '1700000001.000001' }],
+    // e.g. `message`: the (non-ephemeral) message the button is on, as Slack sends it for a bot's post.
+    ...extra,
   };
 }
 
-export function buttonBody(button: { action_id: string; value: string }, responseUrl: string, who: SlackWho = {}): string {
-  return new URLSearchParams({ payload: JSON.stringify(buttonPayload(button, responseUrl, who)) }).toString();
+export function buttonBody(button: { action_id: string; value: string }, responseUrl: string, who: SlackWho = {}, extra: Record<string, unknown> = {}): string {
+  return new URLSearchParams({ payload: JSON.stringify(buttonPayload(button, responseUrl, who, extra)) }).toString();
 }

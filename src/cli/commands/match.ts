@@ -1,11 +1,17 @@
 import { UserError } from '../../core/errors.js';
+import { requirePaper } from '../../core/commands/show.js';
+import { matchByExample } from '../../core/follows/by-example.js';
+import type { SearchHit } from '../../core/search-port.js';
 import { UsageError, type CliCommand } from '../command.js';
+import { learnedCandidates } from '../../core/learning/rerank.js';
+import { learnedMatch } from '../../core/learning/topic-learning.js';
 import { formatHits, idTitleJson } from '../format.js';
+import { feedbackOf, parseMatchLine, type MatchInput } from './match-input.js';
 
 export const match: CliCommand = {
   name: 'match',
   usage: '(--topic "<t>" | --batch) [--json]',
-  summary: 'Every paper a follow of the topic would deliver; --batch reads one topic per stdin line.',
+  summary: 'Every paper a follow would deliver; --batch reads one topic (or JSON object, e.g. {"like": ["<id>"]}, {"topic": "...", "feedback": {"<id>": 1|-1}}) per stdin line.',
   options: { json: { type: 'boolean' }, batch: { type: 'boolean' }, topic: { type: 'string' } },
   positionals: { min: 0, max: 0 },
   async run(ctx) {
@@ -17,14 +23,31 @@ export const match: CliCommand = {
       throw new UsageError('match needs exactly one of --topic "<t>" or --batch (topics on stdin, one a line)');
     }
     const index = await ctx.index();
-    const one = (t: string) => {
-      let hits: ReturnType<typeof index.match> = [];
+    const hitsOf = (input: MatchInput): SearchHit[] => {
+      const feedback = feedbackOf(input);
       try {
-        hits = index.match(t);
+        if (input.like) {
+          const hits = matchByExample(index, input.like.map((id) => requirePaper(index, id).id));
+          if (feedback.size === 0) return hits;
+          // A follow by example learns over its own candidates (it has no words to widen them with).
+          const best = hits.reduce((m, h) => Math.max(m, h.score), 0);
+          return learnedCandidates({ hits, feedback, wider: () => [], vector: (id) => index.paperVector(id), relevance: (h) => (best > 0 ? h.score / best : 0) });
+        }
+        return feedback.size > 0 ? learnedMatch(index, input.topic!, feedback) : index.match(input.topic!);
       } catch (err) {
-        if (!(err instanceof UserError)) throw err; // nothing to match on ("the", ""): delivers nothing
+        if (!(err instanceof UserError)) throw err;
+        // Nothing to match on ("the", ""): delivers nothing; an unknown paper id is said on stderr.
+        if (input.like) ctx.err(`paperboy: ${err.message}`);
+        return [];
       }
-      return json ? JSON.stringify(hits.map(idTitleJson)) : `# ${t} (${hits.length} papers)\n${formatHits(hits)}`;
+    };
+    const one = (line: string) => {
+      const parsed = parseMatchLine(line);
+      // Every input line gets its output line, so answers stay in step with questions.
+      if (!parsed.ok) ctx.err(`paperboy: match input ${JSON.stringify(line.slice(0, 80))}: ${parsed.error}`);
+      const hits = parsed.ok ? hitsOf(parsed.input) : [];
+      const name = parsed.ok ? (parsed.input.topic ?? `like ${parsed.input.like!.join(' ')}`) : line;
+      return json ? JSON.stringify(hits.map(idTitleJson)) : `# ${name} (${hits.length} papers)\n${formatHits(hits)}`;
     };
     if (typeof topic === 'string') {
       if (!topic.trim()) {

@@ -1,6 +1,7 @@
 import { agedOut, showMoreAction } from '../digest-cap.js';
-import { paperItem } from '../digest.js';
+import { createMatchCache, paperItem } from '../digest.js';
 import { personOf } from '../identity.js';
+import { withRatingActions } from '../learning/actions.js';
 import type { Reply } from '../reply.js';
 import { topicKey } from '../store/port.js';
 import type { Target } from '../types.js';
@@ -17,21 +18,31 @@ export const more: CommandDef = {
     // The person's DM digest, wherever they press the button or type the command.
     const user = personOf(request);
     const target: Target = { platform: user.platform, workspace: user.workspace, kind: 'user', id: user.user };
-    const followed = new Set(store.listFollows(user).map((f) => topicKey(f.topic)));
+    const followed = new Map(store.listFollows(user).map((f) => [topicKey(f.topic), f]));
     const at = now();
-    const waiting = store.offeredPapers(target)
+    const offers = store.offeredPapers(target)
       .filter((o) => followed.has(topicKey(o.topic)) && !agedOut(config, o.since, at))
-      .flatMap((o) => index.get(o.paperId) ?? []);
+      .flatMap((o) => {
+        const paper = index.get(o.paperId);
+        return paper ? [{ paper, follow: followed.get(topicKey(o.topic))! }] : [];
+      });
+    const waiting = offers.map((o) => o.paper);
     if (waiting.length === 0) {
       return { visibility: 'ephemeral', text: 'Nothing more is waiting: you have seen every paper your digests offered.' };
     }
     const page = waiting.slice(0, config.digests.maxPapers);
+    const cache = createMatchCache(store, index);
     const rest = waiting.length - page.length;
     const reply: Reply = {
       visibility: 'ephemeral',
       title: 'More from your digest',
       text: `${page.length} of the ${waiting.length} ${waiting.length === 1 ? 'paper' : 'papers'} your digests offered, most relevant first.`,
-      papers: page.map(paperItem),
+      papers: offers.slice(0, page.length).map(({ paper, follow }) => {
+        // Why each came, as the digest would have said; and its 👍 / 👎 for that follow.
+        cache.ordered(follow.topic, follow.created, follow.examples);
+        const reason = cache.reason(follow.topic, paper.id);
+        return withRatingActions(reason ? { ...paperItem(paper), reason } : paperItem(paper), follow.id);
+      }),
       shows: { target, paperIds: page.map((p) => p.id) },
     };
     if (rest > 0) {

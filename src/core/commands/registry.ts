@@ -7,6 +7,8 @@ import { follow } from './follow.js';
 import { follows } from './follows.js';
 import { helpCommand } from './help.js';
 import { more } from './more.js';
+import { rate } from './rate.js';
+import { reset } from './reset.js';
 import { search } from './search.js';
 import { settingsPause, settingsResume } from './settings-pause.js';
 import { settingsTime } from './settings-time.js';
@@ -17,7 +19,7 @@ import { unfollow } from './unfollow.js';
 
 /** Every /papers command. Slack and console parsing, Discord registration and help all read this. */
 export const commands: readonly CommandDef[] = [
-  search, show, similar, follow, unfollow, follows, more, sources,
+  search, show, similar, follow, unfollow, follows, rate, reset, more, sources,
   digestAdd, digestList, digestRemove, digestPause, digestResume,
   settingsTime, settingsPause, settingsResume,
   helpCommand(() => commands),

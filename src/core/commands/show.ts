@@ -1,5 +1,5 @@
 import { UserError } from '../errors.js';
-import { paperByline, truncate, type Reply } from '../reply.js';
+import { followLikeAction, paperByline, truncate, type Reply } from '../reply.js';
 import type { PaperSearch } from '../search-port.js';
 import type { Paper } from '../types.js';
 import { arxivPaperId, parseArxivId } from '../corpus/normalize.js';
@@ -37,6 +37,7 @@ export const show: CommandDef = {
       papers: [{ id: paper.id, title: paper.title, snippet: truncate(paper.abstract, ABSTRACT_LENGTH), url: paper.url, ...(byline ? { byline } : {}) }],
       actions: [
         { kind: 'similar', label: 'More like this', command: 'similar', args: { id: paper.id } },
+        followLikeAction(paper.id),
         { kind: 'share', label: 'Share to channel', command: 'show', args: { id: paper.id }, visibility: 'channel' },
       ],
     };

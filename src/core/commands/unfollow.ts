@@ -1,5 +1,6 @@
 import { MAX_TOPIC_LENGTH } from '../topics.js';
 import { unfollow as unfollowTopic } from '../follows.js';
+import { followLabel } from '../follows/by-example.js';
 import type { Reply } from '../reply.js';
 import type { CommandDef } from './definition.js';
 import { personOf } from '../identity.js';
@@ -10,9 +11,9 @@ export const unfollow: CommandDef = {
   usage: '/papers unfollow <number|topic>',
   example: '/papers unfollow 2',
   options: [{ name: 'topic', rest: true, description: 'The number from /papers follows, or the topic', type: 'string', required: true, maxLength: MAX_TOPIC_LENGTH, autocomplete: 'follows' }],
-  handle(request, { store, schedulesChanged }): Reply {
+  handle(request, { store, index, schedulesChanged }): Reply {
     const removed = unfollowTopic(store, personOf(request), String(request.args.topic));
     schedulesChanged();
-    return { visibility: 'ephemeral', text: `Unfollowed “${removed.topic}”.` };
+    return { visibility: 'ephemeral', text: removed.examples ? `Unfollowed ${followLabel(index, removed)}.` : `Unfollowed “${removed.topic}”.` };
   },
 };

@@ -1,7 +1,8 @@
 import SearchableMap from 'minisearch/SearchableMap';
-import type { PaperSearch, SearchHit, SearchPage } from '../search-port.js';
+import type { Neighbour, PaperSearch, SearchHit, SearchPage } from '../search-port.js';
 import type { Paper } from '../types.js';
 import { compoundParts, termsOfToken, tokenize } from './analyze.js';
+import { ownWordEvidence } from './evidence.js';
 import { wordForm } from './stem.js';
 import {
   checkOptions, DEFAULT_MATCH, DEFAULT_RANKING, DEFAULT_SIMILAR,
@@ -276,7 +277,9 @@ export class PaperIndex implements PaperSearch {
     const { ranked, concepts, idf } = this.rank(parseQuery(topic), floor, Infinity, false);
     const cut = (ranked[0]?.score ?? 0) * minRelativeScore;
     const about = ranked.filter((r) => r.score >= cut && this.isAbout(r.doc, concepts, idf));
-    if (!semantic || about.length === 0) return about.map((r) => this.hit(r));
+    // Why each paper was delivered: the topic's own words it has (none for a latent "near" paper).
+    const evidence = (r: Ranked): SearchHit => ({ ...this.hit(r), matched: ownWordEvidence(this.paperAt(r.doc), concepts.filter((c) => c.scores[r.doc]! > 0)) });
+    if (!semantic || about.length === 0) return about.map(evidence);
     // Papers on the topic that word it differently: about as close to what the confident hits are
     // about as those hits themselves are. Closeness is measured from the corpus's mean paper, so
     // what every paper shares (most of all in a uniform corpus) does not count as a topic.
@@ -291,12 +294,19 @@ export class PaperIndex implements PaperSearch {
     }
     let norm = 0;
     for (const x of centroid) norm += x * x;
-    if (norm === 0) return about.map((r) => this.hit(r));
+    if (norm === 0) return about.map(evidence);
     for (let k = 0; k < centroid.length; k++) centroid[k] = centroid[k]! / Math.sqrt(norm);
     const typical = confident.reduce((sum, r) => sum + cosine(vector(r.doc), centroid), 0) / confident.length;
     const delivered = new Set(about.map((r) => r.doc));
     const near = ranked.filter((r) => !delivered.has(r.doc) && cosine(vector(r.doc), centroid) >= minSemanticSimilarity * typical);
-    return [...about, ...near].sort(byScore).map((r) => this.hit(r));
+    return [...about, ...near].sort(byScore).map(evidence);
+  }
+
+  /** The paper's unit vector in the latent space (a copy), or undefined when unknown or without known terms. */
+  paperVector(id: string): Float32Array | undefined {
+    const doc = this.shortIds.get(id);
+    const v = doc === undefined ? undefined : this.semanticSpace().docVector(doc);
+    return v && Float32Array.from(v);
   }
 
   /** The mean of the papers' latent vectors, until the next paper is added. */
@@ -324,6 +334,54 @@ export class PaperIndex implements PaperSearch {
       .filter((r) => r.doc !== this.shortIds.get(id))
       .slice(0, limit)
       .map((r) => ({ paper: this.paperAt(r.doc), score: r.score }));
+  }
+
+  neighbours(id: string, minLatent: number): Neighbour[] {
+    const doc = this.shortIds.get(id);
+    const space = this.semanticSpace();
+    const v = doc === undefined ? undefined : space.docVector(doc);
+    if (!v) return [];
+    // Measured from the corpus's mean paper, as match()'s near step is: what every paper shares
+    // (most of all in a uniform or padded corpus) does not make two papers close. Two passes of
+    // raw cosines give it: (a-m)·(d-m) = a·d - a·m - d·m + m·m over the two lengths.
+    const raw = Float32Array.from(space.similarities(Float32Array.from(v), this.postings.capacity));
+    const mean = this.meanDocVector(space);
+    let mm = 0;
+    for (const x of mean) mm += x * x;
+    const mNorm = Math.sqrt(mm) || 1;
+    const toMean = space.similarities(mean.map((x) => x / mNorm), this.postings.capacity);
+    const am = toMean[doc!]! * mNorm;
+    const sims = new Float32Array(raw.length);
+    for (let d = 0; d < raw.length; d++) {
+      const dm = toMean[d]! * mNorm;
+      const den = Math.sqrt(Math.max(1e-9, 1 - 2 * am + mm)) * Math.sqrt(Math.max(1e-9, 1 - 2 * dm + mm));
+      sims[d] = (raw[d]! - am - dm + mm) / den;
+    }
+    const own = this.wordVector(doc!);
+    const out: Neighbour[] = [];
+    for (let d = 0; d < sims.length; d++) {
+      if (d === doc || sims[d]! < minLatent || !this.postings.externalId(d)) continue;
+      const paper = this.paperAt(d);
+      out.push({ paper, latent: sims[d]!, words: unitDot(own, this.wordVector(d)) });
+    }
+    return out.sort((a, b) => b.latent - a.latent);
+  }
+
+  /** The paper's unit tf-idf vector: (1 + log tf) * idf, title terms counting double. */
+  private wordVector(doc: number): Map<string, number> {
+    const names = this.postings.names;
+    const tf = new Map<string, number>();
+    for (const t of this.sequences.terms(doc, 'title')) tf.set(names[t]!, (tf.get(names[t]!) ?? 0) + 2);
+    for (const t of this.sequences.terms(doc, 'abstract')) tf.set(names[t]!, (tf.get(names[t]!) ?? 0) + 1);
+    const n = this.papers.size;
+    let norm = 0;
+    for (const [t, count] of tf) {
+      const w = (1 + Math.log(count)) * Math.log(1 + n / Math.max(1, this.documentFrequency(t)));
+      tf.set(t, w);
+      norm += w * w;
+    }
+    if (norm > 0) for (const [t, w] of tf) tf.set(t, w / Math.sqrt(norm));
+    return tf;
   }
 
   private hit(r: Ranked): SearchHit {
@@ -851,6 +909,14 @@ function nearestDocs(sims: Float32Array, count: number): number[] {
     if (best.length === count) floor = sims[best[count - 1]!]!;
   }
   return best;
+}
+
+/** The dot product of two unit sparse vectors: their cosine. */
+function unitDot(a: Map<string, number>, b: Map<string, number>): number {
+  const [small, large] = a.size <= b.size ? [a, b] : [b, a];
+  let s = 0;
+  for (const [t, w] of small) s += w * (large.get(t) ?? 0);
+  return s;
 }
 
 /** `v - origin`, normalized; undefined when v is. */

@@ -1,4 +1,5 @@
 import { targetKey, type ChannelKey, type Platform, type Target, type UserKey } from '../types.js';
+import type { Rating } from '../learning/feedback.js';
 import { samePaper } from './papers.js';
 import { emptyMergeReport, mergedSlot, mergeFollowLists, newerPrefs } from './person-merge.js';
 import { topicKey, type ChannelDigest, type Delivery, type DigestRun, type Follow, type OfferedPaper, type OffersByTarget, type RunPlan, type SaveOutcome, type SourceState, type Store, type StoredPaper, type UserPrefs } from './port.js';
@@ -49,10 +50,26 @@ export function createMemoryStore(): Store {
   // Insertion order is the order first stored; an update keeps a paper's place.
   const papers = new Map<string, StoredPaper>();
   const sources = new Map<string, SourceState>();
+  // Ratings per user key, then follow topicKey, then paper id: the latest rating and when it was given.
+  const ratings = new Map<string, Map<string, Map<string, { rating: Rating; at: number }>>>();
+  const ratingsOf = (u: string, key: string) => {
+    let byTopic = ratings.get(u);
+    if (!byTopic) ratings.set(u, (byTopic = new Map()));
+    let map = byTopic.get(key);
+    if (!map) byTopic.set(key, (map = new Map()));
+    return map;
+  };
+  const clearRatings = (u: string, key: string): number => {
+    const byTopic = ratings.get(u);
+    const n = byTopic?.get(key)?.size ?? 0;
+    byTopic?.delete(key);
+    if (byTopic?.size === 0) ratings.delete(u);
+    return n;
+  };
   const cursors = new Map<string, string>();
 
   const copy = <T extends object>(value: T): T => structuredClone(value);
-  const copyFollow = (f: Follow): Follow => ({ ...f, created: new Date(f.created) });
+  const copyFollow = (f: Follow): Follow => ({ ...f, created: new Date(f.created), ...(f.examples ? { examples: [...f.examples] } : {}) });
   // Topics dropped by the cap in a merge, per user key, until the user is told.
   const dropped = new Map<string, Map<string, { topic: string; at: number }>>();
   // Old DM target key -> the workspace it was merged into.
@@ -83,6 +100,14 @@ export function createMemoryStore(): Store {
     for (const f of over) if (!notes.has(topicKey(f.topic))) notes.set(topicKey(f.topic), { topic: f.topic, at: now.getTime() });
     for (const f of keep) notes.delete(topicKey(f.topic));
     if (notes.size) dropped.set(newUser, notes);
+    const moved = ratings.get(oldUser);
+    ratings.delete(oldUser);
+    for (const [key, map] of moved ?? []) {
+      const into = ratingsOf(newUser, key);
+      for (const [paperId, r] of map) if ((into.get(paperId)?.at ?? -Infinity) < r.at) into.set(paperId, r);
+    }
+    const followed = new Set(kept.map((f) => topicKey(f.topic)));
+    for (const key of [...(ratings.get(newUser)?.keys() ?? [])]) if (!followed.has(key)) clearRatings(newUser, key);
     report.followsKept += keep.length;
     report.duplicatesCollapsed += duplicates.length;
     report.followsDropped += over.length;
@@ -135,22 +160,42 @@ export function createMemoryStore(): Store {
 
   const store: Store = {
     listFollows: (user) => (follows.get(userKey(user)) ?? []).map(copyFollow),
-    addFollow(user, topic, now) {
+    addFollow(user, topic, now, examples) {
       const list = follows.get(userKey(user)) ?? [];
       const existing = list.find((f) => topicKey(f.topic) === topicKey(topic));
       if (existing) return { follow: copyFollow(existing), created: false };
-      const follow: Follow = { id: nextFollowId++, platform: user.platform, workspace: user.workspace, user: user.user, topic, created: new Date(now) };
+      const follow: Follow = { id: nextFollowId++, platform: user.platform, workspace: user.workspace, user: user.user, topic, created: new Date(now), ...(examples?.length ? { examples: [...examples] } : {}) };
       follows.set(userKey(user), [...list, follow].sort(byAge));
       return { follow: copyFollow(follow), created: true };
     },
     removeFollow(user, id) {
       const list = follows.get(userKey(user)) ?? [];
-      if (!list.some((f) => f.id === id)) return false;
+      const gone = list.find((f) => f.id === id);
+      if (!gone) return false;
+      clearRatings(userKey(user), topicKey(gone.topic));
       const rest = list.filter((f) => f.id !== id);
       if (rest.length) follows.set(userKey(user), rest);
       else follows.delete(userKey(user));
       return true;
     },
+    rate(user, topic, paperId, rating, now) {
+      const map = ratingsOf(userKey(user), topicKey(topic));
+      if (rating === 0) map.delete(paperId);
+      else {
+        map.delete(paperId); // re-inserted: the map keeps ratings in the order last given
+        map.set(paperId, { rating, at: now.getTime() });
+      }
+      if (map.size === 0) clearRatings(userKey(user), topicKey(topic));
+    },
+    followRatings(user) {
+      const out = new Map<string, Map<string, Rating>>();
+      for (const [key, map] of ratings.get(userKey(user)) ?? []) {
+        const sorted = [...map].sort(([ia, a], [ib, b]) => a.at - b.at || (ia < ib ? -1 : ia > ib ? 1 : 0));
+        if (sorted.length) out.set(key, new Map(sorted.map(([id, r]) => [id, r.rating])));
+      }
+      return out;
+    },
+    clearRatings: (user, topic) => clearRatings(userKey(user), topicKey(topic)),
     allFollowers: () =>
       [...follows.values()].map((list) => ({
         user: { platform: list[0]!.platform, workspace: list[0]!.workspace, user: list[0]!.user },
@@ -339,7 +384,7 @@ export function createMemoryStore(): Store {
       if (from === to) return report;
       const users = new Set<string>();
       const prefix = `${platform}:${from}:`;
-      for (const key of [...follows.keys(), ...prefs.keys(), ...dropped.keys()]) if (key.startsWith(prefix)) users.add(key.slice(prefix.length));
+      for (const key of [...follows.keys(), ...prefs.keys(), ...dropped.keys(), ...ratings.keys()]) if (key.startsWith(prefix)) users.add(key.slice(prefix.length));
       for (const run of runs.values()) if (run.targetRef.kind === 'user' && run.targetRef.platform === platform && run.targetRef.workspace === from) users.add(run.targetRef.id);
       const targetPrefix = targetKey({ platform, workspace: from, kind: 'user', id: '' });
       for (const key of deliveries.keys()) if (key.startsWith(targetPrefix)) users.add(key.slice(targetPrefix.length));

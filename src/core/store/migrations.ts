@@ -129,4 +129,22 @@ export const migrations: Migration[] = [
       CREATE TABLE IF NOT EXISTS source_cursor (source TEXT PRIMARY KEY, value TEXT NOT NULL, updated INTEGER NOT NULL) WITHOUT ROWID;
     `,
   },
+  {
+    version: 7,
+    // 👍/👎 per person and follow (by the follow's topic key): what a follow learns from (src/core/learning).
+    sql: `
+      CREATE TABLE IF NOT EXISTS ratings (
+        platform TEXT NOT NULL, workspace TEXT NOT NULL, user TEXT NOT NULL, topic_key TEXT NOT NULL,
+        paper_id TEXT NOT NULL, rating INTEGER NOT NULL CHECK (rating IN (1, -1)), at INTEGER NOT NULL,
+        PRIMARY KEY (platform, workspace, user, topic_key, paper_id)
+      ) WITHOUT ROWID;
+    `,
+  },
+  {
+    version: 8,
+    // follows.examples: a follow by example's paper ids (JSON array; NULL for a follow of words).
+    // A column of follows, so a person merge (sqlite-merge.ts), which moves follow rows, carries it.
+    // Needs nothing from migration 7 (ratings), which may land before or after it.
+    sql: 'ALTER TABLE follows ADD COLUMN examples TEXT;',
+  },
 ];

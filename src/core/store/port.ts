@@ -1,4 +1,5 @@
 import type { ChannelKey, Paper, Platform, Target, UserKey } from '../types.js';
+import type { Feedback, Rating } from '../learning/feedback.js';
 import type { MergeReport } from './person-merge.js';
 
 export interface Follow {
@@ -8,6 +9,11 @@ export interface Follow {
   user: string;
   topic: string;
   created: Date;
+  /**
+   * A follow by example: the papers (ids) that define it, the first naming it; its topic is then
+   * the canonical "like <id> <id>..." (see follows/by-example.ts). Absent for a follow of words.
+   */
+  examples?: string[];
 }
 
 export interface ChannelDigest {
@@ -130,12 +136,25 @@ export interface SourceState {
 export interface Store {
   /** The user's follows, oldest first by created, then id (the order "/papers follows" numbers them in). */
   listFollows(user: UserKey): Follow[];
-  /** Adds a follow; topics are unique per user ignoring case, so a repeat returns the existing one (original spelling kept). */
-  addFollow(user: UserKey, topic: string, now: Date): { follow: Follow; created: boolean };
+  /**
+   * Adds a follow; topics are unique per user ignoring case, so a repeat returns the existing one
+   * (original spelling kept). With `examples`, a follow by example (its topic is their canonical key).
+   */
+  addFollow(user: UserKey, topic: string, now: Date, examples?: string[]): { follow: Follow; created: boolean };
   /** Removes one of the user's follows by id; false if it was not theirs or is gone. */
   removeFollow(user: UserKey, id: number): boolean;
   /** Every user who follows at least one topic, with their follows. */
   allFollowers(): { user: UserKey; follows: Follow[] }[];
+
+  /**
+   * Rates a paper for one of the user's follows (by topic, compared by topicKey): 1 👍, -1 👎, 0 clears.
+   * A later rating of the same paper replaces the earlier one. Removing the follow removes its ratings.
+   */
+  rate(user: UserKey, topic: string, paperId: string, rating: Rating | 0, now: Date): void;
+  /** The user's ratings by follow (topicKey), each paper's latest; follows without ratings are absent. */
+  followRatings(user: UserKey): Map<string, Feedback>;
+  /** Forgets every rating of one of the user's follows (its learning starts over); returns how many. */
+  clearRatings(user: UserKey, topic: string): number;
 
   /** The channel's digests, oldest first. */
   listDigests(channel: ChannelKey): ChannelDigest[];

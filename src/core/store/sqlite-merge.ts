@@ -7,13 +7,15 @@ type Row = Record<string, unknown>;
 
 const userTarget = (platform: Platform, workspace: string, id: string) => targetKey({ platform, workspace, kind: 'user', id });
 
-/** Every user id with anything stored under (platform, scope): follows, prefs, DM runs, DM deliveries, dropped notices. */
+/** Every user id with anything stored under (platform, scope): follows, prefs, DM runs, DM deliveries, dropped notices, ratings. */
 function usersIn(db: Database.Database, platform: Platform, scope: string): string[] {
   const prefix = userTarget(platform, scope, '');
+  const ratings = hasRatings(db) ? 'UNION SELECT user FROM ratings WHERE platform = @platform AND workspace = @scope' : '';
   return db.prepare(`
     SELECT user FROM follows WHERE platform = @platform AND workspace = @scope
     UNION SELECT user FROM prefs WHERE platform = @platform AND workspace = @scope
     UNION SELECT user FROM dropped_follows WHERE platform = @platform AND workspace = @scope
+    ${ratings}
     UNION SELECT target_id FROM runs WHERE platform = @platform AND workspace = @scope AND kind = 'user'
     UNION SELECT substr(target, length(@prefix) + 1) FROM deliveries WHERE target >= @prefix AND target < @prefix || char(1114111)`)
     .pluck().all({ platform, scope, prefix }) as string[];
@@ -52,6 +54,7 @@ export function mergeScopeSqlite(db: Database.Database, platform: Platform, from
     alias: db.prepare('INSERT OR REPLACE INTO target_aliases (old, workspace, target) VALUES (?, ?, ?)'),
     realias: db.prepare('UPDATE target_aliases SET workspace = ?, target = ? WHERE target = ?'),
   };
+  const ratings = hasRatings(db) ? ratingQueries(db) : undefined;
 
   for (const user of usersIn(db, platform, from)) {
     report.persons++;
@@ -65,6 +68,11 @@ export function mergeScopeSqlite(db: Database.Database, platform: Platform, from
     q.deleteDropped.run(platform, from, user);
     for (const f of dropped) q.addDropped.run(platform, to, user, f.topic, topicKey(f.topic), options.now.getTime());
     for (const f of keep) q.undrop.run(platform, to, user, topicKey(f.topic));
+    if (ratings) {
+      ratings.move.run({ platform, from, to, user });
+      ratings.remove.run(platform, from, user);
+      ratings.orphans.run({ platform, to, user });
+    }
     report.followsKept += keep.length;
     report.duplicatesCollapsed += duplicates.length;
     report.followsDropped += dropped.length;
@@ -98,6 +106,23 @@ export function mergeScopeSqlite(db: Database.Database, platform: Platform, from
     q.realias.run(to, newKey, oldKey);
   }
   return report;
+}
+
+/** Whether migration 7 (ratings) ran: migration 3 merges persons before the table exists. */
+function hasRatings(db: Database.Database): boolean {
+  return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'ratings'").get() !== undefined;
+}
+
+/** Ratings in a merge: one person's, by (follow, paper) the later rating wins; a follow not kept takes its ratings along. */
+function ratingQueries(db: Database.Database) {
+  return {
+    move: db.prepare(`INSERT INTO ratings (platform, workspace, user, topic_key, paper_id, rating, at)
+      SELECT platform, @to, user, topic_key, paper_id, rating, at FROM ratings WHERE platform = @platform AND workspace = @from AND user = @user
+      ON CONFLICT (platform, workspace, user, topic_key, paper_id) DO UPDATE SET rating = excluded.rating, at = excluded.at WHERE excluded.at > ratings.at`),
+    remove: db.prepare('DELETE FROM ratings WHERE platform = ? AND workspace = ? AND user = ?'),
+    orphans: db.prepare(`DELETE FROM ratings WHERE platform = @platform AND workspace = @to AND user = @user
+      AND topic_key NOT IN (SELECT topic_key FROM follows WHERE platform = @platform AND workspace = @to AND user = @user)`),
+  };
 }
 
 /** Every Discord scope other than the person scope that still holds a person (from before identity keys). */

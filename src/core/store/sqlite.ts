@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Logger } from '../log.js';
 import { targetKey, type Platform, type Target, type UserKey } from '../types.js';
+import type { Rating } from '../learning/feedback.js';
 import { migrations } from './migrations.js';
 import { mergeScopeSqlite } from './sqlite-merge.js';
 import { samePaper } from './papers.js';
@@ -59,8 +60,11 @@ function backUp(db: Database.Database, path: string, version: number, log: Logge
 
 const toFollow = (r: Row): Follow => ({
   id: r.id as number, platform: r.platform as Platform, workspace: r.workspace as string, user: r.user as string,
-  topic: r.topic as string, created: new Date(r.created as number),
+  topic: r.topic as string, created: new Date(r.created as number), ...examplesOf(r.examples),
 });
+
+/** The examples column (migration 8): a JSON array of paper ids, or NULL for a follow of words. */
+const examplesOf = (raw: unknown): { examples?: string[] } => (typeof raw === 'string' ? { examples: JSON.parse(raw) as string[] } : {});
 
 const toDigest = (r: Row): ChannelDigest => ({
   id: r.id as number, platform: r.platform as Platform, workspace: r.workspace as string, channel: r.channel as string,
@@ -159,11 +163,11 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     // By created, then id: the same as id order, except in a list merged from several places (identity).
     listFollows: db.prepare('SELECT * FROM follows WHERE platform = ? AND workspace = ? AND user = ? ORDER BY created, id'),
     followByKey: db.prepare('SELECT * FROM follows WHERE platform = ? AND workspace = ? AND user = ? AND topic_key = ?'),
-    insertFollow: db.prepare('INSERT INTO follows (platform, workspace, user, topic, topic_key, created) VALUES (?, ?, ?, ?, ?, ?)'),
+    insertFollow: db.prepare('INSERT INTO follows (platform, workspace, user, topic, topic_key, created, examples) VALUES (?, ?, ?, ?, ?, ?, ?)'),
     followById: db.prepare('SELECT * FROM follows WHERE id = ?'),
     removeFollow: db.prepare('DELETE FROM follows WHERE id = ? AND platform = ? AND workspace = ? AND user = ?'),
     // Raw rows, columns in this order: a planning pass reads every follow, so no row objects.
-    allFollows: db.prepare('SELECT platform, workspace, user, id, topic, created FROM follows ORDER BY platform, workspace, user, created, id').raw(),
+    allFollows: db.prepare('SELECT platform, workspace, user, id, topic, created, examples FROM follows ORDER BY platform, workspace, user, created, id').raw(),
     listDigests: db.prepare('SELECT * FROM digests WHERE platform = ? AND workspace = ? AND channel = ? ORDER BY id'),
     insertDigest: db.prepare(`INSERT INTO digests (platform, workspace, channel, topic, schedule, time_zone, size, created_by, created, active_since)
       VALUES (@platform, @workspace, @channel, @topic, @schedule, @timeZone, @size, @createdBy, @created, @created)`),
@@ -212,6 +216,11 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     droppedFollows: db.prepare('SELECT topic FROM dropped_follows WHERE platform = ? AND workspace = ? AND user = ? ORDER BY dropped, topic_key').pluck(),
     clearDropped: db.prepare('DELETE FROM dropped_follows WHERE platform = ? AND workspace = ? AND user = ?'),
     probe: db.prepare('INSERT OR REPLACE INTO store_probe (id, at) VALUES (1, ?)'),
+    rate: db.prepare(`INSERT INTO ratings (platform, workspace, user, topic_key, paper_id, rating, at) VALUES (?, ?, ?, ?, ?, ?, ?)
+      ON CONFLICT (platform, workspace, user, topic_key, paper_id) DO UPDATE SET rating = excluded.rating, at = excluded.at`),
+    unrate: db.prepare('DELETE FROM ratings WHERE platform = ? AND workspace = ? AND user = ? AND topic_key = ? AND paper_id = ?'),
+    ratings: db.prepare('SELECT topic_key, paper_id, rating FROM ratings WHERE platform = ? AND workspace = ? AND user = ? ORDER BY topic_key, at, paper_id').raw(),
+    clearRatings: db.prepare('DELETE FROM ratings WHERE platform = ? AND workspace = ? AND user = ? AND topic_key = ?'),
     paperById: db.prepare('SELECT * FROM papers WHERE id = ?'),
     insertPaper: db.prepare(`INSERT INTO papers (id, arxiv_id, title, abstract, url, published, authors, upvotes, categories, source, stored, updated, seq)
       VALUES (@id, @arxivId, @title, @abstract, @url, @published, @authors, @upvotes, @categories, @source, @now, @now, (SELECT COALESCE(MAX(seq), 0) + 1 FROM papers))`),
@@ -248,20 +257,39 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
 
   const store: Store = {
     listFollows: (u) => (q.listFollows.all(u.platform, u.workspace, u.user) as Row[]).map(toFollow),
-    addFollow: db.transaction((u, topic: string, now: Date) => {
+    addFollow: db.transaction((u, topic: string, now: Date, examples?: string[]) => {
       const existing = q.followByKey.get(u.platform, u.workspace, u.user, topicKey(topic)) as Row | undefined;
       if (existing) return { follow: toFollow(existing), created: false };
-      const { lastInsertRowid } = q.insertFollow.run(u.platform, u.workspace, u.user, topic, topicKey(topic), now.getTime());
+      const { lastInsertRowid } = q.insertFollow.run(u.platform, u.workspace, u.user, topic, topicKey(topic), now.getTime(), examples?.length ? JSON.stringify(examples) : null);
       return { follow: toFollow(q.followById.get(lastInsertRowid) as Row), created: true };
     }),
-    removeFollow: (u, id) => q.removeFollow.run(id, u.platform, u.workspace, u.user).changes > 0,
+    removeFollow: db.transaction((u: UserKey, id: number) => {
+      const follow = q.followById.get(id) as Row | undefined;
+      const removed = q.removeFollow.run(id, u.platform, u.workspace, u.user).changes > 0;
+      if (removed && follow) q.clearRatings.run(u.platform, u.workspace, u.user, follow.topic_key);
+      return removed;
+    }),
+    rate(u, topic, paperId, rating, now) {
+      if (rating === 0) q.unrate.run(u.platform, u.workspace, u.user, topicKey(topic), paperId);
+      else q.rate.run(u.platform, u.workspace, u.user, topicKey(topic), paperId, rating, now.getTime());
+    },
+    followRatings(u) {
+      const out = new Map<string, Map<string, Rating>>();
+      for (const [key, paperId, rating] of q.ratings.iterate(u.platform, u.workspace, u.user) as Iterable<[string, string, Rating]>) {
+        let map = out.get(key);
+        if (!map) out.set(key, (map = new Map()));
+        map.set(paperId, rating);
+      }
+      return out;
+    },
+    clearRatings: (u, topic) => q.clearRatings.run(u.platform, u.workspace, u.user, topicKey(topic)).changes,
     allFollowers() {
       const out: ReturnType<Store['allFollowers']> = [];
       let last: ReturnType<Store['allFollowers']>[number] | undefined;
       // all() rather than iterate(): one call into SQLite instead of one per row (a pass reads every follow).
-      for (const [platform, workspace, user, id, topic, created] of q.allFollows.all() as [Platform, string, string, number, string, number][]) {
+      for (const [platform, workspace, user, id, topic, created, examples] of q.allFollows.all() as [Platform, string, string, number, string, number, string | null][]) {
         if (last?.user.user !== user || last.user.workspace !== workspace || last.user.platform !== platform) out.push((last = { user: { platform, workspace, user }, follows: [] }));
-        last.follows.push({ id, platform, workspace, user, topic, created: new Date(created) });
+        last.follows.push({ id, platform, workspace, user, topic, created: new Date(created), ...examplesOf(examples) });
       }
       return out;
     },
@@ -436,7 +464,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
 }
 
 const WRITES = [
-  'addFollow', 'removeFollow', 'addDigest', 'removeDigest', 'setDigestPaused', 'setPrefs', 'recordFirstSeen',
+  'addFollow', 'removeFollow', 'rate', 'clearRatings', 'addDigest', 'removeDigest', 'setDigestPaused', 'setPrefs', 'recordFirstSeen',
   'claimRun', 'recordAttempt', 'finishRun', 'pruneRuns', 'savePapers', 'recordSourceSuccess', 'recordSourceFailure',
   'saveSourceCursor',
   'mergePersonScope', 'takeDroppedFollows',

@@ -87,8 +87,9 @@ export function createConsoleAdapter(deps: AdapterDeps, options: ConsoleOptions)
     }
     deps.metrics.commandHandled('console', name, result.outcome, (performance.now() - started) / 1000);
     const rendered = renderText(result.reply);
-    // A mistyped key or command leaves the last reply's buttons working.
-    if (!result.reply.isError) choices = rendered.choices;
+    // A mistyped key or command leaves the last reply's buttons working; so does a rating, so the
+    // rest of a digest can be rated key after key.
+    if (!result.reply.isError && !result.reply.rated) choices = rendered.choices;
     print(`${rendered.text}\n`);
     confirmShown(deps.context, result.reply);
   };

@@ -11,10 +11,9 @@ export type Choice = Pick<Action, 'command' | 'args' | 'visibility'>;
 /**
  * Keys: numbers are papers (the number shown beside each, so page 2 is 6-10), letters are the
  * reply's buttons ([n] Next, [p] Previous, [f] Follow, [s] Share, [m] N more: Show them), and a paper's own buttons are
- * a letter and its number ([m6] More like paper 6). That leaves room for more per-paper buttons
- * (e.g. ratings) without renumbering anything.
+ * a letter and its number ([m6] More like paper 6, [l6] Follow papers like paper 6, [u6] 👍 and [d6] 👎 on a digest's paper 6).
  */
-const KEY_OF_KIND: Partial<Record<Action['kind'], string>> = { 'next-page': 'n', 'prev-page': 'p', follow: 'f', share: 's', similar: 'm', 'show-more': 'm' };
+const KEY_OF_KIND: Partial<Record<Action['kind'], string>> = { 'next-page': 'n', 'prev-page': 'p', follow: 'f', 'follow-like': 'l', share: 's', similar: 'm', 'show-more': 'm', 'rate-up': 'u', 'rate-down': 'd' };
 
 function keyFor(action: Action, taken: Set<string>, suffix = ''): string {
   const preferred = [KEY_OF_KIND[action.kind], ...action.label.toLowerCase().replace(/[^a-z]/g, '')];
@@ -45,6 +44,7 @@ export function renderText(reply: Reply): { text: string; choices: Map<string, C
     if (i > 0 || reply.text) lines.push('');
     lines.push(`${number.padStart(2)}. ${clean(paper.title)}`);
     if (paper.byline) lines.push(`    ${clean(paper.byline)}`);
+    if (paper.reason) lines.push(`    ${clean(paper.reason)}`);
     lines.push(`    ${clean(paper.snippet)}`);
     const own = (paper.actions ?? []).map((a) => press(a, number)).join('  ');
     lines.push(`    ${paper.id}  ${paper.url}${own ? `  ${own}` : ''}`);

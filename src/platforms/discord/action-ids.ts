@@ -4,7 +4,7 @@ import type { Action } from '../../core/reply.js';
 /** Discord's limit on a component's custom_id. */
 export const CUSTOM_ID_MAX = 100;
 const PREFIX = 'pb';
-const KINDS: Record<Action['kind'], string> = { 'next-page': 'n', 'prev-page': 'p', similar: 's', follow: 'f', share: 'h', 'show-more': 'm' };
+const KINDS: Record<Action['kind'], string> = { 'next-page': 'n', 'prev-page': 'p', similar: 's', follow: 'f', 'follow-like': 'l', share: 'h', 'show-more': 'm', 'rate-up': 'u', 'rate-down': 'd' };
 const KIND_OF = Object.fromEntries(Object.entries(KINDS).map(([k, v]) => [v, k])) as Record<string, Action['kind']>;
 
 export type ButtonAction = Pick<Action, 'kind' | 'command' | 'args' | 'visibility'>;

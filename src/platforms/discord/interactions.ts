@@ -16,6 +16,7 @@ import { decodeAction, type ActionMemory } from './action-ids.js';
 import { NO_MENTIONS } from './deliverer.js';
 import { toDeliveryError } from './delivery-errors.js';
 import { ROOT_COMMAND } from './commands-payload.js';
+import { markRating } from './rating-marks.js';
 import type { RenderedMessage } from './render.js';
 
 /** The workspace key for interactions outside a server (the bot's DMs). */
@@ -136,13 +137,27 @@ async function onButton(deps: InteractionDeps, interaction: ButtonInteraction, c
   }
   const { action } = decoded;
   const started = performance.now();
-  // "Next 5" turns the page of the person's own results in place; every other button answers anew.
-  if (action.kind === 'next-page' || action.kind === 'prev-page') await interaction.deferUpdate();
+  // "Next 5" turns the page of the person's own results in place, a 👍 / 👎 marks itself on the
+  // message it was pressed on (quietly); every other button answers anew.
+  const rating = action.kind === 'rate-up' || action.kind === 'rate-down';
+  if (action.kind === 'next-page' || action.kind === 'prev-page' || rating) await interaction.deferUpdate();
   else await interaction.deferReply({ flags: MessageFlags.Ephemeral });
   const who = whoOf(interaction, channel);
   const result = await runAction(deps.context, deps.commands, action, who);
   deps.metrics.commandHandled('discord', action.command, result.outcome, (performance.now() - started) / 1000);
+  if (rating) return answerRating(deps, interaction, result);
   await answer(deps, interaction, result, who);
+}
+
+/** A rating marks itself on the message; a refused one (an unfollowed topic) is told to the presser alone. */
+async function answerRating(deps: InteractionDeps, interaction: ButtonInteraction, { reply, outcome }: CommandOutcome): Promise<void> {
+  if (outcome === 'ok' && reply.rated) {
+    const rows = interaction.message.components.map((c) => c.toJSON() as Parameters<typeof markRating>[0][number]);
+    await interaction.editReply({ components: markRating(rows, reply.rated, deps.memory) as never[], allowedMentions: NO_MENTIONS });
+    return;
+  }
+  const [first] = deps.render(reply);
+  await interaction.followUp({ content: first!.content ?? '', embeds: first!.embeds, components: first!.components, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
 }
 
 /** Posts a shared reply to the interaction's channel; undefined when it went, else what to tell the person. */

@@ -44,10 +44,11 @@ export function renderReply(reply: Reply, encode: ActionEncoder): RenderedMessag
   const header = [reply.title ? `**${escaped(reply.title, LIMITS.title)}**` : '', reply.text ? escaped(reply.text, LIMITS.content - LIMITS.title - 10) : '']
     .filter(Boolean)
     .join('\n');
-  const pages = chunk(papers, LIMITS.embeds);
+  const perPage = papersPerMessage(papers, reply.actions ?? []);
+  const pages = chunk(papers, perPage);
   return pages.map((page, p) => {
     const last = p === pages.length - 1;
-    const offset = (reply.firstNumber ?? 1) - 1 + p * LIMITS.embeds;
+    const offset = (reply.firstNumber ?? 1) - 1 + p * perPage;
     const message: RenderedMessage = {
       embeds: paperEmbeds(page, offset, color, last ? footer : undefined),
       components: renderButtons(last ? reply.actions ?? [] : [], page, offset, encode),
@@ -55,6 +56,17 @@ export function renderReply(reply: Reply, encode: ActionEncoder): RenderedMessag
     if (p === 0 && header) message.content = header;
     return message;
   });
+}
+
+/**
+ * Papers per message: at most 10 embeds, and no more than their buttons fit in the 5 rows of 5
+ * (a row kept for the reply's own buttons), so no paper loses its buttons.
+ */
+export function papersPerMessage(papers: PaperItem[], actions: Action[]): number {
+  const each = Math.max(0, ...papers.map((p) => p.actions?.length ?? 0));
+  if (each === 0) return LIMITS.embeds;
+  const rows = LIMITS.rows - (actions.length > 0 ? Math.ceil(actions.length / LIMITS.buttonsPerRow) : 0);
+  return Math.max(1, Math.min(LIMITS.embeds, Math.floor((rows * LIMITS.buttonsPerRow) / each)));
 }
 
 function paperEmbeds(papers: PaperItem[], offset: number, color: number, footer: APIEmbed['footer']): APIEmbed[] {
@@ -66,7 +78,7 @@ function paperEmbeds(papers: PaperItem[], offset: number, color: number, footer:
   // Share what is left of the 6,000 characters evenly between the descriptions.
   const each = Math.min(LIMITS.description, Math.floor((LIMITS.embedTotal - fixed) / papers.length));
   return papers.map((paper, i) => {
-    const idLine = `\n\`${cutGraphemes(paper.id.replace(/`/g, ''), 76)}\`` + (paper.byline ? `\n${escaped(paper.byline, 300)}` : '');
+    const idLine = `\n\`${cutGraphemes(paper.id.replace(/`/g, ''), 76)}\`` + (paper.byline ? `\n${escaped(paper.byline, 300)}` : '') + (paper.reason ? `\n${escaped(paper.reason, 200)}` : '');
     const embed: APIEmbed = { color, title: titles[i], description: escaped(paper.snippet, each - idLine.length) + idLine };
     if (isLink(paper.url)) embed.url = paper.url;
     if (footer && i === papers.length - 1) embed.footer = footer;

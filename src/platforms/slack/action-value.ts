@@ -10,8 +10,19 @@ export const MAX_ACTION_VALUE = 2000;
 export const ACTION_ID_PREFIX = 'papers:';
 export const ACTION_ID_PATTERN = /^papers:/;
 
+/**
+ * A 👍 / 👎 in a few characters ("rate|up|<follow id>|<paper id>"): a digest carries two under
+ * every paper, and Slack refuses a message whose blocks pass about 13k characters.
+ */
+const RATING_VALUE = /^rate\|(up|down)\|(\d{1,15})\|([^|]{1,100})$/;
+
 /** JSON of the action, or undefined if it would not fit in a button value. */
 export function encodeActionValue(action: ActionValue): string | undefined {
+  const { paper, rating, follow } = action.args;
+  if (action.command === 'rate' && !action.visibility && typeof follow === 'number' && typeof paper === 'string' && Object.keys(action.args).length === 3) {
+    const compact = `rate|${rating}|${follow}|${paper}`;
+    if (RATING_VALUE.test(compact)) return compact;
+  }
   const value = JSON.stringify({ command: action.command, args: action.args, ...(action.visibility ? { visibility: action.visibility } : {}) });
   return value.length <= MAX_ACTION_VALUE ? value : undefined;
 }
@@ -19,6 +30,8 @@ export function encodeActionValue(action: ActionValue): string | undefined {
 /** Parses and checks a button value; undefined for anything this bot did not produce. */
 export function decodeActionValue(value: string | undefined): ActionValue | undefined {
   if (!value) return undefined;
+  const rating = RATING_VALUE.exec(value);
+  if (rating) return { command: 'rate', args: { paper: rating[3]!, rating: rating[1]!, follow: Number(rating[2]) } };
   let parsed: unknown;
   try {
     parsed = JSON.parse(value);

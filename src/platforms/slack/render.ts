@@ -19,6 +19,8 @@ export const SLACK_LIMITS = {
 } as const;
 
 const TITLE_CHARS = 250;
+/** "Why this paper" beside the id: a few words, however long the topic. */
+const REASON_CHARS = 200;
 const URL_CHARS = 1000;
 
 /** What chat.postMessage and response_url take. */
@@ -129,13 +131,19 @@ function paperBlocks(paper: PaperItem, index: number): Block[] {
   const link = paper.url.length <= URL_CHARS ? mrkdwnLink(paper.url, title) : mrkdwnLink('', title);
   const first = `*${link}*`;
   const snippet = clipEscaped(escapeMrkdwn(paper.snippet), SLACK_LIMITS.sectionText - first.length - 1);
-  const action = paper.actions?.[0];
+  // The first plain action sits beside the paper; the others ("Follow papers like this", 👍 / 👎) in a row under it.
+  const [action, ...others] = (paper.actions ?? []).filter((a) => !isRating(a));
+  const more = [...others, ...(paper.actions ?? []).filter(isRating)];
   const accessory = action ? button(action, `${ACTION_ID_PREFIX}${action.kind}:p${index}`) : undefined;
-  return [
-    section(snippet ? `${first}\n${snippet}` : first, accessory),
-    { type: 'context', elements: [mrkdwnText(`id: \`${escapeMrkdwn(truncate(paper.id, 100))}\`${paper.byline ? ` · ${escapeMrkdwn(truncate(paper.byline, 300))}` : ''}`)] },
-  ];
+  const context: types.MrkdwnElement[] = [mrkdwnText(`id: \`${escapeMrkdwn(truncate(paper.id, 100))}\`${paper.byline ? ` · ${escapeMrkdwn(truncate(paper.byline, 300))}` : ''}`)];
+  if (paper.reason) context.push(mrkdwnText(escapeMrkdwn(truncate(paper.reason, REASON_CHARS))));
+  const blocks: Block[] = [section(snippet ? `${first}\n${snippet}` : first, accessory), { type: 'context', elements: context }];
+  const buttons = more.map((a, i) => button(a, `${ACTION_ID_PREFIX}${a.kind}:p${index}b${i + 1}`)).filter((b): b is Button => b !== undefined);
+  if (buttons.length > 0) blocks.push({ type: 'actions', elements: buttons.slice(0, SLACK_LIMITS.buttonsPerBlock) });
+  return blocks;
 }
+
+const isRating = (a: Action) => a.kind === 'rate-up' || a.kind === 'rate-down';
 
 function tailBlocks(reply: Reply, options: RenderOptions, omitted: number): Block[] {
   const lines = (reply.notices ?? []).map((n) => escapeMrkdwn(n));
@@ -162,6 +170,8 @@ function button(action: Action, actionId: string): Button | undefined {
   const value = encodeActionValue(action);
   if (value === undefined) return undefined;
   const label = plainText(action.label, SLACK_LIMITS.buttonText) || 'Open';
+  // Rating buttons stay small (two under every digest paper); their label is an emoji alone.
+  if (isRating(action)) return { type: 'button', action_id: actionId, text: { type: 'plain_text', text: label }, value };
   return { type: 'button', action_id: actionId, text: { type: 'plain_text', text: label, emoji: false }, value, ...(action.kind === 'share' ? { style: 'primary' as const } : {}) };
 }
 

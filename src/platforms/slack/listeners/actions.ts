@@ -3,8 +3,9 @@ import { commandName, confirmShown, errorReply, findCommand, runAction, type Com
 import { UserError } from '../../../core/errors.js';
 import { slackPerson } from '../../../core/identity.js';
 import { ACTION_ID_PATTERN, decodeActionValue } from '../action-value.js';
-import { isSlackAdmin } from '../admin.js';
+import { errorSummary, isSlackAdmin } from '../admin.js';
 import type { SlackListenerDeps } from '../listener-deps.js';
+import { markRating } from '../rating-marks.js';
 import { respondWith } from '../respond.js';
 
 /** Buttons on our replies: ack, run what the button's value names as the presser, answer. */
@@ -34,6 +35,16 @@ export function register(app: App, deps: SlackListenerDeps): void {
     }
     const shared = value?.visibility === 'channel' && result.reply.visibility === 'channel';
     deps.metrics.commandHandled('slack', def ? commandName(def) : 'unknown', result.outcome, (performance.now() - started) / 1000);
+    // A 👍 / 👎 answers quietly: the message it was pressed on shows the rating (an ephemeral one has no blocks here: it gets the reply).
+    const message = (body as { message?: { text?: string; blocks?: unknown[] } }).message;
+    if (result.outcome === 'ok' && result.reply.rated && Array.isArray(message?.blocks)) {
+      try {
+        await respond({ replace_original: true, text: message.text ?? ' ', blocks: markRating(message.blocks as never[], result.reply.rated) as never[] });
+        return;
+      } catch (err) {
+        deps.log.warn({ err: errorSummary(err) }, 'slack rating: could not update the message; answering instead');
+      }
+    }
     if (await respondWith(respond, result.reply, deps.log, shared ? { sharedBy: user } : {})) confirmShown(deps.context, result.reply);
   });
 }

@@ -1,0 +1,29 @@
+import type { Action, PaperItem } from '../reply.js';
+import type { Rating } from './feedback.js';
+
+/**
+ * The 👍 / 👎 buttons under a paper a follow delivered. They carry the follow's id (short, so a
+ * Discord custom_id holds it inline and it outlives a restart) and run /papers rate as the presser.
+ */
+export function ratingActions(followId: number, paperId: string): Action[] {
+  const rate = (rating: 'up' | 'down'): Action => ({
+    kind: rating === 'up' ? 'rate-up' : 'rate-down',
+    label: rating === 'up' ? '👍' : '👎',
+    command: 'rate',
+    args: { paper: paperId, rating, follow: followId },
+  });
+  return [rate('up'), rate('down')];
+}
+
+/** The item with its rating buttons added after its own. */
+export function withRatingActions(item: PaperItem, followId: number | undefined): PaperItem {
+  return followId === undefined ? item : { ...item, actions: [...(item.actions ?? []), ...ratingActions(followId, item.id)] };
+}
+
+/** Whether an action is one of the rating buttons, and which rating it gives. */
+export function ratingOf(action: Pick<Action, 'command' | 'args'>): { paper: string; follow: number; rating: Rating } | undefined {
+  if (action.command !== 'rate') return undefined;
+  const { paper, follow, rating } = action.args;
+  if (typeof paper !== 'string' || typeof follow !== 'number' || (rating !== 'up' && rating !== 'down')) return undefined;
+  return { paper, follow, rating: rating === 'up' ? 1 : -1 };
+}

@@ -1,0 +1,141 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createDigestPlanner } from '../src/core/digest.js';
+import { commands, parseCommandText, runCommand } from '../src/core/commands/index.js';
+import { isQuiet, learnedCandidates, LEARNING } from '../src/core/learning/rerank.js';
+import { learnedMatch } from '../src/core/learning/topic-learning.js';
+import { loadCorpus } from '../src/core/corpus/index.js';
+import { PaperIndex } from '../src/core/search/index.js';
+import { paper } from './fixtures/fake-search.js';
+import type { SearchHit } from '../src/core/search-port.js';
+import type { UserKey } from '../src/core/types.js';
+import { createTestContext, seedPaperIndex } from './support/context.js';
+
+let index: PaperIndex;
+const ids = (hits: SearchHit[]) => hits.map((h) => h.paper.id);
+const cos = (a: string, b: string) => {
+  const x = index.paperVector(a)!;
+  const y = index.paperVector(b)!;
+  return x.reduce((s, v, k) => s + v * y[k]!, 0);
+};
+
+beforeAll(async () => {
+  index = await seedPaperIndex();
+});
+
+describe('a follow that learns from 👍 / 👎', () => {
+  it('with no ratings delivers exactly what an unrated follow does, in the same order', () => {
+    for (const topic of ['LLM inference', 'category theory', 'optical character recognition']) {
+      expect(ids(learnedMatch(index, topic, new Map()))).toEqual(ids(index.match(topic)));
+    }
+  });
+
+  it('stops sending papers like a 👎 one, and sends the rest', () => {
+    const topic = 'LLM inference';
+    const base = ids(index.match(topic));
+    const disliked = base[0]!;
+    const after = ids(learnedMatch(index, topic, new Map([[disliked, -1]])));
+    expect(after).not.toContain(disliked);
+    // Gone: exactly the candidates nearer the 👎 paper than the rule allows; kept: all the others.
+    const near = base.filter((id) => id !== disliked && cos(id, disliked) >= LEARNING.DISLIKE_NEAR + LEARNING.DISLIKE_MARGIN);
+    expect(near.length).toBeGreaterThan(0);
+    for (const id of near) expect(after).not.toContain(id);
+    expect(after.length).toBeGreaterThan(0);
+    for (const id of after) expect(base).toContain(id);
+  });
+
+  it('brings papers like a 👍 one, first, from the topic’s wider search', () => {
+    const topic = 'category theory';
+    const base = ids(index.match(topic));
+    const liked = base[base.length - 1]!;
+    const after = learnedMatch(index, topic, new Map([[liked, 1]]));
+    const joined = ids(after).filter((id) => !base.includes(id));
+    expect(joined.length).toBeGreaterThan(0);
+    for (const id of joined) expect(cos(id, liked)).toBeGreaterThanOrEqual(LEARNING.LIKE_NEAR - 1e-6);
+    // Papers near the 👍 one rise: the liked paper itself, last before, and its nearest match move up.
+    const order = ids(after).filter((id) => base.includes(id));
+    expect(order.indexOf(liked)).toBeLessThan(base.indexOf(liked));
+    const nearest = base.filter((id) => id !== liked).sort((a, b) => cos(b, liked) - cos(a, liked))[0]!;
+    expect(order.indexOf(nearest)).toBeLessThanOrEqual(base.indexOf(nearest));
+  });
+
+  it('goes quiet on a topic the corpus lacks once what it delivered was rated 👎', async () => {
+    // The seeds have nothing on face recognition; these mention it in passing, as a live feed's junk does.
+    const fields = ['protein design', 'compiler testing', 'market making', 'soil chemistry', 'music generation', 'tax law'];
+    const junk = fields.map((f, i) => paper(`p-facejunk0${i}`, `Face recognition style benchmarks for ${f}`, `We borrow the face recognition evaluation protocol to study ${f}, a topic far from faces: ${f} data, ${f} models and ${f} baselines.`));
+    const { papers } = await loadCorpus('seeds');
+    const withJunk = new PaperIndex([...papers, ...junk]);
+    const topic = 'face recognition';
+    const delivered = ids(withJunk.match(topic));
+    expect(delivered.length).toBeGreaterThan(3);
+    const feedback = new Map(delivered.slice(0, 3).map((id) => [id, -1 as const]));
+    expect(feedback.size).toBe(3);
+    expect(isQuiet(feedback)).toBe(true);
+    expect(learnedMatch(withJunk, topic, feedback)).toEqual([]);
+    // One 👍 among them: not quiet, the follow keeps learning.
+    expect(isQuiet(new Map([...feedback, ['x', 1 as const]]))).toBe(false);
+  });
+
+  it('never asks the wider search without a 👍', () => {
+    let asked = 0;
+    const hits = index.match('LLM inference');
+    learnedCandidates({ hits, relevance: () => 1, wider: () => (asked++, []), vector: (id) => index.paperVector(id), feedback: new Map([[hits[0]!.paper.id, -1]]) });
+    expect(asked).toBe(0);
+  });
+});
+
+describe('ratings in DM digests', () => {
+  const ann: UserKey = { platform: 'console', workspace: 'local', user: 'ann' };
+  const bob: UserKey = { platform: 'console', workspace: 'local', user: 'bob' };
+
+  it('change the rater’s digest only; the other follower of the topic gets the unrated digest; buttons carry the follow', async () => {
+    const context = await createTestContext();
+    const { store, config } = context;
+    const at = new Date('2026-11-23T08:00:00Z');
+    const topic = 'LLM inference';
+    store.addFollow(ann, topic, new Date('2026-11-01T00:00:00Z'));
+    store.addFollow(bob, topic, new Date('2026-11-01T00:00:00Z'));
+    const plan = (u: UserKey) => createDigestPlanner(store, index, config).planUser(u, store.listFollows(u), at);
+    const before = plan(ann);
+    const first = before.paperIds[0]!;
+    const near = ids(index.match(topic)).filter((id) => id !== first && cos(id, first) >= LEARNING.DISLIKE_NEAR + LEARNING.DISLIKE_MARGIN);
+    expect(before.paperIds.some((id) => near.includes(id))).toBe(true);
+    // Every paper offers 👍 / 👎 for ann's follow.
+    const follow = store.listFollows(ann)[0]!;
+    for (const p of before.reply!.papers!) expect(p.actions?.filter((a) => a.command === 'rate').map((a) => [a.kind, a.args.follow, a.args.paper])).toEqual([['rate-up', follow.id, p.id], ['rate-down', follow.id, p.id]]);
+
+    const who = { ...context, platform: 'console' as const, workspace: 'local', channel: 'console', isAdmin: false };
+    const run = async (user: string, text: string) => {
+      const { def, args } = parseCommandText(commands, text);
+      return runCommand(context, def, { platform: who.platform, workspace: who.workspace, channel: who.channel, user, isAdmin: false }, args);
+    };
+    const rated = await run('ann', `rate ${first} down ${topic}`);
+    expect(rated.outcome).toBe('ok');
+    const after = plan(ann);
+    for (const id of near) expect(after.paperIds).not.toContain(id);
+    expect(plan(bob).paperIds).toEqual(before.paperIds);
+
+    // /papers follows counts the ratings; reset forgets them and the digest is the unrated one again.
+    expect((await run('ann', 'follows')).reply.text).toContain(`1. ${topic} (0 👍, 1 👎)`);
+    expect((await run('bob', 'follows')).reply.text).toBe(`1. ${topic}`);
+    expect((await run('ann', 'reset 1')).reply.text).toContain('Forgot your rating on “LLM inference”');
+    expect(plan(ann).paperIds).toEqual(before.paperIds);
+  });
+
+  it('refuses a rating for a follow that is not the presser’s, and a paper or rating that does not exist', async () => {
+    const context = await createTestContext();
+    const { follow } = context.store.addFollow(ann, 'category theory', new Date('2026-11-01T00:00:00Z'));
+    const paper = index.match('category theory')[0]!.paper.id;
+    const def = commands.find((c) => c.path[0] === 'rate')!;
+    const as = (user: string, args: Record<string, string | number>) => runCommand(context, def, { platform: 'console', workspace: 'local', channel: 'c', user, isAdmin: false }, args);
+    const stolen = await as('bob', { paper, rating: 'up', follow: follow.id });
+    expect(stolen).toMatchObject({ outcome: 'user_error' });
+    expect(stolen.reply.text).toMatch(/no longer follow/);
+    expect(context.store.followRatings(ann).size).toBe(0);
+    expect((await as('ann', { paper: 'p-nothere000', rating: 'up', follow: follow.id })).reply.text).toMatch(/no paper with that id/);
+    expect((await as('ann', { paper, rating: 'sideways', follow: follow.id })).reply.text).toMatch(/not a rating/);
+    const ok = await as('ann', { paper, rating: 'up', follow: follow.id });
+    expect(ok.reply.rated).toEqual({ paperId: paper, followId: follow.id, rating: 1 });
+    expect((await as('ann', { paper, rating: 'clear', follow: follow.id })).reply.rated?.rating).toBe(0);
+    expect(context.store.followRatings(ann).size).toBe(0);
+  });
+});
