@@ -108,6 +108,12 @@ describe('digest planning', () => {
         store.claimRun(target, 's2', { paperIds: had.slice(3, 5), payload: '{}' }, t0);
         store.claimRun(target, 's3', { paperIds: had.slice(5, 7), payload: '{}' }, t0);
         store.finishRun(target, 's3', { state: 'failed', error: 'x' }, t0);
+        // Some carry papers offered before, some of them aged out or too old to carry.
+        if (u % 3 === 0) {
+          store.offerPapers(target, [{ paperId: `p${u}`, topic: words[u % 6]!, relevance: 0.5 }, { paperId: `p${u + 1}`, topic: 'gone', relevance: 0.9 }], t0);
+          store.offerPapers(target, [{ paperId: `p${u + 2}`, topic: words[u % 6]!, relevance: 0.7 }], new Date('2025-01-01T00:00:00Z'));
+          if (u % 2 === 0) store.expireOffered(target, [`p${u + 1}`], t0);
+        }
       }
       const followers = store.allFollowers();
       const plain = createDigestPlanner(store, index, config({ size: 3 }));

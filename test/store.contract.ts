@@ -285,6 +285,25 @@ export function storeContract(name: string, open: () => Store): void {
         expect(s.expiredPapers(channel)).toEqual(new Set());
       });
 
+      it('reads every target\'s offered and aged-out papers at once, as offeredPapers and expiredPapers do per target', () => {
+        const s = open();
+        const bobDm: Target = { ...dm, id: 'U2' };
+        expect(s.offersByTarget()).toEqual({ targets: new Map(), aliased: new Set() });
+        s.offerPapers(dm, [offer('p1', 0.5), offer('p2', 0.9, 'graphs'), offer('p3', 0.2)], t0);
+        s.offerPapers(bobDm, [offer('p1', 0.4)], later(5));
+        s.offerPapers(channel, [offer('p4', 0.3), offer('p5', 0.6)], t0);
+        s.expireOffered(dm, ['p3'], later(10));
+        s.recordShown(channel, ['p5'], 'm1', later(11));
+        const read = s.offersByTarget();
+        expect([...read.targets.keys()].sort()).toEqual([dm, bobDm, channel].map(targetKey).sort());
+        for (const target of [dm, bobDm, channel]) {
+          expect(read.targets.get(targetKey(target))).toEqual({ offered: s.offeredPapers(target), expired: s.expiredPapers(target) });
+        }
+        expect(read.targets.get(targetKey(dm))!.offered.map((o) => o.paperId)).toEqual(['p2', 'p1']);
+        expect(read.targets.get(targetKey(dm))!.expired).toEqual(new Set(['p3']));
+        expect(read.targets.get(targetKey(channel))!.offered.map((o) => o.paperId)).toEqual(['p4']);
+      });
+
       it('remembers which topics a target was told about', () => {
         const s = open();
         expect(s.topicNotices(dm)).toEqual(new Set());

@@ -28,4 +28,14 @@ export function heapAfterGcMb(): number {
   return process.memoryUsage().heapUsed / 1024 / 1024;
 }
 
+/** Heap in use plus typed arrays' buffers (outside the JS heap) after a full GC, in MB (NaN without --expose-gc). */
+export function memoryAfterGcMb(): number {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) return NaN;
+  gc();
+  gc();
+  const { heapUsed, arrayBuffers } = process.memoryUsage();
+  return (heapUsed + arrayBuffers) / 1024 / 1024;
+}
+
 export const fmt = (x: number, digits = 1) => (Number.isNaN(x) ? 'n/a' : x.toFixed(digits));

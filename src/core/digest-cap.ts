@@ -55,11 +55,14 @@ export function showMoreAction(n: number): Action {
 /** Whether an offer made at `since` has aged out at `at`. */
 export const agedOut = (config: AppConfig, since: Date, at: Date) => at.getTime() - since.getTime() >= config.digests.carryDays * DAY_MS;
 
-/** Reads the target's offered papers and splits them into those to carry and those that aged out. */
-export function carriedPapers(store: Store, index: PaperSearch, config: AppConfig, target: Target, follows: Follow[], at: Date): Carried {
-  const skip = store.expiredPapers(target);
+/** Reads the target's offered papers (or takes them as a prefetch read them) and splits them into those to carry and those that aged out. */
+export function carriedPapers(
+  store: Store, index: PaperSearch, config: AppConfig, target: Target, follows: Follow[], at: Date,
+  read?: { offered: OfferedPaper[]; expired: Set<string> },
+): Carried {
+  const skip = read ? new Set(read.expired) : store.expiredPapers(target);
   const out: Carried = { papers: [], agedOut: [], agedOutFollowed: 0, skip };
-  const offered = store.offeredPapers(target);
+  const offered = read ? read.offered : store.offeredPapers(target);
   if (offered.length === 0) return out;
   const followed = new Set(follows.map((f) => topicKey(f.topic)));
   const keys = new Map<string, string>();
@@ -107,7 +110,7 @@ export function capDigest(config: AppConfig, target: Target, follows: Follow[], 
   const pools = new Map<string, Pool>();
   const byText = new Map<string, Pool>();
   for (const f of follows) {
-    const key = topicKey(f.topic);
+    const key = followKey(f.topic);
     let p = pools.get(key);
     if (!p) pools.set(key, (p = { topic: f.topic, list: [] }));
     byText.set(f.topic, p);
@@ -159,6 +162,18 @@ export function capDigest(config: AppConfig, target: Target, follows: Follow[], 
       told: tell.map((t) => topicKey(t.topic)),
     },
   };
+}
+
+/** topicKey of follow topics, remembered: a planning pass asks for the same few hundred topics once per user. */
+const followKeys = new Map<string, string>();
+const FOLLOW_KEYS_LIMIT = 10_000;
+function followKey(topic: string): string {
+  let key = followKeys.get(topic);
+  if (key === undefined) {
+    if (followKeys.size >= FOLLOW_KEYS_LIMIT) followKeys.clear();
+    followKeys.set(topic, (key = topicKey(topic)));
+  }
+  return key;
 }
 
 /** What to tell a digest's owner about a topic that cannot be searched, and what to change. */

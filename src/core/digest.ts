@@ -8,7 +8,7 @@ import { followLabel, followMatches, type ExampleHit } from './follows/by-exampl
 import { reasonText } from './follows/why.js';
 import { followLikeAction, paperByline, truncate, type PaperItem, type Reply } from './reply.js';
 import type { PaperSearch, SearchHit } from './search-port.js';
-import { topicKey, type ChannelDigest, type Follow, type Store } from './store/port.js';
+import { topicKey, type ChannelDigest, type Follow, type OfferedPaper, type OffersByTarget, type Store } from './store/port.js';
 import { targetKey, type Paper, type Target, type UserKey } from './types.js';
 
 /**
@@ -194,12 +194,15 @@ const batch = (size: number) => Math.max(8, size * 3);
 interface Prefetched {
   covered: Set<string>;
   delivered: Map<string, Set<string>>;
+  /** Every target's offered and aged-out papers (store.offersByTarget). */
+  offers: OffersByTarget;
   mark: number;
   /** Targets planned from it already: planned again, they read the store (a claim may have followed). */
   used: Set<string>;
 }
 
 const NOTHING: ReadonlySet<string> = new Set();
+const NO_OFFERS: { offered: OfferedPaper[]; expired: Set<string> } = { offered: [], expired: new Set() };
 
 /**
  * Plans digests over one store and index. Pass a long-lived MatchCache to reuse searches
@@ -225,9 +228,8 @@ export function createDigestPlanner(
    * one store query answers most targets. Only topics with papers get a section. A topic that
    * cannot be searched is skipped, never the others with it.
    */
-  const pick = (target: Target, wants: Want[], skip: ReadonlySet<string> = NOTHING): { sections: DigestSection[]; skipped: SkippedTopic[] } => {
+  const pick = (target: Target, pre: Prefetched | undefined, wants: Want[], skip: ReadonlySet<string> = NOTHING): { sections: DigestSection[]; skipped: SkippedTopic[] } => {
     const key = targetKey(target);
-    const pre = prefetchFor(key);
     const covered = pre?.covered ?? NOTHING;
     const had = pre?.delivered.get(key) ?? NOTHING;
     const skipped: SkippedTopic[] = [];
@@ -297,7 +299,8 @@ export function createDigestPlanner(
      * Reads in one store query (deliveredByTarget) whether the targets about to be planned already have
      * the first few candidates of each of their topics, instead of one query per target. Later
      * plans use it for each target once, unless the target changed since (DeliveryChanges); other
-     * papers and targets are read from the store as without it. Replaces any earlier prefetch.
+     * papers and targets are read from the store as without it. Every target's offered and aged-out
+     * papers are read in one query too (offersByTarget). Replaces any earlier prefetch.
      */
     prefetch(targets: Iterable<{ follows: Follow[] } | { digest: ChannelDigest }>): void {
       const lists = new Map<RankedHit[], number>();
@@ -312,7 +315,7 @@ export function createDigestPlanner(
       const covered = new Set<string>();
       for (const [list, n] of lists) for (let j = 0; j < Math.min(n, list.length); j++) covered.add(list[j]!.paper.id);
       const mark = changes.now();
-      prefetched = { covered, delivered: store.deliveredByTarget([...covered]), mark, used: new Set() };
+      prefetched = { covered, delivered: store.deliveredByTarget([...covered]), offers: store.offersByTarget(), mark, used: new Set() };
     },
 
     /**
@@ -321,9 +324,12 @@ export function createDigestPlanner(
      */
     planUser(user: UserKey, follows: Follow[], at: Date = new Date()): DigestPlan {
       const target: Target = { platform: user.platform, workspace: user.workspace, kind: 'user', id: user.user };
-      const carry = carriedPapers(store, index, config, target, follows, at);
+      const key = targetKey(target);
+      const pre = prefetchFor(key);
+      const offers = pre && !pre.offers.aliased.has(key) ? (pre.offers.targets.get(key) ?? NO_OFFERS) : undefined;
+      const carry = carriedPapers(store, index, config, target, follows, at, offers);
       const rated = store.followRatings(user);
-      const { sections, skipped } = pick(target, follows.map((f) => ({ topic: f.topic, since: f.created, size: config.digests.size, feedback: rated.get(topicKey(f.topic)), ...(f.examples ? { examples: f.examples } : {}) })), carry.skip);
+      const { sections, skipped } = pick(target, pre, follows.map((f) => ({ topic: f.topic, since: f.created, size: config.digests.size, feedback: rated.get(topicKey(f.topic)), ...(f.examples ? { examples: f.examples } : {}) })), carry.skip);
       const capped = capDigest(config, target, follows, sections, carry, toTell(target, skipped));
       const labels = new Map(follows.map((f) => [f.topic, followLabel(index, f)]));
       const reply = capped.shown.length > 0 || capped.notices.length > 0 ? userReply(capped.shown, capped.notices, capped.actions, cache, labels, follows) : undefined;
@@ -334,7 +340,7 @@ export function createDigestPlanner(
     planChannel(digest: ChannelDigest): DigestPlan {
       const target = channelTarget(digest);
       const size = Math.min(digest.size, config.digests.maxPapers);
-      const { sections, skipped } = pick(target, [{ topic: digest.topic, since: digest.created, size }]);
+      const { sections, skipped } = pick(target, prefetchFor(targetKey(target)), [{ topic: digest.topic, since: digest.created, size }]);
       if (sections.length > 0) return finish(target, sections, channelReply(digest.topic, sections[0]!, cache), skipped);
       const tell = toTell(target, skipped);
       if (tell.length > 0) {

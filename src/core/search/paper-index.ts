@@ -1,8 +1,7 @@
-import MiniSearch from 'minisearch';
 import SearchableMap from 'minisearch/SearchableMap';
 import type { Neighbour, PaperSearch, SearchHit, SearchPage } from '../search-port.js';
 import type { Paper } from '../types.js';
-import { analyze, analyzeWords, termsOfToken, tokenize } from './analyze.js';
+import { compoundParts, termsOfToken, tokenize } from './analyze.js';
 import { ownWordEvidence } from './evidence.js';
 import { wordForm } from './stem.js';
 import {
@@ -12,8 +11,9 @@ import {
 import { Postings, type TermScores, type WeightedTerm } from './postings.js';
 import { parseQuery, type Concept, type ParsedQuery } from './query.js';
 import { SemanticSpace, type TermCounts } from './semantic.js';
+import { DocumentSequences } from './sequences.js';
+import { StemForms } from './stem-forms.js';
 import { containsSequence, countSequence } from './sequence.js';
-import { TextCache } from './text-cache.js';
 
 /** One query concept's scores over the corpus, and every index term that stood for it. */
 interface ConceptScores extends TermScores {
@@ -25,6 +25,10 @@ interface ConceptScores extends TermScores {
   alternatives: string[][];
   /** When the word's stem class holds words the corpus uses differently: the papers using the word's own forms. */
   allowed?: { term: string; docs: Uint8Array };
+  /** terms, ownWords and the multi-word alternatives as term ids (-1 for a term the corpus lacks). */
+  termIds: Set<number>;
+  ownIds: Set<number>;
+  phraseIds: Int32Array[];
 }
 
 interface Ranked {
@@ -33,11 +37,18 @@ interface Ranked {
   score: number;
 }
 
+/** Candidates past the leaders, unsorted: views of reusable arrays, valid until the next query. */
+interface Rest {
+  docs: Int32Array;
+  scores: Float64Array;
+  length: number;
+}
+
 interface Ranking {
   /** Best first; only as many as were needed, unless all were. */
   ranked: Ranked[];
   /** The other papers past the threshold, unsorted (empty when all were needed). */
-  rest: Ranked[];
+  rest: Rest;
   concepts: ConceptScores[];
   /** Per concept, the idf of its own words (see isAbout). */
   idf: number[];
@@ -52,29 +63,33 @@ const PREFILTER_SHARE = 0.5;
 const identity = (term: string) => term;
 const byScore = (a: Ranked, b: Ranked) => b.score - a.score || a.doc - b.doc;
 
-/** The in-memory paper index: minisearch's inverted index and BM25, concept-aware ranking on top. */
+/**
+ * The in-memory paper index: term-id postings and per-paper term sequences in typed arrays
+ * (postings.ts, sequences.ts; minisearch's radix tree for prefix and fuzzy lookup), BM25 and
+ * concept-aware ranking on top.
+ */
 export class PaperIndex implements PaperSearch {
   private readonly papers = new Map<string, Paper>();
-  private readonly mini: MiniSearch<Paper>;
-  private readonly postings: Postings;
+  /** Papers by short id. */
+  private readonly byShortId: Paper[] = [];
+  private readonly shortIds = new Map<string, number>();
+  private readonly postings = new Postings();
+  /** Every paper's index terms in reading order, analysed once at add(). */
+  private readonly sequences = new DocumentSequences();
   private readonly ranking: RankingOptions;
   private readonly matching: MatchOptions;
   private readonly similarity: SimilarOptions;
-  /** Document frequency of every index term, kept up to date by add(). */
-  private readonly df = new Map<string, number>();
-  private readonly analyzed = new TextCache();
   /** Every word the papers use (at least minFuzzyLength letters) -> its index term, for correcting typos word by word. */
-  private readonly words = new SearchableMap<string>();
+  private readonly words = new Map<string, string>();
+  /** The same words in a radix tree for fuzzy lookup, filled from wordsPending when a typo needs it. */
+  private readonly wordTree = new SearchableMap<string>();
+  private wordsPending: string[] = [];
   /** relatedTerms per query term (a scan of the whole vocabulary), until the next paper is added. */
   private readonly related = new Map<string, [string, number][]>();
   /** usedAlike per "term variant", until the next paper is added. */
   private readonly alikeCache = new Map<string, boolean>();
-  /** Filled by processTerm while one paper is being indexed: its terms, title occurrences counting double. */
-  private termsOfCurrentPaper: TermCounts = new Map();
-  /** ...and its word forms (inflection undone) with their index terms. */
-  private formsOfCurrentPaper = new Map<string, string>();
   /** Per index term, the word forms papers use for it, each with the papers using it: a stem class told apart by use. */
-  private readonly forms = new Map<string, Map<string, number[]>>();
+  private readonly forms = new StemForms();
   /** formsAlike per "term form", until the next paper is added. */
   private readonly formsCache = new Map<string, Uint8Array | null>();
   private readonly semantic: SemanticSpace;
@@ -86,20 +101,6 @@ export class PaperIndex implements PaperSearch {
     this.ranking = { ...DEFAULT_RANKING, ...options.ranking };
     this.matching = { ...DEFAULT_MATCH, ...options.match };
     this.similarity = { ...DEFAULT_SIMILAR, ...options.similar };
-    this.mini = new MiniSearch<Paper>({
-      fields: ['title', 'abstract'],
-      tokenize,
-      processTerm: (token, field) => {
-        const terms = termsOfToken(token);
-        if (terms.length === 1 && token.length >= this.ranking.minFuzzyLength && !this.words.has(token)) this.words.set(token, terms[0]!);
-        if (terms.length === 1 && /^[a-z]+$/.test(token)) this.formsOfCurrentPaper.set(wordForm(token), terms[0]!);
-        const weight = field === 'title' ? 2 : 1;
-        for (const t of terms) this.termsOfCurrentPaper.set(t, (this.termsOfCurrentPaper.get(t) ?? 0) + weight);
-        return terms.length ? terms : null;
-      },
-      searchOptions: { processTerm: identity, bm25: this.ranking.bm25, boost: { title: this.ranking.titleBoost }, prefix: false, fuzzy: false },
-    });
-    this.postings = new Postings(this.mini, { title: 'title', abstract: 'abstract' });
     this.semantic = new SemanticSpace({ dims: this.ranking.semanticDims, sampleSize: this.ranking.semanticSample });
     this.add(papers);
   }
@@ -126,22 +127,75 @@ export class PaperIndex implements PaperSearch {
       this.formsCache.clear();
     }
     for (const paper of fresh) {
-      this.termsOfCurrentPaper = new Map();
-      this.formsOfCurrentPaper = new Map();
-      this.mini.add(paper);
-      const doc = this.postings.capacity - 1;
-      for (const [form, term] of this.formsOfCurrentPaper) {
-        let byForm = this.forms.get(term);
-        if (!byForm) this.forms.set(term, (byForm = new Map()));
-        let docs = byForm.get(form);
-        if (!docs) byForm.set(form, (docs = []));
-        docs.push(doc);
-      }
-      for (const term of this.termsOfCurrentPaper.keys()) this.df.set(term, (this.df.get(term) ?? 0) + 1);
+      const counts: TermCounts = new Map();
+      const forms = new Map<string, string>();
+      const title = this.analyzeField(paper.title, 2, counts, forms);
+      const abstract = this.analyzeField(paper.abstract, 1, counts, forms);
+      const leadTokens = tokenize(firstSentence(paper.abstract)).length;
+      const doc = this.postings.add({ id: paper.id, title: title.counts, abstract: abstract.counts, titleLength: title.length, abstractLength: abstract.length });
+      this.byShortId[doc] = paper;
+      this.shortIds.set(paper.id, doc);
+      this.sequences.add(title.sequence, abstract.sequence, abstract.entriesAfter[leadTokens] ?? abstract.sequence.length);
+      for (const [form, term] of forms) this.forms.add(this.postings.id(term), form, doc);
       // Once fitted, the latent space takes new papers in as they come; refits wait for a query.
-      if (this.semantic.fitted) this.semantic.setDoc(this.postings.capacity - 1, this.termsOfCurrentPaper);
+      if (this.semantic.fitted) this.semantic.setDoc(doc, counts);
     }
     return fresh;
+  }
+
+  /**
+   * Tokenizes one field once: its term counts by id, its sequence (sequences.ts), its BM25 length
+   * (distinct raw tokens), and, per token, the words kept for typo correction and stem forms.
+   * `counts` gathers the paper's terms for the latent space (title occurrences weigh `weight`).
+   */
+  private analyzeField(text: string, weight: number, counts: TermCounts, forms: Map<string, string>) {
+    const tokens = tokenize(text);
+    const ids = new Map<number, number>();
+    const sequence: number[] = [];
+    /** Per token index, how many sequence entries came before it. */
+    const entriesAfter: number[] = [0];
+    for (const token of tokens) {
+      const terms = termsOfToken(token);
+      if (terms.length === 1 && token.length >= this.ranking.minFuzzyLength && !this.words.has(token)) {
+        this.words.set(token, terms[0]!);
+        this.wordsPending.push(token);
+      }
+      if (terms.length === 1 && /^[a-z]+$/.test(token)) forms.set(wordForm(token), terms[0]!);
+      const joinedLast = terms.length > 0 && /['’-]/.test(token) && compoundParts(token).length > 1;
+      terms.forEach((t, i) => {
+        const id = this.postings.intern(t);
+        ids.set(id, (ids.get(id) ?? 0) + 1);
+        counts.set(t, (counts.get(t) ?? 0) + weight);
+        sequence.push(joinedLast && i === terms.length - 1 ? -1 - id : id);
+      });
+      entriesAfter.push(sequence.length);
+    }
+    return { counts: ids, sequence, length: new Set(tokens).size, entriesAfter };
+  }
+
+  /** Reusable per-query candidate arrays over all short ids (`seen` is left zeroed by rank()). */
+  private candidateArrays(): { seen: Uint8Array; docs: Int32Array; scores: Float64Array } {
+    const capacity = this.postings.capacity;
+    if (this.candidates.docs.length !== capacity) {
+      this.candidates = { seen: new Uint8Array(capacity), docs: new Int32Array(capacity), scores: new Float64Array(capacity) };
+    }
+    return this.candidates;
+  }
+
+  private candidates = { seen: new Uint8Array(0), docs: new Int32Array(0), scores: new Float64Array(0) };
+  private heap = new Float64Array(64);
+
+  /** Room for a top-`count` heap (unused when count is Infinity: then every candidate leads). */
+  private heapScratch(count: number): Float64Array {
+    if (count === Infinity || this.heap.length >= count) return this.heap;
+    return (this.heap = new Float64Array(count));
+  }
+
+  /** The words papers use, in a radix tree: built on the first typo, not per token at add(). */
+  private typoWords(): SearchableMap<string> {
+    for (const token of this.wordsPending) this.wordTree.set(token, this.words.get(token)!);
+    this.wordsPending = [];
+    return this.wordTree;
   }
 
   /** The latent space, fitted on first use (it costs more than the lexical index) and refitted when the corpus doubles. */
@@ -150,7 +204,7 @@ export class PaperIndex implements PaperSearch {
       this.semantic.fit({
         size: this.papers.size,
         capacity: this.postings.capacity,
-        terms: () => this.df.entries(),
+        terms: () => this.postings.terms(),
         forEachDoc: (term, visit) => this.postings.forEachDoc(term, 2, visit),
       });
     }
@@ -175,9 +229,10 @@ export class PaperIndex implements PaperSearch {
       const min = sentence ? this.ranking.sentenceMinCoverage : this.ranking.searchMinCoverage;
       const matches = (r: Ranked) => coverage(r.doc, present, idf) >= min - 1e-9;
       const hits = ranked.filter(matches);
-      const more = rest.filter(matches);
-      const total = hits.length + more.length;
-      if (hits.length < need && more.length) hits.push(...more.sort(byScore));
+      let more = 0;
+      for (let i = 0; i < rest.length; i++) if (matches({ doc: rest.docs[i]!, score: 0 })) more++;
+      const total = hits.length + more;
+      if (hits.length < need && more) hits.push(...objects(rest).filter(matches).sort(byScore));
       if (total === 0) {
         const nearest = ranked.slice(0, Math.min(limit, NEAREST_SHOWN));
         return { hits: offset > 0 ? [] : nearest.map((r) => this.hit(r)), total: 0, nearest: nearest.length > 0 && offset === 0 };
@@ -189,12 +244,7 @@ export class PaperIndex implements PaperSearch {
   /** Papers having the concept's own words (all words of a multi-word alternative), by short id. */
   private ownPresence(c: ConceptScores): Uint8Array {
     const out = new Uint8Array(this.postings.capacity);
-    for (const t of c.ownWords) {
-      const mask = c.allowed?.term === t ? c.allowed.docs : undefined;
-      this.postings.forEachDoc(t, 1, (doc) => {
-        if (!mask || mask[doc]) out[doc] = 1;
-      });
-    }
+    for (const t of c.ownWords) this.postings.markDocs(t, out, c.allowed?.term === t ? c.allowed.docs : undefined);
     for (const phrase of c.alternatives) {
       if (phrase.length < 2) continue;
       const has = phrase.map((t) => {
@@ -254,7 +304,7 @@ export class PaperIndex implements PaperSearch {
 
   /** The paper's unit vector in the latent space (a copy), or undefined when unknown or without known terms. */
   paperVector(id: string): Float32Array | undefined {
-    const doc = (this.mini as unknown as { _idToShortId: Map<string, number> })._idToShortId.get(id);
+    const doc = this.shortIds.get(id);
     const v = doc === undefined ? undefined : this.semanticSpace().docVector(doc);
     return v && Float32Array.from(v);
   }
@@ -277,17 +327,17 @@ export class PaperIndex implements PaperSearch {
   similar(id: string, limit = 5): SearchHit[] {
     const paper = this.papers.get(id);
     if (!paper) return [];
-    const weights = this.distinctiveTerms(paper);
+    const weights = this.distinctiveTerms(this.shortIds.get(id)!);
     if (weights.size === 0) return [];
-    const results = this.mini.search({ combineWith: 'OR', queries: [...weights.keys()] }, { boostTerm: (term) => weights.get(term) ?? 1 });
+    const results = this.postings.searchAny([...weights.keys()], (term) => weights.get(term) ?? 1, this.ranking.titleBoost, this.ranking.bm25);
     return results
-      .filter((r) => r.id !== id)
+      .filter((r) => r.doc !== this.shortIds.get(id))
       .slice(0, limit)
-      .map((r) => ({ paper: this.papers.get(r.id as string)!, score: r.score }));
+      .map((r) => ({ paper: this.paperAt(r.doc), score: r.score }));
   }
 
   neighbours(id: string, minLatent: number): Neighbour[] {
-    const doc = (this.mini as unknown as { _idToShortId: Map<string, number> })._idToShortId.get(id);
+    const doc = this.shortIds.get(id);
     const space = this.semanticSpace();
     const v = doc === undefined ? undefined : space.docVector(doc);
     if (!v) return [];
@@ -307,22 +357,22 @@ export class PaperIndex implements PaperSearch {
       const den = Math.sqrt(Math.max(1e-9, 1 - 2 * am + mm)) * Math.sqrt(Math.max(1e-9, 1 - 2 * dm + mm));
       sims[d] = (raw[d]! - am - dm + mm) / den;
     }
-    const own = this.wordVector(this.paperAt(doc!));
+    const own = this.wordVector(doc!);
     const out: Neighbour[] = [];
     for (let d = 0; d < sims.length; d++) {
       if (d === doc || sims[d]! < minLatent || !this.postings.externalId(d)) continue;
       const paper = this.paperAt(d);
-      out.push({ paper, latent: sims[d]!, words: unitDot(own, this.wordVector(paper)) });
+      out.push({ paper, latent: sims[d]!, words: unitDot(own, this.wordVector(d)) });
     }
     return out.sort((a, b) => b.latent - a.latent);
   }
 
   /** The paper's unit tf-idf vector: (1 + log tf) * idf, title terms counting double. */
-  private wordVector(paper: Paper): Map<string, number> {
-    const { title, abstract } = this.analyzed.get(paper);
+  private wordVector(doc: number): Map<string, number> {
+    const names = this.postings.names;
     const tf = new Map<string, number>();
-    for (const t of title) tf.set(t, (tf.get(t) ?? 0) + 2);
-    for (const t of abstract) tf.set(t, (tf.get(t) ?? 0) + 1);
+    for (const t of this.sequences.terms(doc, 'title')) tf.set(names[t]!, (tf.get(names[t]!) ?? 0) + 2);
+    for (const t of this.sequences.terms(doc, 'abstract')) tf.set(names[t]!, (tf.get(names[t]!) ?? 0) + 1);
     const n = this.papers.size;
     let norm = 0;
     for (const [t, count] of tf) {
@@ -339,7 +389,7 @@ export class PaperIndex implements PaperSearch {
   }
 
   private paperAt(doc: number): Paper {
-    return this.papers.get(this.postings.externalId(doc))!;
+    return this.byShortId[doc]!;
   }
 
   /**
@@ -360,8 +410,8 @@ export class PaperIndex implements PaperSearch {
     const totalIdf = idf.reduce((a, b) => a + b, 0) || 1;
     const excluded = this.excludedDocs(query.exclusions);
 
-    const seen = new Uint8Array(this.postings.capacity);
-    const candidates: Ranked[] = [];
+    const { seen, docs, scores } = this.candidateArrays();
+    let count = 0;
     let best = 0;
     for (const concept of concepts) {
       for (const doc of concept.docs) {
@@ -380,13 +430,21 @@ export class PaperIndex implements PaperSearch {
         }
         const score = bm25 * (covered / totalIdf) ** coverageExponent * (1 + (titleCoverageBoost * inTitle) / totalIdf);
         if (score > best) best = score;
-        candidates.push({ doc, score });
+        docs[count] = doc;
+        scores[count++] = score;
       }
     }
-    let kept = candidates.filter((r) => r.score >= best * minShare * PREFILTER_SHARE);
-    if (query.phrases.length) kept = kept.filter((r) => this.hasPhrases(r.doc, query.phrases));
+    for (let i = 0; i < count; i++) seen[docs[i]!] = 0;
+    let kept = 0;
+    for (let i = 0; i < count; i++) {
+      if (scores[i]! < best * minShare * PREFILTER_SHARE) continue;
+      if (query.phrases.length && !this.hasPhrases(docs[i]!, query.phrases)) continue;
+      docs[kept] = docs[i]!;
+      scores[kept++] = scores[i]!;
+    }
     // Only the leaders are re-ranked and sorted; the rest keep their order and are just counted.
-    let [head, rest] = leaders(kept, Math.max(need, proximityDepth, feedbackDepth, feedbackDocs));
+    const leading = Math.max(need, proximityDepth, feedbackDepth, feedbackDocs);
+    let [head, rest] = leaders(docs, scores, kept, leading, this.heapScratch(Math.min(leading, kept)));
     this.boostProximity(head, concepts, sentence ? idf : undefined);
     if (this.ranking.feedbackTerms > 0) this.feedback(head, rest, query);
     if (semantic && this.ranking.semanticWeight > 0 && this.papers.size > 0) {
@@ -394,9 +452,15 @@ export class PaperIndex implements PaperSearch {
     }
     const cut = (head[0]?.score ?? 0) * minShare;
     const ranked = head.filter((r) => r.score >= cut);
-    const others = rest.filter((r) => r.score >= cut);
-    if (need === Infinity) return { ranked: [...ranked, ...others.sort(byScore)], rest: [], concepts, idf: ownIdf };
-    return { ranked, rest: others, concepts, idf: ownIdf };
+    let others = 0;
+    for (let i = 0; i < rest.length; i++) {
+      if (rest.scores[i]! < cut) continue;
+      rest.docs[others] = rest.docs[i]!;
+      rest.scores[others++] = rest.scores[i]!;
+    }
+    rest.length = others;
+    if (need === Infinity) return { ranked: [...ranked, ...objects(rest).sort(byScore)], rest: { ...rest, length: 0 }, concepts, idf: ownIdf };
+    return { ranked, rest, concepts, idf: ownIdf };
   }
 
   /** Scores of a concept: the best of its alternatives for each paper (single words expanded, with `related` terms too). */
@@ -428,7 +492,12 @@ export class PaperIndex implements PaperSearch {
       }
       out = out ? bestOf(out, alt) : alt;
     }
-    return { ...out!, terms, ownWords, ownDocs, alternatives: concept.alternatives, allowed };
+    const ids = (terms: Iterable<string>) => Int32Array.from(terms, (t) => this.postings.id(t));
+    return {
+      ...out!, terms, ownWords, ownDocs, alternatives: concept.alternatives, allowed,
+      termIds: new Set(ids(terms)), ownIds: new Set(ids(ownWords)),
+      phraseIds: concept.alternatives.filter((a) => a.length > 1).map(ids),
+    };
   }
 
   /**
@@ -449,7 +518,7 @@ export class PaperIndex implements PaperSearch {
       const word = typed.toLowerCase();
       if (/^[\p{L}\p{N}]+$/u.test(word) && word.length >= r.minFuzzyLength) {
         const wordDistance = Math.max(1, Math.min(r.maxFuzzy, Math.round(word.length * r.fuzzy)));
-        for (const [, [t, d]] of this.words.fuzzyGet(word, wordDistance)) if (!near.has(t) || near.get(t)! > d) near.set(t, d);
+        for (const [, [t, d]] of this.typoWords().fuzzyGet(word, wordDistance)) if (!near.has(t) || near.get(t)! > d) near.set(t, d);
       }
       return { terms: [...near].map(([t, d]) => ({ term: t, weight: (r.fuzzyWeight * term.length) / (term.length + d) })), own: [...near.keys()] };
     }
@@ -498,12 +567,13 @@ export class PaperIndex implements PaperSearch {
    * alike to the typed one. Undefined when the class is one word, or all its forms are alike.
    */
   private formsAlike(term: string, typed: string): Uint8Array | undefined {
-    const byForm = this.forms.get(term);
-    if (!byForm || byForm.size < 2 || !/^[a-z]+$/i.test(typed) || this.ranking.variantMinSimilarity <= -1) return undefined;
+    const termId = this.postings.id(term);
+    if (this.forms.count(termId) < 2 || !/^[a-z]+$/i.test(typed) || this.ranking.variantMinSimilarity <= -1) return undefined;
     const own = wordForm(typed.toLowerCase());
     const key = `${term} ${own}`;
     const cached = this.formsCache.get(key);
     if (cached !== undefined) return cached ?? undefined;
+    const byForm = this.forms.of(termId);
     const ownDocs = byForm.get(own);
     let out: Uint8Array | undefined;
     if (!ownDocs) {
@@ -570,10 +640,12 @@ export class PaperIndex implements PaperSearch {
   }
 
   private hasPhrases(doc: number, phrases: string[][]): boolean {
-    const paper = this.paperAt(doc);
-    const title = analyzeWords(paper.title);
-    const abstract = analyzeWords(paper.abstract);
-    return phrases.every((p) => containsSequence(title, p) || containsSequence(abstract, p));
+    const title = this.sequences.words(doc, 'title');
+    const abstract = this.sequences.words(doc, 'abstract');
+    return phrases.every((p) => {
+      const ids = p.map((t) => this.postings.id(t));
+      return containsSequence(title, ids) || containsSequence(abstract, ids);
+    });
   }
 
   /**
@@ -586,17 +658,18 @@ export class PaperIndex implements PaperSearch {
     if (pairs < 1 || (proximityBoost === 0 && !(passageIdf && passageBoost > 0))) return;
     const top = ranked.slice(0, proximityDepth);
     for (const r of top) {
-      const { title, abstract } = this.analyzed.get(this.paperAt(r.doc));
+      const title = this.sequences.terms(r.doc, 'title');
+      const abstract = this.sequences.terms(r.doc, 'abstract');
       let adjacent = 0;
       for (let i = 0; i < pairs; i++) {
         const a = concepts[i]!;
         const b = concepts[i + 1]!;
         if (a.scores[r.doc] === 0 || b.scores[r.doc] === 0) continue;
-        if (standSideBySide(title, a.terms, b.terms) || standSideBySide(abstract, a.terms, b.terms)) adjacent++;
+        if (standSideBySide(title, a.termIds, b.termIds) || standSideBySide(abstract, a.termIds, b.termIds)) adjacent++;
       }
       r.score *= 1 + (proximityBoost * adjacent) / pairs;
       if (passageIdf && passageBoost > 0) {
-        const terms = concepts.map((c) => c.terms);
+        const terms = concepts.map((c) => c.termIds);
         const passage = Math.max(passageCoverage(title, terms, passageIdf, passageWindow), passageCoverage(abstract, terms, passageIdf, passageWindow));
         r.score *= 1 + passageBoost * passage ** 2;
       }
@@ -610,29 +683,32 @@ export class PaperIndex implements PaperSearch {
    * re-scores the leading candidates, so papers on the topic that word it differently rise.
    * Scores end up relative to the best hit (1.0).
    */
-  private feedback(ranked: Ranked[], rest: Ranked[], query: ParsedQuery): void {
+  private feedback(ranked: Ranked[], rest: Rest, query: ParsedQuery): void {
     const { feedbackDocs, feedbackTerms, feedbackWeight, feedbackDepth } = this.ranking;
     const best = ranked[0]?.score;
     if (!best) return;
-    const queryTerms = new Set(query.concepts.flatMap((c) => c.alternatives.flat()));
-    const weights = new Map<string, number>();
+    const queryTerms = new Set(query.concepts.flatMap((c) => c.alternatives.flat()).map((t) => this.postings.id(t)));
+    const weights = new Map<number, number>();
     for (const r of ranked.slice(0, feedbackDocs)) {
-      const { title, abstract } = this.analyzed.get(this.paperAt(r.doc));
-      const terms = [...title, ...title, ...abstract];
-      for (const t of terms) weights.set(t, (weights.get(t) ?? 0) + r.score / best / terms.length);
+      const title = this.sequences.terms(r.doc, 'title');
+      const abstract = this.sequences.terms(r.doc, 'abstract');
+      const length = 2 * title.length + abstract.length;
+      for (const part of [title, title, abstract]) for (const t of part) weights.set(t, (weights.get(t) ?? 0) + r.score / best / length);
     }
     const n = this.papers.size;
+    const df = (t: number) => this.postings.documentFrequencyOf(t);
     const boost = new Map(
       [...weights]
-        .filter(([t]) => !queryTerms.has(t) && this.documentFrequency(t) > 1)
-        .map(([t, w]) => [t, w * Math.log(1 + n / this.documentFrequency(t))] as const)
+        .filter(([t]) => !queryTerms.has(t) && df(t) > 1)
+        .map(([t, w]) => [t, w * Math.log(1 + n / df(t))] as const)
         .sort((a, b) => b[1] - a[1])
         .slice(0, feedbackTerms),
     );
     const head = ranked.slice(0, feedbackDepth);
     const extra = head.map((r) => {
-      const { title, abstract } = this.analyzed.get(this.paperAt(r.doc));
-      const tf = new Map<string, number>();
+      const title = this.sequences.terms(r.doc, 'title');
+      const abstract = this.sequences.terms(r.doc, 'abstract');
+      const tf = new Map<number, number>();
       for (const t of title) if (boost.has(t)) tf.set(t, (tf.get(t) ?? 0) + 2);
       for (const t of abstract) if (boost.has(t)) tf.set(t, (tf.get(t) ?? 0) + 1);
       let score = 0;
@@ -644,7 +720,7 @@ export class PaperIndex implements PaperSearch {
     ranked.forEach((r, i) => {
       r.score = ((1 - w) * r.score) / best + (i < head.length ? (w * extra[i]!) / maxExtra : 0);
     });
-    for (const r of rest) r.score = ((1 - w) * r.score) / best;
+    for (let i = 0; i < rest.length; i++) rest.scores[i] = ((1 - w) * rest.scores[i]!) / best;
     ranked.sort(byScore);
   }
 
@@ -653,7 +729,7 @@ export class PaperIndex implements PaperSearch {
    * the query's own vector plus the centroid of the best lexical hits, and the papers nearest to it
    * join the candidates even without any query word.
    */
-  private blendSemantic(head: Ranked[], rest: Ranked[], query: ParsedQuery, concepts: ConceptScores[], excluded: Set<number>): [Ranked[], Ranked[]] {
+  private blendSemantic(head: Ranked[], rest: Rest, query: ParsedQuery, concepts: ConceptScores[], excluded: Set<number>): [Ranked[], Rest] {
     const { semanticWeight: w, semanticQueryWeight, semanticFeedbackDocs, semanticCandidates } = this.ranking;
     const space = this.semanticSpace();
     const dims = space.dims;
@@ -675,11 +751,11 @@ export class PaperIndex implements PaperSearch {
     const semantic = (doc: number) => Math.max(0, sims[doc]!) / maxSim;
     // Like feedback, only the leaders are re-scored; the rest stay below them.
     for (const r of head) r.score = (1 - w) * (r.score / best) + w * semantic(r.doc);
-    for (const r of rest) r.score = (1 - w) * (r.score / best);
+    for (let i = 0; i < rest.length; i++) rest.scores[i] = (1 - w) * (rest.scores[i]! / best);
     if (!query.phrases.length && semanticCandidates > 0) {
       // Papers already ranked or excluded are not candidates again.
       for (const r of head) sims[r.doc] = 0;
-      for (const r of rest) sims[r.doc] = 0;
+      for (let i = 0; i < rest.length; i++) sims[rest.docs[i]!] = 0;
       for (const doc of excluded) sims[doc] = 0;
       for (const doc of nearestDocs(sims, semanticCandidates)) head.push({ doc, score: w * semantic(doc) });
     }
@@ -695,12 +771,11 @@ export class PaperIndex implements PaperSearch {
    */
   private isAbout(doc: number, concepts: ConceptScores[], idf: number[]): boolean {
     const { minAbstractOccurrences, minCoverage, proximityWindow } = this.matching;
-    const paper = this.paperAt(doc);
-    let text: { title: string[]; abstract: string[]; lead: string[] } | undefined;
+    let text: { title: Int32Array; abstract: Int32Array; lead: Int32Array } | undefined;
     let strong = 0;
     concepts.forEach((c, i) => {
       if (c.scores[doc] === 0) return;
-      text ??= { title: analyzeWords(paper.title), abstract: analyzeWords(paper.abstract), lead: analyzeWords(firstSentence(paper.abstract)) };
+      text ??= { title: this.sequences.words(doc, 'title'), abstract: this.sequences.words(doc, 'abstract'), lead: this.sequences.words(doc, 'lead') };
       // The opening sentence usually states what a paper is about.
       const strongly = mentions(text.title, c) > 0 || mentions(text.lead, c) > 0 || mentions(text.abstract, c) >= minAbstractOccurrences;
       if (strongly) strong += idf[i]!;
@@ -713,12 +788,13 @@ export class PaperIndex implements PaperSearch {
   }
 
   /** The paper's terms weighted by tf-idf (title terms count double), best first. */
-  private distinctiveTerms(paper: Paper): Map<string, number> {
-    const tf = new Map<string, number>();
-    for (const t of analyze(paper.title)) tf.set(t, (tf.get(t) ?? 0) + 2);
-    for (const t of analyze(paper.abstract)) tf.set(t, (tf.get(t) ?? 0) + 1);
+  private distinctiveTerms(doc: number): Map<string, number> {
+    const tf = new Map<number, number>();
+    for (const t of this.sequences.terms(doc, 'title')) tf.set(t, (tf.get(t) ?? 0) + 2);
+    for (const t of this.sequences.terms(doc, 'abstract')) tf.set(t, (tf.get(t) ?? 0) + 1);
     const n = this.papers.size;
-    const scored = [...tf].map(([term, count]) => [term, (1 + Math.log(count)) * Math.log(1 + n / Math.max(1, this.documentFrequency(term)))] as const);
+    const names = this.postings.names;
+    const scored = [...tf].map(([t, count]) => [names[t]!, (1 + Math.log(count)) * Math.log(1 + n / Math.max(1, this.postings.documentFrequencyOf(t)))] as const);
     scored.sort((a, b) => b[1] - a[1]);
     const top = scored.slice(0, this.similarity.terms).filter(([, w]) => w > 0);
     const max = top[0]?.[1] ?? 1;
@@ -731,19 +807,68 @@ export class PaperIndex implements PaperSearch {
   }
 
   private documentFrequency(term: string): number {
-    return this.df.get(term) ?? 0;
+    return this.postings.documentFrequency(term);
   }
 }
 
-/** The `count` best candidates, sorted, and the others unsorted. */
-function leaders(candidates: Ranked[], count: number): [Ranked[], Ranked[]] {
-  if (candidates.length <= count) return [candidates.sort(byScore), []];
-  const scores = Float64Array.from(candidates, (r) => r.score).sort();
-  const threshold = scores[scores.length - count]!;
+/**
+ * The `count` best of the first `length` candidates (all scoring at least the count-th best score),
+ * sorted, as objects; the others stay in the arrays, unsorted, in candidate order.
+ */
+function leaders(docs: Int32Array, scores: Float64Array, length: number, count: number, heap: Float64Array): [Ranked[], Rest] {
+  if (length <= count) {
+    const all: Ranked[] = [];
+    for (let i = 0; i < length; i++) all.push({ doc: docs[i]!, score: scores[i]! });
+    return [all.sort(byScore), { docs, scores, length: 0 }];
+  }
+  const threshold = kthLargest(scores, length, count, heap);
   const head: Ranked[] = [];
-  const rest: Ranked[] = [];
-  for (const r of candidates) (r.score >= threshold ? head : rest).push(r);
-  return [head.sort(byScore), rest];
+  let rest = 0;
+  for (let i = 0; i < length; i++) {
+    if (scores[i]! >= threshold) head.push({ doc: docs[i]!, score: scores[i]! });
+    else {
+      docs[rest] = docs[i]!;
+      scores[rest++] = scores[i]!;
+    }
+  }
+  return [head.sort(byScore), { docs, scores, length: rest }];
+}
+
+/** The k-th largest of the first `length` values (k <= length), with a min-heap of the k largest in `heap`. */
+function kthLargest(values: Float64Array, length: number, k: number, heap: Float64Array): number {
+  let size = 0;
+  for (let i = 0; i < length; i++) {
+    const v = values[i]!;
+    if (size < k) {
+      let at = size++;
+      while (at > 0) {
+        const parent = (at - 1) >> 1;
+        if (heap[parent]! <= v) break;
+        heap[at] = heap[parent]!;
+        at = parent;
+      }
+      heap[at] = v;
+    } else if (v > heap[0]!) {
+      let at = 0;
+      for (;;) {
+        const left = 2 * at + 1;
+        if (left >= size) break;
+        const child = left + 1 < size && heap[left + 1]! < heap[left]! ? left + 1 : left;
+        if (heap[child]! >= v) break;
+        heap[at] = heap[child]!;
+        at = child;
+      }
+      heap[at] = v;
+    }
+  }
+  return heap[0]!;
+}
+
+/** Rest entries as objects. */
+function objects(rest: Rest): Ranked[] {
+  const out: Ranked[] = [];
+  for (let i = 0; i < rest.length; i++) out.push({ doc: rest.docs[i]!, score: rest.scores[i]! });
+  return out;
 }
 
 /** Papers having every part, written into `out` (zeroed); a multi-word alternative counts once, as the mean of its parts. */
@@ -873,17 +998,17 @@ function coverage(doc: number, present: Uint8Array[], idf: number[]): number {
 }
 
 /** How often a concept's own words are mentioned in a stream of index terms: a multi-word alternative counts once per mention. */
-function mentions(stream: string[], c: ConceptScores): number {
+function mentions(stream: Int32Array, c: ConceptScores): number {
   let count = 0;
-  for (const t of stream) if (c.ownWords.has(t)) count++;
-  for (const phrase of c.alternatives) if (phrase.length > 1) count += countSequence(stream, phrase);
+  for (const t of stream) if (c.ownIds.has(t)) count++;
+  for (const phrase of c.phraseIds) count += countSequence(stream, phrase);
   return count;
 }
 
-/** The terms standing for a concept's own words, the parts of its multi-word alternatives included. */
-function ownTerms(c: ConceptScores): Set<string> {
-  const out = new Set(c.ownWords);
-  for (const phrase of c.alternatives) if (phrase.length > 1) phrase.forEach((t) => out.add(t));
+/** The term ids standing for a concept's own words, the parts of its multi-word alternatives included. */
+function ownTerms(c: ConceptScores): Set<number> {
+  const out = new Set(c.ownIds);
+  for (const phrase of c.phraseIds) phrase.forEach((t) => out.add(t));
   return out;
 }
 
@@ -893,7 +1018,7 @@ function firstSentence(text: string): string {
 }
 
 /** True when some term of `a` is directly followed (one slot of slack) by some term of `b`. */
-function standSideBySide(stream: string[], a: Set<string>, b: Set<string>): boolean {
+function standSideBySide(stream: Int32Array, a: Set<number>, b: Set<number>): boolean {
   for (let i = 0; i < stream.length - 1; i++) {
     if (!a.has(stream[i]!)) continue;
     if (b.has(stream[i + 1]!) || (i + 2 < stream.length && b.has(stream[i + 2]!))) return true;
@@ -901,8 +1026,8 @@ function standSideBySide(stream: string[], a: Set<string>, b: Set<string>): bool
   return false;
 }
 
-/** The largest idf-weighted share of the query's concepts (each given by its terms) found within `window` consecutive terms. */
-function passageCoverage(stream: string[], concepts: Set<string>[], idf: number[], window: number): number {
+/** The largest idf-weighted share of the query's concepts (each given by its term ids) found within `window` consecutive terms. */
+function passageCoverage(stream: ArrayLike<number>, concepts: Set<number>[], idf: number[], window: number): number {
   const total = idf.reduce((a, b) => a + b, 0) || 1;
   const last = new Float64Array(concepts.length).fill(-Infinity);
   let best = 0;

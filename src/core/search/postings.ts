@@ -1,29 +1,4 @@
-import type MiniSearch from 'minisearch';
-
-/** minisearch's per-term data: field id -> (short document id -> term frequency). */
-type FieldTermData = Map<number, Map<number, number>>;
-
-/** The calls made on minisearch's radix tree of terms (its public SearchableMap API). */
-interface TermMap {
-  get(term: string): FieldTermData | undefined;
-  has(term: string): boolean;
-  atPrefix(prefix: string): { keys(): Iterable<string> };
-  fuzzyGet(term: string, maxDistance: number): Map<string, [FieldTermData, number]>;
-}
-
-/** The parts of a minisearch 7.x instance the scorer reads (protected in its typings). */
-interface MiniSearchInternals {
-  _index: TermMap;
-  _documentIds: Map<number, unknown>;
-  _documentCount: number;
-  _fieldIds: Record<string, number>;
-  _fieldLength: Map<number, number[]>;
-  _avgFieldLength: number[];
-  _nextId: number;
-}
-
-/** How many score arrays are kept for reuse between queries. */
-const SPARE_SCORES = 16;
+import SearchableMap from 'minisearch/SearchableMap';
 
 export interface Bm25 {
   k: number;
@@ -37,7 +12,7 @@ export interface WeightedTerm {
   weight: number;
 }
 
-/** One concept's scores over all documents, indexed by minisearch's short document id. */
+/** One concept's scores over all documents, indexed by short document id. */
 export interface TermScores {
   scores: Float64Array;
   /** 1 where the match includes the title. */
@@ -46,63 +21,267 @@ export interface TermScores {
   docs: number[];
 }
 
+/** How many score arrays are kept for reuse between queries. */
+const SPARE_SCORES = 16;
+/** A posting packs the document and its count: doc << 8 | count, 255 meaning "look in overflow". */
+const COUNT_BITS = 8;
+const COUNT_MASK = (1 << COUNT_BITS) - 1;
+/** Short ids must fit beside the count in a positive 32-bit integer. */
+export const MAX_DOCUMENTS = 2 ** (31 - COUNT_BITS);
+/** Block sizes double from FIRST_BLOCK up to LAST_BLOCK entries: rare terms (most of a vocabulary) take a few bytes. */
+const FIRST_BLOCK = 2;
+const LAST_BLOCK = 4096;
+/** A block is [next block or -1, capacity, used, ...postings]. */
+const HEADER = 3;
+
+/** Past this many entries an array grows by a quarter, not double: less slack in the big pools. */
+const DOUBLE_UP_TO = 1 << 22;
+
+/** A growable Int32Array. */
+export function grow(a: Int32Array<ArrayBuffer>, need: number, fill = 0): Int32Array<ArrayBuffer> {
+  if (need <= a.length) return a;
+  const out = new Int32Array(Math.max(need, a.length < DOUBLE_UP_TO ? a.length * 2 : Math.ceil(a.length * 1.25)));
+  out.set(a);
+  if (fill !== 0) out.fill(fill, a.length);
+  return out;
+}
+
 /**
- * Reads minisearch's inverted index directly. minisearch's own search() builds a result object
- * per matching document and sorts them all; for a term in half of 100k papers that alone costs
- * tens of milliseconds. Scoring into typed arrays keeps a query well under that. The fields read
- * here are checked on construction, so a minisearch upgrade that moves them fails loudly.
+ * One field's inverted index: per term id a chain of blocks in one Int32Array pool, documents in
+ * the order they were added (ascending short ids). No object per posting, so a 100k-paper index
+ * costs tens of megabytes, not hundreds, and a scan is a walk over contiguous integers.
+ */
+export class FieldPostings {
+  pool = new Int32Array(1 << 16);
+  private used = 0;
+  head = new Int32Array(1024).fill(-1);
+  private tail = new Int32Array(1024).fill(-1);
+  /** Documents per term in this field. */
+  df = new Int32Array(1024);
+  private readonly overflow = new Map<number, number>();
+
+  append(term: number, doc: number, count: number): void {
+    if (term >= this.head.length) {
+      this.head = grow(this.head, term + 1, -1);
+      this.tail = grow(this.tail, term + 1, -1);
+      this.df = grow(this.df, term + 1);
+    }
+    let block = this.tail[term]!;
+    if (block < 0 || this.pool[block + 2] === this.pool[block + 1]) {
+      const capacity = block < 0 ? FIRST_BLOCK : Math.min(LAST_BLOCK, this.pool[block + 1]! * 2);
+      const fresh = this.allocate(capacity);
+      if (block < 0) this.head[term] = fresh;
+      else this.pool[block] = fresh;
+      this.tail[term] = block = fresh;
+    }
+    const at = block + HEADER + this.pool[block + 2]!;
+    this.pool[block + 2]!++;
+    if (count >= COUNT_MASK) this.overflow.set(term * MAX_DOCUMENTS + doc, count);
+    this.pool[at] = (doc << COUNT_BITS) | Math.min(count, COUNT_MASK);
+    this.df[term]!++;
+  }
+
+  /** The count of a packed posting of `term`. */
+  count(term: number, posting: number): number {
+    const c = posting & COUNT_MASK;
+    return c === COUNT_MASK ? this.overflow.get(term * MAX_DOCUMENTS + (posting >>> COUNT_BITS))! : c;
+  }
+
+  /** Calls `visit` with each document having the term and its count, ascending. */
+  forEach(term: number, visit: (doc: number, count: number) => void): void {
+    const pool = this.pool;
+    for (let block = term < this.head.length ? this.head[term]! : -1; block >= 0; block = pool[block]!) {
+      const end = block + HEADER + pool[block + 2]!;
+      for (let i = block + HEADER; i < end; i++) visit(pool[i]! >>> COUNT_BITS, this.count(term, pool[i]!));
+    }
+  }
+
+  /** Bytes held (the pool's unused tail included). */
+  get bytes(): number {
+    return this.pool.byteLength + this.head.byteLength + this.tail.byteLength + this.df.byteLength;
+  }
+
+  private allocate(capacity: number): number {
+    const at = this.used;
+    this.used += HEADER + capacity;
+    this.pool = grow(this.pool, this.used);
+    this.pool[at] = -1;
+    this.pool[at + 1] = capacity;
+    this.pool[at + 2] = 0;
+    return at;
+  }
+}
+
+/** One paper's index terms per field, as add() takes them: term -> count, in first-use order. */
+export interface DocumentTerms {
+  id: string;
+  title: Map<number, number>;
+  abstract: Map<number, number>;
+  /** Distinct raw tokens per field (stop words included): BM25's field length. */
+  titleLength: number;
+  abstractLength: number;
+}
+
+/**
+ * Paperboy's inverted index: a vocabulary of index terms with ids (minisearch's radix tree for
+ * prefix and fuzzy lookup, a Map for exact lookup) and per field postings of term ids in typed
+ * arrays. Scoring is BM25 per field (title boosted), as minisearch computes it, into reusable
+ * typed arrays rather than an object per matching document.
  */
 export class Postings {
-  private readonly m: MiniSearchInternals;
-
-  constructor(mini: MiniSearch<any>, private readonly fields: { title: string; abstract: string }) {
-    this.m = mini as unknown as MiniSearchInternals;
-    const ok = this.m._index && this.m._documentIds instanceof Map && this.m._fieldLength instanceof Map && Array.isArray(this.m._avgFieldLength);
-    if (!ok) throw new Error('PaperIndex: this minisearch version keeps its index differently; pin minisearch 7.x or update postings.ts');
-  }
+  private readonly ids = new Map<string, number>();
+  /** Index term by id. */
+  readonly names: string[] = [];
+  private readonly tree = new SearchableMap<number>();
+  private readonly title = new FieldPostings();
+  private readonly abstract = new FieldPostings();
+  /** Papers using each term in either field. */
+  private df = new Int32Array(1024);
+  private readonly externalIds: string[] = [];
+  private titleLengths = new Int32Array(1024);
+  private abstractLengths = new Int32Array(1024);
+  /** Mean field lengths, as a running mean over the papers in the order they were added. */
+  private avgTitle = 0;
+  private avgAbstract = 0;
 
   /** Upper bound of short ids, for sizing score arrays. */
   get capacity(): number {
-    return this.m._nextId;
+    return this.externalIds.length;
+  }
+
+  /** Terms in the vocabulary (ids are 0..vocabularySize-1). */
+  get vocabularySize(): number {
+    return this.names.length;
   }
 
   externalId(shortId: number): string {
-    return this.m._documentIds.get(shortId) as string;
+    return this.externalIds[shortId]!;
+  }
+
+  /** The term's id, or -1 when the vocabulary does not have it. */
+  id(term: string): number {
+    return this.ids.get(term) ?? -1;
+  }
+
+  /** The term's id, added to the vocabulary when new. */
+  intern(term: string): number {
+    let id = this.ids.get(term);
+    if (id === undefined) {
+      id = this.names.length;
+      this.ids.set(term, id);
+      this.names.push(term);
+      this.tree.set(term, id);
+      if (id >= this.df.length) this.df = grow(this.df, id + 1);
+    }
+    return id;
+  }
+
+  /** Indexes the next paper (short id = capacity before the call); its terms must be interned. */
+  add(doc: DocumentTerms): number {
+    const shortId = this.externalIds.length;
+    if (shortId >= MAX_DOCUMENTS) throw new Error(`PaperIndex: at most ${MAX_DOCUMENTS} papers fit in one index`);
+    this.externalIds.push(doc.id);
+    this.titleLengths = grow(this.titleLengths, shortId + 1);
+    this.abstractLengths = grow(this.abstractLengths, shortId + 1);
+    this.titleLengths[shortId] = doc.titleLength;
+    this.abstractLengths[shortId] = doc.abstractLength;
+    // minisearch's running mean, kept float for float, so scores match it exactly.
+    this.avgTitle = (this.avgTitle * shortId + doc.titleLength) / (shortId + 1);
+    this.avgAbstract = (this.avgAbstract * shortId + doc.abstractLength) / (shortId + 1);
+    for (const [term, count] of doc.title) this.title.append(term, shortId, count);
+    for (const [term, count] of doc.abstract) this.abstract.append(term, shortId, count);
+    for (const term of doc.title.keys()) this.df[term]!++;
+    for (const term of doc.abstract.keys()) if (!doc.title.has(term)) this.df[term]!++;
+    return shortId;
   }
 
   /** Calls `visit` with each document using the term and its count there, title occurrences times `titleWeight`. */
   forEachDoc(term: string, titleWeight: number, visit: (doc: number, count: number) => void): void {
-    const data = this.m._index.get(term);
-    if (!data) return;
-    const title = data.get(this.m._fieldIds[this.fields.title]!);
-    const abstract = data.get(this.m._fieldIds[this.fields.abstract]!);
-    if (title) for (const [doc, tf] of title) visit(doc, titleWeight * tf + (abstract?.get(doc) ?? 0));
-    if (abstract) for (const [doc, tf] of abstract) if (!title?.has(doc)) visit(doc, tf);
+    const id = this.ids.get(term);
+    if (id !== undefined) this.forEachDocOf(id, titleWeight, visit);
+  }
+
+  /**
+   * forEachDoc by term id: the title's documents first, then those having the term in the abstract
+   * only, each ascending (minisearch's order: the latent space's fit depends on it).
+   */
+  forEachDocOf(id: number, titleWeight: number, visit: (doc: number, count: number) => void): void {
+    const titles: number[] = [];
+    const titleCounts: number[] = [];
+    this.title.forEach(id, (doc, count) => {
+      titles.push(doc);
+      titleCounts.push(count);
+    });
+    if (titles.length === 0) {
+      this.abstract.forEach(id, visit);
+      return;
+    }
+    const abstracts: number[] = [];
+    const abstractCounts: number[] = [];
+    this.abstract.forEach(id, (doc, count) => {
+      abstracts.push(doc);
+      abstractCounts.push(count);
+    });
+    let a = 0;
+    for (let t = 0; t < titles.length; t++) {
+      const doc = titles[t]!;
+      while (a < abstracts.length && abstracts[a]! < doc) a++;
+      visit(doc, titleWeight * titleCounts[t]! + (abstracts[a] === doc ? abstractCounts[a]! : 0));
+    }
+    let t = 0;
+    for (let i = 0; i < abstracts.length; i++) {
+      const doc = abstracts[i]!;
+      while (t < titles.length && titles[t]! < doc) t++;
+      if (titles[t] !== doc) visit(doc, abstractCounts[i]!);
+    }
+  }
+
+  /** Sets out[doc] = 1 for each document using the term (only where `mask[doc]`, when given). */
+  markDocs(term: string, out: Uint8Array, mask?: Uint8Array): void {
+    const id = this.ids.get(term);
+    if (id === undefined) return;
+    for (const field of [this.title, this.abstract]) {
+      const pool = field.pool;
+      for (let block = id < field.head.length ? field.head[id]! : -1; block >= 0; block = pool[block]!) {
+        const end = block + HEADER + pool[block + 2]!;
+        for (let i = block + HEADER; i < end; i++) {
+          const doc = pool[i]! >>> COUNT_BITS;
+          if (!mask || mask[doc]) out[doc] = 1;
+        }
+      }
+    }
   }
 
   /** Number of documents containing the exact index term. */
   documentFrequency(term: string): number {
-    const data = this.m._index.get(term);
-    if (!data) return 0;
-    const ids = new Set<number>();
-    for (const docs of data.values()) for (const id of docs.keys()) ids.add(id);
-    return ids.size;
+    const id = this.ids.get(term);
+    return id === undefined ? 0 : this.df[id]!;
+  }
+
+  /** Document frequency by term id. */
+  documentFrequencyOf(id: number): number {
+    return id < 0 ? 0 : this.df[id]!;
   }
 
   has(term: string): boolean {
-    return this.m._index.has(term);
+    return this.ids.has(term);
   }
 
   /** Index terms starting with `prefix` (the prefix itself excluded). */
   withPrefix(prefix: string): string[] {
     const out: string[] = [];
-    for (const term of this.m._index.atPrefix(prefix).keys()) if (term !== prefix) out.push(term);
+    for (const term of this.tree.atPrefix(prefix).keys()) if (term !== prefix) out.push(term);
     return out;
   }
 
   /** Index terms within `distance` edits of `term`, with their distance. */
   near(term: string, distance: number): [string, number][] {
-    return [...this.m._index.fuzzyGet(term, distance)].map(([t, [, d]]) => [t, d]);
+    return [...this.tree.fuzzyGet(term, distance)].map(([t, [, d]]) => [t, d]);
+  }
+
+  /** Every term with its document frequency, in vocabulary order. */
+  *terms(): Iterable<[string, number]> {
+    for (let t = 0; t < this.names.length; t++) yield [this.names[t]!, this.df[t]!];
   }
 
   /**
@@ -110,45 +289,91 @@ export class Postings {
    * matching several of the terms keeps its best one, so expansions never outweigh the word itself.
    */
   score(terms: WeightedTerm[], titleBoost: number, bm25: Bm25): TermScores {
-    const lengths = this.fieldLengths();
+    this.sizeScratch();
     const out = this.lend();
     const { scores, inTitle, docs } = out;
-    const n = this.m._documentCount;
-    const fields: [number, number, boolean][] = [
-      [this.m._fieldIds[this.fields.title]!, titleBoost, true],
-      [this.m._fieldIds[this.fields.abstract]!, 1, false],
-    ];
+    const n = this.externalIds.length;
     const { k, b, d } = bm25;
+    const touched = this.touched;
     for (const { term, weight } of terms) {
-      const data = this.m._index.get(term);
-      if (!data) continue;
-      const touched: number[] = [];
-      for (const [fieldId, boost, isTitle] of fields) {
-        const postings = data.get(fieldId);
-        if (!postings) continue;
-        const fieldLength = lengths[fieldId]!;
-        const avg = this.m._avgFieldLength[fieldId]!;
-        const idf = Math.log(1 + (n - postings.size + 0.5) / (postings.size + 0.5));
+      const id = this.ids.get(term);
+      if (id === undefined) continue;
+      let touchedCount = 0;
+      for (let f = 0; f < 2; f++) {
+        const isTitle = f === 0;
+        const field = isTitle ? this.title : this.abstract;
+        const matching = field.df[id] ?? 0;
+        if (matching === 0) continue;
+        const fieldLength = isTitle ? this.titleLengths : this.abstractLengths;
+        const avg = isTitle ? this.avgTitle : this.avgAbstract;
+        const boost = isTitle ? titleBoost : 1;
+        const idf = Math.log(1 + (n - matching + 0.5) / (matching + 0.5));
         const scale = weight * boost * idf;
-        for (const [id, tf] of postings) {
-          const length = fieldLength[id]!;
-          if (length < 0) continue; // removed document
-          if (this.scratch[id] === 0) touched.push(id);
-          this.scratch[id] = this.scratch[id]! + scale * (d + (tf * (k + 1)) / (tf + k * (1 - b + (b * length) / avg)));
-          if (isTitle) inTitle[id] = 1;
+        const pool = field.pool;
+        for (let block = field.head[id]!; block >= 0; block = pool[block]!) {
+          const end = block + HEADER + pool[block + 2]!;
+          for (let i = block + HEADER; i < end; i++) {
+            const posting = pool[i]!;
+            const doc = posting >>> COUNT_BITS;
+            const tf = field.count(id, posting);
+            const length = fieldLength[doc]!;
+            if (this.scratch[doc] === 0) touched[touchedCount++] = doc;
+            this.scratch[doc] = this.scratch[doc]! + scale * (d + (tf * (k + 1)) / (tf + k * (1 - b + (b * length) / avg)));
+            if (isTitle) inTitle[doc] = 1;
+          }
         }
       }
-      for (const id of touched) {
-        const s = this.scratch[id]!;
-        this.scratch[id] = 0;
-        if (scores[id] === 0) {
-          if (s === 0) inTitle[id] = 0; // a zero-weight term scores nothing, title or not
-          else docs.push(id);
+      for (let i = 0; i < touchedCount; i++) {
+        const doc = touched[i]!;
+        const s = this.scratch[doc]!;
+        this.scratch[doc] = 0;
+        if (scores[doc] === 0) {
+          if (s === 0) inTitle[doc] = 0; // a zero-weight term scores nothing, title or not
+          else docs.push(doc);
         }
-        if (s > scores[id]!) scores[id] = s;
+        if (s > scores[doc]!) scores[doc] = s;
       }
     }
     return out;
+  }
+
+  /**
+   * minisearch's OR query over whole terms, each boosted: per document the sum of each matching
+   * term's BM25 (per field, title boosted), times the number of terms it matched; best first
+   * (ties in the order minisearch finds them).
+   */
+  searchAny(terms: string[], boost: (term: string) => number, titleBoost: number, bm25: Bm25): { doc: number; score: number }[] {
+    const n = this.externalIds.length;
+    const { k, b, d } = bm25;
+    const results = new Map<number, { score: number; terms: number }>();
+    for (const term of terms) {
+      const id = this.ids.get(term);
+      if (id === undefined) continue;
+      const termBoost = boost(term);
+      const mine = new Map<number, number>();
+      for (let f = 0; f < 2; f++) {
+        const isTitle = f === 0;
+        const field = isTitle ? this.title : this.abstract;
+        const matching = field.df[id] ?? 0;
+        const fieldBoost = isTitle ? titleBoost : 1;
+        const fieldLength = isTitle ? this.titleLengths : this.abstractLengths;
+        const avg = isTitle ? this.avgTitle : this.avgAbstract;
+        field.forEach(id, (doc, tf) => {
+          const idf = Math.log(1 + (n - matching + 0.5) / (matching + 0.5));
+          const raw = idf * (d + (tf * (k + 1)) / (tf + k * (1 - b + (b * fieldLength[doc]!) / avg)));
+          const weighted = 1 * termBoost * fieldBoost * 1 * raw;
+          mine.set(doc, (mine.get(doc) ?? 0) + weighted);
+        });
+      }
+      for (const [doc, score] of mine) {
+        const r = results.get(doc);
+        if (r) {
+          r.score = r.score + score;
+          r.terms++;
+        } else results.set(doc, { score, terms: 1 });
+      }
+    }
+    return [...results].map(([doc, r]) => ({ doc, score: r.score * r.terms })).sort((x, y) => y.score - x.score);
   }
 
   /**
@@ -178,23 +403,21 @@ export class Postings {
     this.lent = [];
   }
 
+  /** Bytes of the typed arrays (postings, lengths, frequencies); the vocabulary's strings and maps not included. */
+  get bytes(): number {
+    return this.title.bytes + this.abstract.bytes + this.df.byteLength + this.titleLengths.byteLength + this.abstractLengths.byteLength;
+  }
+
   private lent: TermScores[] = [];
   private spare: TermScores[] = [];
 
-  /** Per-term sums, reused between calls (always left zeroed). */
+  /** Per-term sums, reused between calls (always left zeroed), and the documents they touched. */
   private scratch = new Float64Array(0);
-  /** Field lengths by short id (-1 for a removed document), rebuilt when documents were added. */
-  private lengths: Float32Array[] = [];
-  private lengthsFor = -1;
+  private touched = new Int32Array(0);
 
-  private fieldLengths(): Float32Array[] {
-    const capacity = this.capacity;
-    if (this.lengthsFor === capacity) return this.lengths;
-    const fieldCount = Object.keys(this.m._fieldIds).length;
-    this.lengths = Array.from({ length: fieldCount }, () => new Float32Array(capacity).fill(-1));
-    for (const [id, lengths] of this.m._fieldLength) lengths.forEach((len, f) => (this.lengths[f]![id] = len));
-    this.scratch = new Float64Array(capacity);
-    this.lengthsFor = capacity;
-    return this.lengths;
+  private sizeScratch(): void {
+    if (this.scratch.length === this.capacity) return;
+    this.scratch = new Float64Array(this.capacity);
+    this.touched = new Int32Array(this.capacity);
   }
 }

@@ -1,5 +1,5 @@
 /** True when `terms` occur in `stream` in order, each right after the last (stop words are not in either). */
-export function containsSequence(stream: string[], terms: string[]): boolean {
+export function containsSequence<T>(stream: ArrayLike<T>, terms: ArrayLike<T>): boolean {
   if (terms.length === 0) return true;
   for (let start = 0; start < stream.length; start++) {
     if (stream[start] !== terms[0]) continue;
@@ -21,11 +21,13 @@ export function containsSequence(stream: string[], terms: string[]): boolean {
 }
 
 /** How many times `terms` occur in `stream` side by side, in order. */
-export function countSequence(stream: string[], terms: string[]): number {
+export function countSequence<T>(stream: ArrayLike<T>, terms: ArrayLike<T>): number {
   if (terms.length === 0) return 0;
   let count = 0;
   for (let start = 0; start + terms.length <= stream.length; start++) {
-    if (terms.every((t, k) => stream[start + k] === t)) count++;
+    let k = 0;
+    while (k < terms.length && stream[start + k] === terms[k]) k++;
+    if (k === terms.length) count++;
   }
   return count;
 }

@@ -2,7 +2,7 @@ import { targetKey, type ChannelKey, type Platform, type Target, type UserKey } 
 import type { Rating } from '../learning/feedback.js';
 import { samePaper } from './papers.js';
 import { emptyMergeReport, mergedSlot, mergeFollowLists, newerPrefs } from './person-merge.js';
-import { topicKey, type ChannelDigest, type Delivery, type DigestRun, type Follow, type OfferedPaper, type RunPlan, type SaveOutcome, type SourceState, type Store, type StoredPaper, type UserPrefs } from './port.js';
+import { topicKey, type ChannelDigest, type Delivery, type DigestRun, type Follow, type OfferedPaper, type OffersByTarget, type RunPlan, type SaveOutcome, type SourceState, type Store, type StoredPaper, type UserPrefs } from './port.js';
 
 const userKey = (u: UserKey) => `${u.platform}:${u.workspace}:${u.user}`;
 const channelMatches = (d: ChannelDigest, c: ChannelKey) => d.platform === c.platform && d.workspace === c.workspace && d.channel === c.channel;
@@ -158,7 +158,7 @@ export function createMemoryStore(): Store {
   };
 
 
-  return {
+  const store: Store = {
     listFollows: (user) => (follows.get(userKey(user)) ?? []).map(copyFollow),
     addFollow(user, topic, now, examples) {
       const list = follows.get(userKey(user)) ?? [];
@@ -334,6 +334,16 @@ export function createMemoryStore(): Store {
     expiredPapers(target) {
       return new Set([...(offered.get(targetKey(target))?.values() ?? [])].filter((o) => o.expired).map((o) => o.paperId));
     },
+    offersByTarget() {
+      const targets: OffersByTarget['targets'] = new Map();
+      for (const key of offered.keys()) {
+        const [platform, workspace, kind, ...id] = key.split(':');
+        const target = { platform, workspace, kind, id: id.join(':') } as Target;
+        if (targetKey(target) !== key) throw new Error(`paperboy store: cannot read target key ${key}`);
+        targets.set(key, { offered: store.offeredPapers(target), expired: store.expiredPapers(target) });
+      }
+      return { targets, aliased: new Set(aliases.keys()) };
+    },
     recordShown(target, ids, messageId, now) {
       const key = targetKey(target);
       for (const id of ids) deliver(key, id, now, messageId);
@@ -390,4 +400,5 @@ export function createMemoryStore(): Store {
     ping() {},
     close() {},
   };
+  return store;
 }

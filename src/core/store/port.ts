@@ -91,6 +91,12 @@ export interface Delivery {
 }
 
 /** A paper a digest offered a target without showing it ("N more: Show them"). */
+/** What offersByTarget() reads. */
+export interface OffersByTarget {
+  targets: Map<string, { offered: OfferedPaper[]; expired: Set<string> }>;
+  aliased: Set<string>;
+}
+
 export interface OfferedPaper {
   paperId: string;
   /** The follow's topic it was picked for. */
@@ -221,6 +227,12 @@ export interface Store {
   expireOffered(target: Target, paperIds: string[], now: Date): void;
   /** The papers that aged out for the target: digests no longer pick them. */
   expiredPapers(target: Target): Set<string>;
+  /**
+   * offeredPapers and expiredPapers of every target at once, by targetKey (targets with neither
+   * are left out), in one read: a planning pass asks once, not twice per target. `aliased` are
+   * old DM keys merged into a person, which answer under the person's key: ask those per target.
+   */
+  offersByTarget(): OffersByTarget;
   /** Records papers shown to the target outside a digest run ("Show them") as delivered. */
   recordShown(target: Target, paperIds: string[], messageId: string, now: Date): void;
   /** The topics (topicKey) the target was already told cannot be planned. */

@@ -7,7 +7,7 @@ import type { Rating } from '../learning/feedback.js';
 import { migrations } from './migrations.js';
 import { mergeScopeSqlite } from './sqlite-merge.js';
 import { samePaper } from './papers.js';
-import { topicKey, type ChannelDigest, type DigestRun, type Follow, type RunState, type SaveOutcome, type SourceState, type Store, type StoredPaper, type UserPrefs } from './port.js';
+import { topicKey, type ChannelDigest, type DigestRun, type Follow, type OffersByTarget, type RunState, type SaveOutcome, type SourceState, type Store, type StoredPaper, type UserPrefs } from './port.js';
 
 type Row = Record<string, unknown>;
 
@@ -205,6 +205,11 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
       ORDER BY relevance DESC, since, paper_id`).raw(),
     expire: db.prepare('UPDATE offered SET expired = ? WHERE target = ? AND paper_id = ? AND expired IS NULL'),
     expired: db.prepare('SELECT paper_id FROM offered WHERE target = ? AND expired IS NOT NULL').pluck(),
+    allOffered: db.prepare(`SELECT target, paper_id, topic, relevance, since FROM offered o WHERE o.expired IS NULL
+      AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.target = o.target AND d.paper_id = o.paper_id)
+      ORDER BY target, relevance DESC, since, paper_id`).raw(),
+    allExpired: db.prepare('SELECT target, paper_id FROM offered WHERE expired IS NOT NULL').raw(),
+    allAliases: db.prepare('SELECT old FROM target_aliases').pluck(),
     topicNotices: db.prepare('SELECT topic_key FROM topic_notices WHERE target = ?').pluck(),
     addTopicNotice: db.prepare('INSERT OR IGNORE INTO topic_notices (target, topic_key, at) VALUES (?, ?, ?)'),
     alias: db.prepare('SELECT workspace FROM target_aliases WHERE old = ?').pluck(),
@@ -281,7 +286,8 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     allFollowers() {
       const out: ReturnType<Store['allFollowers']> = [];
       let last: ReturnType<Store['allFollowers']>[number] | undefined;
-      for (const [platform, workspace, user, id, topic, created, examples] of q.allFollows.iterate() as Iterable<[Platform, string, string, number, string, number, string | null]>) {
+      // all() rather than iterate(): one call into SQLite instead of one per row (a pass reads every follow).
+      for (const [platform, workspace, user, id, topic, created, examples] of q.allFollows.all() as [Platform, string, string, number, string, number, string | null][]) {
         if (last?.user.user !== user || last.user.workspace !== workspace || last.user.platform !== platform) out.push((last = { user: { platform, workspace, user }, follows: [] }));
         last.follows.push({ id, platform, workspace, user, topic, created: new Date(created), ...examplesOf(examples) });
       }
@@ -369,6 +375,20 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
       for (const id of ids) q.expire.run(now.getTime(), targetKey(resolve(t)), id);
     }),
     expiredPapers: (t) => new Set(q.expired.all(targetKey(resolve(t))) as string[]),
+    // One read transaction, like deliveredByTarget.
+    offersByTarget: db.transaction((): OffersByTarget => {
+      const targets: OffersByTarget['targets'] = new Map();
+      const of = (target: string) => {
+        let entry = targets.get(target);
+        if (!entry) targets.set(target, (entry = { offered: [], expired: new Set() }));
+        return entry;
+      };
+      for (const [target, paperId, topic, relevance, since] of q.allOffered.iterate() as Iterable<[string, string, string, number, number]>) {
+        of(target).offered.push({ paperId, topic, relevance, since: new Date(since) });
+      }
+      for (const [target, paperId] of q.allExpired.iterate() as Iterable<[string, string]>) of(target).expired.add(paperId);
+      return { targets, aliased: new Set(q.allAliases.all() as string[]) };
+    }),
     recordShown: db.transaction((t: Target, ids: string[], messageId: string, now: Date) => {
       for (const id of ids) q.insertDelivery.run(targetKey(resolve(t)), id, now.getTime(), messageId);
     }),

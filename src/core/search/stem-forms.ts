@@ -1,0 +1,65 @@
+import { FieldPostings, grow } from './postings.js';
+
+const grown = (a: Int32Array<ArrayBuffer>, need: number, fill: number) => grow(a, need, fill);
+
+/**
+ * Per index term, the word forms papers use for it ("organ", "organization" for the term
+ * "organ"), each with the papers using it, in first-use order: a stem class told apart by use.
+ * Kept in typed arrays (a form's papers in a posting pool, a term's forms as a chain of form ids):
+ * at 100k papers a Map of arrays per term took about 200 MB, these a few tens.
+ */
+export class StemForms {
+  /** Form id by the form's text; a form whose text another term uses already is found in `shared`. */
+  private readonly ids = new Map<string, number>();
+  private readonly shared = new Map<string, number>();
+  private readonly names: string[] = [];
+  private termOf = new Int32Array(1024);
+  private nextOf = new Int32Array(1024).fill(-1);
+  private first = new Int32Array(1024).fill(-1);
+  private last = new Int32Array(1024).fill(-1);
+  private counts = new Int32Array(1024);
+  private readonly docs = new FieldPostings();
+
+  /** Notes that paper `doc` uses `form` for the term with id `term`; papers come in ascending order. */
+  add(term: number, form: string, doc: number): void {
+    let id = this.ids.get(form);
+    if (id !== undefined && this.termOf[id] !== term) id = this.shared.get(`${term} ${form}`);
+    if (id === undefined) id = this.create(term, form);
+    this.docs.append(id, doc, 1);
+  }
+
+  /** How many forms papers use for the term. */
+  count(term: number): number {
+    return term >= 0 && term < this.counts.length ? this.counts[term]! : 0;
+  }
+
+  /** The term's forms, each with its papers (ascending), in first-use order. */
+  of(term: number): Map<string, number[]> {
+    const out = new Map<string, number[]>();
+    if (term < 0 || term >= this.first.length) return out;
+    for (let id = this.first[term]!; id >= 0; id = this.nextOf[id]!) {
+      const docs: number[] = [];
+      this.docs.forEach(id, (doc) => docs.push(doc));
+      out.set(this.names[id]!, docs);
+    }
+    return out;
+  }
+
+  private create(term: number, form: string): number {
+    const id = this.names.length;
+    this.names.push(form);
+    if (this.ids.has(form)) this.shared.set(`${term} ${form}`, id);
+    else this.ids.set(form, id);
+    this.termOf = grown(this.termOf, id + 1, 0);
+    this.nextOf = grown(this.nextOf, id + 1, -1);
+    this.termOf[id] = term;
+    this.first = grown(this.first, term + 1, -1);
+    this.last = grown(this.last, term + 1, -1);
+    this.counts = grown(this.counts, term + 1, 0);
+    if (this.first[term]! < 0) this.first[term] = id;
+    else this.nextOf[this.last[term]!] = id;
+    this.last[term] = id;
+    this.counts[term]!++;
+    return id;
+  }
+}

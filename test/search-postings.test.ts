@@ -1,0 +1,133 @@
+import MiniSearch from 'minisearch';
+import { describe, expect, it } from 'vitest';
+import { analyze, analyzeWords, termsOfToken, tokenize } from '../src/core/search/analyze.js';
+import { PaperIndex } from '../src/core/search/index.js';
+import { FieldPostings, Postings } from '../src/core/search/postings.js';
+import { DocumentSequences } from '../src/core/search/sequences.js';
+import { StemForms } from '../src/core/search/stem-forms.js';
+import type { Paper } from '../src/core/types.js';
+import { paper } from './fixtures/fake-search.js';
+
+const papers: Paper[] = [
+  paper('a', 'Neuro-Symbolic Program Synthesis', 'We combine neural networks with symbolic search. The neuro-symbolic learner writes programs; programs are checked.'),
+  paper('b', "Graph Networks Don't Forget", 'Graph neural networks forget old graphs. We keep a replay buffer of graphs!'),
+  paper('c', 'Program Repair with Language Models', 'Language models repair programs. Repair is checked by tests, and tests by humans.'),
+  paper('d', 'Symbolic Regression', 'Search over expressions finds the law. No neural network is used.'),
+];
+const bm25 = { k: 1.2, b: 0.7, d: 0.5 };
+
+/** Builds Postings the way PaperIndex feeds it: per field, term id -> count and the distinct raw tokens. */
+function postingsOf(docs: Paper[]): Postings {
+  const postings = new Postings();
+  for (const p of docs) {
+    const field = (text: string) => {
+      const counts = new Map<number, number>();
+      for (const t of analyze(text)) {
+        const id = postings.intern(t);
+        counts.set(id, (counts.get(id) ?? 0) + 1);
+      }
+      return { counts, length: new Set(tokenize(text)).size };
+    };
+    const title = field(p.title);
+    const abstract = field(p.abstract);
+    postings.add({ id: p.id, title: title.counts, abstract: abstract.counts, titleLength: title.length, abstractLength: abstract.length });
+  }
+  return postings;
+}
+
+describe('term-id postings', () => {
+  it('score the same as minisearch does with the same analyzer, float for float', () => {
+    const mini = new MiniSearch<Paper>({ fields: ['title', 'abstract'], tokenize, processTerm: (t) => termsOfToken(t), searchOptions: { processTerm: (t) => t, bm25, boost: { title: 2 } } });
+    mini.addAll(papers);
+    const postings = postingsOf(papers);
+    for (const query of [['program'], ['graph', 'network', 'symbol'], ['neurosymbol', 'repair', 'test']]) {
+      const boost = (t: string) => 1 + t.length / 10;
+      const ours = postings.searchAny(query, boost, 2, bm25).map((r) => [postings.externalId(r.doc), r.score]);
+      const theirs = mini.search({ combineWith: 'OR', queries: query }, { boostTerm: boost }).map((r) => [r.id, r.score]);
+      expect(ours).toEqual(theirs);
+      expect(ours.length).toBeGreaterThan(0);
+    }
+  });
+
+  it('visit title documents first, then abstract-only ones, with title counts weighted', () => {
+    const postings = postingsOf(papers);
+    const visits: [string, number][] = [];
+    postings.forEachDoc('program', 2, (doc, count) => visits.push([postings.externalId(doc), count]));
+    // a: title once (x2) + abstract twice; c: title once (x2) + abstract once.
+    expect(visits).toEqual([['a', 4], ['c', 3]]);
+    const network: string[] = [];
+    postings.forEachDoc('network', 1, (doc) => network.push(postings.externalId(doc)));
+    expect(network).toEqual(['b', 'a', 'd']);
+    expect(postings.documentFrequency('network')).toBe(3);
+    expect(postings.withPrefix('neuro')).toEqual(expect.arrayContaining(['neurosymbol']));
+    expect(postings.near('grph', 1).map(([t]) => t)).toContain('graph');
+  });
+
+  it('keep counts past what a posting packs, across many blocks', () => {
+    const field = new FieldPostings();
+    for (let doc = 0; doc < 10_000; doc++) field.append(7, doc, doc === 9_999 ? 1_000 : (doc % 300) + 1);
+    const seen: number[] = [];
+    const counts: number[] = [];
+    field.forEach(7, (doc, count) => {
+      seen.push(doc);
+      counts.push(count);
+    });
+    expect(seen).toEqual(Array.from({ length: 10_000 }, (_, i) => i));
+    expect(counts[299]).toBe(300);
+    expect(counts[254]).toBe(255);
+    expect(counts[9_999]).toBe(1_000);
+    expect(field.df[7]).toBe(10_000);
+    field.forEach(3, () => expect.unreachable());
+  });
+});
+
+describe('per-document term sequences', () => {
+  it('hold analyze() and analyzeWords() of each field, compound joins marked, and the lead sentence', () => {
+    const sequences = new DocumentSequences();
+    const index = new PaperIndex(papers);
+    const ids = postingsOf(papers);
+    const encode = (text: string) => tokenize(text).flatMap((token) => {
+      const terms = termsOfToken(token).map((t) => ids.id(t));
+      return /-|'/.test(token) && terms.length > 1 ? [...terms.slice(0, -1), -1 - terms.at(-1)!] : terms;
+    });
+    for (const p of papers) sequences.add(encode(p.title), encode(p.abstract), encode(p.abstract.slice(0, p.abstract.indexOf('.') + 1)).length);
+    papers.forEach((p, doc) => {
+      const names = (a: Int32Array) => [...a].map((t) => ids.names[t]);
+      expect(names(sequences.terms(doc, 'title'))).toEqual(analyze(p.title));
+      expect(names(sequences.terms(doc, 'abstract'))).toEqual(analyze(p.abstract));
+      expect(names(sequences.words(doc, 'abstract'))).toEqual(analyzeWords(p.abstract));
+      expect(names(sequences.words(doc, 'lead'))).toEqual(analyzeWords(p.abstract.slice(0, p.abstract.indexOf('.') + 1)));
+    });
+    expect(sequences.documents).toBe(4);
+    // The index reads the same streams: a phrase across a compound's parts is found, one spanning a join is not broken by it.
+    expect(index.search('"neuro symbolic learner"').hits.map((h) => h.paper.id)).toEqual(['a']);
+    expect(index.search('"symbolic learner writes"').hits.map((h) => h.paper.id)).toEqual(['a']);
+  });
+
+  it('are analysed when a paper is added: later edits to the paper object change nothing the index decides', () => {
+    const copy = papers.map((p) => ({ ...p }));
+    const index = new PaperIndex(copy);
+    const before = index.match('program repair').map((h) => h.paper.id);
+    for (const p of copy) Object.assign(p, { title: 'Unrelated', abstract: 'unrelated words only' });
+    expect(index.match('program repair').map((h) => h.paper.id)).toEqual(before);
+    expect(before).toContain('c');
+  });
+});
+
+describe('stem forms', () => {
+  it('keep each term\'s forms in first-use order with their papers, a form shared by two terms apart', () => {
+    const forms = new StemForms();
+    forms.add(3, 'organ', 0);
+    forms.add(3, 'organization', 0);
+    forms.add(5, 'organ', 1);
+    forms.add(3, 'organ', 2);
+    forms.add(3, 'organization', 4);
+    expect(forms.count(3)).toBe(2);
+    expect(forms.count(5)).toBe(1);
+    expect(forms.count(9)).toBe(0);
+    expect(forms.count(-1)).toBe(0);
+    expect(forms.of(3)).toEqual(new Map([['organ', [0, 2]], ['organization', [0, 4]]]));
+    expect(forms.of(5)).toEqual(new Map([['organ', [1]]]));
+    expect(forms.of(9)).toEqual(new Map());
+  });
+});
