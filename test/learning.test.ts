@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createDigestPlanner } from '../src/core/digest.js';
 import { commands, parseCommandText, runCommand } from '../src/core/commands/index.js';
-import { isQuiet, learnedCandidates, LEARNING } from '../src/core/learning/rerank.js';
+import { isQuiet, learnedCandidates, LEARNING, relevanceCut } from '../src/core/learning/rerank.js';
 import { learnedMatch } from '../src/core/learning/topic-learning.js';
 import { loadCorpus } from '../src/core/corpus/index.js';
 import { PaperIndex } from '../src/core/search/index.js';
@@ -73,6 +73,31 @@ describe('a follow that learns from 👍 / 👎', () => {
     expect(learnedMatch(withJunk, topic, feedback)).toEqual([]);
     // One 👍 among them: not quiet, the follow keeps learning.
     expect(isQuiet(new Map([...feedback, ['x', 1 as const]]))).toBe(false);
+  });
+
+  it('learns where its list turns to junk: below the least relevant 👎 under every 👍, only papers nearer a 👍 stay', () => {
+    // Unit vectors in a plane: "a" papers point one way, "b" papers another (cosine 0 between the two ways).
+    const way = { a: Float32Array.from([1, 0]), b: Float32Array.from([0, 1]), mid: Float32Array.from([Math.SQRT1_2, Math.SQRT1_2]) };
+    const list: [string, number, Float32Array][] = [
+      ['up1', 1, way.a], ['x1', 0.9, way.b], ['down1', 0.6, way.b], ['x2', 0.5, way.a], ['down2', 0.4, way.b],
+      ['tail-a', 0.3, way.a], ['tail-b', 0.2, way.b], ['tail-mid', 0.1, way.mid],
+    ];
+    const hits = list.map(([id, score]) => ({ paper: paper(`p-${id}`, id), score }));
+    const input = {
+      hits,
+      relevance: (h: SearchHit) => h.score,
+      wider: () => [],
+      vector: (id: string) => list.find(([x]) => `p-${x}` === id)?.[2],
+    };
+    const feedback = new Map<string, 1 | -1>([['p-up1', 1], ['p-down1', -1], ['p-down2', -1]]);
+    expect(relevanceCut(hits, input.relevance, feedback)).toBe(0.4);
+    const after = ids(learnedCandidates({ ...input, feedback }));
+    // x1 goes as before (it is a 👎 lookalike); of the tail only the 👍 lookalike stays; x2, above the cut, stays.
+    expect(after).toEqual(['p-up1', 'p-x2', 'p-tail-a']);
+    // A 👍 below the 👎s means the list had not turned: no cut.
+    expect(relevanceCut(hits, input.relevance, new Map([...feedback, ['p-tail-mid', 1]]))).toBe(-Infinity);
+    // Nor without a 👍: 👎 alone say what to avoid, not where the list ends.
+    expect(relevanceCut(hits, input.relevance, new Map([['p-down1', -1]]))).toBe(-Infinity);
   });
 
   it('never asks the wider search without a 👍', () => {

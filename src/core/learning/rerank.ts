@@ -9,6 +9,9 @@ import { countRatings, type Feedback } from './feedback.js';
  *   by DISLIKE_MARGIN) is dropped: papers like the 👎 ones stop coming;
  * - a paper of the wider search that is as near a 👍 paper as LIKE_NEAR joins, and papers near a
  *   👍 rank higher: papers like the 👍 ones come, and come first;
+ * - the 👎 papers ranked below every 👍 one teach the follow where its own list turns to junk: a
+ *   candidate less relevant than the least relevant of them is dropped unless it is nearer a 👍
+ *   than any 👎 by DISLIKE_MARGIN (a per-follow cut on relevance, with no threshold of its own);
  * - QUIET_AFTER 👎 and no 👍 at all: the follow delivers nothing more (a topic the corpus lacks,
  *   whose every delivery was junk, goes quiet until its learning is reset).
  * With no ratings the candidates come back unchanged. Measured in bench/learning-eval.ts
@@ -54,6 +57,23 @@ const dot = (a: Float32Array, b: Float32Array) => {
   return s;
 };
 
+/**
+ * The relevance below which the follow's list turned to junk for its person: that of the least
+ * relevant 👎 among those less relevant than every 👍 (-Infinity without a 👍, or no 👎 below them all).
+ */
+export function relevanceCut<T extends SearchHit>(hits: readonly T[], relevance: (hit: T) => number, feedback: Feedback): number {
+  let lowestUp = Infinity;
+  const down: number[] = [];
+  for (const h of hits) {
+    const r = feedback.get(h.paper.id);
+    if (r === 1) lowestUp = Math.min(lowestUp, relevance(h));
+    else if (r === -1) down.push(relevance(h));
+  }
+  // Without a 👍 there is no good part of the list to tell from the junk (QUIET_AFTER handles that).
+  const below = down.filter((x) => x < lowestUp);
+  return lowestUp < Infinity && below.length > 0 ? Math.min(...below) : -Infinity;
+}
+
 /** The follow's candidates after its ratings: filtered, joined by papers near a 👍, re-ranked (stable otherwise). */
 export function learnedCandidates<T extends SearchHit>(input: LearningInput<T>): Learned<T>[] {
   const { hits, feedback } = input;
@@ -70,6 +90,7 @@ export function learnedCandidates<T extends SearchHit>(input: LearningInput<T>):
     if (v) for (const x of list) m = Math.max(m, dot(v, x));
     return m;
   };
+  const cut = relevanceCut(hits, input.relevance, feedback);
   const scored: { hit: Learned<T>; group: number; key: number; order: number }[] = [];
   const taken = new Set<string>();
   const consider = (h: T, base: number | undefined) => {
@@ -77,6 +98,7 @@ export function learnedCandidates<T extends SearchHit>(input: LearningInput<T>):
     const v = input.vector(h.paper.id);
     const like = nearest(v, liked);
     const dislike = nearest(v, disliked);
+    if (base !== undefined && base < cut && !(like > dislike + LEARNING.DISLIKE_MARGIN)) return;
     if (disliked.length > 0 && dislike >= LEARNING.DISLIKE_NEAR && dislike > like + LEARNING.DISLIKE_MARGIN) return;
     // A paper from the wider search joins only when it is as near a liked paper as the rule asks.
     if (base === undefined && !(like >= LEARNING.LIKE_NEAR && like > dislike + LEARNING.DISLIKE_MARGIN)) return;

@@ -1,7 +1,7 @@
 import SearchableMap from 'minisearch/SearchableMap';
 import type { Neighbour, PaperSearch, SearchHit, SearchPage } from '../search-port.js';
 import type { Paper } from '../types.js';
-import { analyze, analyzeWords, compoundParts, termsOfToken, tokenize } from './analyze.js';
+import { compoundParts, termsOfToken, tokenize } from './analyze.js';
 import { ownWordEvidence } from './evidence.js';
 import { wordForm } from './stem.js';
 import {
