@@ -1,9 +1,8 @@
+import { startDiscordRig, type DiscordRig } from './support/adapters.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { commands } from '../src/core/commands/index.js';
 import { silentLogger } from '../src/core/log.js';
-import { noMetrics } from '../src/core/metrics.js';
 import { createScheduler, type CronLike } from '../src/core/scheduler.js';
-import { createDiscordAdapter, type DiscordAdapter } from '../src/platforms/discord/index.js';
+import { type DiscordAdapter } from '../src/platforms/discord/index.js';
 import { LIMITS } from '../src/platforms/discord/limits.js';
 import { FakeDiscord, type RestCall } from './fakes/discord.js';
 import { createTestContext } from './support/context.js';
@@ -15,6 +14,7 @@ const CHANNEL = '710000000000000002';
 const USER = '200000000000000777';
 const SEED = 'p-ahy3wqk1qh'; // "Scalable Second Order Optimization for Deep Learning"
 const inertCron: CronLike = { schedule: () => ({ stop() {}, destroy() {} }) };
+let rig: DiscordRig;
 let fake: FakeDiscord;
 let adapter: DiscordAdapter;
 let context: Awaited<ReturnType<typeof createTestContext>>;
@@ -39,19 +39,12 @@ function press(customId: string) {
 }
 
 beforeAll(async () => {
-  fake = await FakeDiscord.start({ guilds: [{ id: GUILD, channels: [CHANNEL] }] });
   context = await createTestContext({ now: new Date('2026-11-23T07:00:00Z') });
-  adapter = createDiscordAdapter(
-    { context, commands, log: silentLogger, metrics: noMetrics },
-    { token: 'fake-token', applicationId: fake.applicationId, apiUrl: fake.apiUrl, restOptions: { retries: 0, timeout: 2000 } },
-  );
-  await adapter.start();
+  rig = await startDiscordRig(context, { guilds: [{ id: GUILD, channels: [CHANNEL] }] });
+  ({ fake, adapter } = rig);
 });
 
-afterAll(async () => {
-  await adapter?.stop();
-  await fake?.close();
-});
+afterAll(() => rig?.stop());
 
 describe('follow by example on Discord', () => {
   it('"Follow papers like this #n" under a search result follows by example; a bad id stores nothing', async () => {

@@ -1,11 +1,11 @@
 import { Writable } from 'node:stream';
+import { startSlackRig, type SlackRig } from './support/adapters.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { commands, type CommandContext } from '../src/core/commands/index.js';
+import type { CommandContext } from '../src/core/commands/index.js';
 import { createLogger } from '../src/core/log.js';
-import { noMetrics } from '../src/core/metrics.js';
 import { createScheduler, type CronLike } from '../src/core/scheduler.js';
 import { createMemoryStore } from '../src/core/store/memory.js';
-import { createSlackAdapter, type SlackAdapter } from '../src/platforms/slack/index.js';
+import { type SlackAdapter } from '../src/platforms/slack/index.js';
 import { SLACK_LIMITS } from '../src/platforms/slack/render.js';
 import { buttonBody, FakeSlack, postSigned, slashCommandBody } from './fakes/slack.js';
 import { seedPaperIndex, testConfig } from './support/context.js';
@@ -34,26 +34,19 @@ const log = createLogger({ level: 'info', format: 'json' }, new Writable({
   },
 }));
 const person = { platform: 'slack' as const, workspace: 'T1', user: USER };
+let rig: SlackRig;
 let fake: FakeSlack;
 let adapter: SlackAdapter;
 let context: CommandContext;
 let eventsUrl: string;
 
 beforeAll(async () => {
-  fake = await new FakeSlack().start();
   context = { index: await seedPaperIndex(), store, config, log, now: () => clock.now, schedulesChanged() {} };
-  adapter = createSlackAdapter(
-    { context, commands, log, metrics: noMetrics },
-    { botToken: 'xoxb-test', signingSecret: SECRET, apiUrl: fake.apiUrl, port: 0, host: '127.0.0.1', digestAdmins: [], clientOptions: { retryConfig: { retries: 0 } } },
-  );
-  await adapter.start();
-  eventsUrl = `http://127.0.0.1:${adapter.address()!.port}/slack/events`;
+  rig = await startSlackRig(context, SECRET, { log });
+  ({ fake, adapter, eventsUrl } = rig);
 });
 
-afterAll(async () => {
-  await adapter?.stop();
-  await fake?.close();
-});
+afterAll(() => rig?.stop());
 
 async function slash(text: string): Promise<Record<string, unknown>> {
   const { id, url } = fake.newResponseUrl();

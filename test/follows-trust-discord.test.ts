@@ -1,9 +1,8 @@
+import { startDiscordRig, type DiscordRig } from './support/adapters.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { commands } from '../src/core/commands/index.js';
 import { silentLogger } from '../src/core/log.js';
-import { noMetrics } from '../src/core/metrics.js';
 import { createScheduler, type CronLike } from '../src/core/scheduler.js';
-import { createDiscordAdapter, type DiscordAdapter } from '../src/platforms/discord/index.js';
+import { type DiscordAdapter } from '../src/platforms/discord/index.js';
 import { NO_CHANNEL } from '../src/platforms/discord/interactions.js';
 import { FakeDiscord, PERMISSIONS, type RestCall } from './fakes/discord.js';
 import { createTestContext } from './support/context.js';
@@ -13,6 +12,7 @@ import { createTestContext } from './support/context.js';
 const GUILD = '810000000000000001';
 const CHANNEL = '710000000000000001';
 const inertCron: CronLike = { schedule: () => ({ stop() {}, destroy() {} }) };
+let rig: DiscordRig;
 let fake: FakeDiscord;
 let adapter: DiscordAdapter;
 let context: Awaited<ReturnType<typeof createTestContext>>;
@@ -45,19 +45,12 @@ function press(customId: string, userId: string, extra: object, who: { guildId?:
 }
 
 beforeAll(async () => {
-  fake = await FakeDiscord.start({ guilds: [{ id: GUILD, channels: [CHANNEL] }] });
   context = await createTestContext();
-  adapter = createDiscordAdapter(
-    { context, commands, log: silentLogger, metrics: noMetrics },
-    { token: 'fake-token', applicationId: fake.applicationId, apiUrl: fake.apiUrl, restOptions: { retries: 0, timeout: 2000 } },
-  );
-  await adapter.start();
+  rig = await startDiscordRig(context, { guilds: [{ id: GUILD, channels: [CHANNEL] }] });
+  ({ fake, adapter } = rig);
 });
 
-afterAll(async () => {
-  await adapter?.stop();
-  await fake?.close();
-});
+afterAll(() => rig?.stop());
 
 describe('an interaction with channel_id but no channel object', () => {
   it('shares to that channel', async () => {

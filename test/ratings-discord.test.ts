@@ -1,9 +1,8 @@
+import { startDiscordRig, type DiscordRig } from './support/adapters.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { commands } from '../src/core/commands/index.js';
 import { silentLogger } from '../src/core/log.js';
-import { noMetrics } from '../src/core/metrics.js';
 import { createScheduler, type CronLike } from '../src/core/scheduler.js';
-import { createDiscordAdapter, type DiscordAdapter } from '../src/platforms/discord/index.js';
+import { type DiscordAdapter } from '../src/platforms/discord/index.js';
 import { FakeDiscord, type RestCall } from './fakes/discord.js';
 import { createTestContext } from './support/context.js';
 
@@ -11,24 +10,18 @@ import { createTestContext } from './support/context.js';
 
 const inertCron: CronLike = { schedule: () => ({ stop() {}, destroy() {} }) };
 type Btn = { type: number; style: number; label: string; custom_id: string };
+let rig: DiscordRig;
 let fake: FakeDiscord;
 let adapter: DiscordAdapter;
 let context: Awaited<ReturnType<typeof createTestContext>>;
 
 beforeAll(async () => {
-  fake = await FakeDiscord.start();
   context = await createTestContext();
-  adapter = createDiscordAdapter(
-    { context, commands, log: silentLogger, metrics: noMetrics },
-    { token: 'fake-token', applicationId: fake.applicationId, apiUrl: fake.apiUrl, restOptions: { retries: 0, timeout: 2000 } },
-  );
-  await adapter.start();
+  rig = await startDiscordRig(context);
+  ({ fake, adapter } = rig);
 });
 
-afterAll(async () => {
-  await adapter?.stop();
-  await fake?.close();
-});
+afterAll(() => rig?.stop());
 
 const buttons = (components: { components: Btn[] }[]) => components.flatMap((r) => r.components);
 const isEdit = (token: string) => (c: Pick<RestCall, 'method' | 'path'>) => c.method === 'PATCH' && c.path === `/webhooks/${fake.applicationId}/${token}/messages/@original`;

@@ -1,9 +1,8 @@
+import { startSlackRig, type SlackRig } from './support/adapters.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { commands } from '../src/core/commands/index.js';
 import { silentLogger } from '../src/core/log.js';
-import { noMetrics } from '../src/core/metrics.js';
 import { createScheduler, type CronLike } from '../src/core/scheduler.js';
-import { createSlackAdapter, type SlackAdapter } from '../src/platforms/slack/index.js';
+import { type SlackAdapter } from '../src/platforms/slack/index.js';
 import { buttonBody, FakeSlack, postSigned } from './fakes/slack.js';
 import { createTestContext } from './support/context.js';
 
@@ -14,6 +13,7 @@ const inertCron: CronLike = { schedule: () => ({ stop() {}, destroy() {} }) };
 type Button = { type: string; action_id: string; value: string; text: { text: string }; style?: string };
 type Block = { type: string; elements?: Button[] };
 
+let rig: SlackRig;
 let fake: FakeSlack;
 let adapter: SlackAdapter;
 let eventsUrl: string;
@@ -21,19 +21,11 @@ let context: Awaited<ReturnType<typeof createTestContext>>;
 
 beforeAll(async () => {
   context = await createTestContext();
-  fake = await new FakeSlack().start();
-  adapter = createSlackAdapter(
-    { context, commands, log: silentLogger, metrics: noMetrics },
-    { botToken: 'xoxb-test', signingSecret: SECRET, apiUrl: fake.apiUrl, port: 0, host: '127.0.0.1', digestAdmins: [], clientOptions: { retryConfig: { retries: 0 } } },
-  );
-  await adapter.start();
-  eventsUrl = `http://127.0.0.1:${adapter.address()!.port}/slack/events`;
+  rig = await startSlackRig(context, SECRET);
+  ({ fake, adapter, eventsUrl } = rig);
 });
 
-afterAll(async () => {
-  await adapter?.stop();
-  await fake?.close();
-});
+afterAll(() => rig?.stop());
 
 const ratingRows = (blocks: Block[]) => blocks.filter((b) => b.type === 'actions' && b.elements?.some((e) => e.text.text === '👍'));
 
