@@ -1,8 +1,8 @@
-import { Writable } from 'node:stream';
+import { capturedLogger } from './support/log-capture.js';
 import { startSlackRig, type SlackRig } from './support/adapters.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CommandContext } from '../src/core/commands/index.js';
-import { createLogger, silentLogger } from '../src/core/log.js';
+import { silentLogger } from '../src/core/log.js';
 import { createScheduler, type CronLike } from '../src/core/scheduler.js';
 import { createMemoryStore } from '../src/core/store/memory.js';
 import { type SlackAdapter } from '../src/platforms/slack/index.js';
@@ -20,13 +20,7 @@ type Button = { action_id: string; value: string; text: { text: string } };
 const clock = { now: new Date('2026-11-23T07:00:00Z') };
 const store = createMemoryStore();
 const config = testConfig();
-const logLines: Record<string, unknown>[] = [];
-const log = createLogger({ level: 'info', format: 'json' }, new Writable({
-  write(chunk: Buffer, _enc, done) {
-    for (const line of chunk.toString().split('\n')) if (line.trim()) logLines.push(JSON.parse(line) as Record<string, unknown>);
-    done();
-  },
-}));
+const { log, lines: logLines } = capturedLogger();
 let rig: SlackRig;
 let fake: FakeSlack;
 let adapter: SlackAdapter;

@@ -1,19 +1,12 @@
 import { EventEmitter } from 'node:events';
-import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { installLastResort } from '../src/app/last-resort.js';
-import { createLogger } from '../src/core/log.js';
-
-function capture() {
-  const lines: Record<string, unknown>[] = [];
-  const sink = new Writable({ write(chunk, _enc, done) { lines.push(JSON.parse(String(chunk))); done(); } });
-  return { lines, log: createLogger({ level: 'info', format: 'json' }, sink) };
-}
+import { capturedLogger } from './support/log-capture.js';
 
 describe('the last line of defence', () => {
   it('logs an uncaught exception and an unhandled rejection, and keeps the app running', () => {
     const proc = new EventEmitter();
-    const { lines, log } = capture();
+    const { lines, log } = capturedLogger();
     const stops: string[] = [];
     installLastResort(proc, log, { stop: (why) => stops.push(why) });
     proc.emit('uncaughtException', new Error('boom in a listener'), 'uncaughtException');
@@ -28,7 +21,7 @@ describe('the last line of defence', () => {
 
   it('stops the app gracefully once, on a storm of such errors within a minute', () => {
     const proc = new EventEmitter();
-    const { log } = capture();
+    const { log } = capturedLogger();
     let now = 0;
     const stops: string[] = [];
     installLastResort(proc, log, { stop: (why) => stops.push(why), maxPerMinute: 3, now: () => now });
