@@ -16,7 +16,7 @@ function cli(args: string[], stdin = ''): Promise<{ code: number | null; stdout:
   });
 }
 
-describe.concurrent('cli', { timeout: 30_000 }, () => {
+describe('cli', { timeout: 30_000 }, () => {
   it('search --json --limit N prints an array of {id, title, score}', async () => {
     const { code, stdout } = await cli(['search', 'speculative decoding', '--json', '--limit', '3']);
     expect(code).toBe(0);
