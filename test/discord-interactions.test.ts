@@ -1,14 +1,13 @@
+import { startDiscordRig, type DiscordRig } from './support/adapters.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { commands } from '../src/core/commands/index.js';
-import { noMetrics } from '../src/core/metrics.js';
 import { discordPerson } from '../src/core/identity.js';
-import { silentLogger } from '../src/core/log.js';
-import { createDiscordAdapter, type DiscordAdapter } from '../src/platforms/discord/index.js';
+import { type DiscordAdapter } from '../src/platforms/discord/index.js';
 import { EXPIRED_BUTTON } from '../src/platforms/discord/interactions.js';
 import { DMS_BLOCKED_NOTICE } from '../src/platforms/discord/paused-notice.js';
 import { FakeDiscord, PERMISSIONS, type RestCall } from './fakes/discord.js';
 import { createTestContext } from './support/context.js';
 
+let rig: DiscordRig;
 let fake: FakeDiscord;
 let adapter: DiscordAdapter;
 let context: Awaited<ReturnType<typeof createTestContext>>;
@@ -39,19 +38,12 @@ function button(call: RestCall, label: string): string {
 }
 
 beforeAll(async () => {
-  fake = await FakeDiscord.start();
   context = await createTestContext();
-  adapter = createDiscordAdapter(
-    { context, commands, log: silentLogger, metrics: noMetrics },
-    { token: 'fake-token', applicationId: fake.applicationId, apiUrl: fake.apiUrl, restOptions: { timeout: 3000 } },
-  );
-  await adapter.start();
+  rig = await startDiscordRig(context, { restOptions: { timeout: 3000 } });
+  ({ fake, adapter } = rig);
 });
 
-afterAll(async () => {
-  await adapter?.stop();
-  await fake?.close();
-});
+afterAll(() => rig?.stop());
 
 describe('discord /papers over the gateway', () => {
   it('connects with the Guilds intent only and no message content', async () => {

@@ -1,10 +1,9 @@
+import { startDiscordRig, type DiscordRig } from './support/adapters.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { commands } from '../src/core/commands/index.js';
 import { discordPerson } from '../src/core/identity.js';
 import { silentLogger } from '../src/core/log.js';
-import { noMetrics } from '../src/core/metrics.js';
 import { createScheduler, type CronLike } from '../src/core/scheduler.js';
-import { createDiscordAdapter, type DiscordAdapter } from '../src/platforms/discord/index.js';
+import { type DiscordAdapter } from '../src/platforms/discord/index.js';
 import { FakeDiscord, PERMISSIONS, type RestCall } from './fakes/discord.js';
 import { createTestContext } from './support/context.js';
 
@@ -14,6 +13,7 @@ const SERVER_B = { id: '820000000000000002', channels: ['720000000000000002'] };
 const DM_CHANNEL = '650000000000000077';
 const USER = '100000000000000777';
 
+let rig: DiscordRig;
 let fake: FakeDiscord;
 let adapter: DiscordAdapter;
 let context: Awaited<ReturnType<typeof createTestContext>>;
@@ -28,20 +28,13 @@ async function answerTo(interaction: { token: string }): Promise<RestCall> {
 }
 
 beforeAll(async () => {
-  fake = await FakeDiscord.start({ guilds: [SERVER_A, SERVER_B] });
   // Follows made "now" are older than the digest slot the test runs.
   context = await createTestContext({ now: new Date('2026-11-20T00:00:00Z') });
-  adapter = createDiscordAdapter(
-    { context, commands, log: silentLogger, metrics: noMetrics },
-    { token: 'fake-token', applicationId: fake.applicationId, apiUrl: fake.apiUrl, restOptions: { timeout: 3000 } },
-  );
-  await adapter.start();
+  rig = await startDiscordRig(context, { guilds: [SERVER_A, SERVER_B], restOptions: { timeout: 3000 } });
+  ({ fake, adapter } = rig);
 });
 
-afterAll(async () => {
-  await adapter?.stop();
-  await fake?.close();
-});
+afterAll(() => rig?.stop());
 
 describe('one Discord person across servers and the DM', () => {
   it('sees one follow list and one delivery time wherever they type', async () => {

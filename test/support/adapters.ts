@@ -36,11 +36,12 @@ export interface DiscordRig {
   stop(): Promise<void>;
 }
 
-export async function startDiscordRig(context: CommandContext, options: { guilds?: FakeGuild[] } = {}): Promise<DiscordRig> {
-  const fake = await FakeDiscord.start(options);
+/** REST retries off by default; `restOptions` replaces that (e.g. discord.js's own retries, a longer timeout). */
+export async function startDiscordRig(context: CommandContext, options: { guilds?: FakeGuild[]; restOptions?: { retries?: number; timeout?: number } } = {}): Promise<DiscordRig> {
+  const fake = await FakeDiscord.start(options.guilds ? { guilds: options.guilds } : {});
   const adapter = createDiscordAdapter(
     { context, commands, log: silentLogger, metrics: noMetrics },
-    { token: 'fake-token', applicationId: fake.applicationId, apiUrl: fake.apiUrl, restOptions: { retries: 0, timeout: 2000 } },
+    { token: 'fake-token', applicationId: fake.applicationId, apiUrl: fake.apiUrl, restOptions: options.restOptions ?? { retries: 0, timeout: 2000 } },
   );
   await adapter.start();
   return { fake, adapter, stop: async () => { await adapter.stop(); await fake.close(); } };
