@@ -413,7 +413,7 @@ export class PaperIndex implements PaperSearch {
     const cut = (ranked[0]?.score ?? 0) * minRelativeScore;
     const about = ranked.filter((r) => r.score >= cut && this.isAbout(r.doc, concepts, idf));
     // Why each paper was delivered: the topic's own words it has (none for a latent "near" paper).
-    const evidence = (r: Ranked): SearchHit => ({ ...this.hit(r), matched: ownWordEvidence(this.paperAt(r.doc), concepts.filter((c) => c.scores[r.doc]! > 0)) });
+    const evidence = (r: Ranked): SearchHit => ({ ...this.hit(r), matched: ownWordEvidence(this.paperAt(r.doc), this.sequences.entries(r.doc), concepts.filter((c) => c.scores[r.doc]! > 0)) });
     if (!semantic || about.length === 0) return about.map(evidence);
     // Papers on the topic that word it differently: about as close to what the confident hits are
     // about as those hits themselves are. Closeness is measured from the corpus's mean paper, so
