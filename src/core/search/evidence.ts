@@ -1,5 +1,5 @@
 import type { Paper } from '../types.js';
-import { compoundParts, tokenize } from './analyze.js';
+import { compoundParts, TOKEN } from './analyze.js';
 import { STOP_WORDS } from './stopwords.js';
 
 /** What a topic's concept looks for, as term ids: its own words and its multi-word alternatives. */
@@ -7,6 +7,9 @@ export interface ConceptIds {
   ownIds: Set<number>;
   phraseIds: Int32Array[];
 }
+
+/** tokenize()'s pattern, for reading tokens one at a time (its own copy: exec keeps state in lastIndex). */
+const pattern = new RegExp(TOKEN.source, TOKEN.flags);
 
 /** At most this many words or phrases are kept as a hit's evidence. */
 export const MAX_EVIDENCE = 4;
@@ -75,10 +78,17 @@ function readSurfaces(paper: Paper, spans: (Span | undefined)[]): Map<Span, stri
   if (lastWord < 0 && lastCompound < 0) return out;
   const wordText: string[] = [];
   const compoundText: string[] = [];
-  for (const token of tokenize(`${paper.title}\n${paper.abstract}`)) {
-    const parts = /['’-]/.test(token) ? compoundParts(token) : [token];
-    for (const part of parts) if (!STOP_WORDS.has(part)) wordText.push(part);
-    if (parts.length > 1) compoundText.push(token);
+  // tokenize()'s tokens, read one at a time up to the last place (title first: most evidence is there).
+  for (const text of [paper.title, paper.abstract]) {
+    const lower = text.toLowerCase();
+    pattern.lastIndex = 0;
+    let m: RegExpExecArray | null;
+    while ((m = pattern.exec(lower)) !== null && (wordText.length <= lastWord || compoundText.length <= lastCompound)) {
+      const token = m[0];
+      const parts = /['’-]/.test(token) ? compoundParts(token) : [token];
+      for (const part of parts) if (!STOP_WORDS.has(part)) wordText.push(part);
+      if (parts.length > 1) compoundText.push(token);
+    }
     if (wordText.length > lastWord && compoundText.length > lastCompound) break;
   }
   for (const s of spans) {
