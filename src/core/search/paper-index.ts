@@ -433,7 +433,7 @@ export class PaperIndex implements PaperSearch {
     for (let k = 0; k < centroid.length; k++) centroid[k] = centroid[k]! / Math.sqrt(norm);
     const typical = confident.reduce((sum, r) => sum + cosine(vector(r.doc), centroid), 0) / confident.length;
     const delivered = new Set(about.map((r) => r.doc));
-    const near = ranked.filter((r) => !delivered.has(r.doc) && cosine(vector(r.doc), centroid) >= minSemanticSimilarity * typical);
+    const near = ranked.filter((r) => !delivered.has(r.doc) && offsetCosine(space.docVector(r.doc), mean, centroid) >= minSemanticSimilarity * typical);
     return [...about, ...near].sort(byScore).map(evidence);
   }
 
@@ -1063,6 +1063,17 @@ function offset(v: Float32Array | undefined, origin: Float32Array): Float32Array
   if (norm === 0) return undefined;
   for (let k = 0; k < out.length; k++) out[k] = out[k]! / Math.sqrt(norm);
   return out;
+}
+
+/** cosine(offset(v, origin), unit) without making the offset vector: the same sums, rounded as offset() stores them. */
+function offsetCosine(v: Float32Array | undefined, origin: Float32Array, unit: Float32Array): number {
+  if (!v) return 0;
+  let norm = 0;
+  for (let k = 0; k < v.length; k++) norm += (v[k]! - origin[k]!) ** 2;
+  if (norm === 0) return 0;
+  let s = 0;
+  for (let k = 0; k < v.length; k++) s += Math.fround(Math.fround(v[k]! - origin[k]!) / Math.sqrt(norm)) * unit[k]!;
+  return s;
 }
 
 function cosine(a: Float32Array | undefined, unit: Float32Array): number {

@@ -156,6 +156,8 @@ export class SemanticSpace {
   /** Unit-length latent vector per short document id (all zero when unknown). */
   private docVectors: Float32Array<ArrayBufferLike> = new Float32Array(0);
   private fittedOn = 0;
+  /** termTails()'s lengths, until the next install. */
+  private tails: Float32Array | undefined;
   private scratch = new Float32Array(0);
 
   constructor(readonly options: SemanticOptions) {}
@@ -186,6 +188,7 @@ export class SemanticSpace {
     this.idf = fit.idf;
     this.termVectors = fit.termVectors;
     this.termUnits = fit.termUnits;
+    this.tails = undefined;
     this.docVectors = fit.docVectors;
     this.fittedOn = fit.fittedOn;
   }
@@ -209,11 +212,41 @@ export class SemanticSpace {
     const t = this.termIndex.get(term);
     if (t === undefined || count <= 0 || !this.hasUnit(t)) return [];
     const best: [string, number][] = [];
-    for (let u = 0; u < this.termNames.length; u++) {
+    // Most terms are far from any given one: the leading dimensions and the length of the rest
+    // bound the cosine from above, and only terms that may reach minSimilarity get the full sum.
+    const dims = this.dims;
+    const lead = Math.min(TERM_LEAD_DIMS, dims);
+    const units = this.termUnits;
+    const tails = this.termTails();
+    const q = Float64Array.from(units.subarray(t * dims, (t + 1) * dims));
+    let qTail = 0;
+    for (let k = lead; k < dims; k++) qTail += q[k]! * q[k]!;
+    qTail = Math.sqrt(qTail);
+    const floor = minSimilarity - BOUND_SLACK;
+    const withUnits = Math.min(this.termNames.length, tails.length);
+    for (let u = 0, base = 0; u < withUnits; u++, base += dims) {
+      let partial = 0;
+      for (let k = 0; k < lead; k++) partial += q[k]! * units[base + k]!;
+      if (partial + qTail * tails[u]! < floor) continue;
       const similarity = this.unitDot(t, u);
       if (u !== t && similarity >= minSimilarity && accept(this.termNames[u]!)) best.push([this.termNames[u]!, similarity]);
     }
     return best.sort((x, y) => y[1] - x[1]).slice(0, count);
+  }
+
+  /** Per term, the length of its unit vector past the first TERM_LEAD_DIMS dimensions (built on first use after a fit). */
+  private termTails(): Float32Array {
+    if (this.tails) return this.tails;
+    const dims = this.dims;
+    const lead = Math.min(TERM_LEAD_DIMS, dims);
+    const count = Math.floor(this.termUnits.length / dims);
+    const tails = new Float32Array(count);
+    for (let u = 0; u < count; u++) {
+      let sum = 0;
+      for (let k = lead; k < dims; k++) sum += this.termUnits[u * dims + k]! ** 2;
+      tails[u] = Math.sqrt(sum);
+    }
+    return (this.tails = tails);
   }
 
   private hasUnit(t: number): boolean {
@@ -307,6 +340,14 @@ export class SemanticSpace {
     return { index: Int32Array.from(index), value: Float32Array.from(value, (w) => w * scale) };
   }
 }
+
+/** relatedTerms() sums these leading dimensions first; past them, the rest's length bounds the cosine. */
+const TERM_LEAD_DIMS = 24;
+/**
+ * Room for rounding in a bound: the bound and the full sum round differently (float32 inputs,
+ * float64 sums of at most a few hundred terms), by far less than this.
+ */
+const BOUND_SLACK = 1e-5;
 
 /** Power iterations sharpen the range finder when singular values decay slowly, as they do for text. */
 const POWER_ITERATIONS = 2;
