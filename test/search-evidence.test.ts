@@ -102,3 +102,22 @@ describe('match() evidence from stored term ids', () => {
     expect(nonEmpty).toBeGreaterThan(2000);
   }, 60_000);
 });
+
+describe('match() evidence, found when first read', () => {
+  it('is an enumerable property that spreads and serializes, worked out once', () => {
+    const index = new PaperIndex([
+      paper('a', 'Diffusion Models for Audio', 'We train diffusion models on audio. Denoising diffusion works.'),
+      paper('b', 'Graph Learning', 'Graphs and more graphs.'),
+    ]);
+    const [hit] = index.match('diffusion audio');
+    expect(hit!.paper.id).toBe('a');
+    expect(Object.getOwnPropertyDescriptor(hit, 'matched')!.get).toBeDefined();
+    expect(Object.keys(hit!)).toEqual(['paper', 'score', 'matched']);
+    const first = hit!.matched;
+    expect(first).toEqual(['diffusion', 'audio']);
+    expect(hit!.matched).toBe(first);
+    expect(Object.getOwnPropertyDescriptor(hit, 'matched')!.value).toBe(first);
+    expect({ ...hit }.matched).toEqual(['diffusion', 'audio']);
+    expect(JSON.parse(JSON.stringify(hit)).matched).toEqual(['diffusion', 'audio']);
+  });
+});

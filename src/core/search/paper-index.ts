@@ -106,6 +106,7 @@ export class PaperIndex implements PaperSearch {
   private textHashes = new Uint32Array(1024);
   /** meanDocVector, until the next paper is added or the space refitted. */
   private meanVector: Float32Array | undefined;
+  private meanDotsOf: { mean: Float32Array; dots: Float64Array } | undefined;
 
   constructor(papers: Paper[] = [], options: PaperIndexOptions = {}) {
     checkOptions(options);
@@ -413,7 +414,13 @@ export class PaperIndex implements PaperSearch {
     const cut = (ranked[0]?.score ?? 0) * minRelativeScore;
     const about = ranked.filter((r) => r.score >= cut && this.isAbout(r.doc, concepts, idf));
     // Why each paper was delivered: the topic's own words it has (none for a latent "near" paper).
-    const evidence = (r: Ranked): SearchHit => ({ ...this.hit(r), matched: ownWordEvidence(this.paperAt(r.doc), this.sequences.entries(r.doc), concepts.filter((c) => c.scores[r.doc]! > 0)) });
+    // Found when first read (a digest reads it for the few papers it shows); which concepts the
+    // paper has is read now, as the score arrays go back to the postings after this search.
+    const evidence = (r: Ranked): SearchHit => {
+      const paper = this.paperAt(r.doc);
+      const has = concepts.filter((c) => c.scores[r.doc]! > 0).map(({ ownIds, phraseIds }) => ({ ownIds, phraseIds }));
+      return withEvidence({ paper, score: r.score }, () => ownWordEvidence(paper, this.sequences.entries(r.doc), has));
+    };
     if (!semantic || about.length === 0) return about.map(evidence);
     // Papers on the topic that word it differently: about as close to what the confident hits are
     // about as those hits themselves are. Closeness is measured from the corpus's mean paper, so
@@ -433,7 +440,30 @@ export class PaperIndex implements PaperSearch {
     for (let k = 0; k < centroid.length; k++) centroid[k] = centroid[k]! / Math.sqrt(norm);
     const typical = confident.reduce((sum, r) => sum + cosine(vector(r.doc), centroid), 0) / confident.length;
     const delivered = new Set(about.map((r) => r.doc));
-    const near = ranked.filter((r) => !delivered.has(r.doc) && offsetCosine(space.docVector(r.doc), mean, centroid) >= minSemanticSimilarity * typical);
+    const threshold = minSemanticSimilarity * typical;
+    // Most candidates are far from the threshold: a cosine worked out from the paper's stored
+    // product with the mean (one dot product, no offset vector) settles them; the few it leaves
+    // within rounding of the threshold get the exact offset cosine.
+    const meanDots = this.meanDots(space, mean);
+    let meanCentroid = 0;
+    let meanSquared = 0;
+    for (let k = 0; k < mean.length; k++) {
+      meanCentroid += mean[k]! * centroid[k]!;
+      meanSquared += mean[k]! * mean[k]!;
+    }
+    const close = (doc: number): boolean => {
+      const v = space.docVector(doc);
+      const lengthSquared = 1 - 2 * meanDots[doc]! + meanSquared;
+      if (v && lengthSquared > 0.01) {
+        let dot = 0;
+        for (let k = 0; k < v.length; k++) dot += v[k]! * centroid[k]!;
+        const estimate = (dot - meanCentroid) / Math.sqrt(lengthSquared);
+        if (estimate < threshold - ESTIMATE_SLACK) return false;
+        if (estimate > threshold + ESTIMATE_SLACK) return true;
+      }
+      return offsetCosine(v, mean, centroid) >= threshold;
+    };
+    const near = ranked.filter((r) => !delivered.has(r.doc) && close(r.doc));
     return [...about, ...near].sort(byScore).map(evidence);
   }
 
@@ -457,6 +487,22 @@ export class PaperIndex implements PaperSearch {
     }
     if (count) for (let k = 0; k < mean.length; k++) mean[k] = mean[k]! / count;
     return (this.meanVector = mean);
+  }
+
+  /** Each paper's latent vector dotted with `mean` (meanDocVector's), kept while that mean is. */
+  private meanDots(space: SemanticSpace, mean: Float32Array): Float64Array {
+    if (this.meanDotsOf?.mean === mean) return this.meanDotsOf.dots;
+    const dims = space.dims;
+    const dots = new Float64Array(this.postings.capacity);
+    for (let doc = 0; doc < dots.length; doc++) {
+      const v = space.docVector(doc);
+      if (!v) continue;
+      let dot = 0;
+      for (let k = 0; k < dims; k++) dot += v[k]! * mean[k]!;
+      dots[doc] = dot;
+    }
+    this.meanDotsOf = { mean, dots };
+    return dots;
   }
 
   similar(id: string, limit = 5): SearchHit[] {
@@ -1065,14 +1111,35 @@ function offset(v: Float32Array | undefined, origin: Float32Array): Float32Array
   return out;
 }
 
+/**
+ * How far a cosine worked out another way (stored products, float64 throughout) may stray from
+ * offsetCosine's for vectors at least 0.1 from the mean: rounding of float32 values moves either
+ * by far less.
+ */
+const ESTIMATE_SLACK = 1e-4;
+
+/** The hit with `matched` as an enumerable property computed on first read, then kept. */
+function withEvidence(hit: SearchHit, find: () => string[]): SearchHit {
+  return Object.defineProperty(hit, 'matched', {
+    enumerable: true,
+    configurable: true,
+    get(): string[] {
+      const value = find();
+      Object.defineProperty(hit, 'matched', { value, enumerable: true, configurable: true, writable: true });
+      return value;
+    },
+  });
+}
+
 /** cosine(offset(v, origin), unit) without making the offset vector: the same sums, rounded as offset() stores them. */
 function offsetCosine(v: Float32Array | undefined, origin: Float32Array, unit: Float32Array): number {
   if (!v) return 0;
   let norm = 0;
   for (let k = 0; k < v.length; k++) norm += (v[k]! - origin[k]!) ** 2;
   if (norm === 0) return 0;
+  const length = Math.sqrt(norm);
   let s = 0;
-  for (let k = 0; k < v.length; k++) s += Math.fround(Math.fround(v[k]! - origin[k]!) / Math.sqrt(norm)) * unit[k]!;
+  for (let k = 0; k < v.length; k++) s += Math.fround(Math.fround(v[k]! - origin[k]!) / length) * unit[k]!;
   return s;
 }
 
