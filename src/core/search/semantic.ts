@@ -1,3 +1,5 @@
+import { VectorScan } from './dot-scan.js';
+
 /** A document's index terms with their (title-weighted) counts. */
 export type TermCounts = Map<string, number>;
 
@@ -159,6 +161,7 @@ export class SemanticSpace {
   /** termTails()'s lengths, until the next install. */
   private tails: Float32Array | undefined;
   private scratch = new Float32Array(0);
+  private scan: VectorScan | null | undefined;
 
   constructor(readonly options: SemanticOptions) {}
 
@@ -189,7 +192,7 @@ export class SemanticSpace {
     this.termVectors = fit.termVectors;
     this.termUnits = fit.termUnits;
     this.tails = undefined;
-    this.docVectors = fit.docVectors;
+    this.docVectors = this.inScanMemory(fit.docVectors);
     this.fittedOn = fit.fittedOn;
   }
 
@@ -279,9 +282,18 @@ export class SemanticSpace {
   setDoc(doc: number, terms: TermCounts): void {
     const dims = this.dims;
     if (this.docVectors.length < (doc + 1) * dims) {
-      const grown = new Float32Array(Math.max((doc + 1) * dims, this.docVectors.length * 2));
-      grown.set(this.docVectors);
-      this.docVectors = grown;
+      const length = Math.max((doc + 1) * dims, this.docVectors.length * 2);
+      const scan = this.scanner();
+      if (scan) {
+        // Growing the scan's memory detaches the old view; the vectors stay where they were.
+        const old = this.docVectors.length;
+        this.docVectors = scan.reserve(length / dims).subarray(0, length);
+        this.docVectors.fill(0, old);
+      } else {
+        const grown = new Float32Array(length);
+        grown.set(this.docVectors);
+        this.docVectors = grown;
+      }
     }
     const v = this.project(terms);
     if (v) this.docVectors.set(v, doc * dims);
@@ -307,6 +319,11 @@ export class SemanticSpace {
     const docs = Math.min(capacity, this.docVectors.length / dims);
     const v = this.docVectors;
     const q = Float64Array.from(query);
+    const scan = this.scanner();
+    if (scan && docs > 0) {
+      out.set(scan.scan(q, docs));
+      return out;
+    }
     // Four running sums per document: the loop is the hot spot of a query on a large corpus.
     const tail = dims - (dims % 4);
     for (let d = 0, base = 0; d < docs; d++, base += dims) {
@@ -321,6 +338,21 @@ export class SemanticSpace {
       out[d] = s0 + s1 + s2 + s3;
     }
     return out;
+  }
+
+  /** The WebAssembly scan (dot-scan.ts), or null where it cannot run; tried once. */
+  private scanner(): VectorScan | null {
+    if (this.scan === undefined) this.scan = VectorScan.create(this.dims);
+    return this.scan;
+  }
+
+  /** The vectors copied into the scan's memory, where it reads them in place (as they are without a scan). */
+  private inScanMemory(vectors: Float32Array<ArrayBufferLike>): Float32Array<ArrayBufferLike> {
+    const scan = this.scanner();
+    if (!scan || vectors.length === 0) return vectors;
+    const view = scan.reserve(Math.ceil(vectors.length / this.dims)).subarray(0, vectors.length);
+    view.set(vectors);
+    return view;
   }
 
   /** Sparse unit tf-idf column of a document over the fitted vocabulary. */
