@@ -61,6 +61,8 @@ interface TopicHits {
   last: RankedHit[];
   /** The hits by paper id, built on the first reason asked for. */
   byId?: Map<string, RankedHit>;
+  /** reason()'s answers by paper id. */
+  reasons?: Map<string, string | undefined>;
   /** The follow's own topic, or undefined for a follow by example (its topic is only a key). */
   words?: string;
 }
@@ -95,7 +97,8 @@ export function createMatchCache(store: Store, index: PaperSearch) {
     if (key === undefined) keys.set(topic, (key = topicKey(topic)));
     let e = topics.get(key);
     if (!e) {
-      const hits: RankedHit[] = followMatches(index, { topic, examples }).map((h) => ({ ...h, seen: firstSeenMs(h.paper.id) }));
+      // The hits are this cache's own: given `seen` in place, their evidence (matched) stays unread until a digest shows them.
+      const hits: RankedHit[] = followMatches(index, { topic, examples }).map((h) => Object.assign(h, { seen: firstSeenMs(h.paper.id) }));
       const best = hits.reduce((m, h) => Math.max(m, h.score), 0);
       topics.set(key, (e = { hits, best, seenDesc: hits.map((h) => h.seen).sort((a, b) => b - a), byFresh: new Map(), lastCut: NaN, last: hits, ...(examples?.length ? {} : { words: topic }) }));
     }
@@ -145,9 +148,14 @@ export function createMatchCache(store: Store, index: PaperSearch) {
     reason(topic: string, paperId: string): string | undefined {
       const e = topics.get(keys.get(topic) ?? topicKey(topic));
       if (!e) return undefined;
+      // Every user following the topic is told the same reason for a paper: worked out once.
+      e.reasons ??= new Map();
+      if (e.reasons.has(paperId)) return e.reasons.get(paperId);
       e.byId ??= new Map(e.hits.map((h) => [h.paper.id, h]));
       const hit = e.byId.get(paperId);
-      return hit && reasonText({ ...(e.words !== undefined ? { topic: e.words } : {}), ...(hit.matched ? { matched: hit.matched } : {}), ...(hit.like ? { like: hit.like } : {}) });
+      const reason = hit && reasonText({ ...(e.words !== undefined ? { topic: e.words } : {}), ...(hit.matched ? { matched: hit.matched } : {}), ...(hit.like ? { like: hit.like } : {}) });
+      e.reasons.set(paperId, reason);
+      return reason;
     },
   };
 }
