@@ -107,7 +107,7 @@ describe('sqlite store: every user’s ratings in one read', () => {
   const alice = { platform: 'slack' as const, workspace: 'T1', user: 'U1' };
   const bob = { platform: 'slack' as const, workspace: 'T1', user: 'U2' };
   const aliceOnDiscord = { platform: 'discord' as const, workspace: 'G1', user: 'U1' };
-  const asObject = (m: Map<string, Map<string, number>>) => [...m].map(([k, r]) => [k, [...r]]);
+  const asObject = (m: ReadonlyMap<string, ReadonlyMap<string, number>>) => [...m].map(([k, r]) => [k, [...r]]);
 
   it('answers for each user as followRatings does, in the same order', () => {
     const s = openSqliteStore(join(dir, `ratings-${n++}.db`));
