@@ -196,6 +196,15 @@ export class PaperIndex implements PaperSearch {
     return { counts: ids, sequence, length: new Set(tokens).size, entriesAfter };
   }
 
+  /** -1 per term id, for feedback() to mark its boost terms in and clear again. */
+  private termSlots(): Int32Array {
+    const terms = this.postings.names.length;
+    if (this.slots.length < terms) this.slots = new Int32Array(Math.max(terms, this.slots.length * 2)).fill(-1);
+    return this.slots;
+  }
+
+  private slots = new Int32Array(0);
+
   /** Reusable per-query candidate arrays over all short ids (`seen` is left zeroed by rank()). */
   private candidateArrays(): { seen: Uint8Array; docs: Int32Array; scores: Float64Array } {
     const capacity = this.postings.capacity;
@@ -366,7 +375,7 @@ export class PaperIndex implements PaperSearch {
       const matches = (r: Ranked) => coverage(r.doc, present, idf) >= min - 1e-9;
       const hits = ranked.filter(matches);
       let more = 0;
-      for (let i = 0; i < rest.length; i++) if (matches({ doc: rest.docs[i]!, score: 0 })) more++;
+      for (let i = 0; i < rest.length; i++) if (coverage(rest.docs[i]!, present, idf) >= min - 1e-9) more++;
       const total = hits.length + more;
       if (hits.length < need && more) hits.push(...objects(rest).filter(matches).sort(byScore));
       if (total === 0) {
@@ -878,24 +887,37 @@ export class PaperIndex implements PaperSearch {
     }
     const n = this.papers.size;
     const df = (t: number) => this.postings.documentFrequencyOf(t);
-    const boost = new Map(
-      [...weights]
-        .filter(([t]) => !queryTerms.has(t) && df(t) > 1)
-        .map(([t, w]) => [t, w * Math.log(1 + n / df(t))] as const)
-        .sort((a, b) => b[1] - a[1])
-        .slice(0, feedbackTerms),
-    );
+    const boost = new Map(topWeights(weights, (t, w) => (!queryTerms.has(t) && df(t) > 1 ? w * Math.log(1 + n / df(t)) : undefined), feedbackTerms));
     const head = ranked.slice(0, feedbackDepth);
+    // Per leader, the boost terms' counts (title twice) summed in the order the terms first appear,
+    // read off the stored entries with no copy: slot i of `counts` is the i-th boost term.
+    const slot = this.termSlots();
+    const boosts: number[] = [];
+    for (const [t, b] of boost) {
+      slot[t] = boosts.length;
+      boosts.push(b);
+    }
+    const counts = new Float64Array(boosts.length);
+    const order: number[] = [];
     const extra = head.map((r) => {
-      const title = this.sequences.terms(r.doc, 'title');
-      const abstract = this.sequences.terms(r.doc, 'abstract');
-      const tf = new Map<number, number>();
-      for (const t of title) if (boost.has(t)) tf.set(t, (tf.get(t) ?? 0) + 2);
-      for (const t of abstract) if (boost.has(t)) tf.set(t, (tf.get(t) ?? 0) + 1);
+      const entries = this.sequences.entries(r.doc);
+      const titleEnd = this.sequences.titleLength(r.doc);
+      order.length = 0;
+      for (let i = 0; i < entries.length; i++) {
+        const e = entries[i]!;
+        const k = slot[e < 0 ? -1 - e : e]!;
+        if (k < 0) continue;
+        if (counts[k] === 0) order.push(k);
+        counts[k] = counts[k]! + (i < titleEnd ? 2 : 1);
+      }
       let score = 0;
-      for (const [t, count] of tf) score += (boost.get(t)! * count) / (count + 1.2);
+      for (const k of order) {
+        score += (boosts[k]! * counts[k]!) / (counts[k]! + 1.2);
+        counts[k] = 0;
+      }
       return score;
     });
+    for (const t of boost.keys()) slot[t] = -1;
     const maxExtra = Math.max(0, ...extra) || 1;
     const w = boost.size ? feedbackWeight : 0;
     ranked.forEach((r, i) => {
@@ -1043,6 +1065,25 @@ function kthLargest(values: Float64Array, length: number, k: number, heap: Float
     }
   }
   return heap[0]!;
+}
+
+/**
+ * The `count` heaviest terms as `weigh` re-weighs them (undefined leaves a term out), heaviest
+ * first, ties in the map's order: what a stable sort of all of them and a slice give, without the sort.
+ */
+function topWeights(weights: Map<number, number>, weigh: (t: number, w: number) => number | undefined, count: number): [number, number][] {
+  const best: [number, number][] = [];
+  if (count <= 0) return best;
+  for (const [t, raw] of weights) {
+    const w = weigh(t, raw);
+    if (w === undefined) continue;
+    if (best.length === count && !(w > best[count - 1]![1])) continue;
+    let at = best.length;
+    while (at > 0 && best[at - 1]![1] < w) at--;
+    best.splice(at, 0, [t, w]);
+    if (best.length > count) best.pop();
+  }
+  return best;
 }
 
 /** Rest entries as objects. */
@@ -1203,10 +1244,10 @@ function formUsedAlike(space: SemanticSpace, ownCentroid: Float32Array, ownDocs:
 function coverage(doc: number, present: Uint8Array[], idf: number[]): number {
   let covered = 0;
   let total = 0;
-  present.forEach((has, i) => {
+  for (let i = 0; i < present.length; i++) {
     total += idf[i]!;
-    if (has[doc]) covered += idf[i]!;
-  });
+    if (present[i]![doc]) covered += idf[i]!;
+  }
   return total === 0 ? 0 : covered / total;
 }
 

@@ -61,6 +61,11 @@ export class DocumentSequences {
     return this.pool.subarray(this.range(doc, 'title')[0], this.range(doc, 'abstract')[1]);
   }
 
+  /** How many of entries(doc) are the title's. */
+  titleLength(doc: number): number {
+    return this.offsets[3 * doc + 1]! - this.offsets[3 * doc]!;
+  }
+
   /** Bytes held by the typed arrays (unused capacity included). */
   get bytes(): number {
     return this.pool.byteLength + this.offsets.byteLength;
