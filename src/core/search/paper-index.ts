@@ -392,12 +392,16 @@ export class PaperIndex implements PaperSearch {
     for (const t of c.ownWords) this.postings.markDocs(t, out, c.allowed?.term === t ? c.allowed.docs : undefined);
     for (const phrase of c.alternatives) {
       if (phrase.length < 2) continue;
-      const has = phrase.map((t) => {
-        const docs = new Set<number>();
-        this.postings.forEachDoc(t, 1, (doc) => docs.add(doc));
-        return docs;
+      // How many of the phrase's words (in order of the phrase) each paper has had so far; the last word marks those having all.
+      const had = new Uint16Array(this.postings.capacity);
+      phrase.forEach((t, j) => {
+        const last = j === phrase.length - 1;
+        this.postings.forEachDoc(t, 1, (doc) => {
+          if (had[doc] !== j) return;
+          had[doc] = j + 1;
+          if (last) out[doc] = 1;
+        });
       });
-      for (const doc of has[0]!) if (has.every((d) => d.has(doc))) out[doc] = 1;
     }
     return out;
   }
@@ -1200,16 +1204,17 @@ function isInflectionOf(form: string, stem: string): boolean {
 
 /** Removes every paper not marked in `allowed` from a concept's scores. */
 function keepOnly(scores: TermScores, allowed: Uint8Array, alsoAllowed?: Set<number>): void {
-  const kept: number[] = [];
-  for (const doc of scores.docs) {
-    if (allowed[doc] || alsoAllowed?.has(doc)) kept.push(doc);
+  const docs = scores.docs;
+  let kept = 0;
+  for (let i = 0; i < docs.length; i++) {
+    const doc = docs[i]!;
+    if (allowed[doc] || alsoAllowed?.has(doc)) docs[kept++] = doc;
     else {
       scores.scores[doc] = 0;
       scores.inTitle[doc] = 0;
     }
   }
-  scores.docs.length = 0;
-  scores.docs.push(...kept);
+  docs.length = kept;
 }
 
 /** The normalized mean latent vector of some papers. */
