@@ -61,6 +61,8 @@ interface TopicHits {
   last: RankedHit[];
   /** The hits by paper id, built on the first reason asked for. */
   byId?: Map<string, RankedHit>;
+  /** Papers a follow's 👍 ratings brought in from the topic's wider search (learned()). */
+  joined?: Set<string>;
   /** The follow's own topic, or undefined for a follow by example (its topic is only a key). */
   words?: string;
 }
@@ -129,7 +131,9 @@ export function createMatchCache(store: Store, index: PaperSearch) {
       const cut = since.getTime();
       const rel = (h: SearchHit) => (e.best > 0 ? Math.min(1, h.score / e.best) : 0);
       // A follow by example has no words to widen its search with: it learns over its own candidates.
-      return learning.learned(topicKey(topic), examples ? undefined : topic, list, rel, (h) => ({ ...h, seen: firstSeenMs(h.paper.id) }), (h) => (h.seen > cut ? 1 : 0), feedback);
+      const learned = learning.learned(topicKey(topic), examples ? undefined : topic, list, rel, (h) => ({ ...h, seen: firstSeenMs(h.paper.id) }), (h) => (h.seen > cut ? 1 : 0), feedback);
+      for (const h of learned) if (h.joined) (e.joined ??= new Set()).add(h.paper.id);
+      return learned;
     },
     /** A hit's score over the topic's best (1 for the best match); call after ordered(topic). */
     relevance(topic: string, score: number): number {
@@ -141,13 +145,15 @@ export function createMatchCache(store: Store, index: PaperSearch) {
       if (!item) items.set(p.id, (item = paperItem(p)));
       return item;
     },
-    /** "Why this paper" for a paper the topic matched (call after ordered(topic)); undefined if it no longer matches. */
+    /** "Why this paper" for a paper the topic matched or a 👍 brought in (call after ordered() or learned()); undefined if neither. */
     reason(topic: string, paperId: string): string | undefined {
       const e = topics.get(keys.get(topic) ?? topicKey(topic));
       if (!e) return undefined;
       e.byId ??= new Map(e.hits.map((h) => [h.paper.id, h]));
       const hit = e.byId.get(paperId);
-      return hit && reasonText({ ...(e.words !== undefined ? { topic: e.words } : {}), ...(hit.matched ? { matched: hit.matched } : {}), ...(hit.like ? { like: hit.like } : {}) });
+      const follow = e.words !== undefined ? { topic: e.words } : {};
+      if (!hit) return e.joined?.has(paperId) ? reasonText({ ...follow, likeRated: true }) : undefined;
+      return reasonText({ ...follow, ...(hit.matched ? { matched: hit.matched } : {}), ...(hit.like ? { like: hit.like } : {}) });
     },
   };
 }
