@@ -2,7 +2,7 @@ import type { AppConfig } from '../config/index.js';
 import type { Feedback } from './learning/feedback.js';
 import { withRatingActions } from './learning/actions.js';
 import { createLearningCache } from './learning/planning.js';
-import { carriedPapers, capDigest, unplannableText, type DigestFollowUp, type SkippedTopic } from './digest-cap.js';
+import { carriedPapers, capDigest, followKey, unplannableText, type DigestFollowUp, type SkippedTopic } from './digest-cap.js';
 import { UserError } from './errors.js';
 import { followLabel, followMatches, type ExampleHit } from './follows/by-example.js';
 import { reasonText } from './follows/why.js';
@@ -61,6 +61,8 @@ interface TopicHits {
   last: RankedHit[];
   /** The hits by paper id, built on the first reason asked for. */
   byId?: Map<string, RankedHit>;
+  /** Each paper's item with its "Why:" line, made when first asked for: one object for every follower of the topic. */
+  items?: Map<string, PaperItem>;
   /** Papers a follow's 👍 ratings brought in from the topic's wider search (learned()). */
   joined?: Set<string>;
   /** The follow's own topic, or undefined for a follow by example (its topic is only a key). */
@@ -131,7 +133,7 @@ export function createMatchCache(store: Store, index: PaperSearch) {
       const cut = since.getTime();
       const rel = (h: SearchHit) => (e.best > 0 ? Math.min(1, h.score / e.best) : 0);
       // A follow by example has no words to widen its search with: it learns over its own candidates.
-      const learned = learning.learned(topicKey(topic), examples ? undefined : topic, list, rel, (h) => ({ ...h, seen: firstSeenMs(h.paper.id) }), (h) => (h.seen > cut ? 1 : 0), feedback);
+      const learned = learning.learned(followKey(topic), examples ? undefined : topic, list, rel, (h) => ({ ...h, seen: firstSeenMs(h.paper.id) }), (h) => (h.seen > cut ? 1 : 0), feedback);
       for (const h of learned) if (h.joined) (e.joined ??= new Set()).add(h.paper.id);
       return learned;
     },
@@ -152,8 +154,20 @@ export function createMatchCache(store: Store, index: PaperSearch) {
       e.byId ??= new Map(e.hits.map((h) => [h.paper.id, h]));
       const hit = e.byId.get(paperId);
       const follow = e.words !== undefined ? { topic: e.words } : {};
-      if (!hit) return e.joined?.has(paperId) ? reasonText({ ...follow, likeRated: true }) : undefined;
-      return reasonText({ ...follow, ...(hit.matched ? { matched: hit.matched } : {}), ...(hit.like ? { like: hit.like } : {}) });
+      if (hit) return reasonText({ ...follow, ...(hit.matched ? { matched: hit.matched } : {}), ...(hit.like ? { like: hit.like } : {}) });
+      return e.joined?.has(paperId) ? reasonText({ ...follow, likeRated: true }) : undefined;
+    },
+    /** The paper's item with its reason for the topic (call after ordered() or learned()). */
+    topicItem(topic: string, p: Paper): PaperItem {
+      const e = topics.get(keys.get(topic) ?? topicKey(topic));
+      let item = e?.items?.get(p.id);
+      if (!item) {
+        const reason = this.reason(topic, p.id);
+        if (!reason) return this.item(p);
+        item = { ...this.item(p), reason };
+        if (e) (e.items ??= new Map()).set(p.id, item);
+      }
+      return item;
     },
   };
 }
@@ -202,12 +216,15 @@ interface Prefetched {
   delivered: Map<string, Set<string>>;
   /** Every target's offered and aged-out papers (store.offersByTarget). */
   offers: OffersByTarget;
+  /** Every user's ratings (store.ratingsByTarget), as of the prefetch: a rating given during the pass counts from the next. */
+  ratings: Map<string, Map<string, Feedback>>;
   mark: number;
   /** Targets planned from it already: planned again, they read the store (a claim may have followed). */
   used: Set<string>;
 }
 
 const NOTHING: ReadonlySet<string> = new Set();
+const NO_RATINGS: ReadonlyMap<string, Feedback> = new Map();
 const NO_OFFERS: { offered: OfferedPaper[]; expired: Set<string> } = { offered: [], expired: new Set() };
 
 /**
@@ -306,7 +323,8 @@ export function createDigestPlanner(
      * the first few candidates of each of their topics, instead of one query per target. Later
      * plans use it for each target once, unless the target changed since (DeliveryChanges); other
      * papers and targets are read from the store as without it. Every target's offered and aged-out
-     * papers are read in one query too (offersByTarget). Replaces any earlier prefetch.
+     * papers are read in one query too (offersByTarget), and every user's ratings (ratingsByTarget).
+     * Replaces any earlier prefetch.
      */
     prefetch(targets: Iterable<{ follows: Follow[] } | { digest: ChannelDigest }>): void {
       const lists = new Map<RankedHit[], number>();
@@ -321,7 +339,7 @@ export function createDigestPlanner(
       const covered = new Set<string>();
       for (const [list, n] of lists) for (let j = 0; j < Math.min(n, list.length); j++) covered.add(list[j]!.paper.id);
       const mark = changes.now();
-      prefetched = { covered, delivered: store.deliveredByTarget([...covered]), offers: store.offersByTarget(), mark, used: new Set() };
+      prefetched = { covered, delivered: store.deliveredByTarget([...covered]), offers: store.offersByTarget(), ratings: store.ratingsByTarget(), mark, used: new Set() };
     },
 
     /**
@@ -334,8 +352,8 @@ export function createDigestPlanner(
       const pre = prefetchFor(key);
       const offers = pre && !pre.offers.aliased.has(key) ? (pre.offers.targets.get(key) ?? NO_OFFERS) : undefined;
       const carry = carriedPapers(store, index, config, target, follows, at, offers);
-      const rated = store.followRatings(user);
-      const { sections, skipped } = pick(target, pre, follows.map((f) => ({ topic: f.topic, since: f.created, size: config.digests.size, feedback: rated.get(topicKey(f.topic)), ...(f.examples ? { examples: f.examples } : {}) })), carry.skip);
+      const rated = pre ? (pre.ratings.get(key) ?? NO_RATINGS) : store.followRatings(user);
+      const { sections, skipped } = pick(target, pre, follows.map((f) => ({ topic: f.topic, since: f.created, size: config.digests.size, feedback: rated.size ? rated.get(followKey(f.topic)) : undefined, ...(f.examples ? { examples: f.examples } : {}) })), carry.skip);
       const capped = capDigest(config, target, follows, sections, carry, toTell(target, skipped));
       const labels = new Map(follows.map((f) => [f.topic, followLabel(index, f)]));
       const reply = capped.shown.length > 0 || capped.notices.length > 0 ? userReply(capped.shown, capped.notices, capped.actions, cache, labels, follows) : undefined;
@@ -382,10 +400,7 @@ export function paperItem(p: Paper): PaperItem {
 
 /** A section's papers as items, each with why it was delivered. */
 function sectionItems(s: DigestSection, cache: MatchCache): PaperItem[] {
-  return s.papers.map((p) => {
-    const reason = cache.reason(s.topic, p.id);
-    return reason ? { ...cache.item(p), reason } : cache.item(p);
-  });
+  return s.papers.map((p) => cache.topicItem(s.topic, p));
 }
 
 const plural = (n: number) => (n === 1 ? '1 new paper' : `${n} new papers`);

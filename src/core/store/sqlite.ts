@@ -220,6 +220,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
       ON CONFLICT (platform, workspace, user, topic_key, paper_id) DO UPDATE SET rating = excluded.rating, at = excluded.at`),
     unrate: db.prepare('DELETE FROM ratings WHERE platform = ? AND workspace = ? AND user = ? AND topic_key = ? AND paper_id = ?'),
     ratings: db.prepare('SELECT topic_key, paper_id, rating FROM ratings WHERE platform = ? AND workspace = ? AND user = ? ORDER BY topic_key, at, paper_id').raw(),
+    allRatings: db.prepare('SELECT platform, workspace, user, topic_key, paper_id, rating FROM ratings ORDER BY platform, workspace, user, topic_key, at, paper_id').raw(),
     clearRatings: db.prepare('DELETE FROM ratings WHERE platform = ? AND workspace = ? AND user = ? AND topic_key = ?'),
     paperById: db.prepare('SELECT * FROM papers WHERE id = ?'),
     insertPaper: db.prepare(`INSERT INTO papers (id, arxiv_id, title, abstract, url, published, authors, upvotes, categories, source, stored, updated, seq)
@@ -282,6 +283,23 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
       }
       return out;
     },
+    ratingsByTarget() {
+      const out = new Map<string, Map<string, Map<string, Rating>>>();
+      let user: Map<string, Map<string, Rating>> | undefined;
+      let topic: Map<string, Rating> | undefined;
+      let lastUser = '';
+      let lastTopic = '';
+      for (const [platform, workspace, id, key, paperId, rating] of q.allRatings.all() as [Platform, string, string, string, string, Rating][]) {
+        const target = targetKey({ platform, workspace, kind: 'user', id });
+        if (target !== lastUser || !user) {
+          out.set((lastUser = target), (user = new Map()));
+          topic = undefined;
+        }
+        if (key !== lastTopic || !topic) user.set((lastTopic = key), (topic = new Map()));
+        topic.set(paperId, rating);
+      }
+      return out;
+    },
     clearRatings: (u, topic) => q.clearRatings.run(u.platform, u.workspace, u.user, topicKey(topic)).changes,
     allFollowers() {
       const out: ReturnType<Store['allFollowers']> = [];
@@ -289,7 +307,9 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
       // all() rather than iterate(): one call into SQLite instead of one per row (a pass reads every follow).
       for (const [platform, workspace, user, id, topic, created, examples] of q.allFollows.all() as [Platform, string, string, number, string, number, string | null][]) {
         if (last?.user.user !== user || last.user.workspace !== workspace || last.user.platform !== platform) out.push((last = { user: { platform, workspace, user }, follows: [] }));
-        last.follows.push({ id, platform, workspace, user, topic, created: new Date(created), ...examplesOf(examples) });
+        const follow: Follow = { id, platform, workspace, user, topic, created: new Date(created) };
+        if (examples !== null) follow.examples = JSON.parse(examples) as string[];
+        last.follows.push(follow);
       }
       return out;
     },
