@@ -216,15 +216,12 @@ interface Prefetched {
   delivered: Map<string, Set<string>>;
   /** Every target's offered and aged-out papers (store.offersByTarget). */
   offers: OffersByTarget;
-  /** Every user's ratings (store.ratingsByTarget), as of the prefetch: a rating given during the pass counts from the next. */
-  ratings: Map<string, Map<string, Feedback>>;
   mark: number;
   /** Targets planned from it already: planned again, they read the store (a claim may have followed). */
   used: Set<string>;
 }
 
 const NOTHING: ReadonlySet<string> = new Set();
-const NO_RATINGS: ReadonlyMap<string, Feedback> = new Map();
 const NO_OFFERS: { offered: OfferedPaper[]; expired: Set<string> } = { offered: [], expired: new Set() };
 
 /**
@@ -323,8 +320,7 @@ export function createDigestPlanner(
      * the first few candidates of each of their topics, instead of one query per target. Later
      * plans use it for each target once, unless the target changed since (DeliveryChanges); other
      * papers and targets are read from the store as without it. Every target's offered and aged-out
-     * papers are read in one query too (offersByTarget), and every user's ratings (ratingsByTarget).
-     * Replaces any earlier prefetch.
+     * papers are read in one query too (offersByTarget). Replaces any earlier prefetch.
      */
     prefetch(targets: Iterable<{ follows: Follow[] } | { digest: ChannelDigest }>): void {
       const lists = new Map<RankedHit[], number>();
@@ -339,7 +335,7 @@ export function createDigestPlanner(
       const covered = new Set<string>();
       for (const [list, n] of lists) for (let j = 0; j < Math.min(n, list.length); j++) covered.add(list[j]!.paper.id);
       const mark = changes.now();
-      prefetched = { covered, delivered: store.deliveredByTarget([...covered]), offers: store.offersByTarget(), ratings: store.ratingsByTarget(), mark, used: new Set() };
+      prefetched = { covered, delivered: store.deliveredByTarget([...covered]), offers: store.offersByTarget(), mark, used: new Set() };
     },
 
     /**
@@ -352,7 +348,7 @@ export function createDigestPlanner(
       const pre = prefetchFor(key);
       const offers = pre && !pre.offers.aliased.has(key) ? (pre.offers.targets.get(key) ?? NO_OFFERS) : undefined;
       const carry = carriedPapers(store, index, config, target, follows, at, offers);
-      const rated = pre ? (pre.ratings.get(key) ?? NO_RATINGS) : store.followRatings(user);
+      const rated = store.followRatings(user);
       const { sections, skipped } = pick(target, pre, follows.map((f) => ({ topic: f.topic, since: f.created, size: config.digests.size, feedback: rated.size ? rated.get(followKey(f.topic)) : undefined, ...(f.examples ? { examples: f.examples } : {}) })), carry.skip);
       const capped = capDigest(config, target, follows, sections, carry, toTell(target, skipped));
       const labels = new Map(follows.map((f) => [f.topic, followLabel(index, f)]));

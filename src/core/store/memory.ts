@@ -1,5 +1,5 @@
 import { targetKey, type ChannelKey, type Platform, type Target, type UserKey } from '../types.js';
-import type { Feedback, Rating } from '../learning/feedback.js';
+import type { Rating } from '../learning/feedback.js';
 import { samePaper } from './papers.js';
 import { emptyMergeReport, mergedSlot, mergeFollowLists, newerPrefs } from './person-merge.js';
 import { topicKey, type ChannelDigest, type Delivery, type DigestRun, type Follow, type OfferedPaper, type OffersByTarget, type RunPlan, type SaveOutcome, type SourceState, type Store, type StoredPaper, type UserPrefs } from './port.js';
@@ -192,14 +192,6 @@ export function createMemoryStore(): Store {
       for (const [key, map] of ratings.get(userKey(user)) ?? []) {
         const sorted = [...map].sort(([ia, a], [ib, b]) => a.at - b.at || (ia < ib ? -1 : ia > ib ? 1 : 0));
         if (sorted.length) out.set(key, new Map(sorted.map(([id, r]) => [id, r.rating])));
-      }
-      return out;
-    },
-    ratingsByTarget() {
-      const out = new Map<string, Map<string, Feedback>>();
-      for (const [first] of follows.values()) {
-        const rated = first ? store.followRatings(first) : undefined;
-        if (first && rated?.size) out.set(targetKey({ platform: first.platform, workspace: first.workspace, kind: 'user', id: first.user }), rated);
       }
       return out;
     },

@@ -153,8 +153,6 @@ export interface Store {
   rate(user: UserKey, topic: string, paperId: string, rating: Rating | 0, now: Date): void;
   /** The user's ratings by follow (topicKey), each paper's latest; follows without ratings are absent. */
   followRatings(user: UserKey): Map<string, Feedback>;
-  /** followRatings of every user who has any, in one read, by targetKey of the user's DM target: a planning pass asks once. */
-  ratingsByTarget(): Map<string, Map<string, Feedback>>;
   /** Forgets every rating of one of the user's follows (its learning starts over); returns how many. */
   clearRatings(user: UserKey, topic: string): number;
 

@@ -227,7 +227,6 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
       ON CONFLICT (platform, workspace, user, topic_key, paper_id) DO UPDATE SET rating = excluded.rating, at = excluded.at`),
     unrate: db.prepare('DELETE FROM ratings WHERE platform = ? AND workspace = ? AND user = ? AND topic_key = ? AND paper_id = ?'),
     ratings: db.prepare('SELECT topic_key, paper_id, rating FROM ratings WHERE platform = ? AND workspace = ? AND user = ? ORDER BY topic_key, at, paper_id').raw(),
-    allRatings: db.prepare('SELECT platform, workspace, user, topic_key, paper_id, rating FROM ratings ORDER BY platform, workspace, user, topic_key, at, paper_id').raw(),
     clearRatings: db.prepare('DELETE FROM ratings WHERE platform = ? AND workspace = ? AND user = ? AND topic_key = ?'),
     paperById: db.prepare('SELECT * FROM papers WHERE id = ?'),
     insertPaper: db.prepare(`INSERT INTO papers (id, arxiv_id, title, abstract, url, published, authors, upvotes, categories, source, stored, updated, seq)
@@ -287,23 +286,6 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
         let map = out.get(key);
         if (!map) out.set(key, (map = new Map()));
         map.set(paperId, rating);
-      }
-      return out;
-    },
-    ratingsByTarget() {
-      const out = new Map<string, Map<string, Map<string, Rating>>>();
-      let user: Map<string, Map<string, Rating>> | undefined;
-      let topic: Map<string, Rating> | undefined;
-      let lastUser = '';
-      let lastTopic = '';
-      for (const [platform, workspace, id, key, paperId, rating] of q.allRatings.all() as [Platform, string, string, string, string, Rating][]) {
-        const target = targetKey({ platform, workspace, kind: 'user', id });
-        if (target !== lastUser || !user) {
-          out.set((lastUser = target), (user = new Map()));
-          topic = undefined;
-        }
-        if (key !== lastTopic || !topic) user.set((lastTopic = key), (topic = new Map()));
-        topic.set(paperId, rating);
       }
       return out;
     },
