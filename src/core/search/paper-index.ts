@@ -978,20 +978,30 @@ export class PaperIndex implements PaperSearch {
    */
   private isAbout(doc: number, concepts: ConceptScores[], idf: number[]): boolean {
     const { minAbstractOccurrences, minCoverage, proximityWindow } = this.matching;
-    let text: { title: Int32Array; abstract: Int32Array; lead: Int32Array } | undefined;
+    const total = idf.reduce((a, b) => a + b, 0) || 1;
+    // Cheap first: the concepts the paper has at all bound what it can cover (a sum over a subset, in the same order, is no larger).
+    let possible = 0;
+    for (let i = 0; i < concepts.length; i++) if (concepts[i]!.scores[doc] !== 0) possible += idf[i]!;
+    if (possible / total < minCoverage - 1e-9) return false;
+    // Each part of the text is read when first needed: most papers show the concept in the title.
+    let title: Int32Array | undefined;
+    let lead: Int32Array | undefined;
+    let abstract: Int32Array | undefined;
+    const titleWords = () => (title ??= this.sequences.words(doc, 'title'));
+    const abstractWords = () => (abstract ??= this.sequences.words(doc, 'abstract'));
     let strong = 0;
+    let any = false;
     concepts.forEach((c, i) => {
       if (c.scores[doc] === 0) return;
-      text ??= { title: this.sequences.words(doc, 'title'), abstract: this.sequences.words(doc, 'abstract'), lead: this.sequences.words(doc, 'lead') };
+      any = true;
       // The opening sentence usually states what a paper is about.
-      const strongly = mentions(text.title, c) > 0 || mentions(text.lead, c) > 0 || mentions(text.abstract, c) >= minAbstractOccurrences;
+      const strongly = mentions(titleWords(), c) > 0 || mentions((lead ??= this.sequences.words(doc, 'lead')), c) > 0 || mentions(abstractWords(), c) >= minAbstractOccurrences;
       if (strongly) strong += idf[i]!;
     });
-    const total = idf.reduce((a, b) => a + b, 0) || 1;
-    if (strong / total < minCoverage - 1e-9 || concepts.length < 2 || !text) return strong / total >= minCoverage - 1e-9;
+    if (strong / total < minCoverage - 1e-9 || concepts.length < 2 || !any) return strong / total >= minCoverage - 1e-9;
     // A topic's words stand together where a paper is about it; scattered, they are chance.
     const own = concepts.map(ownTerms);
-    return passageCoverage([...text.title, ...text.abstract], own, idf, proximityWindow) >= minCoverage - 1e-9;
+    return passageCoverage([...titleWords(), ...abstractWords()], own, idf, proximityWindow) >= minCoverage - 1e-9;
   }
 
   /** The paper's terms weighted by tf-idf (title terms count double), best first. */
