@@ -26,11 +26,9 @@ function postingsOf(docs: Paper[]): Postings {
         const id = postings.intern(t);
         counts.set(id, (counts.get(id) ?? 0) + 1);
       }
-      return { counts, length: new Set(tokenize(text)).size };
+      return { terms: [...counts.keys()], counts: [...counts.values()], size: counts.size, length: new Set(tokenize(text)).size };
     };
-    const title = field(p.title);
-    const abstract = field(p.abstract);
-    postings.add({ id: p.id, title: title.counts, abstract: abstract.counts, titleLength: title.length, abstractLength: abstract.length });
+    postings.add(p.id, field(p.title), field(p.abstract));
   }
   return postings;
 }

@@ -112,14 +112,14 @@ export class FieldPostings {
   }
 }
 
-/** One paper's index terms per field, as add() takes them: term -> count, in first-use order. */
-export interface DocumentTerms {
-  id: string;
-  title: Map<number, number>;
-  abstract: Map<number, number>;
-  /** Distinct raw tokens per field (stop words included): BM25's field length. */
-  titleLength: number;
-  abstractLength: number;
+/** One field of a paper as add() takes it: its distinct term ids in first-use order, their counts beside them. */
+export interface FieldTerms {
+  terms: ArrayLike<number>;
+  counts: ArrayLike<number>;
+  /** How many of `terms` to read (the arrays may be reused scratch, longer than that). */
+  size: number;
+  /** Distinct raw tokens (stop words included): BM25's field length. */
+  length: number;
 }
 
 /**
@@ -177,23 +177,35 @@ export class Postings {
   }
 
   /** Indexes the next paper (short id = capacity before the call); its terms must be interned. */
-  add(doc: DocumentTerms): number {
+  add(id: string, title: FieldTerms, abstract: FieldTerms): number {
     const shortId = this.externalIds.length;
     if (shortId >= MAX_DOCUMENTS) throw new Error(`PaperIndex: at most ${MAX_DOCUMENTS} papers fit in one index`);
-    this.externalIds.push(doc.id);
+    this.externalIds.push(id);
     this.titleLengths = grow(this.titleLengths, shortId + 1);
     this.abstractLengths = grow(this.abstractLengths, shortId + 1);
-    this.titleLengths[shortId] = doc.titleLength;
-    this.abstractLengths[shortId] = doc.abstractLength;
+    this.titleLengths[shortId] = title.length;
+    this.abstractLengths[shortId] = abstract.length;
     // minisearch's running mean, kept float for float, so scores match it exactly.
-    this.avgTitle = (this.avgTitle * shortId + doc.titleLength) / (shortId + 1);
-    this.avgAbstract = (this.avgAbstract * shortId + doc.abstractLength) / (shortId + 1);
-    for (const [term, count] of doc.title) this.title.append(term, shortId, count);
-    for (const [term, count] of doc.abstract) this.abstract.append(term, shortId, count);
-    for (const term of doc.title.keys()) this.df[term]!++;
-    for (const term of doc.abstract.keys()) if (!doc.title.has(term)) this.df[term]!++;
+    this.avgTitle = (this.avgTitle * shortId + title.length) / (shortId + 1);
+    this.avgAbstract = (this.avgAbstract * shortId + abstract.length) / (shortId + 1);
+    if (this.inTitle.length < this.names.length) this.inTitle = new Uint8Array(this.df.length);
+    for (let i = 0; i < title.size; i++) {
+      const term = title.terms[i]!;
+      this.title.append(term, shortId, title.counts[i]!);
+      this.df[term]!++;
+      this.inTitle[term] = 1;
+    }
+    for (let i = 0; i < abstract.size; i++) {
+      const term = abstract.terms[i]!;
+      this.abstract.append(term, shortId, abstract.counts[i]!);
+      if (!this.inTitle[term]) this.df[term]!++;
+    }
+    for (let i = 0; i < title.size; i++) this.inTitle[title.terms[i]!] = 0;
     return shortId;
   }
+
+  /** Marks the current paper's title terms in add() (always left zeroed). */
+  private inTitle = new Uint8Array(0);
 
   /** Calls `visit` with each document using the term and its count there, title occurrences times `titleWeight`. */
   forEachDoc(term: string, titleWeight: number, visit: (doc: number, count: number) => void): void {

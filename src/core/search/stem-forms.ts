@@ -22,9 +22,18 @@ export class StemForms {
 
   /** Notes that paper `doc` uses `form` for the term with id `term`; papers come in ascending order. */
   add(term: number, form: string, doc: number): void {
+    this.addDoc(this.idFor(term, form), doc);
+  }
+
+  /** The id of the term's form, created (next id) when the term had no such form yet: stable, so callers may keep it. */
+  idFor(term: number, form: string): number {
     let id = this.ids.get(form);
     if (id !== undefined && this.termOf[id] !== term) id = this.shared.get(`${term} ${form}`);
-    if (id === undefined) id = this.create(term, form);
+    return id ?? this.create(term, form);
+  }
+
+  /** add() by form id (from idFor). */
+  addDoc(id: number, doc: number): void {
     this.docs.append(id, doc, 1);
   }
 
