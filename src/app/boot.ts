@@ -7,7 +7,7 @@ import { inSlices, loadCorpus, paperId, watchCorpus } from '../core/corpus/index
 import type { Deliverer } from '../core/deliverer.js';
 import type { Logger } from '../core/log.js';
 import { createScheduler, type Scheduler } from '../core/scheduler.js';
-import { createSnapshotWriter, createWorkerFitter, openIndex, SNAPSHOT_FILE, type LatentFitter } from '../core/search/index.js';
+import { createSnapshotWriter, createWorkerFitter, openIndex, readIndexSnapshot, SNAPSHOT_FILE, type LatentFitter } from '../core/search/index.js';
 import { createSourceRunner, createSources, withStoredPapers } from '../core/sources/index.js';
 import type { Store } from '../core/store/port.js';
 import type { Platform } from '../core/types.js';
@@ -56,6 +56,11 @@ export async function startApp(config: AppConfig, log: Logger, io: ConsoleIo & {
   const consoleOnly = config.platforms.every((p) => p === 'console');
   const serveOps = !slackServesHttp && (!consoleOnly || config.portChosen !== false);
   const server = serveOps ? await serveRoutes(routes, config.http.port, config.http.host) : undefined;
+  const snapshotPath = config.store.driver === 'sqlite' ? join(config.store.dataDir, SNAPSHOT_FILE) : undefined;
+  // Read and checksummed on the thread pool while the corpus files are parsed here.
+  const snapshotRead = snapshotPath ? readIndexSnapshot(snapshotPath, { log }) : undefined;
+  // Its failure is openIndex's to report; a start that fails before then must not add an unhandled rejection.
+  snapshotRead?.catch(() => {});
   let corpus: Awaited<ReturnType<typeof loadCorpus>>;
   let store: Store;
   try {
@@ -83,10 +88,10 @@ export async function startApp(config: AppConfig, log: Logger, io: ConsoleIo & {
     }),
     close: () => worker.close(),
   };
-  const snapshotPath = config.store.driver === 'sqlite' ? join(config.store.dataDir, SNAPSHOT_FILE) : undefined;
-  const opened = await openIndex(startPapers, { snapshotPath, log, fitter });
+  const opened = await openIndex(startPapers, { snapshotPath, snapshotRead, log, fitter });
   const index = opened.index;
   phase('index');
+  for (const [step, ms] of Object.entries(opened.phasesMs)) phasesMs[`index.${step}`] = ms;
   const snapshots = snapshotPath ? createSnapshotWriter(index, snapshotPath, log) : undefined;
   if (!opened.restored || opened.added > 0) {
     snapshots?.changed();
