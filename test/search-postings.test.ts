@@ -47,6 +47,24 @@ describe('term-id postings', () => {
     }
   });
 
+  it('write every term’s documents and counts as forEachDocOf visits them, title documents first', () => {
+    const postings = postingsOf(papers);
+    const docs = new Int32Array(64);
+    const counts = new Int32Array(64);
+    for (let t = 0; t < postings.vocabularySize; t++) {
+      const visits: number[][] = [];
+      postings.forEachDocOf(t, 2, (doc, count) => visits.push([doc, count]));
+      const end = postings.writeDocsOf(t, 2, docs, counts, 3);
+      expect(end - 3).toBeLessThanOrEqual(postings.postingsOf(t));
+      expect([...docs.subarray(3, end)].map((doc, i) => [doc, counts[3 + i]])).toEqual(visits);
+    }
+    // "program": a and c in their titles (weighted) and abstracts.
+    const program = postings.id('program');
+    const end = postings.writeDocsOf(program, 2, docs, counts, 0);
+    expect([...docs.subarray(0, end)].map((d) => postings.externalId(d))).toEqual(['a', 'c']);
+    expect([...counts.subarray(0, end)]).toEqual([4, 3]);
+  });
+
   it('visit title documents first, then abstract-only ones, with title counts weighted', () => {
     const postings = postingsOf(papers);
     const visits: [string, number][] = [];

@@ -389,8 +389,11 @@ export class PaperIndex implements PaperSearch {
     return {
       size: this.papers.size,
       capacity: this.postings.capacity,
-      terms: () => this.postings.terms(),
-      forEachDoc: (term, visit) => this.postings.forEachDoc(term, 2, visit),
+      vocabularySize: this.postings.vocabularySize,
+      name: (t) => this.postings.names[t]!,
+      documentFrequency: (t) => this.postings.documentFrequencyOf(t),
+      maxDocs: (t) => this.postings.postingsOf(t),
+      writeDocs: (t, docs, counts, at) => this.postings.writeDocsOf(t, 2, docs, counts, at),
     };
   }
 

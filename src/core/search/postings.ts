@@ -248,6 +248,59 @@ export class Postings {
     }
   }
 
+  /**
+   * forEachDocOf's documents and counts, written to `docs` and `counts` from `at` (both must have
+   * room for the term's postings in both fields); returns the new end. No closure or array per
+   * term: a latent fit gathers every term's postings this way.
+   */
+  writeDocsOf(id: number, titleWeight: number, docs: Int32Array, counts: Int32Array, at: number): number {
+    const titles = this.gather(this.title, id, 0);
+    const abstracts = this.gather(this.abstract, id, 1);
+    const [td, tc] = this.gathered[0]!;
+    const [ad, ac] = this.gathered[1]!;
+    let a = 0;
+    for (let t = 0; t < titles; t++) {
+      const doc = td[t]!;
+      while (a < abstracts && ad[a]! < doc) a++;
+      docs[at] = doc;
+      counts[at++] = titleWeight * tc[t]! + (a < abstracts && ad[a] === doc ? ac[a]! : 0);
+    }
+    let t = 0;
+    for (let i = 0; i < abstracts; i++) {
+      const doc = ad[i]!;
+      while (t < titles && td[t]! < doc) t++;
+      if (t < titles && td[t] === doc) continue;
+      docs[at] = doc;
+      counts[at++] = ac[i]!;
+    }
+    return at;
+  }
+
+  /** Postings of both fields in either field for a term (an upper bound of what writeDocsOf writes). */
+  postingsOf(id: number): number {
+    return (this.title.df[id] ?? 0) + (this.abstract.df[id] ?? 0);
+  }
+
+  /** Reused buffers for writeDocsOf: per field, docs and counts. */
+  private gathered: [Int32Array, Int32Array][] = [[new Int32Array(1024), new Int32Array(1024)], [new Int32Array(1024), new Int32Array(1024)]];
+
+  /** Copies one field's postings of a term into gathered[slot]; returns how many. */
+  private gather(field: FieldPostings, id: number, slot: number): number {
+    const n = id < field.df.length ? field.df[id]! : 0;
+    let [docs, counts] = this.gathered[slot]!;
+    if (docs.length < n) this.gathered[slot] = [(docs = new Int32Array(n * 2)), (counts = new Int32Array(n * 2))];
+    const pool = field.pool;
+    let k = 0;
+    for (let block = id < field.head.length ? field.head[id]! : -1; block >= 0; block = pool[block]!) {
+      const end = block + HEADER + pool[block + 2]!;
+      for (let i = block + HEADER; i < end; i++) {
+        docs[k] = pool[i]! >>> COUNT_BITS;
+        counts[k++] = field.count(id, pool[i]!);
+      }
+    }
+    return k;
+  }
+
   /** Sets out[doc] = 1 for each document using the term (only where `mask[doc]`, when given). */
   markDocs(term: string, out: Uint8Array, mask?: Uint8Array): void {
     const id = this.ids.get(term);
