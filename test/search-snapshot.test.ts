@@ -41,6 +41,17 @@ describe('index snapshot', () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
+  it('a state taken in steps is the state taken at once, and is taken again when papers arrive meanwhile', async () => {
+    const index = new PaperIndex(seeds);
+    expect(await index.exportStateInSteps()).toEqual(index.exportState());
+    const taking = index.exportStateInSteps();
+    // Added while the steps yield to the event loop: the state must hold them, not a mix of before and after.
+    index.add([newPaper(1)]);
+    const state = await taking;
+    expect(state.ids).toContain('late-1');
+    expect(state).toEqual(index.exportState());
+  });
+
   it('round trip: the restored index answers exactly as the one written, without a fit or analysing text', async () => {
     const built = new PaperIndex(seeds);
     await saveIndexSnapshot(path, built);

@@ -112,7 +112,18 @@ export function textHash(paper: { title: string; abstract: string }): number {
   return h >>> 0;
 }
 
-export function exportState(parts: IndexParts, textHashes: Uint32Array, latent: FittedSpace | undefined): IndexState {
+/** The state, taken at once (see exportSteps). */
+export function exportState(parts: IndexParts, textHashes: Uint32Array, latent: () => FittedSpace | undefined): IndexState {
+  const steps = exportSteps(parts, textHashes, latent);
+  for (let step = steps.next(); ; step = steps.next()) if (step.done) return step.value;
+}
+
+/**
+ * The state in steps of at most tens of milliseconds at 100k papers (the vocabulary tree walked a
+ * slice of nodes at a time): a snapshot writer yields to the event loop between them and takes the
+ * state again if the index changed meanwhile.
+ */
+export function* exportSteps(parts: IndexParts, textHashes: Uint32Array, latent: () => FittedSpace | undefined): Generator<void, IndexState> {
   const p = parts.postings as unknown as PostingsInternals;
   const s = parts.sequences as unknown as SequencesInternals;
   const n = p.externalIds.length;
@@ -124,21 +135,33 @@ export function exportState(parts: IndexParts, textHashes: Uint32Array, latent: 
   };
   const f = parts.forms as unknown as FormsInternals;
   const forms = f.names.length;
+  const tree = yield* exportTree(p.tree);
+  const title = exportField(p.title);
+  yield;
+  const abstract = exportField(p.abstract);
+  yield;
+  const sequencePool = s.pool.slice(0, s.used);
+  yield;
+  const formDocs = exportField(f.docs);
+  yield;
+  const wordTerms = Int32Array.from(parts.words.values(), termId);
+  yield;
+  const fit = latent();
   return {
     ids: [...p.externalIds],
     textHashes: textHashes.slice(0, n),
     terms: [...p.names],
-    ...exportTree(p.tree),
+    ...tree,
     df: p.df.slice(0, v),
     titleLengths: p.titleLengths.slice(0, n),
     abstractLengths: p.abstractLengths.slice(0, n),
     averages: Float64Array.of(p.avgTitle, p.avgAbstract),
-    title: exportField(p.title),
-    abstract: exportField(p.abstract),
-    sequencePool: s.pool.slice(0, s.used),
+    title,
+    abstract,
+    sequencePool,
     sequenceOffsets: s.offsets.slice(0, 3 * s.count),
     wordTokens: [...parts.words.keys()],
-    wordTerms: Int32Array.from(parts.words.values(), termId),
+    wordTerms,
     forms: {
       names: [...f.names],
       termOf: f.termOf.slice(0, forms),
@@ -146,9 +169,9 @@ export function exportState(parts: IndexParts, textHashes: Uint32Array, latent: 
       first: f.first.slice(),
       last: f.last.slice(),
       counts: f.counts.slice(),
-      docs: exportField(f.docs),
+      docs: formDocs,
     },
-    latent,
+    latent: fit,
   };
 }
 
@@ -215,19 +238,36 @@ function importField(f: FieldInternals, state: FieldState): void {
 type TreeNode = Map<string, TreeNode | number>;
 const LEAF = '';
 
+/** Nodes of the vocabulary tree walked between two yields of exportSteps. */
+const TREE_NODES_PER_STEP = 20_000;
+
 /** Pre-order: per node its entry count, then per entry its label and either the value ('' entries) or the child. */
-function exportTree(map: SearchableMap<number>): { treeKeys: string[]; treeInts: Int32Array } {
+function* exportTree(map: SearchableMap<number>): Generator<void, { treeKeys: string[]; treeInts: Int32Array }> {
   const keys: string[] = [];
   const ints: number[] = [];
-  const walk = (node: TreeNode) => {
+  const root = (map as unknown as { _tree: TreeNode })._tree;
+  // An explicit stack (not recursion), so the walk can pause between nodes.
+  const stack: Iterator<[string, TreeNode | number]>[] = [];
+  const enter = (node: TreeNode) => {
     ints.push(node.size);
-    for (const [key, child] of node) {
-      keys.push(key);
-      if (key === LEAF) ints.push(child as number);
-      else walk(child as TreeNode);
-    }
+    stack.push(node.entries());
   };
-  walk((map as unknown as { _tree: TreeNode })._tree);
+  enter(root);
+  let nodes = 0;
+  while (stack.length) {
+    const next = stack[stack.length - 1]!.next();
+    if (next.done) {
+      stack.pop();
+      continue;
+    }
+    const [key, child] = next.value;
+    keys.push(key);
+    if (key === LEAF) ints.push(child as number);
+    else {
+      enter(child as TreeNode);
+      if (++nodes % TREE_NODES_PER_STEP === 0) yield;
+    }
+  }
   return { treeKeys: keys, treeInts: Int32Array.from(ints) };
 }
 

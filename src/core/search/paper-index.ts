@@ -11,7 +11,8 @@ import {
 import { grow, Postings, type TermScores, type WeightedTerm } from './postings.js';
 import { FieldScratch, LastSeen, TokenTable } from './token-table.js';
 import { parseQuery, type Concept, type ParsedQuery } from './query.js';
-import { exportState, importState, textHash, type IndexState } from './index-state.js';
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import { exportState, exportSteps, importState, textHash, type IndexState } from './index-state.js';
 import type { LatentFitter } from './latent-fitter.js';
 import { fitInput, SemanticSpace, type CorpusTerms, type FittedSpace, type TermCounts } from './semantic.js';
 import { DocumentSequences } from './sequences.js';
@@ -138,6 +139,7 @@ export class PaperIndex implements PaperSearch {
       fresh.push(paper);
     }
     if (fresh.length) {
+      this.changes++;
       this.related.clear();
       this.meanVector = undefined;
       this.alikeCache.clear();
@@ -279,9 +281,36 @@ export class PaperIndex implements PaperSearch {
 
   /** The index as flat arrays (see index-state.ts), for a snapshot; the papers' own fields are not in it. */
   exportState(): IndexState {
-    const parts = { postings: this.postings, sequences: this.sequences, words: this.words, forms: this.forms };
-    return exportState(parts, this.textHashes, this.semantic.fitted ? this.semantic.exportFit(this.postings.capacity) : undefined);
+    return exportState(this.stateParts(), this.textHashes, this.latentState);
   }
+
+  /**
+   * exportState in steps with turns of the event loop between them (no long pause for a snapshot
+   * write); taken again when papers were added or a fit installed meanwhile.
+   */
+  async exportStateInSteps(): Promise<IndexState> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const before = this.changes;
+      const steps = exportSteps(this.stateParts(), this.textHashes, this.latentState);
+      let step = steps.next();
+      while (!step.done) {
+        await yieldToLoop();
+        if (this.changes !== before) break;
+        step = steps.next();
+      }
+      if (step.done && this.changes === before) return step.value;
+    }
+    throw new Error('PaperIndex: the index kept changing while its state was taken');
+  }
+
+  /** Bumped by whatever changes the exported state: papers added, a latent space installed. */
+  private changes = 0;
+
+  private stateParts() {
+    return { postings: this.postings, sequences: this.sequences, words: this.words, forms: this.forms };
+  }
+
+  private readonly latentState = () => (this.semantic.fitted ? this.semantic.exportFit(this.postings.capacity) : undefined);
 
   private hashText(doc: number, paper: Paper): void {
     if (doc >= this.textHashes.length) {
@@ -379,6 +408,7 @@ export class PaperIndex implements PaperSearch {
   /** A new space: related terms and variant checks read from the old one. */
   private fitted(): void {
     this.fits++;
+    this.changes++;
     this.meanVector = undefined;
     this.related.clear();
     this.alikeCache.clear();
