@@ -1,3 +1,4 @@
+import SearchableMap from 'minisearch/SearchableMap';
 import MiniSearch from 'minisearch';
 import { describe, expect, it } from 'vitest';
 import { analyze, analyzeWords, termsOfToken, tokenize } from '../src/core/search/analyze.js';
@@ -63,6 +64,24 @@ describe('term-id postings', () => {
     const end = postings.writeDocsOf(program, 2, docs, counts, 0);
     expect([...docs.subarray(0, end)].map((d) => postings.externalId(d))).toEqual(['a', 'c']);
     expect([...counts.subarray(0, end)]).toEqual([4, 3]);
+  });
+
+  it('fill the vocabulary tree as lookups need it: the same prefix and typo answers, in the same order, as a tree filled at intern', () => {
+    const postings = new Postings();
+    const eager = new SearchableMap<number>();
+    const intern = (words: string[]) => words.forEach((w) => eager.set(w, postings.intern(w)));
+    const prefixes = ['grap', 'neur', 'prog', 'sym', 'zz'];
+    const same = () => {
+      for (const p of prefixes) expect(postings.withPrefix(p)).toEqual([...eager.atPrefix(p).keys()].filter((t) => t !== p));
+      for (const w of ['graff', 'neurall', 'symbolik']) expect(postings.near(w, 2)).toEqual([...eager.fuzzyGet(w, 2)].map(([t, [, d]]) => [t, d]));
+    };
+    intern(['graph', 'graphs', 'neural', 'neuron', 'program']);
+    same();
+    // Terms interned after a lookup, some put in by a partial fill, the rest by the next lookup.
+    intern(['graphical', 'neurosymbolic', 'programs', 'symbol', 'symbolic', 'grapheme']);
+    expect(postings.fillTree(2)).toBe(false);
+    same();
+    expect(postings.fillTree(1)).toBe(true);
   });
 
   it('visit title documents first, then abstract-only ones, with title counts weighted', () => {

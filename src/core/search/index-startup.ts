@@ -1,3 +1,4 @@
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { inSlices } from '../corpus/slices.js';
 import type { Logger } from '../log.js';
 import type { Paper } from '../types.js';
@@ -65,7 +66,10 @@ export async function openIndex(papers: Paper[], deps: OpenIndexDeps): Promise<O
   // In slices, so /healthz and the event loop keep answering; the latent space is fitted once, at the end.
   await inSlices(papers, (slice) => index.add(slice, { fit: false }));
   phase('build');
-  await index.fitLatent();
+  // While the worker fits the latent space, this thread fills the vocabulary tree queries need.
+  const fitting = index.fitLatent();
+  while (!index.fillLookups(TREE_TERMS_PER_SLICE)) await yieldToLoop();
+  await fitting;
   phase('fit');
   return { index, restored: false, added: index.size, phasesMs };
 }
@@ -103,6 +107,9 @@ function catchUp(snapshot: IndexSnapshot, papers: Paper[]): { byId: Map<string, 
   const known = new Set(ids);
   return { byId, added: papers.filter((p) => !known.has(p.id)) };
 }
+
+/** Vocabulary terms put in the lookup tree between two turns of the event loop. */
+const TREE_TERMS_PER_SLICE = 5_000;
 
 /** Delay between papers being added at run time and the snapshot being rewritten. */
 export const SNAPSHOT_DELAY_MS = 10 * 60_000;

@@ -75,6 +75,7 @@ interface PostingsInternals {
   ids: Map<string, number>;
   names: string[];
   tree: SearchableMap<number>;
+  treed: number;
   title: FieldInternals;
   abstract: FieldInternals;
   df: Int32Array;
@@ -135,7 +136,7 @@ export function* exportSteps(parts: IndexParts, textHashes: Uint32Array, latent:
   };
   const f = parts.forms as unknown as FormsInternals;
   const forms = f.names.length;
-  const tree = yield* exportTree(p.tree);
+  const tree = yield* exportTree(parts.postings.vocabularyTree());
   const title = exportField(p.title);
   yield;
   const abstract = exportField(p.abstract);
@@ -196,6 +197,7 @@ export function importState(state: IndexState, parts: IndexParts): void {
     p.names.push(term);
   });
   p.tree = importTree(state.treeKeys, state.treeInts);
+  p.treed = terms.length;
   p.df = state.df;
   p.externalIds.push(...state.ids);
   p.titleLengths = state.titleLengths;

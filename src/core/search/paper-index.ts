@@ -346,6 +346,14 @@ export class PaperIndex implements PaperSearch {
     if (state.latent) this.installFit(state.latent);
   }
 
+  /**
+   * Prepares up to `count` more vocabulary terms for prefix and typo lookup (the first query that
+   * needs them would otherwise); true when all are ready.
+   */
+  fillLookups(count: number): boolean {
+    return this.postings.fillTree(count);
+  }
+
   /** Latent-space fits installed so far (built, refitted, or restored from a snapshot). */
   get latentFits(): number {
     return this.fits;

@@ -132,7 +132,10 @@ export class Postings {
   private readonly ids = new Map<string, number>();
   /** Index term by id. */
   readonly names: string[] = [];
-  private readonly tree = new SearchableMap<number>();
+  /** The vocabulary in a radix tree (prefix and fuzzy lookup), filled in id order as lookups need it (see vocabularyTree). */
+  private tree = new SearchableMap<number>();
+  /** Terms (by id) in the tree so far. */
+  private treed = 0;
   private readonly title = new FieldPostings();
   private readonly abstract = new FieldPostings();
   /** Papers using each term in either field. */
@@ -170,7 +173,6 @@ export class Postings {
       id = this.names.length;
       this.ids.set(term, id);
       this.names.push(term);
-      this.tree.set(term, id);
       if (id >= this.df.length) this.df = grow(this.df, id + 1);
     }
     return id;
@@ -335,13 +337,30 @@ export class Postings {
   /** Index terms starting with `prefix` (the prefix itself excluded). */
   withPrefix(prefix: string): string[] {
     const out: string[] = [];
-    for (const term of this.tree.atPrefix(prefix).keys()) if (term !== prefix) out.push(term);
+    for (const term of this.vocabularyTree().atPrefix(prefix).keys()) if (term !== prefix) out.push(term);
     return out;
   }
 
   /** Index terms within `distance` edits of `term`, with their distance. */
   near(term: string, distance: number): [string, number][] {
-    return [...this.tree.fuzzyGet(term, distance)].map(([t, [, d]]) => [t, d]);
+    return [...this.vocabularyTree().fuzzyGet(term, distance)].map(([t, [, d]]) => [t, d]);
+  }
+
+  /**
+   * The radix tree of the whole vocabulary. Terms go in when a lookup needs them, always in id
+   * order (so the tree, and the order lookups list terms in, is the same as inserting at intern):
+   * a build does not pay for it per new term, and can fill it while it waits for something else.
+   */
+  vocabularyTree(): SearchableMap<number> {
+    this.fillTree(Infinity);
+    return this.tree;
+  }
+
+  /** Puts up to `count` more terms in the tree; true when it holds the whole vocabulary. */
+  fillTree(count: number): boolean {
+    const end = Math.min(this.names.length, this.treed + count);
+    for (; this.treed < end; this.treed++) this.tree.set(this.names[this.treed]!, this.treed);
+    return this.treed === this.names.length;
   }
 
   /** Every term with its document frequency, in vocabulary order. */
