@@ -140,7 +140,7 @@ export async function startApp(config: AppConfig, log: Logger, io: ConsoleIo & {
     consoleEnd = info;
     void stop();
   };
-  const adapters: PlatformAdapter[] = createPlatformAdapters(config, deps, routes, { ...io, onEnd });
+  const adapters: PlatformAdapter[] = await createPlatformAdapters(config, deps, routes, { ...io, onEnd });
   const deliverers = new Map<Platform, Deliverer>(adapters.map((a) => [a.platform, measuredDeliverer(a.deliverer, metrics)]));
   const scheduler = createScheduler({ store, index, deliverers, config, log, sendTimeoutMs: config.flow.sendTimeoutMs });
   schedulesChanged = () => scheduler.refresh();

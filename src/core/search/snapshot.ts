@@ -10,7 +10,7 @@ import { wordForm } from './stem.js';
 import { QUERY_STOP_WORDS, STOP_WORDS } from './stopwords.js';
 
 /** The snapshot file's layout; bump when the container or the sections below change. */
-export const SNAPSHOT_FORMAT = 1;
+export const SNAPSHOT_FORMAT = 2;
 /** The snapshot's name in the data folder. Deleting it is safe: the next start rebuilds it. */
 export const SNAPSHOT_FILE = 'index.snapshot';
 /** Bump when the analyzer changes in a way PROBE below might not show. */
