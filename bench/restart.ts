@@ -151,6 +151,9 @@ function childRestart(corpusDir: string, dataDir: string, queries: string[]): Pr
 
 async function measure(kind: CorpusKind, size: number, seeds: Paper[], queries: string[]): Promise<Row> {
   const work = mkdtempSync(join(tmpdir(), 'paperboy-bench-restart-'));
+  const begun = performance.now();
+  // Progress on stderr, so a long run shows where its time goes.
+  const step = (what: string) => process.stderr.write(`restart bench: ${kind} ${size}: ${what} at ${((performance.now() - begun) / 1000).toFixed(0)} s\n`);
   try {
     const corpusDir = join(work, 'corpus');
     const dataDir = join(work, 'data');
@@ -161,13 +164,16 @@ async function measure(kind: CorpusKind, size: number, seeds: Paper[], queries: 
     const papers = (await loadCorpus(corpusDir, undefined, { allowEmpty: false })).papers;
     const path = join(dataDir, SNAPSHOT_FILE);
     const load = loadavg().map((x) => x.toFixed(1)).join(' ');
+    step('corpus written and loaded');
 
     const floor = time(() => floorBuild(papers));
+    step('floor built');
     let fitter = createWorkerFitter();
     let cpu = process.cpuUsage();
     const cold = await timeAsync(() => openIndex(papers, { log: silent, fitter }));
     const coldCpu = process.cpuUsage(cpu);
     await fitter.close();
+    step('cold build');
     let index: PaperIndex | undefined = cold.value.index;
     // Compiles the query path, so the restored index's first search below measures the index, not the JIT (the child's is cold).
     for (const q of queries.slice(-20)) index.search(q, { limit: 10 });
@@ -184,10 +190,13 @@ async function measure(kind: CorpusKind, size: number, seeds: Paper[], queries: 
     const warm = queries.slice(1, WARM + 1).map((q) => time(() => restoredIndex.search(q, { limit: 10 })).ms);
     await fitter.close();
 
+    step('written and restored');
     const child = await childRestart(corpusDir, dataDir, queries.slice(WARM + 1, WARM + 2 + CHILD_WARM));
+    step('child restarted');
     const fts = fts5(papers, work, queries[0]!);
+    step('FTS5');
     return {
-      corpus: `${kind} ${size / 1000}k`, papers: papers.length, terms: restored.value.index.exportState().terms.length,
+      corpus: `${kind} ${size / 1000}k`, papers: papers.length, terms: restoredIndex.vocabularySize,
       coldMs: cold.ms, floorMs: floor.ms, coldCpuMs: (coldCpu.user + coldCpu.system) / 1000, restoreCpuMs: (restoreCpu.user + restoreCpu.system) / 1000, writeMs: written.value.ms, writeStallMs: written.stall, bytes: statSync(path).size, restoreMs: restored.ms,
       childReadyMs: child.readyMs, childStartMs: child.startMs, childPhases: child.phases, childFirstMs: child.firstMs, childWarmMs: child.warmMs,
       firstMs: first.ms, warmMs: percentile(warm, 50), ftsBuildMs: fts.buildMs, ftsReopenMs: fts.reopenMs, load,

@@ -354,6 +354,11 @@ export class PaperIndex implements PaperSearch {
     return this.postings.fillTree(count);
   }
 
+  /** Index terms in the vocabulary. */
+  get vocabularySize(): number {
+    return this.postings.vocabularySize;
+  }
+
   /** Latent-space fits installed so far (built, refitted, or restored from a snapshot). */
   get latentFits(): number {
     return this.fits;
