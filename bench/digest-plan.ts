@@ -35,7 +35,7 @@ const created = new Date('2026-02-01T00:00:00Z');
 const config = loadConfig({});
 
 /** USERS users, each following 5 distinct topics; low pool indexes are much more popular (squared draw). */
-function drawFollows(topics: string[]): { user: string; topics: string[] }[] {
+export function drawFollows(topics: string[]): { user: string; topics: string[] }[] {
   const random = prng(11);
   return Array.from({ length: USERS }, (_, u) => {
     const mine = new Set<string>();
@@ -56,7 +56,7 @@ function planMorning(store: Store, index: PaperSearch, cache: MatchCache) {
  * plan on (a scheduler sends it and keeps nothing, so neither does a timed pass). Returns the
  * time of each phase and what was planned.
  */
-function planPass(store: Store, index: PaperSearch, cache: MatchCache, each: (plan: ReturnType<DigestPlanner['planUser']>) => void = () => {}) {
+export function planPass(store: Store, index: PaperSearch, cache: MatchCache, each: (plan: ReturnType<DigestPlanner['planUser']>) => void = () => {}) {
   const planner = createDigestPlanner(store, index, config, cache);
   const read = time(() => store.allFollowers());
   const followers = read.value;
@@ -84,7 +84,7 @@ interface Row {
  * Fills the store with follows and yesterday's delivered digests. Through the port for the memory
  * store; for SQLite in one raw transaction (the port commits, and fsyncs, each call on its own).
  */
-function seedStore(store: Store, path: string | undefined, follows: ReturnType<typeof drawFollows>, index: PaperSearch, seedIds: string[]): void {
+export function seedStore(store: Store, path: string | undefined, follows: ReturnType<typeof drawFollows>, index: PaperSearch, seedIds: string[]): void {
   const memory = createMemoryStore();
   memory.recordFirstSeen(seedIds, new Date('2026-01-01T00:00:00Z'));
   for (const f of follows) for (const t of f.topics) memory.addFollow({ platform: 'slack', workspace: 'T', user: f.user }, t, created);

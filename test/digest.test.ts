@@ -114,6 +114,10 @@ describe('digest planning', () => {
           store.offerPapers(target, [{ paperId: `p${u + 2}`, topic: words[u % 6]!, relevance: 0.7 }], new Date('2025-01-01T00:00:00Z'));
           if (u % 2 === 0) store.expireOffered(target, [`p${u + 1}`], t0);
         }
+        // Some rated a follow: three 👎 make it quiet; a 👍 keeps it going.
+        const rated = store.listFollows(user)[0];
+        if (rated && u % 4 === 1) for (const h of index.match(rated.topic).slice(0, 3)) store.rate(user, rated.topic, h.paper.id, -1, t0);
+        if (rated && u % 4 === 2) store.rate(user, rated.topic, index.match(rated.topic)[0]!.paper.id, 1, t0);
       }
       const followers = store.allFollowers();
       const plain = createDigestPlanner(store, index, config({ size: 3 }));
@@ -126,6 +130,10 @@ describe('digest planning', () => {
         papers += expected.paperIds.length;
       }
       expect(papers).toBeGreaterThan(100);
+      // The quiet follows send nothing, with the prefetch too.
+      const quiet = followers.filter(({ user }) => Number(user.user.slice(1)) % 4 === 1 && store.listFollows(user).length > 0);
+      expect(quiet.length).toBeGreaterThan(3);
+      for (const { user, follows } of quiet) expect(createDigestPlanner(store, index, config({ size: 3 })).planUser(user, follows).sections.map((s) => s.topic)).not.toContain(follows[0]!.topic);
       store.close();
     });
   }

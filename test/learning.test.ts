@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createDigestPlanner } from '../src/core/digest.js';
+import { more } from '../src/core/commands/more.js';
 import { commands, parseCommandText, runCommand } from '../src/core/commands/index.js';
 import { isQuiet, learnedCandidates, LEARNING, relevanceCut } from '../src/core/learning/rerank.js';
 import { learnedMatch } from '../src/core/learning/topic-learning.js';
@@ -50,6 +51,8 @@ describe('a follow that learns from 👍 / 👎', () => {
     const after = learnedMatch(index, topic, new Map([[liked, 1]]));
     const joined = ids(after).filter((id) => !base.includes(id));
     expect(joined.length).toBeGreaterThan(0);
+    // Each paper says whether the 👍 brought it (its "Why:" line depends on it).
+    expect(ids(after.filter((h) => h.joined))).toEqual(joined);
     for (const id of joined) expect(cos(id, liked)).toBeGreaterThanOrEqual(LEARNING.LIKE_NEAR - 1e-6);
     // Papers near the 👍 one rise: the liked paper itself, last before, and its nearest match move up.
     const order = ids(after).filter((id) => base.includes(id));
@@ -144,6 +147,27 @@ describe('ratings in DM digests', () => {
     expect((await run('bob', 'follows')).reply.text).toBe(`1. ${topic}`);
     expect((await run('ann', 'reset 1')).reply.text).toContain('Forgot your rating on “LLM inference”');
     expect(plan(ann).paperIds).toEqual(before.paperIds);
+  });
+
+  it('say why a paper a 👍 brought in came, in the digest and in /papers more', async () => {
+    const context = await createTestContext();
+    const { store, config } = context;
+    const at = new Date('2026-11-23T08:00:00Z');
+    const topic = 'category theory';
+    store.addFollow(ann, topic, new Date('2026-11-01T00:00:00Z'));
+    const base = ids(index.match(topic));
+    store.rate(ann, topic, base[base.length - 1]!, 1, at);
+    const plan = createDigestPlanner(store, index, { ...config, digests: { ...config.digests, size: 50 } }).planUser(ann, store.listFollows(ann), at);
+    const papers = plan.reply!.papers!;
+    const joined = papers.filter((p) => !base.includes(p.id));
+    expect(joined.length).toBeGreaterThan(0);
+    for (const p of joined) expect(p.reason).toBe('Why: “category theory”, like papers you rated 👍');
+    for (const p of papers.filter((p) => base.includes(p.id))) expect(p.reason).toMatch(/^Why: “category theory”, (found|close to)/);
+
+    // Offered but not yet shown: "more" gives the same reason.
+    context.store.offerPapers({ ...ann, kind: 'user', id: ann.user }, [{ paperId: joined[0]!.id, topic, relevance: 1 }], at);
+    const shown = await more.handle({ ...ann, channel: 'c', isAdmin: false, args: {} }, context);
+    expect(shown.papers!.map((p) => [p.id, p.reason])).toEqual([[joined[0]!.id, 'Why: “category theory”, like papers you rated 👍']]);
   });
 
   it('refuses a rating for a follow that is not the presser’s, and a paper or rating that does not exist', async () => {

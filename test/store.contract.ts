@@ -110,6 +110,12 @@ export function storeContract(name: string, open: () => Store): void {
         s.setPrefs(bob, { time: '09:00', timeZone: 'UTC', paused: true, pausedReason: 'cannot_dm_bot', since: t0 });
         expect(s.getPrefs(alice)).toEqual({ time: '07:30', timeZone: 'America/New_York', paused: false, since: t0 });
         expect(s.getPrefs(bob)).toMatchObject({ paused: true, pausedReason: 'cannot_dm_bot' });
+        // In one read too, for every follower, as getPrefs gives them.
+        s.addFollow(alice, 'robots', t0);
+        s.addFollow(bob, 'robots', t0);
+        s.addFollow(aliceOnDiscord, 'robots', t0);
+        const all = s.followerPrefs();
+        for (const { user } of s.allFollowers()) expect(all.get(targetKey({ platform: user.platform, workspace: user.workspace, kind: 'user', id: user.user }))).toEqual(s.getPrefs(user));
       });
 
       it('keeps the earliest first-seen time', () => {
@@ -429,6 +435,9 @@ export function storeContract(name: string, open: () => Store): void {
         s.setPrefs(inG2, { time: '21:00', timeZone: 'Asia/Tokyo', paused: true, pausedReason: '50007', since: later(10) });
         expect(s.getPrefs(person)).toMatchObject({ paused: true, pausedReason: '50007' });
         expect(s.allFollowers().some((f) => f.user.workspace !== '@me' && f.user.platform === 'discord')).toBe(false);
+        // The planner's one read gives the merged person the same prefs.
+        s.addFollow(person, 'robots', later(11));
+        expect(s.followerPrefs().get(targetKey({ platform: person.platform, workspace: person.workspace, kind: 'user', id: person.user }))).toEqual(s.getPrefs(person));
       });
 
       it('moves deliveries and runs as a union: nothing delivered or planned anywhere counts as new', () => {

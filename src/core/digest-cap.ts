@@ -64,7 +64,7 @@ export function carriedPapers(
   const out: Carried = { papers: [], agedOut: [], agedOutFollowed: 0, skip };
   const offered = read ? read.offered : store.offeredPapers(target);
   if (offered.length === 0) return out;
-  const followed = new Set(follows.map((f) => topicKey(f.topic)));
+  const followed = new Set(follows.map((f) => followKey(f.topic)));
   const keys = new Map<string, string>();
   for (const offer of offered) {
     let key = keys.get(offer.topic);
@@ -167,7 +167,7 @@ export function capDigest(config: AppConfig, target: Target, follows: Follow[], 
 /** topicKey of follow topics, remembered: a planning pass asks for the same few hundred topics once per user. */
 const followKeys = new Map<string, string>();
 const FOLLOW_KEYS_LIMIT = 10_000;
-function followKey(topic: string): string {
+export function followKey(topic: string): string {
   let key = followKeys.get(topic);
   if (key === undefined) {
     if (followKeys.size >= FOLLOW_KEYS_LIMIT) followKeys.clear();

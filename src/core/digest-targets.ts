@@ -24,8 +24,9 @@ export function scheduledTargets(store: Store, config: AppConfig, onInvalid: (wh
     return s;
   };
   const out: ScheduledTarget[] = [];
+  const allPrefs = store.followerPrefs();
   for (const { user, follows } of store.allFollowers()) {
-    const prefs = store.getPrefs(user);
+    const prefs = allPrefs.get(targetKey({ platform: user.platform, workspace: user.workspace, kind: 'user', id: user.user }));
     if (prefs?.paused || follows.length === 0) continue;
     const time = prefs?.time ?? config.digests.defaultTime;
     try {

@@ -2,7 +2,7 @@ import type { AppConfig } from '../config/index.js';
 import type { Feedback } from './learning/feedback.js';
 import { withRatingActions } from './learning/actions.js';
 import { createLearningCache } from './learning/planning.js';
-import { carriedPapers, capDigest, unplannableText, type DigestFollowUp, type SkippedTopic } from './digest-cap.js';
+import { carriedPapers, capDigest, followKey, unplannableText, type DigestFollowUp, type SkippedTopic } from './digest-cap.js';
 import { UserError } from './errors.js';
 import { followLabel, followMatches, type ExampleHit } from './follows/by-example.js';
 import { reasonText } from './follows/why.js';
@@ -61,6 +61,10 @@ interface TopicHits {
   last: RankedHit[];
   /** The hits by paper id, built on the first reason asked for. */
   byId?: Map<string, RankedHit>;
+  /** Each paper's item with its "Why:" line, made when first asked for: one object for every follower of the topic. */
+  items?: Map<string, PaperItem>;
+  /** Papers a follow's 👍 ratings brought in from the topic's wider search (learned()). */
+  joined?: Set<string>;
   /** The follow's own topic, or undefined for a follow by example (its topic is only a key). */
   words?: string;
 }
@@ -129,7 +133,9 @@ export function createMatchCache(store: Store, index: PaperSearch) {
       const cut = since.getTime();
       const rel = (h: SearchHit) => (e.best > 0 ? Math.min(1, h.score / e.best) : 0);
       // A follow by example has no words to widen its search with: it learns over its own candidates.
-      return learning.learned(topicKey(topic), examples ? undefined : topic, list, rel, (h) => ({ ...h, seen: firstSeenMs(h.paper.id) }), (h) => (h.seen > cut ? 1 : 0), feedback);
+      const learned = learning.learned(followKey(topic), examples ? undefined : topic, list, rel, (h) => ({ ...h, seen: firstSeenMs(h.paper.id) }), (h) => (h.seen > cut ? 1 : 0), feedback);
+      for (const h of learned) if (h.joined) (e.joined ??= new Set()).add(h.paper.id);
+      return learned;
     },
     /** A hit's score over the topic's best (1 for the best match); call after ordered(topic). */
     relevance(topic: string, score: number): number {
@@ -141,13 +147,27 @@ export function createMatchCache(store: Store, index: PaperSearch) {
       if (!item) items.set(p.id, (item = paperItem(p)));
       return item;
     },
-    /** "Why this paper" for a paper the topic matched (call after ordered(topic)); undefined if it no longer matches. */
+    /** "Why this paper" for a paper the topic matched or a 👍 brought in (call after ordered() or learned()); undefined if neither. */
     reason(topic: string, paperId: string): string | undefined {
       const e = topics.get(keys.get(topic) ?? topicKey(topic));
       if (!e) return undefined;
       e.byId ??= new Map(e.hits.map((h) => [h.paper.id, h]));
       const hit = e.byId.get(paperId);
-      return hit && reasonText({ ...(e.words !== undefined ? { topic: e.words } : {}), ...(hit.matched ? { matched: hit.matched } : {}), ...(hit.like ? { like: hit.like } : {}) });
+      const follow = e.words !== undefined ? { topic: e.words } : {};
+      if (hit) return reasonText({ ...follow, ...(hit.matched ? { matched: hit.matched } : {}), ...(hit.like ? { like: hit.like } : {}) });
+      return e.joined?.has(paperId) ? reasonText({ ...follow, likeRated: true }) : undefined;
+    },
+    /** The paper's item with its reason for the topic (call after ordered() or learned()). */
+    topicItem(topic: string, p: Paper): PaperItem {
+      const e = topics.get(keys.get(topic) ?? topicKey(topic));
+      let item = e?.items?.get(p.id);
+      if (!item) {
+        const reason = this.reason(topic, p.id);
+        if (!reason) return this.item(p);
+        item = { ...this.item(p), reason };
+        if (e) (e.items ??= new Map()).set(p.id, item);
+      }
+      return item;
     },
   };
 }
@@ -329,7 +349,7 @@ export function createDigestPlanner(
       const offers = pre && !pre.offers.aliased.has(key) ? (pre.offers.targets.get(key) ?? NO_OFFERS) : undefined;
       const carry = carriedPapers(store, index, config, target, follows, at, offers);
       const rated = store.followRatings(user);
-      const { sections, skipped } = pick(target, pre, follows.map((f) => ({ topic: f.topic, since: f.created, size: config.digests.size, feedback: rated.get(topicKey(f.topic)), ...(f.examples ? { examples: f.examples } : {}) })), carry.skip);
+      const { sections, skipped } = pick(target, pre, follows.map((f) => ({ topic: f.topic, since: f.created, size: config.digests.size, feedback: rated.size ? rated.get(followKey(f.topic)) : undefined, ...(f.examples ? { examples: f.examples } : {}) })), carry.skip);
       const capped = capDigest(config, target, follows, sections, carry, toTell(target, skipped));
       const labels = new Map(follows.map((f) => [f.topic, followLabel(index, f)]));
       const reply = capped.shown.length > 0 || capped.notices.length > 0 ? userReply(capped.shown, capped.notices, capped.actions, cache, labels, follows) : undefined;
@@ -376,10 +396,7 @@ export function paperItem(p: Paper): PaperItem {
 
 /** A section's papers as items, each with why it was delivered. */
 function sectionItems(s: DigestSection, cache: MatchCache): PaperItem[] {
-  return s.papers.map((p) => {
-    const reason = cache.reason(s.topic, p.id);
-    return reason ? { ...cache.item(p), reason } : cache.item(p);
-  });
+  return s.papers.map((p) => cache.topicItem(s.topic, p));
 }
 
 const plural = (n: number) => (n === 1 ? '1 new paper' : `${n} new papers`);

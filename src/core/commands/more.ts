@@ -32,14 +32,17 @@ export const more: CommandDef = {
     }
     const page = waiting.slice(0, config.digests.maxPapers);
     const cache = createMatchCache(store, index);
+    const rated = store.followRatings(user);
     const rest = waiting.length - page.length;
     const reply: Reply = {
       visibility: 'ephemeral',
       title: 'More from your digest',
       text: `${page.length} of the ${waiting.length} ${waiting.length === 1 ? 'paper' : 'papers'} your digests offered, most relevant first.`,
       papers: offers.slice(0, page.length).map(({ paper, follow }) => {
-        // Why each came, as the digest would have said; and its 👍 / 👎 for that follow.
-        cache.ordered(follow.topic, follow.created, follow.examples);
+        // Why each came, as the digest would have said (after the follow's ratings); and its 👍 / 👎 for that follow.
+        const feedback = rated.get(topicKey(follow.topic));
+        if (feedback?.size) cache.learned(follow.topic, follow.created, feedback, follow.examples);
+        else cache.ordered(follow.topic, follow.created, follow.examples);
         const reason = cache.reason(follow.topic, paper.id);
         return withRatingActions(reason ? { ...paperItem(paper), reason } : paperItem(paper), follow.id);
       }),

@@ -14,10 +14,7 @@ export interface ReasonSource {
   matched?: string[];
   /** For a follow by example: the example the paper is closest to. */
   like?: Paper;
-  /**
-   * Hook for follows that learn from ratings (issue 20): true when the paper came because it is
-   * like papers the user rated 👍 rather than by the topic's words.
-   */
+  /** True when the topic's words did not match the paper: it came because it is like papers the person rated 👍. */
   likeRated?: boolean;
 }
 

@@ -6,13 +6,10 @@ import type { Rating } from './feedback.js';
  * Discord custom_id holds it inline and it outlives a restart) and run /papers rate as the presser.
  */
 export function ratingActions(followId: number, paperId: string): Action[] {
-  const rate = (rating: 'up' | 'down'): Action => ({
-    kind: rating === 'up' ? 'rate-up' : 'rate-down',
-    label: rating === 'up' ? '👍' : '👎',
-    command: 'rate',
-    args: { paper: paperId, rating, follow: followId },
-  });
-  return [rate('up'), rate('down')];
+  return [
+    { kind: 'rate-up', label: '👍', command: 'rate', args: { paper: paperId, rating: 'up', follow: followId } },
+    { kind: 'rate-down', label: '👎', command: 'rate', args: { paper: paperId, rating: 'down', follow: followId } },
+  ];
 }
 
 /** The item with its rating buttons added after its own. */

@@ -26,8 +26,11 @@ export const LEARNING = { DISLIKE_NEAR: 0.3, DISLIKE_MARGIN: 0.05, LIKE_NEAR: 0.
  */
 export const PLAN_DEPTH = 300;
 
-/** A candidate as the follow now sees it: its place may change and `relevance` (0-1) says how well it fits. */
-export type Learned<T extends SearchHit> = T & { relevance: number };
+/**
+ * A candidate as the follow now sees it: its place may change and `relevance` (0-1) says how well
+ * it fits. `joined` marks a paper the topic's match did not have, brought in by a 👍 one.
+ */
+export type Learned<T extends SearchHit> = T & { relevance: number; joined?: true };
 
 export interface LearningInput<T extends SearchHit> {
   /** The topic's matches, in the order the follow would take them (best first, or fresh first). */
@@ -104,7 +107,8 @@ export function learnedCandidates<T extends SearchHit>(input: LearningInput<T>):
     if (base === undefined && !(like >= LEARNING.LIKE_NEAR && like > dislike + LEARNING.DISLIKE_MARGIN)) return;
     const relevance = base ?? like;
     taken.add(h.paper.id);
-    scored.push({ hit: { ...h, relevance }, group: input.group?.(h) ?? 0, key: relevance + LEARNING.LIKE_BOOST * Math.max(0, like), order: scored.length });
+    const hit: Learned<T> = base === undefined ? { ...h, relevance, joined: true } : { ...h, relevance };
+    scored.push({ hit, group: input.group?.(h) ?? 0, key: relevance + LEARNING.LIKE_BOOST * Math.max(0, like), order: scored.length });
   };
   const end = Math.min(hits.length, input.depth ?? Infinity);
   for (let i = 0; i < end; i++) consider(hits[i]!, input.relevance(hits[i]!));

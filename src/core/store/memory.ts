@@ -228,6 +228,14 @@ export function createMemoryStore(): Store {
       const p = prefs.get(userKey(asked)) ?? prefs.get(userKey(resolveUser(asked)));
       return p && copy(p);
     },
+    followerPrefs() {
+      const out = new Map<string, UserPrefs>();
+      for (const [first] of follows.values()) {
+        const p = first && store.getPrefs(first);
+        if (first && p) out.set(targetKey({ platform: first.platform, workspace: first.workspace, kind: 'user', id: first.user }), p);
+      }
+      return out;
+    },
     setPrefs(user, value) {
       const stored: UserPrefs = { ...copy(value), since: value.since ? new Date(value.since) : new Date() };
       if (stored.pausedReason === undefined) delete stored.pausedReason;

@@ -169,6 +169,8 @@ export interface Store {
 
   /** Per-user delivery preferences; undefined means the configured defaults. */
   getPrefs(user: UserKey): UserPrefs | undefined;
+  /** getPrefs of every user allFollowers lists (and maybe others), in one read, by targetKey of the user's DM target. */
+  followerPrefs(): Map<string, UserPrefs>;
   /** Replaces the user's preferences; `since` defaults to now. */
   setPrefs(user: UserKey, prefs: UserPrefs): void;
 

@@ -63,6 +63,12 @@ const toFollow = (r: Row): Follow => ({
   topic: r.topic as string, created: new Date(r.created as number), ...examplesOf(r.examples),
 });
 
+const toPrefs = (r: Row): UserPrefs => {
+  const prefs: UserPrefs = { time: r.time as string, timeZone: r.time_zone as string, paused: r.paused === 1, since: new Date(r.since as number) };
+  if (r.paused_reason != null) prefs.pausedReason = r.paused_reason as string;
+  return prefs;
+};
+
 /** The examples column (migration 8): a JSON array of paper ids, or NULL for a follow of words. */
 const examplesOf = (raw: unknown): { examples?: string[] } => (typeof raw === 'string' ? { examples: JSON.parse(raw) as string[] } : {});
 
@@ -177,6 +183,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     resumeDigest: db.prepare('UPDATE digests SET paused = 0, paused_reason = NULL, active_since = CASE WHEN paused = 1 THEN ? ELSE active_since END WHERE id = ?'),
     allDigests: db.prepare('SELECT * FROM digests ORDER BY id'),
     getPrefs: db.prepare('SELECT * FROM prefs WHERE platform = ? AND workspace = ? AND user = ?'),
+    allPrefs: db.prepare('SELECT * FROM prefs'),
     setPrefs: db.prepare(`INSERT OR REPLACE INTO prefs (platform, workspace, user, time, time_zone, paused, paused_reason, since)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
     recordFirstSeen: db.prepare('INSERT OR IGNORE INTO first_seen (paper_id, at) VALUES (?, ?)'),
@@ -289,7 +296,9 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
       // all() rather than iterate(): one call into SQLite instead of one per row (a pass reads every follow).
       for (const [platform, workspace, user, id, topic, created, examples] of q.allFollows.all() as [Platform, string, string, number, string, number, string | null][]) {
         if (last?.user.user !== user || last.user.workspace !== workspace || last.user.platform !== platform) out.push((last = { user: { platform, workspace, user }, follows: [] }));
-        last.follows.push({ id, platform, workspace, user, topic, created: new Date(created), ...examplesOf(examples) });
+        const follow: Follow = { id, platform, workspace, user, topic, created: new Date(created) };
+        if (examples !== null) follow.examples = JSON.parse(examples) as string[];
+        last.follows.push(follow);
       }
       return out;
     },
@@ -312,11 +321,10 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     getPrefs(asked) {
       // Only a user without a row of their own may be an old key (kept out of the per-user hot path).
       const r = (q.getPrefs.get(asked.platform, asked.workspace, asked.user) ?? personRow(asked)) as Row | undefined;
-      if (!r) return undefined;
-      const prefs: UserPrefs = { time: r.time as string, timeZone: r.time_zone as string, paused: r.paused === 1, since: new Date(r.since as number) };
-      if (r.paused_reason != null) prefs.pausedReason = r.paused_reason as string;
-      return prefs;
+      return r && toPrefs(r);
     },
+    // Followers are people (never old keys), so each one's own row is their prefs.
+    followerPrefs: () => new Map((q.allPrefs.all() as Row[]).map((r) => [targetKey({ platform: r.platform as Platform, workspace: r.workspace as string, kind: 'user', id: r.user as string }), toPrefs(r)])),
     setPrefs(asked, p) {
       const u = resolveUser(asked);
       q.setPrefs.run(u.platform, u.workspace, u.user, p.time, p.timeZone, p.paused ? 1 : 0, p.pausedReason ?? null, (p.since ?? new Date()).getTime());
