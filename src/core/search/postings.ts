@@ -1,4 +1,5 @@
 import SearchableMap from 'minisearch/SearchableMap';
+import { exportTree, importTree, type TreeState } from './vocabulary-tree.js';
 
 export interface Bm25 {
   k: number;
@@ -45,6 +46,19 @@ export function grow(a: Int32Array<ArrayBuffer>, need: number, fill = 0): Int32A
   if (fill !== 0) out.fill(fill, a.length);
   return out;
 }
+
+/** One field's postings as a snapshot keeps them: its block pool (used part), chain heads and tails, df, and counts past 254. */
+export interface FieldState {
+  pool: Int32Array;
+  head: Int32Array;
+  tail: Int32Array;
+  df: Int32Array;
+  overflowKeys: Float64Array;
+  overflowCounts: Int32Array;
+}
+
+/** A snapshot's array as the typed-array fields hold it (snapshot views are over plain ArrayBuffers). */
+export const owned = (a: Int32Array): Int32Array<ArrayBuffer> => a as Int32Array<ArrayBuffer>;
 
 /**
  * One field's inverted index: per term id a chain of blocks in one Int32Array pool, documents in
@@ -101,6 +115,28 @@ export class FieldPostings {
     return this.pool.byteLength + this.head.byteLength + this.tail.byteLength + this.df.byteLength;
   }
 
+  /** Copies of its arrays, for a snapshot. */
+  export(): FieldState {
+    return {
+      pool: this.pool.slice(0, this.used),
+      head: this.head.slice(),
+      tail: this.tail.slice(),
+      df: this.df.slice(),
+      overflowKeys: Float64Array.from(this.overflow.keys()),
+      overflowCounts: Int32Array.from(this.overflow.values()),
+    };
+  }
+
+  /** Takes over exported arrays (this field must be empty); appends continue after them. */
+  load(state: FieldState): void {
+    this.pool = owned(state.pool);
+    this.used = state.pool.length;
+    this.head = owned(state.head);
+    this.tail = owned(state.tail);
+    this.df = owned(state.df);
+    state.overflowKeys.forEach((key, i) => this.overflow.set(key, state.overflowCounts[i]!));
+  }
+
   private allocate(capacity: number): number {
     const at = this.used;
     this.used += HEADER + capacity;
@@ -120,6 +156,21 @@ export interface FieldTerms {
   size: number;
   /** Distinct raw tokens (stop words included): BM25's field length. */
   length: number;
+}
+
+/** Postings as a snapshot keeps them: documents, vocabulary (with its radix tree), field lengths, both fields. */
+export interface PostingsState extends TreeState {
+  /** External id per short document id. */
+  ids: string[];
+  /** The vocabulary by term id, and per term the papers using it. */
+  terms: string[];
+  df: Int32Array;
+  /** BM25 field lengths per short id, and their running means (title, abstract). */
+  titleLengths: Int32Array;
+  abstractLengths: Int32Array;
+  averages: Float64Array;
+  title: FieldState;
+  abstract: FieldState;
 }
 
 /**
@@ -361,6 +412,45 @@ export class Postings {
     const end = Math.min(this.names.length, this.treed + count);
     for (; this.treed < end; this.treed++) this.tree.set(this.names[this.treed]!, this.treed);
     return this.treed === this.names.length;
+  }
+
+  /** Copies of its arrays for a snapshot, in steps (the vocabulary tree a slice at a time; see exportTree). */
+  *exportSteps(): Generator<void, PostingsState> {
+    const tree = yield* exportTree(this.vocabularyTree());
+    const title = this.title.export();
+    yield;
+    const abstract = this.abstract.export();
+    yield;
+    const n = this.externalIds.length;
+    return {
+      ids: [...this.externalIds],
+      terms: [...this.names],
+      ...tree,
+      df: this.df.slice(0, this.names.length),
+      titleLengths: this.titleLengths.slice(0, n),
+      abstractLengths: this.abstractLengths.slice(0, n),
+      averages: Float64Array.of(this.avgTitle, this.avgAbstract),
+      title,
+      abstract,
+    };
+  }
+
+  /** Takes over an exported state (nothing added yet). */
+  load(state: PostingsState): void {
+    state.terms.forEach((term, id) => {
+      this.ids.set(term, id);
+      this.names.push(term);
+    });
+    this.tree = importTree(state);
+    this.treed = state.terms.length;
+    this.df = owned(state.df);
+    this.externalIds.push(...state.ids);
+    this.titleLengths = owned(state.titleLengths);
+    this.abstractLengths = owned(state.abstractLengths);
+    this.avgTitle = state.averages[0]!;
+    this.avgAbstract = state.averages[1]!;
+    this.title.load(state.title);
+    this.abstract.load(state.abstract);
   }
 
   /** Every term with its document frequency, in vocabulary order. */
