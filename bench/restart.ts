@@ -16,6 +16,7 @@ import { pino } from 'pino';
 import { loadCorpus } from '../src/core/corpus/index.js';
 import { createWorkerFitter, openIndex, saveIndexSnapshot, SNAPSHOT_FILE, type PaperIndex } from '../src/core/search/index.js';
 import type { Paper } from '../src/core/types.js';
+import { floorBuild } from './lib/floor-build.js';
 import { printSectionWhenMain } from './lib/main.js';
 import { fmt, percentile, time, timeAsync } from './lib/measure.js';
 import { CORPUS_KINDS, corpusOfKind, sampleQueries, type CorpusKind } from './lib/synthetic.js';
@@ -39,6 +40,8 @@ interface Row {
   papers: number;
   terms: number;
   coldMs: number;
+  /** The floor: the project's analyzer into typed-array postings, nothing else (lib/floor-build.ts). */
+  floorMs: number;
   /** CPU time of this process (all threads) for the cold build and the restore: less sensitive to a busy machine than wall time. */
   coldCpuMs: number;
   restoreCpuMs: number;
@@ -48,6 +51,8 @@ interface Row {
   restoreMs: number;
   childReadyMs: number;
   childStartMs: number;
+  /** The child's start-up steps (phasesMs of its ready line), in seconds. */
+  childPhases: string;
   childFirstMs: number;
   childWarmMs: number;
   firstMs: number;
@@ -95,7 +100,7 @@ function fts5(papers: Paper[], dir: string, query: string): { buildMs: number; r
 }
 
 /** `npm start` (tsx src/main.ts, console platform) on the corpus folder and data folder: ready, then searches. */
-function childRestart(corpusDir: string, dataDir: string, queries: string[]): Promise<{ readyMs: number; startMs: number; firstMs: number; warmMs: number }> {
+function childRestart(corpusDir: string, dataDir: string, queries: string[]): Promise<{ readyMs: number; startMs: number; phases: string; firstMs: number; warmMs: number }> {
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(SLACK|DISCORD|ARXIV)_/.test(k) && k !== 'PAPERBOY_CONFIG'));
   const started = performance.now();
   const child = spawn(join(root, 'node_modules/.bin/tsx'), ['src/main.ts'], {
@@ -108,6 +113,7 @@ function childRestart(corpusDir: string, dataDir: string, queries: string[]): Pr
   return new Promise((done, fail) => {
     let readyMs = 0;
     let startMs = 0;
+    let phases = '';
     const times: number[] = [];
     let sentAt = 0;
     const send = () => {
@@ -121,6 +127,8 @@ function childRestart(corpusDir: string, dataDir: string, queries: string[]): Pr
       if (ready) {
         readyMs = performance.now() - started;
         startMs = Number(ready[1]);
+        const steps = stderr.match(/"phasesMs":(\{[^}]*\})/);
+        phases = steps ? Object.entries(JSON.parse(steps[1]!) as Record<string, number>).filter(([, ms]) => ms >= 50).map(([k, ms]) => `${k} ${(ms / 1000).toFixed(1)}`).join(', ') : '';
         if (!/index":"snapshot/.test(stderr)) fail(new Error(`restart bench: the child did not restore its snapshot:\n${stderr.slice(-2000)}`));
         send();
       }
@@ -136,13 +144,16 @@ function childRestart(corpusDir: string, dataDir: string, queries: string[]): Pr
     });
     child.on('close', (code) => {
       if (times.length <= CHILD_WARM) return fail(new Error(`restart bench: the child exited (${code}) early:\n${stderr.slice(-2000)}`));
-      done({ readyMs, startMs, firstMs: times[0]!, warmMs: percentile(times.slice(1), 50) });
+      done({ readyMs, startMs, phases, firstMs: times[0]!, warmMs: percentile(times.slice(1), 50) });
     });
   });
 }
 
 async function measure(kind: CorpusKind, size: number, seeds: Paper[], queries: string[]): Promise<Row> {
   const work = mkdtempSync(join(tmpdir(), 'paperboy-bench-restart-'));
+  const begun = performance.now();
+  // Progress on stderr, so a long run shows where its time goes.
+  const step = (what: string) => process.stderr.write(`restart bench: ${kind} ${size}: ${what} at ${((performance.now() - begun) / 1000).toFixed(0)} s\n`);
   try {
     const corpusDir = join(work, 'corpus');
     const dataDir = join(work, 'data');
@@ -153,12 +164,16 @@ async function measure(kind: CorpusKind, size: number, seeds: Paper[], queries: 
     const papers = (await loadCorpus(corpusDir, undefined, { allowEmpty: false })).papers;
     const path = join(dataDir, SNAPSHOT_FILE);
     const load = loadavg().map((x) => x.toFixed(1)).join(' ');
+    step('corpus written and loaded');
 
+    const floor = time(() => floorBuild(papers));
+    step('floor built');
     let fitter = createWorkerFitter();
     let cpu = process.cpuUsage();
     const cold = await timeAsync(() => openIndex(papers, { log: silent, fitter }));
     const coldCpu = process.cpuUsage(cpu);
     await fitter.close();
+    step('cold build');
     let index: PaperIndex | undefined = cold.value.index;
     // Compiles the query path, so the restored index's first search below measures the index, not the JIT (the child's is cold).
     for (const q of queries.slice(-20)) index.search(q, { limit: 10 });
@@ -175,12 +190,15 @@ async function measure(kind: CorpusKind, size: number, seeds: Paper[], queries: 
     const warm = queries.slice(1, WARM + 1).map((q) => time(() => restoredIndex.search(q, { limit: 10 })).ms);
     await fitter.close();
 
+    step('written and restored');
     const child = await childRestart(corpusDir, dataDir, queries.slice(WARM + 1, WARM + 2 + CHILD_WARM));
+    step('child restarted');
     const fts = fts5(papers, work, queries[0]!);
+    step('FTS5');
     return {
-      corpus: `${kind} ${size / 1000}k`, papers: papers.length, terms: restored.value.index.exportState().terms.length,
-      coldMs: cold.ms, coldCpuMs: (coldCpu.user + coldCpu.system) / 1000, restoreCpuMs: (restoreCpu.user + restoreCpu.system) / 1000, writeMs: written.value.ms, writeStallMs: written.stall, bytes: statSync(path).size, restoreMs: restored.ms,
-      childReadyMs: child.readyMs, childStartMs: child.startMs, childFirstMs: child.firstMs, childWarmMs: child.warmMs,
+      corpus: `${kind} ${size / 1000}k`, papers: papers.length, terms: restoredIndex.vocabularySize,
+      coldMs: cold.ms, floorMs: floor.ms, coldCpuMs: (coldCpu.user + coldCpu.system) / 1000, restoreCpuMs: (restoreCpu.user + restoreCpu.system) / 1000, writeMs: written.value.ms, writeStallMs: written.stall, bytes: statSync(path).size, restoreMs: restored.ms,
+      childReadyMs: child.readyMs, childStartMs: child.startMs, childPhases: child.phases, childFirstMs: child.firstMs, childWarmMs: child.warmMs,
       firstMs: first.ms, warmMs: percentile(warm, 50), ftsBuildMs: fts.buildMs, ftsReopenMs: fts.reopenMs, load,
     };
   } finally {
@@ -198,18 +216,20 @@ export async function run(): Promise<string> {
     '## Restart (index snapshot)',
     '',
     'Wall times on a shared machine (see the load column); [CPU] is this process\'s CPU time, worker thread included.',
-    'Per corpus: **cold build** to ready as `npm start` does it with no snapshot (index built in slices, latent space fitted on a worker thread);',
+    'Per corpus: **cold build** to ready as `npm start` does it with no snapshot (index built in slices, latent space fitted on a worker thread),',
+    'beside the **floor**: the same papers through the project\'s own analyzer (tokenize, stop words, stem, compound joins) into typed-array postings and nothing else',
+    '(bench/lib/floor-build.ts: no sequences, stem forms, typo words or latent space), and their ratio;',
     '**snapshot write** (export on the event loop, checksum and atomic write on the thread pool; the longest event-loop stall meanwhile) and size;',
     '**restore**: read, check and restore the snapshot (no text analysed, no fit); **restart to ready**: a child process started like `npm start`',
     '(tsx src/main.ts, corpus file in CORPUS_DIR, snapshot in DATA_DIR), wall time from spawn to the ready log line, and the `startMs` it logs',
-    '(from config to ready: corpus file parsed, store opened, snapshot restored); its **first search** (command to rendered reply) beside the median',
+    '(from config to ready: corpus file parsed, store opened, snapshot restored), with its steps over 50 ms (s); its **first search** (command to rendered reply) beside the median',
     `of the next ${CHILD_WARM}; in process (query path already compiled), the first search after restore beside the median of ${WARM} warm ones. FTS5: the same papers into an`,
     'on-disk SQLite FTS5 table (porter tokenizer) in one transaction; reopen = open the file and answer the first query.',
     '',
-    '| Corpus | Papers | Terms | Cold build to ready (s) [CPU] | Snapshot write (s) | Write stall (ms) | Snapshot (MB) | Restore (s) [CPU] | Restart to ready, child (s) | startMs (s) | First / warm search, child (ms) | First / warm search, in process (ms) | FTS5 build (s) | FTS5 reopen + first query (ms) | Load avg (1/5/15 min) |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|',
+    '| Corpus | Papers | Terms | Cold build to ready (s) [CPU] | Floor build (s) | Cold / floor | Snapshot write (s) | Write stall (ms) | Snapshot (MB) | Restore (s) [CPU] | Restart to ready, child (s) | startMs (s) | startMs steps (s) | First / warm search, child (ms) | First / warm search, in process (ms) | FTS5 build (s) | FTS5 reopen + first query (ms) | Load avg (1/5/15 min) |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---|',
     ...rows.map((r) =>
-      `| ${r.corpus} | ${r.papers} | ${r.terms} | ${s(r.coldMs)} [${s(r.coldCpuMs)}] | ${s(r.writeMs)} | ${fmt(r.writeStallMs, 0)} | ${fmt(r.bytes / 1024 / 1024)} | ${s(r.restoreMs)} [${s(r.restoreCpuMs)}] | ${s(r.childReadyMs)} | ${s(r.childStartMs)} | ${fmt(r.childFirstMs, 1)} / ${fmt(r.childWarmMs, 1)} | ${fmt(r.firstMs, 2)} / ${fmt(r.warmMs, 2)} | ${s(r.ftsBuildMs)} | ${fmt(r.ftsReopenMs, 1)} | ${r.load} |`),
+      `| ${r.corpus} | ${r.papers} | ${r.terms} | ${s(r.coldMs)} [${s(r.coldCpuMs)}] | ${s(r.floorMs)} | ${fmt(r.coldMs / r.floorMs, 2)} | ${s(r.writeMs)} | ${fmt(r.writeStallMs, 0)} | ${fmt(r.bytes / 1024 / 1024)} | ${s(r.restoreMs)} [${s(r.restoreCpuMs)}] | ${s(r.childReadyMs)} | ${s(r.childStartMs)} | ${r.childPhases} | ${fmt(r.childFirstMs, 1)} / ${fmt(r.childWarmMs, 1)} | ${fmt(r.firstMs, 2)} / ${fmt(r.warmMs, 2)} | ${s(r.ftsBuildMs)} | ${fmt(r.ftsReopenMs, 1)} | ${r.load} |`),
     '',
   ].join('\n');
 }

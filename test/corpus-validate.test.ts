@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startApp } from '../src/app/boot.js';
 import { isText, loadCorpus, MAX_LINE_CHARS, MAX_WARNINGS_PER_FILE, PAPER_LIMITS, readCorpusFile, validatePaper } from '../src/core/corpus/index.js';
 import { createLogger } from '../src/core/log.js';
+import { cleanText } from '../src/core/corpus/normalize.js';
 import { testConfig } from './support/context.js';
 
 const abstract = (topic: string) => `We study ${topic} in depth and show that a careful method improves results across several benchmarks and settings.`;
@@ -207,4 +208,11 @@ describe('/healthz while a large corpus loads at start', () => {
       await app.stop();
     }
   }, 60_000);
+});
+
+describe('cleanText', () => {
+  it('collapses every whitespace run as one replace-and-trim would, whether or not there is anything to collapse', () => {
+    const samples = ['a b c', ' a b ', 'a  b', 'a\tb', 'a\nb', 'a\u00a0b', 'a\u2003b', 'a \u00a0 b', '\u3000a', 'plain', '', '  ', 'x\r\ny'];
+    for (const text of samples) expect(cleanText(text)).toBe(text.replace(/\s+/gu, ' ').trim());
+  });
 });

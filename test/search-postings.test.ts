@@ -1,3 +1,4 @@
+import SearchableMap from 'minisearch/SearchableMap';
 import MiniSearch from 'minisearch';
 import { describe, expect, it } from 'vitest';
 import { analyze, analyzeWords, termsOfToken, tokenize } from '../src/core/search/analyze.js';
@@ -26,11 +27,9 @@ function postingsOf(docs: Paper[]): Postings {
         const id = postings.intern(t);
         counts.set(id, (counts.get(id) ?? 0) + 1);
       }
-      return { counts, length: new Set(tokenize(text)).size };
+      return { terms: [...counts.keys()], counts: [...counts.values()], size: counts.size, length: new Set(tokenize(text)).size };
     };
-    const title = field(p.title);
-    const abstract = field(p.abstract);
-    postings.add({ id: p.id, title: title.counts, abstract: abstract.counts, titleLength: title.length, abstractLength: abstract.length });
+    postings.add(p.id, field(p.title), field(p.abstract));
   }
   return postings;
 }
@@ -47,6 +46,42 @@ describe('term-id postings', () => {
       expect(ours).toEqual(theirs);
       expect(ours.length).toBeGreaterThan(0);
     }
+  });
+
+  it('write every term’s documents and counts as forEachDocOf visits them, title documents first', () => {
+    const postings = postingsOf(papers);
+    const docs = new Int32Array(64);
+    const counts = new Int32Array(64);
+    for (let t = 0; t < postings.vocabularySize; t++) {
+      const visits: number[][] = [];
+      postings.forEachDocOf(t, 2, (doc, count) => visits.push([doc, count]));
+      const end = postings.writeDocsOf(t, 2, docs, counts, 3);
+      expect(end - 3).toBeLessThanOrEqual(postings.postingsOf(t));
+      expect([...docs.subarray(3, end)].map((doc, i) => [doc, counts[3 + i]])).toEqual(visits);
+    }
+    // "program": a and c in their titles (weighted) and abstracts.
+    const program = postings.id('program');
+    const end = postings.writeDocsOf(program, 2, docs, counts, 0);
+    expect([...docs.subarray(0, end)].map((d) => postings.externalId(d))).toEqual(['a', 'c']);
+    expect([...counts.subarray(0, end)]).toEqual([4, 3]);
+  });
+
+  it('fill the vocabulary tree as lookups need it: the same prefix and typo answers, in the same order, as a tree filled at intern', () => {
+    const postings = new Postings();
+    const eager = new SearchableMap<number>();
+    const intern = (words: string[]) => words.forEach((w) => eager.set(w, postings.intern(w)));
+    const prefixes = ['grap', 'neur', 'prog', 'sym', 'zz'];
+    const same = () => {
+      for (const p of prefixes) expect(postings.withPrefix(p)).toEqual([...eager.atPrefix(p).keys()].filter((t) => t !== p));
+      for (const w of ['graff', 'neurall', 'symbolik']) expect(postings.near(w, 2)).toEqual([...eager.fuzzyGet(w, 2)].map(([t, [, d]]) => [t, d]));
+    };
+    intern(['graph', 'graphs', 'neural', 'neuron', 'program']);
+    same();
+    // Terms interned after a lookup, some put in by a partial fill, the rest by the next lookup.
+    intern(['graphical', 'neurosymbolic', 'programs', 'symbol', 'symbolic', 'grapheme']);
+    expect(postings.fillTree(2)).toBe(false);
+    same();
+    expect(postings.fillTree(1)).toBe(true);
   });
 
   it('visit title documents first, then abstract-only ones, with title counts weighted', () => {

@@ -41,6 +41,17 @@ describe('index snapshot', () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
+  it('a state taken in steps is the state taken at once, and is taken again when papers arrive meanwhile', async () => {
+    const index = new PaperIndex(seeds);
+    expect(await index.exportStateInSteps()).toEqual(index.exportState());
+    const taking = index.exportStateInSteps();
+    // Added while the steps yield to the event loop: the state must hold them, not a mix of before and after.
+    index.add([newPaper(1)]);
+    const state = await taking;
+    expect(state.ids).toContain('late-1');
+    expect(state).toEqual(index.exportState());
+  });
+
   it('round trip: the restored index answers exactly as the one written, without a fit or analysing text', async () => {
     const built = new PaperIndex(seeds);
     await saveIndexSnapshot(path, built);
@@ -72,7 +83,10 @@ describe('index snapshot', () => {
   const unusable: [string, (bytes: Buffer) => Buffer, RegExp][] = [
     ['a flipped byte', (b) => (b.writeUInt8(b.readUInt8(b.length >> 1) ^ 0xff, b.length >> 1), b), /checksum/],
     ['a truncated file', (b) => b.subarray(0, b.length - 100), /checksum/],
+    ['a damaged checksum', (b) => (b.writeUInt8(b.readUInt8(b.length - 1) ^ 0x01, b.length - 1), b), /checksum/],
     ['another format version', (b) => (b.writeUInt32LE(99, 8), b), /format 99/],
+    // Format 1 (SHA-256 trailer, before CRC-32) must be rebuilt, not read with the new trailer.
+    ['a format-1 snapshot', (b) => (b.writeUInt32LE(1, 8), b), /format 1,/],
     ['not a snapshot', () => Buffer.from('hello'), /not a Paperboy index snapshot/],
   ];
   for (const [what, spoil, reason] of unusable) {

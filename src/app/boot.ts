@@ -7,7 +7,7 @@ import { inSlices, loadCorpus, paperId, watchCorpus } from '../core/corpus/index
 import type { Deliverer } from '../core/deliverer.js';
 import type { Logger } from '../core/log.js';
 import { createScheduler, type Scheduler } from '../core/scheduler.js';
-import { createSnapshotWriter, createWorkerFitter, openIndex, SNAPSHOT_FILE, type LatentFitter } from '../core/search/index.js';
+import { createSnapshotWriter, createWorkerFitter, openIndex, readIndexSnapshot, SNAPSHOT_FILE, type LatentFitter } from '../core/search/index.js';
 import { createSourceRunner, createSources, withStoredPapers } from '../core/sources/index.js';
 import type { Store } from '../core/store/port.js';
 import type { Platform } from '../core/types.js';
@@ -36,6 +36,14 @@ export interface RunningApp {
 /** Loads the corpus, opens the store, starts the scheduler and every configured platform. */
 export async function startApp(config: AppConfig, log: Logger, io: ConsoleIo & { logsAt?: string }): Promise<RunningApp> {
   const started = performance.now();
+  /** Milliseconds per start-up step, logged with the ready line: what a restart spends its time on. */
+  const phasesMs: Record<string, number> = {};
+  let phaseStart = started;
+  const phase = (name: string) => {
+    const now = performance.now();
+    phasesMs[name] = Math.round(now - phaseStart);
+    phaseStart = now;
+  };
   // One process per data folder, checked before anything is read or sent (DataDirInUseError).
   const dataLock = config.store.driver === 'sqlite' ? lockDataDir(config.store.dataDir) : undefined;
   const fetching = config.sources.enabled.length > 0;
@@ -48,10 +56,17 @@ export async function startApp(config: AppConfig, log: Logger, io: ConsoleIo & {
   const consoleOnly = config.platforms.every((p) => p === 'console');
   const serveOps = !slackServesHttp && (!consoleOnly || config.portChosen !== false);
   const server = serveOps ? await serveRoutes(routes, config.http.port, config.http.host) : undefined;
+  const snapshotPath = config.store.driver === 'sqlite' ? join(config.store.dataDir, SNAPSHOT_FILE) : undefined;
+  // Read and checksummed on the thread pool while the corpus files are parsed here.
+  const snapshotRead = snapshotPath ? readIndexSnapshot(snapshotPath, { log }) : undefined;
+  // Its failure is openIndex's to report; a start that fails before then must not add an unhandled rejection.
+  snapshotRead?.catch(() => {});
   let corpus: Awaited<ReturnType<typeof loadCorpus>>;
   let store: Store;
   try {
+    phase('http');
     corpus = await loadCorpus(config.corpus.dir, log, { allowEmpty: fetching });
+    phase('corpus');
     store = openStore(config, log);
   } catch (err) {
     server?.close();
@@ -61,6 +76,7 @@ export async function startApp(config: AppConfig, log: Logger, io: ConsoleIo & {
   // Seeds and corpus files, then what live sources fetched before: a restart with the source down keeps every paper.
   const stored = store.storedPapers();
   const startPapers = withStoredPapers(corpus.papers, stored);
+  phase('store');
   // From the snapshot in the data folder plus the papers stored since, or built in slices (so
   // /healthz and the event loop keep answering); the latent space is fitted on a worker thread.
   let fitterClosing = false;
@@ -72,9 +88,10 @@ export async function startApp(config: AppConfig, log: Logger, io: ConsoleIo & {
     }),
     close: () => worker.close(),
   };
-  const snapshotPath = config.store.driver === 'sqlite' ? join(config.store.dataDir, SNAPSHOT_FILE) : undefined;
-  const opened = await openIndex(startPapers, { snapshotPath, log, fitter });
+  const opened = await openIndex(startPapers, { snapshotPath, snapshotRead, log, fitter });
   const index = opened.index;
+  phase('index');
+  for (const [step, ms] of Object.entries(opened.phasesMs)) phasesMs[`index.${step}`] = ms;
   const snapshots = snapshotPath ? createSnapshotWriter(index, snapshotPath, log) : undefined;
   if (!opened.restored || opened.added > 0) {
     snapshots?.changed();
@@ -84,6 +101,7 @@ export async function startApp(config: AppConfig, log: Logger, io: ConsoleIo & {
   const fetchedTitles = new Set(stored.map((p) => paperId(p.title)).filter((id) => !index.get(id)));
   store.recordFirstSeen(startPapers.map((p) => p.id), new Date());
   const storeHealth = watchStoreHealth(store, log);
+  phase('firstSeen');
 
   let schedulesChanged = () => {};
   const context: CommandContext = {
@@ -122,7 +140,7 @@ export async function startApp(config: AppConfig, log: Logger, io: ConsoleIo & {
     consoleEnd = info;
     void stop();
   };
-  const adapters: PlatformAdapter[] = createPlatformAdapters(config, deps, routes, { ...io, onEnd });
+  const adapters: PlatformAdapter[] = await createPlatformAdapters(config, deps, routes, { ...io, onEnd });
   const deliverers = new Map<Platform, Deliverer>(adapters.map((a) => [a.platform, measuredDeliverer(a.deliverer, metrics)]));
   const scheduler = createScheduler({ store, index, deliverers, config, log, sendTimeoutMs: config.flow.sendTimeoutMs });
   schedulesChanged = () => scheduler.refresh();
@@ -157,6 +175,7 @@ export async function startApp(config: AppConfig, log: Logger, io: ConsoleIo & {
   for (const adapter of adapters) await adapter.start();
   await scheduler.start();
   sourceRunner.start();
+  phase('platforms');
 
   const storePath = config.store.driver === 'sqlite' ? resolve(config.store.dataDir) : 'memory';
   const port = server ? (server.address() as AddressInfo).port : config.http.port;
@@ -175,6 +194,7 @@ export async function startApp(config: AppConfig, log: Logger, io: ConsoleIo & {
       http,
       index: opened.restored ? `snapshot + ${opened.added} new` : 'built',
       startMs: Math.round(performance.now() - started),
+      phasesMs,
     },
     `Paperboy ready: ${index.size} papers (${corpus.stats.skippedLines} lines skipped${stored.length ? `, ${stored.length} kept from live sources` : ''}), store ${storePath}, platforms ${adapters.map((a) => a.platform).join(' + ')}`,
   );

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /** Lower-case, runs of non-word characters (Unicode-aware, like Python's \W) to one space, trimmed. */
 export function normalizeTitle(title: string): string {
@@ -20,7 +20,7 @@ export function arxivPaperId(arxivId: string): string {
 }
 
 function hashedId(key: string): string {
-  const digest = createHash('sha256').update(key).digest();
+  const digest = hash('sha256', key, 'buffer') as unknown as Buffer;
   let bits = 0;
   let value = 0;
   let out = '';
@@ -44,8 +44,13 @@ export function arxivSearchUrl(title: string): string {
 
 /** Collapses whitespace runs (including non-breaking spaces) to one space. */
 export function cleanText(text: string): string {
+  // Most text has nothing to collapse: then only the ends are trimmed, with no scan-and-rebuild.
+  if (!NEEDS_CLEANING.test(text)) return text.trim();
   return text.replace(/\s+/gu, ' ').trim();
 }
+
+/** Whitespace other than a single space: what cleanText's replace would change. */
+const NEEDS_CLEANING = /[^\S ]| {2}/;
 
 // New-style ids (2401.12345, 4-5 digits after the dot) and old-style ones (hep-th/9901001).
 const ARXIV_ID = /^(?:arxiv:\s*)?((?:\d{4}\.\d{4,5})|(?:[a-z][a-z.-]*\/\d{7}))(?:v\d+)?$/i;

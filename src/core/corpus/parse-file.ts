@@ -38,23 +38,23 @@ export async function readCorpusFile(path: string, fileName: string): Promise<Pa
   let overlong = false;
   let no = 0;
   let sinceYield = 0;
-  const emit = async (line: string) => {
+  /** Parses a line; true when it is time to yield to the event loop. */
+  const emit = (line: string): boolean => {
     no++;
     if (overlong) {
       overlong = false;
       parser.skip(no, `skipped a line longer than ${MAX_LINE_CHARS} characters`);
     } else parser.line(line.endsWith('\r') ? line.slice(0, -1) : line, no);
-    if (++sinceYield >= LINES_PER_SLICE) {
-      sinceYield = 0;
-      await yieldToLoop();
-    }
+    if (++sinceYield < LINES_PER_SLICE) return false;
+    sinceYield = 0;
+    return true;
   };
   for await (const chunk of stream as AsyncIterable<string>) {
     let start = 0;
     for (let nl = chunk.indexOf('\n'); nl !== -1; nl = chunk.indexOf('\n', start)) {
       const line = overlong ? '' : carry + chunk.slice(start, nl);
       carry = '';
-      await emit(line);
+      if (emit(line)) await yieldToLoop();
       start = nl + 1;
     }
     if (!overlong) carry += chunk.slice(start);
@@ -64,6 +64,6 @@ export async function readCorpusFile(path: string, fileName: string): Promise<Pa
     }
     await yieldToLoop();
   }
-  if (carry || overlong) await emit(carry);
+  if (carry || overlong) emit(carry);
   return parser.end();
 }

@@ -28,11 +28,15 @@ export type Validated = { ok: true; paper: Paper } | { ok: false; reason: string
 // bad UTF-8 sequence decodes to, noncharacters, and unpaired surrogates.
 const NOT_TEXT = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uFFFD\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/gu;
 
+/** NOT_TEXT without the global flag, for a test that keeps no state between calls. */
+const ANY_NOT_TEXT = new RegExp(NOT_TEXT.source, 'u');
+
 /**
  * True when `s` reads as text: no control characters, and at most one replacement character per
  * 200 (a stray bad byte in an otherwise fine abstract is tolerated; random bytes are not).
  */
 export function isText(s: string): boolean {
+  if (!ANY_NOT_TEXT.test(s)) return true;
   let bad = 0;
   for (const m of s.matchAll(NOT_TEXT)) {
     if (m[0] !== '\uFFFD') return false;

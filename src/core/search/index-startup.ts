@@ -1,3 +1,4 @@
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { inSlices } from '../corpus/slices.js';
 import type { Logger } from '../log.js';
 import type { Paper } from '../types.js';
@@ -14,6 +15,8 @@ export interface OpenIndexDeps {
   /** Where latent fits run (a worker thread); without one they run on the caller's thread. */
   fitter?: LatentFitter;
   options?: PaperIndexOptions;
+  /** The snapshot's read, started earlier (readIndexSnapshot) so it overlaps other start-up work. */
+  snapshotRead?: Promise<IndexSnapshot | undefined>;
 }
 
 export interface OpenedIndex {
@@ -22,6 +25,8 @@ export interface OpenedIndex {
   restored: boolean;
   /** Papers indexed on top of the snapshot (all of them when built). */
   added: number;
+  /** Milliseconds per step: snapshot read and checked, papers compared, index restored, papers added, latent fit (or build). */
+  phasesMs: Record<string, number>;
 }
 
 /**
@@ -32,27 +37,49 @@ export interface OpenedIndex {
  */
 export async function openIndex(papers: Paper[], deps: OpenIndexDeps): Promise<OpenedIndex> {
   const { snapshotPath: path, log } = deps;
-  const snapshot = path ? await readUsable(path, deps) : undefined;
+  const phasesMs: Record<string, number> = {};
+  let last = performance.now();
+  const phase = (name: string) => {
+    const now = performance.now();
+    phasesMs[name] = Math.round(now - last);
+    last = now;
+  };
+  const snapshot = path ? await (deps.snapshotRead ?? readIndexSnapshot(path, deps)) : undefined;
+  phase('read');
   const plan = snapshot && catchUp(snapshot, papers);
+  phase('compare');
   if (typeof plan === 'string') log.warn({ snapshot: path, reason: plan }, `index snapshot is out of date (${plan}): rebuilding the index`);
   if (plan && typeof plan !== 'string') {
     const index = PaperIndex.restore(snapshot!.state, (id) => plan.byId.get(id), deps.options);
     index.useLatentFitter(deps.fitter);
+    phase('restore');
     // Folded into the restored space; if they doubled the corpus, it is refitted in the background.
     await inSlices(plan.added, (slice) => index.add(slice));
+    phase('add');
     if (index.latentFits === 0) await index.fitLatent();
+    phase('fit');
     log.info({ snapshot: path, papers: index.size, added: plan.added.length, writtenAt: snapshot!.createdAt.toISOString() }, `index restored from its snapshot, ${plan.added.length} paper(s) added since`);
-    return { index, restored: true, added: plan.added.length };
+    return { index, restored: true, added: plan.added.length, phasesMs };
   }
   const index = new PaperIndex([], deps.options);
   index.useLatentFitter(deps.fitter);
   // In slices, so /healthz and the event loop keep answering; the latent space is fitted once, at the end.
   await inSlices(papers, (slice) => index.add(slice, { fit: false }));
-  await index.fitLatent();
-  return { index, restored: false, added: index.size };
+  phase('build');
+  // While the worker fits the latent space, this thread fills the vocabulary tree queries need.
+  const fitting = index.fitLatent();
+  while (!index.fillLookups(TREE_TERMS_PER_SLICE)) await yieldToLoop();
+  await fitting;
+  phase('fit');
+  return { index, restored: false, added: index.size, phasesMs };
 }
 
-async function readUsable(path: string, deps: OpenIndexDeps): Promise<IndexSnapshot | undefined> {
+/**
+ * The snapshot at `path` if it can be used (read and checksummed on the thread pool): undefined,
+ * logged, when there is none or it is corrupt or of another format. Start it before loading the
+ * papers and hand it to openIndex as `snapshotRead`, and the two overlap.
+ */
+export async function readIndexSnapshot(path: string, deps: Pick<OpenIndexDeps, 'log' | 'options'>): Promise<IndexSnapshot | undefined> {
   try {
     const snapshot = await loadIndexSnapshot(path, deps.options);
     if (!snapshot) deps.log.info({ snapshot: path }, 'no index snapshot yet: building the index');
@@ -80,6 +107,9 @@ function catchUp(snapshot: IndexSnapshot, papers: Paper[]): { byId: Map<string, 
   const known = new Set(ids);
   return { byId, added: papers.filter((p) => !known.has(p.id)) };
 }
+
+/** Vocabulary terms put in the lookup tree between two turns of the event loop. */
+const TREE_TERMS_PER_SLICE = 5_000;
 
 /** Delay between papers being added at run time and the snapshot being rewritten. */
 export const SNAPSHOT_DELAY_MS = 10 * 60_000;

@@ -5,6 +5,6 @@ export {
 } from './options.js';
 export { parseQuery, QUERY_SYNTAX_HINT, type ParsedQuery, type Concept } from './query.js';
 export { analyze, tokenize } from './analyze.js';
-export { openIndex, createSnapshotWriter, SNAPSHOT_DELAY_MS, type OpenedIndex, type OpenIndexDeps } from './index-startup.js';
+export { openIndex, readIndexSnapshot, createSnapshotWriter, SNAPSHOT_DELAY_MS, type OpenedIndex, type OpenIndexDeps } from './index-startup.js';
 export { saveIndexSnapshot, loadIndexSnapshot, SNAPSHOT_FILE, SNAPSHOT_FORMAT } from './snapshot.js';
 export { createWorkerFitter, type LatentFitter } from './latent-fitter.js';

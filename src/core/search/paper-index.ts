@@ -8,9 +8,11 @@ import {
   checkOptions, DEFAULT_MATCH, DEFAULT_RANKING, DEFAULT_SIMILAR,
   type MatchOptions, type PaperIndexOptions, type RankingOptions, type SimilarOptions,
 } from './options.js';
-import { Postings, type TermScores, type WeightedTerm } from './postings.js';
+import { grow, Postings, type TermScores, type WeightedTerm } from './postings.js';
+import { FieldScratch, LastSeen, TokenTable } from './token-table.js';
 import { parseQuery, type Concept, type ParsedQuery } from './query.js';
-import { exportState, importState, textHash, type IndexState } from './index-state.js';
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import { exportState, exportSteps, importState, textHash, type IndexState } from './index-state.js';
 import type { LatentFitter } from './latent-fitter.js';
 import { fitInput, SemanticSpace, type CorpusTerms, type FittedSpace, type TermCounts } from './semantic.js';
 import { DocumentSequences } from './sequences.js';
@@ -138,26 +140,29 @@ export class PaperIndex implements PaperSearch {
       fresh.push(paper);
     }
     if (fresh.length) {
+      this.changes++;
       this.related.clear();
       this.meanVector = undefined;
       this.alikeCache.clear();
       this.formsCache.clear();
     }
     for (const paper of fresh) {
-      const counts: TermCounts = new Map();
-      const forms = new Map<string, string>();
-      const title = this.analyzeField(paper.title, 2, counts, forms);
-      const abstract = this.analyzeField(paper.abstract, 1, counts, forms);
       const leadTokens = tokenize(firstSentence(paper.abstract)).length;
-      const doc = this.postings.add({ id: paper.id, title: title.counts, abstract: abstract.counts, titleLength: title.length, abstractLength: abstract.length });
+      const title = this.analyzeField(paper.title, this.titleScratch, -1);
+      const abstract = this.analyzeField(paper.abstract, this.abstractScratch, leadTokens);
+      const doc = this.postings.add(paper.id, title, abstract);
       this.byShortId[doc] = paper;
       this.shortIds.set(paper.id, doc);
       this.hashText(doc, paper);
-      this.sequences.add(title.sequence, abstract.sequence, abstract.entriesAfter[leadTokens] ?? abstract.sequence.length);
-      for (const [form, term] of forms) this.forms.add(this.postings.id(term), form, doc);
+      this.sequences.add(title.sequence, abstract.sequence, abstract.lead);
+      const forms = this.formScratch;
+      for (const formText of forms.keys) this.forms.addDoc(this.formId(forms.get(formText), formText), doc);
       // Once fitted, the latent space takes new papers in as they come, until the next refit.
-      if (this.semantic.fitted) this.semantic.setDoc(doc, counts);
-      this.addedWhileFitting?.set(doc, counts);
+      if (this.semantic.fitted || this.addedWhileFitting) {
+        const counts = this.latentTerms(title.sequence, abstract.sequence);
+        if (this.semantic.fitted) this.semantic.setDoc(doc, counts);
+        this.addedWhileFitting?.set(doc, counts);
+      }
     }
     if (fresh.length && options.fit !== false && this.semantic.wantsRefit(this.papers.size)) {
       if (this.fitter) void this.fitLatent();
@@ -166,34 +171,88 @@ export class PaperIndex implements PaperSearch {
     return fresh;
   }
 
+  private readonly tokens = new TokenTable();
+  private readonly titleScratch = new FieldScratch();
+  private readonly abstractScratch = new FieldScratch();
+  /** The paper's word forms (TokenTable form ids), each with the term of its last use. */
+  private readonly formScratch = new LastSeen();
+  /** Distinct tokens of the field being read. */
+  private readonly tokenScratch = new LastSeen();
+  /** Per TokenTable form id, the term and StemForms id it was last filed under. */
+  private formTerms = new Int32Array(1024).fill(-1);
+  private formIds = new Int32Array(1024);
+
   /**
-   * Tokenizes one field once: its term counts by id, its sequence (sequences.ts), its BM25 length
-   * (distinct raw tokens), and, per token, the words kept for typo correction and stem forms.
-   * `counts` gathers the paper's terms for the latent space (title occurrences weigh `weight`).
+   * Tokenizes one field once: its term counts by id, its sequence (sequences.ts) and the entries
+   * before token `leadTokens`, its BM25 length (distinct raw tokens); the paper's word forms go to
+   * formScratch (reset by the title). New tokens are analysed once (analyzeToken).
    */
-  private analyzeField(text: string, weight: number, counts: TermCounts, forms: Map<string, string>) {
+  private analyzeField(text: string, out: FieldScratch, leadTokens: number): FieldScratch {
     const tokens = tokenize(text);
-    const ids = new Map<number, number>();
-    const sequence: number[] = [];
-    /** Per token index, how many sequence entries came before it. */
-    const entriesAfter: number[] = [0];
-    for (const token of tokens) {
-      const terms = termsOfToken(token);
-      if (terms.length === 1 && token.length >= this.ranking.minFuzzyLength && !this.words.has(token)) {
-        this.words.set(token, terms[0]!);
-        this.wordsPending.push(token);
+    out.reset();
+    this.tokenScratch.reset();
+    if (leadTokens < 0) this.formScratch.reset();
+    const table = this.tokens;
+    const sequence = out.sequence;
+    let distinct = 0;
+    for (let i = 0; i < tokens.length; i++) {
+      if (i === leadTokens) out.lead = sequence.length;
+      const token = tokens[i]!;
+      let id = table.id(token);
+      if (id < 0) id = this.analyzeToken(token);
+      if (this.tokenScratch.set(id, 0)) distinct++;
+      const form = table.formOf(id);
+      const start = table.termStart(id);
+      const count = table.termCount(id);
+      const pool = table.termPool;
+      if (form >= 0) this.formScratch.set(form, pool[start]!);
+      for (let k = 0; k < count; k++) {
+        const term = pool[start + k]!;
+        out.count(term);
+        sequence.push(k === count - 1 && table.joinedLast(id) ? -1 - term : term);
       }
-      if (terms.length === 1 && /^[a-z]+$/.test(token)) forms.set(wordForm(token), terms[0]!);
-      const joinedLast = terms.length > 0 && /['’-]/.test(token) && compoundParts(token).length > 1;
-      terms.forEach((t, i) => {
-        const id = this.postings.intern(t);
-        ids.set(id, (ids.get(id) ?? 0) + 1);
-        counts.set(t, (counts.get(t) ?? 0) + weight);
-        sequence.push(joinedLast && i === terms.length - 1 ? -1 - id : id);
-      });
-      entriesAfter.push(sequence.length);
     }
-    return { counts: ids, sequence, length: new Set(tokens).size, entriesAfter };
+    if (leadTokens < 0 || leadTokens >= tokens.length) out.lead = sequence.length;
+    out.length = distinct;
+    return out;
+  }
+
+  /** A token the index has not read before: its terms (interned), typo word, form and compound join, into the token table. */
+  private analyzeToken(token: string): number {
+    const terms = termsOfToken(token);
+    if (terms.length === 1 && token.length >= this.ranking.minFuzzyLength && !this.words.has(token)) {
+      this.words.set(token, terms[0]!);
+      this.wordsPending.push(token);
+    }
+    const form = terms.length === 1 && /^[a-z]+$/.test(token) ? wordForm(token) : undefined;
+    const joinedLast = terms.length > 0 && /['’-]/.test(token) && compoundParts(token).length > 1;
+    return this.tokens.add(token, terms.map((t) => this.postings.intern(t)), form, joinedLast);
+  }
+
+  /** StemForms' id for a word form (TokenTable form id) used for a term, remembered per form. */
+  private formId(term: number, formText: number): number {
+    if (formText >= this.formTerms.length) {
+      this.formTerms = grow(this.formTerms, formText + 1, -1);
+      this.formIds = grow(this.formIds, formText + 1);
+    }
+    if (this.formTerms[formText] !== term) {
+      this.formIds[formText] = this.forms.idFor(term, this.tokens.formNames[formText]!);
+      this.formTerms[formText] = term;
+    }
+    return this.formIds[formText]!;
+  }
+
+  /** A paper's terms for the latent space from its sequences: title occurrences count twice, in first-use order. */
+  private latentTerms(title: number[], abstract: number[]): TermCounts {
+    const names = this.postings.names;
+    const counts: TermCounts = new Map();
+    for (const [sequence, weight] of [[title, 2], [abstract, 1]] as const) {
+      for (const entry of sequence) {
+        const term = names[entry < 0 ? -1 - entry : entry]!;
+        counts.set(term, (counts.get(term) ?? 0) + weight);
+      }
+    }
+    return counts;
   }
 
   /** -1 per term id, for feedback() to mark its boost terms in and clear again. */
@@ -232,9 +291,36 @@ export class PaperIndex implements PaperSearch {
 
   /** The index as flat arrays (see index-state.ts), for a snapshot; the papers' own fields are not in it. */
   exportState(): IndexState {
-    const parts = { postings: this.postings, sequences: this.sequences, words: this.words, forms: this.forms };
-    return exportState(parts, this.textHashes, this.semantic.fitted ? this.semantic.exportFit(this.postings.capacity) : undefined);
+    return exportState(this.stateParts(), this.textHashes, this.latentState);
   }
+
+  /**
+   * exportState in steps with turns of the event loop between them (no long pause for a snapshot
+   * write); taken again when papers were added or a fit installed meanwhile.
+   */
+  async exportStateInSteps(): Promise<IndexState> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const before = this.changes;
+      const steps = exportSteps(this.stateParts(), this.textHashes, this.latentState);
+      let step = steps.next();
+      while (!step.done) {
+        await yieldToLoop();
+        if (this.changes !== before) break;
+        step = steps.next();
+      }
+      if (step.done && this.changes === before) return step.value;
+    }
+    throw new Error('PaperIndex: the index kept changing while its state was taken');
+  }
+
+  /** Bumped by whatever changes the exported state: papers added, a latent space installed. */
+  private changes = 0;
+
+  private stateParts() {
+    return { postings: this.postings, sequences: this.sequences, words: this.words, forms: this.forms };
+  }
+
+  private readonly latentState = () => (this.semantic.fitted ? this.semantic.exportFit(this.postings.capacity) : undefined);
 
   private hashText(doc: number, paper: Paper): void {
     if (doc >= this.textHashes.length) {
@@ -268,6 +354,19 @@ export class PaperIndex implements PaperSearch {
     // The typo tree is built from these on the first typo, as after add().
     this.wordsPending = [...this.words.keys()];
     if (state.latent) this.installFit(state.latent);
+  }
+
+  /**
+   * Prepares up to `count` more vocabulary terms for prefix and typo lookup (the first query that
+   * needs them would otherwise); true when all are ready.
+   */
+  fillLookups(count: number): boolean {
+    return this.postings.fillTree(count);
+  }
+
+  /** Index terms in the vocabulary. */
+  get vocabularySize(): number {
+    return this.postings.vocabularySize;
   }
 
   /** Latent-space fits installed so far (built, refitted, or restored from a snapshot). */
@@ -332,6 +431,7 @@ export class PaperIndex implements PaperSearch {
   /** A new space: related terms and variant checks read from the old one. */
   private fitted(): void {
     this.fits++;
+    this.changes++;
     this.meanVector = undefined;
     this.related.clear();
     this.alikeCache.clear();
@@ -342,8 +442,11 @@ export class PaperIndex implements PaperSearch {
     return {
       size: this.papers.size,
       capacity: this.postings.capacity,
-      terms: () => this.postings.terms(),
-      forEachDoc: (term, visit) => this.postings.forEachDoc(term, 2, visit),
+      vocabularySize: this.postings.vocabularySize,
+      name: (t) => this.postings.names[t]!,
+      documentFrequency: (t) => this.postings.documentFrequencyOf(t),
+      maxDocs: (t) => this.postings.postingsOf(t),
+      writeDocs: (t, docs, counts, at) => this.postings.writeDocsOf(t, 2, docs, counts, at),
     };
   }
 

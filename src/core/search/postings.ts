@@ -1,4 +1,5 @@
 import SearchableMap from 'minisearch/SearchableMap';
+import { exportTree, importTree, type TreeState } from './vocabulary-tree.js';
 
 export interface Bm25 {
   k: number;
@@ -45,6 +46,19 @@ export function grow(a: Int32Array<ArrayBuffer>, need: number, fill = 0): Int32A
   if (fill !== 0) out.fill(fill, a.length);
   return out;
 }
+
+/** One field's postings as a snapshot keeps them: its block pool (used part), chain heads and tails, df, and counts past 254. */
+export interface FieldState {
+  pool: Int32Array;
+  head: Int32Array;
+  tail: Int32Array;
+  df: Int32Array;
+  overflowKeys: Float64Array;
+  overflowCounts: Int32Array;
+}
+
+/** A snapshot's array as the typed-array fields hold it (snapshot views are over plain ArrayBuffers). */
+export const owned = (a: Int32Array): Int32Array<ArrayBuffer> => a as Int32Array<ArrayBuffer>;
 
 /**
  * One field's inverted index: per term id a chain of blocks in one Int32Array pool, documents in
@@ -101,6 +115,28 @@ export class FieldPostings {
     return this.pool.byteLength + this.head.byteLength + this.tail.byteLength + this.df.byteLength;
   }
 
+  /** Copies of its arrays, for a snapshot. */
+  export(): FieldState {
+    return {
+      pool: this.pool.slice(0, this.used),
+      head: this.head.slice(),
+      tail: this.tail.slice(),
+      df: this.df.slice(),
+      overflowKeys: Float64Array.from(this.overflow.keys()),
+      overflowCounts: Int32Array.from(this.overflow.values()),
+    };
+  }
+
+  /** Takes over exported arrays (this field must be empty); appends continue after them. */
+  load(state: FieldState): void {
+    this.pool = owned(state.pool);
+    this.used = state.pool.length;
+    this.head = owned(state.head);
+    this.tail = owned(state.tail);
+    this.df = owned(state.df);
+    state.overflowKeys.forEach((key, i) => this.overflow.set(key, state.overflowCounts[i]!));
+  }
+
   private allocate(capacity: number): number {
     const at = this.used;
     this.used += HEADER + capacity;
@@ -112,14 +148,29 @@ export class FieldPostings {
   }
 }
 
-/** One paper's index terms per field, as add() takes them: term -> count, in first-use order. */
-export interface DocumentTerms {
-  id: string;
-  title: Map<number, number>;
-  abstract: Map<number, number>;
-  /** Distinct raw tokens per field (stop words included): BM25's field length. */
-  titleLength: number;
-  abstractLength: number;
+/** One field of a paper as add() takes it: its distinct term ids in first-use order, their counts beside them. */
+export interface FieldTerms {
+  terms: ArrayLike<number>;
+  counts: ArrayLike<number>;
+  /** How many of `terms` to read (the arrays may be reused scratch, longer than that). */
+  size: number;
+  /** Distinct raw tokens (stop words included): BM25's field length. */
+  length: number;
+}
+
+/** Postings as a snapshot keeps them: documents, vocabulary (with its radix tree), field lengths, both fields. */
+export interface PostingsState extends TreeState {
+  /** External id per short document id. */
+  ids: string[];
+  /** The vocabulary by term id, and per term the papers using it. */
+  terms: string[];
+  df: Int32Array;
+  /** BM25 field lengths per short id, and their running means (title, abstract). */
+  titleLengths: Int32Array;
+  abstractLengths: Int32Array;
+  averages: Float64Array;
+  title: FieldState;
+  abstract: FieldState;
 }
 
 /**
@@ -132,7 +183,10 @@ export class Postings {
   private readonly ids = new Map<string, number>();
   /** Index term by id. */
   readonly names: string[] = [];
-  private readonly tree = new SearchableMap<number>();
+  /** The vocabulary in a radix tree (prefix and fuzzy lookup), filled in id order as lookups need it (see vocabularyTree). */
+  private tree = new SearchableMap<number>();
+  /** Terms (by id) in the tree so far. */
+  private treed = 0;
   private readonly title = new FieldPostings();
   private readonly abstract = new FieldPostings();
   /** Papers using each term in either field. */
@@ -170,30 +224,41 @@ export class Postings {
       id = this.names.length;
       this.ids.set(term, id);
       this.names.push(term);
-      this.tree.set(term, id);
       if (id >= this.df.length) this.df = grow(this.df, id + 1);
     }
     return id;
   }
 
   /** Indexes the next paper (short id = capacity before the call); its terms must be interned. */
-  add(doc: DocumentTerms): number {
+  add(id: string, title: FieldTerms, abstract: FieldTerms): number {
     const shortId = this.externalIds.length;
     if (shortId >= MAX_DOCUMENTS) throw new Error(`PaperIndex: at most ${MAX_DOCUMENTS} papers fit in one index`);
-    this.externalIds.push(doc.id);
+    this.externalIds.push(id);
     this.titleLengths = grow(this.titleLengths, shortId + 1);
     this.abstractLengths = grow(this.abstractLengths, shortId + 1);
-    this.titleLengths[shortId] = doc.titleLength;
-    this.abstractLengths[shortId] = doc.abstractLength;
+    this.titleLengths[shortId] = title.length;
+    this.abstractLengths[shortId] = abstract.length;
     // minisearch's running mean, kept float for float, so scores match it exactly.
-    this.avgTitle = (this.avgTitle * shortId + doc.titleLength) / (shortId + 1);
-    this.avgAbstract = (this.avgAbstract * shortId + doc.abstractLength) / (shortId + 1);
-    for (const [term, count] of doc.title) this.title.append(term, shortId, count);
-    for (const [term, count] of doc.abstract) this.abstract.append(term, shortId, count);
-    for (const term of doc.title.keys()) this.df[term]!++;
-    for (const term of doc.abstract.keys()) if (!doc.title.has(term)) this.df[term]!++;
+    this.avgTitle = (this.avgTitle * shortId + title.length) / (shortId + 1);
+    this.avgAbstract = (this.avgAbstract * shortId + abstract.length) / (shortId + 1);
+    if (this.inTitle.length < this.names.length) this.inTitle = new Uint8Array(this.df.length);
+    for (let i = 0; i < title.size; i++) {
+      const term = title.terms[i]!;
+      this.title.append(term, shortId, title.counts[i]!);
+      this.df[term]!++;
+      this.inTitle[term] = 1;
+    }
+    for (let i = 0; i < abstract.size; i++) {
+      const term = abstract.terms[i]!;
+      this.abstract.append(term, shortId, abstract.counts[i]!);
+      if (!this.inTitle[term]) this.df[term]!++;
+    }
+    for (let i = 0; i < title.size; i++) this.inTitle[title.terms[i]!] = 0;
     return shortId;
   }
+
+  /** Marks the current paper's title terms in add() (always left zeroed). */
+  private inTitle = new Uint8Array(0);
 
   /** Calls `visit` with each document using the term and its count there, title occurrences times `titleWeight`. */
   forEachDoc(term: string, titleWeight: number, visit: (doc: number, count: number) => void): void {
@@ -236,6 +301,59 @@ export class Postings {
     }
   }
 
+  /**
+   * forEachDocOf's documents and counts, written to `docs` and `counts` from `at` (both must have
+   * room for the term's postings in both fields); returns the new end. No closure or array per
+   * term: a latent fit gathers every term's postings this way.
+   */
+  writeDocsOf(id: number, titleWeight: number, docs: Int32Array, counts: Int32Array, at: number): number {
+    const titles = this.gather(this.title, id, 0);
+    const abstracts = this.gather(this.abstract, id, 1);
+    const [td, tc] = this.gathered[0]!;
+    const [ad, ac] = this.gathered[1]!;
+    let a = 0;
+    for (let t = 0; t < titles; t++) {
+      const doc = td[t]!;
+      while (a < abstracts && ad[a]! < doc) a++;
+      docs[at] = doc;
+      counts[at++] = titleWeight * tc[t]! + (a < abstracts && ad[a] === doc ? ac[a]! : 0);
+    }
+    let t = 0;
+    for (let i = 0; i < abstracts; i++) {
+      const doc = ad[i]!;
+      while (t < titles && td[t]! < doc) t++;
+      if (t < titles && td[t] === doc) continue;
+      docs[at] = doc;
+      counts[at++] = ac[i]!;
+    }
+    return at;
+  }
+
+  /** Postings of both fields in either field for a term (an upper bound of what writeDocsOf writes). */
+  postingsOf(id: number): number {
+    return (this.title.df[id] ?? 0) + (this.abstract.df[id] ?? 0);
+  }
+
+  /** Reused buffers for writeDocsOf: per field, docs and counts. */
+  private gathered: [Int32Array, Int32Array][] = [[new Int32Array(1024), new Int32Array(1024)], [new Int32Array(1024), new Int32Array(1024)]];
+
+  /** Copies one field's postings of a term into gathered[slot]; returns how many. */
+  private gather(field: FieldPostings, id: number, slot: number): number {
+    const n = id < field.df.length ? field.df[id]! : 0;
+    let [docs, counts] = this.gathered[slot]!;
+    if (docs.length < n) this.gathered[slot] = [(docs = new Int32Array(n * 2)), (counts = new Int32Array(n * 2))];
+    const pool = field.pool;
+    let k = 0;
+    for (let block = id < field.head.length ? field.head[id]! : -1; block >= 0; block = pool[block]!) {
+      const end = block + HEADER + pool[block + 2]!;
+      for (let i = block + HEADER; i < end; i++) {
+        docs[k] = pool[i]! >>> COUNT_BITS;
+        counts[k++] = field.count(id, pool[i]!);
+      }
+    }
+    return k;
+  }
+
   /** Sets out[doc] = 1 for each document using the term (only where `mask[doc]`, when given). */
   markDocs(term: string, out: Uint8Array, mask?: Uint8Array): void {
     const id = this.ids.get(term);
@@ -270,13 +388,69 @@ export class Postings {
   /** Index terms starting with `prefix` (the prefix itself excluded). */
   withPrefix(prefix: string): string[] {
     const out: string[] = [];
-    for (const term of this.tree.atPrefix(prefix).keys()) if (term !== prefix) out.push(term);
+    for (const term of this.vocabularyTree().atPrefix(prefix).keys()) if (term !== prefix) out.push(term);
     return out;
   }
 
   /** Index terms within `distance` edits of `term`, with their distance. */
   near(term: string, distance: number): [string, number][] {
-    return [...this.tree.fuzzyGet(term, distance)].map(([t, [, d]]) => [t, d]);
+    return [...this.vocabularyTree().fuzzyGet(term, distance)].map(([t, [, d]]) => [t, d]);
+  }
+
+  /**
+   * The radix tree of the whole vocabulary. Terms go in when a lookup needs them, always in id
+   * order (so the tree, and the order lookups list terms in, is the same as inserting at intern):
+   * a build does not pay for it per new term, and can fill it while it waits for something else.
+   */
+  vocabularyTree(): SearchableMap<number> {
+    this.fillTree(Infinity);
+    return this.tree;
+  }
+
+  /** Puts up to `count` more terms in the tree; true when it holds the whole vocabulary. */
+  fillTree(count: number): boolean {
+    const end = Math.min(this.names.length, this.treed + count);
+    for (; this.treed < end; this.treed++) this.tree.set(this.names[this.treed]!, this.treed);
+    return this.treed === this.names.length;
+  }
+
+  /** Copies of its arrays for a snapshot, in steps (the vocabulary tree a slice at a time; see exportTree). */
+  *exportSteps(): Generator<void, PostingsState> {
+    const tree = yield* exportTree(this.vocabularyTree());
+    const title = this.title.export();
+    yield;
+    const abstract = this.abstract.export();
+    yield;
+    const n = this.externalIds.length;
+    return {
+      ids: [...this.externalIds],
+      terms: [...this.names],
+      ...tree,
+      df: this.df.slice(0, this.names.length),
+      titleLengths: this.titleLengths.slice(0, n),
+      abstractLengths: this.abstractLengths.slice(0, n),
+      averages: Float64Array.of(this.avgTitle, this.avgAbstract),
+      title,
+      abstract,
+    };
+  }
+
+  /** Takes over an exported state (nothing added yet). */
+  load(state: PostingsState): void {
+    state.terms.forEach((term, id) => {
+      this.ids.set(term, id);
+      this.names.push(term);
+    });
+    this.tree = importTree(state);
+    this.treed = state.terms.length;
+    this.df = owned(state.df);
+    this.externalIds.push(...state.ids);
+    this.titleLengths = owned(state.titleLengths);
+    this.abstractLengths = owned(state.abstractLengths);
+    this.avgTitle = state.averages[0]!;
+    this.avgAbstract = state.averages[1]!;
+    this.title.load(state.title);
+    this.abstract.load(state.abstract);
   }
 
   /** Every term with its document frequency, in vocabulary order. */

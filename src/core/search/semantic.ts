@@ -1,4 +1,5 @@
 import { VectorScan } from './dot-scan.js';
+import { grow } from './postings.js';
 
 /** A document's index terms with their (title-weighted) counts. */
 export type TermCounts = Map<string, number>;
@@ -16,10 +17,14 @@ export interface CorpusTerms {
   size: number;
   /** Upper bound of short document ids. */
   capacity: number;
-  /** Every index term with its document frequency. */
-  terms(): Iterable<[string, number]>;
-  /** Calls `visit` for each paper using the term, with its (title-weighted) count there. */
-  forEachDoc(term: string, visit: (doc: number, count: number) => void): void;
+  /** Index terms are ids 0 .. vocabularySize-1. */
+  vocabularySize: number;
+  name(term: number): string;
+  documentFrequency(term: number): number;
+  /** At least as many as writeDocs writes for the term. */
+  maxDocs(term: number): number;
+  /** Writes the papers using the term, with its (title-weighted) count there, into docs/counts from `at`; returns the new end. */
+  writeDocs(term: number, docs: Int32Array, counts: Int32Array, at: number): number;
 }
 
 /** What a fit needs from the corpus, as flat arrays (a worker can take them): the kept terms' postings. */
@@ -60,28 +65,32 @@ export function fitInput(corpus: CorpusTerms, options: SemanticOptions): FitInpu
   const terms: string[] = [];
   const df: number[] = [];
   const offsets: number[] = [0];
-  const docs: number[] = [];
-  const counts: number[] = [];
-  for (const [term, termDf] of corpus.terms()) {
+  let docs = new Int32Array(1 << 16);
+  let counts = new Int32Array(1 << 16);
+  let length = 0;
+  for (let t = 0; t < corpus.vocabularySize; t++) {
+    const termDf = corpus.documentFrequency(t);
     if (termDf < 2 || termDf > n * 0.5) continue;
+    const need = length + corpus.maxDocs(t);
+    if (need > docs.length) {
+      docs = grow(docs, need);
+      counts = grow(counts, need);
+    }
+    const start = length;
+    length = corpus.writeDocs(t, docs, counts, length);
     let sampled = 0;
-    const start = docs.length;
-    corpus.forEachDoc(term, (doc, count) => {
-      if (doc % stride === 0) sampled++;
-      docs.push(doc);
-      counts.push(count);
-    });
+    for (let i = start; i < length && sampled < 2; i++) if (docs[i]! % stride === 0) sampled++;
     if (sampled < 2) {
-      docs.length = counts.length = start;
+      length = start;
       continue;
     }
-    terms.push(term);
+    terms.push(corpus.name(t));
     df.push(termDf);
-    offsets.push(docs.length);
+    offsets.push(length);
   }
   return {
     dims: options.dims, sampleSize: options.sampleSize, size: n, capacity: corpus.capacity, terms,
-    df: Int32Array.from(df), offsets: Int32Array.from(offsets), docs: Int32Array.from(docs), counts: Int32Array.from(counts),
+    df: Int32Array.from(df), offsets: Int32Array.from(offsets), docs: docs.slice(0, length), counts: counts.slice(0, length),
   };
 }
 

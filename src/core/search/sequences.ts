@@ -1,4 +1,4 @@
-import { grow as grown } from './postings.js';
+import { grow as grown, owned } from './postings.js';
 
 /**
  * Every paper's index terms in reading order, as term ids, analysed once when the paper is added:
@@ -31,6 +31,19 @@ export class DocumentSequences {
     this.offsets[3 * d + 2] = this.used + leadEntries;
     this.pool.set(abstract, this.used);
     this.used += abstract.length;
+  }
+
+  /** Copies of the used parts, for a snapshot. */
+  export(): { sequencePool: Int32Array; sequenceOffsets: Int32Array } {
+    return { sequencePool: this.pool.slice(0, this.used), sequenceOffsets: this.offsets.slice(0, 3 * this.count) };
+  }
+
+  /** Takes over exported arrays (nothing added yet). */
+  load(state: { sequencePool: Int32Array; sequenceOffsets: Int32Array }): void {
+    this.pool = owned(state.sequencePool);
+    this.used = state.sequencePool.length;
+    this.offsets = owned(state.sequenceOffsets);
+    this.count = state.sequenceOffsets.length / 3;
   }
 
   get documents(): number {

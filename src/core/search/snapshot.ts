@@ -10,7 +10,7 @@ import { wordForm } from './stem.js';
 import { QUERY_STOP_WORDS, STOP_WORDS } from './stopwords.js';
 
 /** The snapshot file's layout; bump when the container or the sections below change. */
-export const SNAPSHOT_FORMAT = 1;
+export const SNAPSHOT_FORMAT = 2;
 /** The snapshot's name in the data folder. Deleting it is safe: the next start rebuilds it. */
 export const SNAPSHOT_FILE = 'index.snapshot';
 /** Bump when the analyzer changes in a way PROBE below might not show. */
@@ -41,13 +41,14 @@ export interface IndexSnapshot {
 }
 
 /**
- * Writes the index to `path`: its state is taken here (on the event loop: typed-array copies and
- * walks of the vocabulary), then checksummed in slices and written on the thread pool. Waits for a
+ * Writes the index to `path`: its state is taken here in steps between turns of the event loop
+ * (typed-array copies, the vocabulary tree a slice at a time), then checksummed in slices and
+ * written on the thread pool. Waits for a
  * background latent fit first, so the snapshot holds the current space.
  */
 export async function saveIndexSnapshot(path: string, index: PaperIndex, options: PaperIndexOptions = {}): Promise<{ bytes: number; papers: number }> {
   await index.latentReady();
-  const state = index.exportState();
+  const state = await index.exportStateInSteps();
   const { sections, values } = flatten(state as unknown as Tree);
   const bytes = await writeSnapshotFile(path, SNAPSHOT_FORMAT, { fingerprint: indexFingerprint(options), values, sections });
   return { bytes, papers: state.ids.length };

@@ -1,6 +1,17 @@
-import { FieldPostings, grow } from './postings.js';
+import { FieldPostings, grow, owned, type FieldState } from './postings.js';
 
 const grown = (a: Int32Array<ArrayBuffer>, need: number, fill: number) => grow(a, need, fill);
+
+/** Stem forms as a snapshot keeps them: per form id its text, term and next form of the term; per term its first and last form and count; the forms' papers. */
+export interface FormsState {
+  names: string[];
+  termOf: Int32Array;
+  nextOf: Int32Array;
+  first: Int32Array;
+  last: Int32Array;
+  counts: Int32Array;
+  docs: FieldState;
+}
 
 /**
  * Per index term, the word forms papers use for it ("organ", "organization" for the term
@@ -22,9 +33,18 @@ export class StemForms {
 
   /** Notes that paper `doc` uses `form` for the term with id `term`; papers come in ascending order. */
   add(term: number, form: string, doc: number): void {
+    this.addDoc(this.idFor(term, form), doc);
+  }
+
+  /** The id of the term's form, created (next id) when the term had no such form yet: stable, so callers may keep it. */
+  idFor(term: number, form: string): number {
     let id = this.ids.get(form);
     if (id !== undefined && this.termOf[id] !== term) id = this.shared.get(`${term} ${form}`);
-    if (id === undefined) id = this.create(term, form);
+    return id ?? this.create(term, form);
+  }
+
+  /** add() by form id (from idFor). */
+  addDoc(id: number, doc: number): void {
     this.docs.append(id, doc, 1);
   }
 
@@ -43,6 +63,36 @@ export class StemForms {
       out.set(this.names[id]!, docs);
     }
     return out;
+  }
+
+  /** Copies of its arrays, for a snapshot. */
+  export(): FormsState {
+    const forms = this.names.length;
+    return {
+      names: [...this.names],
+      termOf: this.termOf.slice(0, forms),
+      nextOf: this.nextOf.slice(0, forms),
+      first: this.first.slice(),
+      last: this.last.slice(),
+      counts: this.counts.slice(),
+      docs: this.docs.export(),
+    };
+  }
+
+  /** Takes over an exported state (nothing added yet). */
+  load(state: FormsState): void {
+    // Form ids by text as create() assigns them: the first term to use a text owns it, later ones are "term text" in shared.
+    state.names.forEach((form, id) => {
+      this.names.push(form);
+      if (this.ids.has(form)) this.shared.set(`${state.termOf[id]} ${form}`, id);
+      else this.ids.set(form, id);
+    });
+    this.termOf = owned(state.termOf);
+    this.nextOf = owned(state.nextOf);
+    this.first = owned(state.first);
+    this.last = owned(state.last);
+    this.counts = owned(state.counts);
+    this.docs.load(state.docs);
   }
 
   private create(term: number, form: string): number {
