@@ -41,7 +41,7 @@ export function ratedFollowCost(index: PaperSearch, topics: string[]): string[] 
   return [
     `Follows that learn: ${RATED_FOLLOWS.toLocaleString('en')} rated follows (${RATINGS_PER_FOLLOW} ratings each, about a third 👍) over ${live.length} of these topics, matches already cached. ` +
       `A rated follow costs ${per(warm.ms)} µs to plan (re-rank of its topic's shared candidates), ${per(cold.ms)} µs on the first pass (which also runs each liked topic's one wider search), ` +
-      `against ${per(unrated.ms)} µs for an unrated follow; planning reads each user's ratings in one more store query.`,
+      `against ${per(unrated.ms)} µs for an unrated follow; planning reads every user's ratings in the pass's prefetch (one SQLite query for all users; the memory store is asked per user).`,
     '',
   ];
 }

@@ -20,6 +20,9 @@ export const QUERIES = 300;
 export const WARMUP = 30;
 /** Corpus sizes (BENCH_SEARCH_SIZES=10000,100000 to choose). */
 export const SIZES = (process.env.BENCH_SEARCH_SIZES ?? '10000,100000').split(',').map(Number);
+/** Synthetic corpus kinds and engines to run (BENCH_SEARCH_KINDS=heaps, BENCH_SEARCH_ENGINES=Paperboy,FTS5 for a quicker 100k check). */
+const KINDS = process.env.BENCH_SEARCH_KINDS?.split(',') ?? CORPUS_KINDS;
+const ENGINES = process.env.BENCH_SEARCH_ENGINES?.split(',') ?? ['Paperboy', 'FTS5', 'minisearch'];
 /** Topics match() is timed on, as a cold digest pass searches them (issue 19's target: < 1.5 s at 100k). */
 export const TOPICS = 300;
 /**
@@ -84,13 +87,13 @@ export async function run(): Promise<string> {
   const rows: Row[] = [];
   const corpora: [string, () => Paper[]][] = [
     [`seeds (${seeds.length})`, () => seeds],
-    ...SIZES.flatMap((n) => CORPUS_KINDS.map((kind): [string, () => Paper[]] => [`${kind} ${n / 1000}k`, () => corpusOfKind(kind, seeds, n)])),
+    ...SIZES.flatMap((n) => CORPUS_KINDS.filter((kind) => KINDS.includes(kind)).map((kind): [string, () => Paper[]] => [`${kind} ${n / 1000}k`, () => corpusOfKind(kind, seeds, n)])),
   ];
   for (const [name, make] of corpora) {
     let papers: Paper[] | undefined = make();
-    rows.push(measureEngine(name, 'Paperboy', paperboy(papers), queries, topics, PASSES));
-    rows.push(measureEngine(name, 'SQLite FTS5 bm25', fts5(papers), queries, topics, PASSES, false));
-    rows.push(measureEngine(name, 'minisearch defaults', minisearchDefaults(papers), queries, topics, 1));
+    if (ENGINES.includes('Paperboy')) rows.push(measureEngine(name, 'Paperboy', paperboy(papers), queries, topics, PASSES));
+    if (ENGINES.includes('FTS5')) rows.push(measureEngine(name, 'SQLite FTS5 bm25', fts5(papers), queries, topics, PASSES, false));
+    if (ENGINES.includes('minisearch')) rows.push(measureEngine(name, 'minisearch defaults', minisearchDefaults(papers), queries, topics, 1));
     papers = undefined;
   }
   const ftsP50 = new Map(rows.filter((r) => r.engine === 'SQLite FTS5 bm25').map((r) => [r.corpus, r.p50]));

@@ -89,7 +89,7 @@ describe('digest planning', () => {
   });
 
   for (const [name, open] of [['memory', createMemoryStore], ['sqlite', () => openSqliteStore(':memory:')]] as const) {
-    it(`plans exactly the same with a prefetch of deliveries as without (${name} store)`, () => {
+    it(`plans exactly the same with a prefetch of deliveries and ratings as without (${name} store)`, () => {
       const store = open();
       const words = ['diffusion', 'graph', 'robot', 'latent', 'audio', 'video'];
       let seed = 7;
@@ -119,12 +119,19 @@ describe('digest planning', () => {
         if (rated && u % 4 === 1) for (const h of index.match(rated.topic).slice(0, 3)) store.rate(user, rated.topic, h.paper.id, -1, t0);
         if (rated && u % 4 === 2) store.rate(user, rated.topic, index.match(rated.topic)[0]!.paper.id, 1, t0);
       }
+      // Some follows learn from ratings (read with the prefetch where the store reads them in bulk).
+      const rateSome = (user: typeof alice, at: Date) => {
+        for (const f of store.listFollows(user)) for (const h of index.match(f.topic).slice(0, 4)) if (random() < 0.5) store.rate(user, f.topic, h.paper.id, random() < 0.5 ? 1 : -1, at);
+      };
+      for (const [u, user] of users.entries()) if (u % 4 === 0) rateSome(user, t0);
       const followers = store.allFollowers();
       const plain = createDigestPlanner(store, index, config({ size: 3 }));
       const prefetched = createDigestPlanner(store, index, config({ size: 3 }));
       prefetched.prefetch(followers);
       let papers = 0;
-      for (const { user, follows } of followers) {
+      for (const [i, { user, follows }] of followers.entries()) {
+        // A user rates while the pass is under way: later plans see it, as without a prefetch.
+        if (i === 20) for (const f of followers[25]!.follows) for (const h of index.match(f.topic).slice(0, 3)) store.rate(followers[25]!.user, f.topic, h.paper.id, -1, new Date('2026-03-02T07:00:00Z'));
         const expected = plain.planUser(user, follows);
         expect(prefetched.planUser(user, follows)).toEqual(expected);
         papers += expected.paperIds.length;

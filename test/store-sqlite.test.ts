@@ -101,3 +101,50 @@ describe('sqlite store on disk', () => {
     expect(() => store.ping()).toThrow();
   });
 });
+
+describe('sqlite store: every user’s ratings in one read', () => {
+  const t = (minutes: number) => new Date(Date.UTC(2026, 2, 1, 8, minutes));
+  const alice = { platform: 'slack' as const, workspace: 'T1', user: 'U1' };
+  const bob = { platform: 'slack' as const, workspace: 'T1', user: 'U2' };
+  const aliceOnDiscord = { platform: 'discord' as const, workspace: 'G1', user: 'U1' };
+  const asObject = (m: ReadonlyMap<string, ReadonlyMap<string, number>>) => [...m].map(([k, r]) => [k, [...r]]);
+
+  it('answers for each user as followRatings does, in the same order', () => {
+    const s = openSqliteStore(join(dir, `ratings-${n++}.db`));
+    for (const [u, topic] of [[alice, 'diffusion'], [alice, 'robots'], [bob, 'diffusion'], [aliceOnDiscord, 'graphs']] as const) s.addFollow(u, topic, t(0));
+    s.rate(alice, 'robots', 'p3', 1, t(1));
+    s.rate(alice, 'diffusion', 'p2', -1, t(2));
+    s.rate(alice, 'diffusion', 'p1', 1, t(2));
+    s.rate(alice, 'diffusion', 'p0', 1, t(3));
+    s.rate(bob, 'diffusion', 'p9', -1, t(1));
+    s.rate(aliceOnDiscord, 'graphs', 'p5', 1, t(1));
+    const all = s.followRatingsByUser!();
+    for (const u of [alice, bob, aliceOnDiscord, { ...bob, user: 'U3' }]) expect(asObject(all.of(u))).toEqual(asObject(s.followRatings(u)));
+    expect(asObject(all.of(alice))).toEqual([['diffusion', [['p1', 1], ['p2', -1], ['p0', 1]]], ['robots', [['p3', 1]]]]);
+    s.close();
+  });
+
+  it('is current until any rating is written: rated, cleared, unfollowed or merged', () => {
+    const s = openSqliteStore(join(dir, `ratings-${n++}.db`));
+    const { follow } = s.addFollow(alice, 'diffusion', t(0));
+    s.addFollow(aliceOnDiscord, 'graphs', t(0));
+    s.rate(aliceOnDiscord, 'graphs', 'p5', 1, t(1));
+    const writes: [string, () => unknown][] = [
+      ['rate', () => s.rate(alice, 'diffusion', 'p1', 1, t(1))],
+      ['unrate', () => s.rate(alice, 'diffusion', 'p1', 0, t(2))],
+      ['rate again', () => s.rate(alice, 'diffusion', 'p2', -1, t(3))],
+      ['clear', () => s.clearRatings(alice, 'diffusion')],
+      ['rate once more', () => s.rate(alice, 'diffusion', 'p3', 1, t(4))],
+      ['unfollow', () => s.removeFollow(alice, follow.id)],
+      ['merge', () => s.mergePersonScope('discord', 'G1', '@me', { maxFollows: 25, now: t(9) })],
+    ];
+    for (const [what, write] of writes) {
+      const read = s.followRatingsByUser!();
+      s.addFollow(bob, `${what} topic`, t(5)); // other writes leave it current
+      expect(read.current(), what).toBe(true);
+      write();
+      expect(read.current(), what).toBe(false);
+    }
+    s.close();
+  });
+});

@@ -1,4 +1,5 @@
 /** Timing and memory helpers for bench sections. */
+import { scanMemoryBytes } from '../../src/core/search/dot-scan.js';
 
 export function time<T>(run: () => T): { value: T; ms: number } {
   const start = process.hrtime.bigint();
@@ -28,14 +29,15 @@ export function heapAfterGcMb(): number {
   return process.memoryUsage().heapUsed / 1024 / 1024;
 }
 
-/** Heap in use plus typed arrays' buffers (outside the JS heap) after a full GC, in MB (NaN without --expose-gc). */
+/** Heap in use plus typed arrays' buffers and the latent scan's WebAssembly memory (outside the JS heap) after a full GC, in MB (NaN without --expose-gc). */
 export function memoryAfterGcMb(): number {
   const gc = (globalThis as { gc?: () => void }).gc;
   if (!gc) return NaN;
   gc();
   gc();
   const { heapUsed, arrayBuffers } = process.memoryUsage();
-  return (heapUsed + arrayBuffers) / 1024 / 1024;
+  // The latent scan's vectors sit in WebAssembly memory, which arrayBuffers leaves out.
+  return (heapUsed + arrayBuffers + scanMemoryBytes()) / 1024 / 1024;
 }
 
 export const fmt = (x: number, digits = 1) => (Number.isNaN(x) ? 'n/a' : x.toFixed(digits));

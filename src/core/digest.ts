@@ -8,7 +8,7 @@ import { followLabel, followMatches, type ExampleHit } from './follows/by-exampl
 import { reasonText } from './follows/why.js';
 import { followLikeAction, paperByline, truncate, type PaperItem, type Reply } from './reply.js';
 import type { PaperSearch, SearchHit } from './search-port.js';
-import { topicKey, type ChannelDigest, type Follow, type OfferedPaper, type OffersByTarget, type Store } from './store/port.js';
+import { topicKey, type ChannelDigest, type Follow, type OfferedPaper, type OffersByTarget, type RatingsByUser, type Store } from './store/port.js';
 import { targetKey, type Paper, type Target, type UserKey } from './types.js';
 
 /**
@@ -99,7 +99,8 @@ export function createMatchCache(store: Store, index: PaperSearch) {
     if (key === undefined) keys.set(topic, (key = topicKey(topic)));
     let e = topics.get(key);
     if (!e) {
-      const hits: RankedHit[] = followMatches(index, { topic, examples }).map((h) => ({ ...h, seen: firstSeenMs(h.paper.id) }));
+      // The hits are this cache's own: given `seen` in place, their evidence (matched) stays unread until a digest shows them.
+      const hits: RankedHit[] = followMatches(index, { topic, examples }).map((h) => Object.assign(h, { seen: firstSeenMs(h.paper.id) }));
       const best = hits.reduce((m, h) => Math.max(m, h.score), 0);
       topics.set(key, (e = { hits, best, seenDesc: hits.map((h) => h.seen).sort((a, b) => b - a), byFresh: new Map(), lastCut: NaN, last: hits, ...(examples?.length ? {} : { words: topic }) }));
     }
@@ -217,6 +218,8 @@ interface Prefetched {
   /** Every target's offered and aged-out papers (store.offersByTarget). */
   offers: OffersByTarget;
   mark: number;
+  /** Every user's ratings (store.followRatingsByUser), where the store reads them in bulk. */
+  ratings: RatingsByUser | undefined;
   /** Targets planned from it already: planned again, they read the store (a claim may have followed). */
   used: Set<string>;
 }
@@ -335,7 +338,7 @@ export function createDigestPlanner(
       const covered = new Set<string>();
       for (const [list, n] of lists) for (let j = 0; j < Math.min(n, list.length); j++) covered.add(list[j]!.paper.id);
       const mark = changes.now();
-      prefetched = { covered, delivered: store.deliveredByTarget([...covered]), offers: store.offersByTarget(), mark, used: new Set() };
+      prefetched = { covered, delivered: store.deliveredByTarget([...covered]), offers: store.offersByTarget(), ratings: store.followRatingsByUser?.(), mark, used: new Set() };
     },
 
     /**
@@ -348,7 +351,8 @@ export function createDigestPlanner(
       const pre = prefetchFor(key);
       const offers = pre && !pre.offers.aliased.has(key) ? (pre.offers.targets.get(key) ?? NO_OFFERS) : undefined;
       const carry = carriedPapers(store, index, config, target, follows, at, offers);
-      const rated = store.followRatings(user);
+      // The prefetch's ratings while no rating was written since (a user may rate while a pass sends).
+      const rated = pre?.ratings?.current() ? pre.ratings.of(user) : store.followRatings(user);
       const { sections, skipped } = pick(target, pre, follows.map((f) => ({ topic: f.topic, since: f.created, size: config.digests.size, feedback: rated.size ? rated.get(followKey(f.topic)) : undefined, ...(f.examples ? { examples: f.examples } : {}) })), carry.skip);
       const capped = capDigest(config, target, follows, sections, carry, toTell(target, skipped));
       const labels = new Map(follows.map((f) => [f.topic, followLabel(index, f)]));

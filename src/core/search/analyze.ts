@@ -2,7 +2,7 @@ import { stem } from './stem.js';
 import { STOP_WORDS } from './stopwords.js';
 
 /** Words, numbers and hyphenated compounds ("neuro-symbolic", "GPT-4"); apostrophes dropped. */
-const TOKEN = /[\p{L}\p{N}]+(?:['’-][\p{L}\p{N}]+)*/gu;
+export const TOKEN = /[\p{L}\p{N}]+(?:['’-][\p{L}\p{N}]+)*/gu;
 
 /** Raw lower-case tokens of a text, compounds kept whole. */
 export function tokenize(text: string): string[] {

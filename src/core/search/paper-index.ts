@@ -108,6 +108,7 @@ export class PaperIndex implements PaperSearch {
   private textHashes = new Uint32Array(1024);
   /** meanDocVector, until the next paper is added or the space refitted. */
   private meanVector: Float32Array | undefined;
+  private meanDotsOf: { mean: Float32Array; dots: Float64Array } | undefined;
 
   constructor(papers: Paper[] = [], options: PaperIndexOptions = {}) {
     checkOptions(options);
@@ -253,6 +254,15 @@ export class PaperIndex implements PaperSearch {
     }
     return counts;
   }
+
+  /** -1 per term id, for feedback() to mark its boost terms in and clear again. */
+  private termSlots(): Int32Array {
+    const terms = this.postings.names.length;
+    if (this.slots.length < terms) this.slots = new Int32Array(Math.max(terms, this.slots.length * 2)).fill(-1);
+    return this.slots;
+  }
+
+  private slots = new Int32Array(0);
 
   /** Reusable per-query candidate arrays over all short ids (`seen` is left zeroed by rank()). */
   private candidateArrays(): { seen: Uint8Array; docs: Int32Array; scores: Float64Array } {
@@ -468,7 +478,7 @@ export class PaperIndex implements PaperSearch {
       const matches = (r: Ranked) => coverage(r.doc, present, idf) >= min - 1e-9;
       const hits = ranked.filter(matches);
       let more = 0;
-      for (let i = 0; i < rest.length; i++) if (matches({ doc: rest.docs[i]!, score: 0 })) more++;
+      for (let i = 0; i < rest.length; i++) if (coverage(rest.docs[i]!, present, idf) >= min - 1e-9) more++;
       const total = hits.length + more;
       if (hits.length < need && more) hits.push(...objects(rest).filter(matches).sort(byScore));
       if (total === 0) {
@@ -485,12 +495,16 @@ export class PaperIndex implements PaperSearch {
     for (const t of c.ownWords) this.postings.markDocs(t, out, c.allowed?.term === t ? c.allowed.docs : undefined);
     for (const phrase of c.alternatives) {
       if (phrase.length < 2) continue;
-      const has = phrase.map((t) => {
-        const docs = new Set<number>();
-        this.postings.forEachDoc(t, 1, (doc) => docs.add(doc));
-        return docs;
+      // How many of the phrase's words (in order of the phrase) each paper has had so far; the last word marks those having all.
+      const had = new Uint16Array(this.postings.capacity);
+      phrase.forEach((t, j) => {
+        const last = j === phrase.length - 1;
+        this.postings.forEachDoc(t, 1, (doc) => {
+          if (had[doc] !== j) return;
+          had[doc] = j + 1;
+          if (last) out[doc] = 1;
+        });
       });
-      for (const doc of has[0]!) if (has.every((d) => d.has(doc))) out[doc] = 1;
     }
     return out;
   }
@@ -516,7 +530,13 @@ export class PaperIndex implements PaperSearch {
     const cut = (ranked[0]?.score ?? 0) * minRelativeScore;
     const about = ranked.filter((r) => r.score >= cut && this.isAbout(r.doc, concepts, idf));
     // Why each paper was delivered: the topic's own words it has (none for a latent "near" paper).
-    const evidence = (r: Ranked): SearchHit => ({ ...this.hit(r), matched: ownWordEvidence(this.paperAt(r.doc), concepts.filter((c) => c.scores[r.doc]! > 0)) });
+    // Found when first read (a digest reads it for the few papers it shows); which concepts the
+    // paper has is read now, as the score arrays go back to the postings after this search.
+    const evidence = (r: Ranked): SearchHit => {
+      const paper = this.paperAt(r.doc);
+      const has = concepts.filter((c) => c.scores[r.doc]! > 0).map(({ ownIds, phraseIds }) => ({ ownIds, phraseIds }));
+      return withEvidence({ paper, score: r.score }, () => ownWordEvidence(paper, this.sequences.entries(r.doc), has));
+    };
     if (!semantic || about.length === 0) return about.map(evidence);
     // Papers on the topic that word it differently: about as close to what the confident hits are
     // about as those hits themselves are. Closeness is measured from the corpus's mean paper, so
@@ -536,7 +556,30 @@ export class PaperIndex implements PaperSearch {
     for (let k = 0; k < centroid.length; k++) centroid[k] = centroid[k]! / Math.sqrt(norm);
     const typical = confident.reduce((sum, r) => sum + cosine(vector(r.doc), centroid), 0) / confident.length;
     const delivered = new Set(about.map((r) => r.doc));
-    const near = ranked.filter((r) => !delivered.has(r.doc) && cosine(vector(r.doc), centroid) >= minSemanticSimilarity * typical);
+    const threshold = minSemanticSimilarity * typical;
+    // Most candidates are far from the threshold: a cosine worked out from the paper's stored
+    // product with the mean (one dot product, no offset vector) settles them; the few it leaves
+    // within rounding of the threshold get the exact offset cosine.
+    const meanDots = this.meanDots(space, mean);
+    let meanCentroid = 0;
+    let meanSquared = 0;
+    for (let k = 0; k < mean.length; k++) {
+      meanCentroid += mean[k]! * centroid[k]!;
+      meanSquared += mean[k]! * mean[k]!;
+    }
+    const close = (doc: number): boolean => {
+      const v = space.docVector(doc);
+      const lengthSquared = 1 - 2 * meanDots[doc]! + meanSquared;
+      if (v && lengthSquared > 0.01) {
+        let dot = 0;
+        for (let k = 0; k < v.length; k++) dot += v[k]! * centroid[k]!;
+        const estimate = (dot - meanCentroid) / Math.sqrt(lengthSquared);
+        if (estimate < threshold - ESTIMATE_SLACK) return false;
+        if (estimate > threshold + ESTIMATE_SLACK) return true;
+      }
+      return offsetCosine(v, mean, centroid) >= threshold;
+    };
+    const near = ranked.filter((r) => !delivered.has(r.doc) && close(r.doc));
     return [...about, ...near].sort(byScore).map(evidence);
   }
 
@@ -560,6 +603,22 @@ export class PaperIndex implements PaperSearch {
     }
     if (count) for (let k = 0; k < mean.length; k++) mean[k] = mean[k]! / count;
     return (this.meanVector = mean);
+  }
+
+  /** Each paper's latent vector dotted with `mean` (meanDocVector's), kept while that mean is. */
+  private meanDots(space: SemanticSpace, mean: Float32Array): Float64Array {
+    if (this.meanDotsOf?.mean === mean) return this.meanDotsOf.dots;
+    const dims = space.dims;
+    const dots = new Float64Array(this.postings.capacity);
+    for (let doc = 0; doc < dots.length; doc++) {
+      const v = space.docVector(doc);
+      if (!v) continue;
+      let dot = 0;
+      for (let k = 0; k < dims; k++) dot += v[k]! * mean[k]!;
+      dots[doc] = dot;
+    }
+    this.meanDotsOf = { mean, dots };
+    return dots;
   }
 
   similar(id: string, limit = 5): SearchHit[] {
@@ -935,24 +994,37 @@ export class PaperIndex implements PaperSearch {
     }
     const n = this.papers.size;
     const df = (t: number) => this.postings.documentFrequencyOf(t);
-    const boost = new Map(
-      [...weights]
-        .filter(([t]) => !queryTerms.has(t) && df(t) > 1)
-        .map(([t, w]) => [t, w * Math.log(1 + n / df(t))] as const)
-        .sort((a, b) => b[1] - a[1])
-        .slice(0, feedbackTerms),
-    );
+    const boost = new Map(topWeights(weights, (t, w) => (!queryTerms.has(t) && df(t) > 1 ? w * Math.log(1 + n / df(t)) : undefined), feedbackTerms));
     const head = ranked.slice(0, feedbackDepth);
+    // Per leader, the boost terms' counts (title twice) summed in the order the terms first appear,
+    // read off the stored entries with no copy: slot i of `counts` is the i-th boost term.
+    const slot = this.termSlots();
+    const boosts: number[] = [];
+    for (const [t, b] of boost) {
+      slot[t] = boosts.length;
+      boosts.push(b);
+    }
+    const counts = new Float64Array(boosts.length);
+    const order: number[] = [];
     const extra = head.map((r) => {
-      const title = this.sequences.terms(r.doc, 'title');
-      const abstract = this.sequences.terms(r.doc, 'abstract');
-      const tf = new Map<number, number>();
-      for (const t of title) if (boost.has(t)) tf.set(t, (tf.get(t) ?? 0) + 2);
-      for (const t of abstract) if (boost.has(t)) tf.set(t, (tf.get(t) ?? 0) + 1);
+      const entries = this.sequences.entries(r.doc);
+      const titleEnd = this.sequences.titleLength(r.doc);
+      order.length = 0;
+      for (let i = 0; i < entries.length; i++) {
+        const e = entries[i]!;
+        const k = slot[e < 0 ? -1 - e : e]!;
+        if (k < 0) continue;
+        if (counts[k] === 0) order.push(k);
+        counts[k] = counts[k]! + (i < titleEnd ? 2 : 1);
+      }
       let score = 0;
-      for (const [t, count] of tf) score += (boost.get(t)! * count) / (count + 1.2);
+      for (const k of order) {
+        score += (boosts[k]! * counts[k]!) / (counts[k]! + 1.2);
+        counts[k] = 0;
+      }
       return score;
     });
+    for (const t of boost.keys()) slot[t] = -1;
     const maxExtra = Math.max(0, ...extra) || 1;
     const w = boost.size ? feedbackWeight : 0;
     ranked.forEach((r, i) => {
@@ -1009,20 +1081,30 @@ export class PaperIndex implements PaperSearch {
    */
   private isAbout(doc: number, concepts: ConceptScores[], idf: number[]): boolean {
     const { minAbstractOccurrences, minCoverage, proximityWindow } = this.matching;
-    let text: { title: Int32Array; abstract: Int32Array; lead: Int32Array } | undefined;
+    const total = idf.reduce((a, b) => a + b, 0) || 1;
+    // Cheap first: the concepts the paper has at all bound what it can cover (a sum over a subset, in the same order, is no larger).
+    let possible = 0;
+    for (let i = 0; i < concepts.length; i++) if (concepts[i]!.scores[doc] !== 0) possible += idf[i]!;
+    if (possible / total < minCoverage - 1e-9) return false;
+    // Each part of the text is read when first needed: most papers show the concept in the title.
+    let title: Int32Array | undefined;
+    let lead: Int32Array | undefined;
+    let abstract: Int32Array | undefined;
+    const titleWords = () => (title ??= this.sequences.words(doc, 'title'));
+    const abstractWords = () => (abstract ??= this.sequences.words(doc, 'abstract'));
     let strong = 0;
+    let any = false;
     concepts.forEach((c, i) => {
       if (c.scores[doc] === 0) return;
-      text ??= { title: this.sequences.words(doc, 'title'), abstract: this.sequences.words(doc, 'abstract'), lead: this.sequences.words(doc, 'lead') };
+      any = true;
       // The opening sentence usually states what a paper is about.
-      const strongly = mentions(text.title, c) > 0 || mentions(text.lead, c) > 0 || mentions(text.abstract, c) >= minAbstractOccurrences;
+      const strongly = mentions(titleWords(), c) > 0 || mentions((lead ??= this.sequences.words(doc, 'lead')), c) > 0 || mentions(abstractWords(), c) >= minAbstractOccurrences;
       if (strongly) strong += idf[i]!;
     });
-    const total = idf.reduce((a, b) => a + b, 0) || 1;
-    if (strong / total < minCoverage - 1e-9 || concepts.length < 2 || !text) return strong / total >= minCoverage - 1e-9;
+    if (strong / total < minCoverage - 1e-9 || concepts.length < 2 || !any) return strong / total >= minCoverage - 1e-9;
     // A topic's words stand together where a paper is about it; scattered, they are chance.
     const own = concepts.map(ownTerms);
-    return passageCoverage([...text.title, ...text.abstract], own, idf, proximityWindow) >= minCoverage - 1e-9;
+    return passageCoverage([...titleWords(), ...abstractWords()], own, idf, proximityWindow) >= minCoverage - 1e-9;
   }
 
   /** The paper's terms weighted by tf-idf (title terms count double), best first. */
@@ -1102,6 +1184,25 @@ function kthLargest(values: Float64Array, length: number, k: number, heap: Float
   return heap[0]!;
 }
 
+/**
+ * The `count` heaviest terms as `weigh` re-weighs them (undefined leaves a term out), heaviest
+ * first, ties in the map's order: what a stable sort of all of them and a slice give, without the sort.
+ */
+function topWeights(weights: Map<number, number>, weigh: (t: number, w: number) => number | undefined, count: number): [number, number][] {
+  const best: [number, number][] = [];
+  if (count <= 0) return best;
+  for (const [t, raw] of weights) {
+    const w = weigh(t, raw);
+    if (w === undefined) continue;
+    if (best.length === count && !(w > best[count - 1]![1])) continue;
+    let at = best.length;
+    while (at > 0 && best[at - 1]![1] < w) at--;
+    best.splice(at, 0, [t, w]);
+    if (best.length > count) best.pop();
+  }
+  return best;
+}
+
 /** Rest entries as objects. */
 function objects(rest: Rest): Ranked[] {
   const out: Ranked[] = [];
@@ -1168,6 +1269,38 @@ function offset(v: Float32Array | undefined, origin: Float32Array): Float32Array
   return out;
 }
 
+/**
+ * How far a cosine worked out another way (stored products, float64 throughout) may stray from
+ * offsetCosine's for vectors at least 0.1 from the mean: rounding of float32 values moves either
+ * by far less.
+ */
+const ESTIMATE_SLACK = 1e-4;
+
+/** The hit with `matched` as an enumerable property computed on first read, then kept. */
+function withEvidence(hit: SearchHit, find: () => string[]): SearchHit {
+  return Object.defineProperty(hit, 'matched', {
+    enumerable: true,
+    configurable: true,
+    get(): string[] {
+      const value = find();
+      Object.defineProperty(hit, 'matched', { value, enumerable: true, configurable: true, writable: true });
+      return value;
+    },
+  });
+}
+
+/** cosine(offset(v, origin), unit) without making the offset vector: the same sums, rounded as offset() stores them. */
+function offsetCosine(v: Float32Array | undefined, origin: Float32Array, unit: Float32Array): number {
+  if (!v) return 0;
+  let norm = 0;
+  for (let k = 0; k < v.length; k++) norm += (v[k]! - origin[k]!) ** 2;
+  if (norm === 0) return 0;
+  const length = Math.sqrt(norm);
+  let s = 0;
+  for (let k = 0; k < v.length; k++) s += Math.fround(Math.fround(v[k]! - origin[k]!) / length) * unit[k]!;
+  return s;
+}
+
 function cosine(a: Float32Array | undefined, unit: Float32Array): number {
   if (!a) return 0;
   let s = 0;
@@ -1184,16 +1317,17 @@ function isInflectionOf(form: string, stem: string): boolean {
 
 /** Removes every paper not marked in `allowed` from a concept's scores. */
 function keepOnly(scores: TermScores, allowed: Uint8Array, alsoAllowed?: Set<number>): void {
-  const kept: number[] = [];
-  for (const doc of scores.docs) {
-    if (allowed[doc] || alsoAllowed?.has(doc)) kept.push(doc);
+  const docs = scores.docs;
+  let kept = 0;
+  for (let i = 0; i < docs.length; i++) {
+    const doc = docs[i]!;
+    if (allowed[doc] || alsoAllowed?.has(doc)) docs[kept++] = doc;
     else {
       scores.scores[doc] = 0;
       scores.inTitle[doc] = 0;
     }
   }
-  scores.docs.length = 0;
-  scores.docs.push(...kept);
+  docs.length = kept;
 }
 
 /** The normalized mean latent vector of some papers. */
@@ -1228,10 +1362,10 @@ function formUsedAlike(space: SemanticSpace, ownCentroid: Float32Array, ownDocs:
 function coverage(doc: number, present: Uint8Array[], idf: number[]): number {
   let covered = 0;
   let total = 0;
-  present.forEach((has, i) => {
+  for (let i = 0; i < present.length; i++) {
     total += idf[i]!;
-    if (has[doc]) covered += idf[i]!;
-  });
+    if (present[i]![doc]) covered += idf[i]!;
+  }
   return total === 0 ? 0 : covered / total;
 }
 

@@ -1,3 +1,4 @@
+import { VectorScan } from './dot-scan.js';
 import { grow } from './postings.js';
 
 /** A document's index terms with their (title-weighted) counts. */
@@ -166,7 +167,10 @@ export class SemanticSpace {
   /** Unit-length latent vector per short document id (all zero when unknown). */
   private docVectors: Float32Array<ArrayBufferLike> = new Float32Array(0);
   private fittedOn = 0;
+  /** termTails()'s lengths, until the next install. */
+  private tails: Float32Array | undefined;
   private scratch = new Float32Array(0);
+  private scan: VectorScan | null | undefined;
 
   constructor(readonly options: SemanticOptions) {}
 
@@ -196,7 +200,8 @@ export class SemanticSpace {
     this.idf = fit.idf;
     this.termVectors = fit.termVectors;
     this.termUnits = fit.termUnits;
-    this.docVectors = fit.docVectors;
+    this.tails = undefined;
+    this.docVectors = this.inScanMemory(fit.docVectors);
     this.fittedOn = fit.fittedOn;
   }
 
@@ -219,11 +224,41 @@ export class SemanticSpace {
     const t = this.termIndex.get(term);
     if (t === undefined || count <= 0 || !this.hasUnit(t)) return [];
     const best: [string, number][] = [];
-    for (let u = 0; u < this.termNames.length; u++) {
+    // Most terms are far from any given one: the leading dimensions and the length of the rest
+    // bound the cosine from above, and only terms that may reach minSimilarity get the full sum.
+    const dims = this.dims;
+    const lead = Math.min(TERM_LEAD_DIMS, dims);
+    const units = this.termUnits;
+    const tails = this.termTails();
+    const q = Float64Array.from(units.subarray(t * dims, (t + 1) * dims));
+    let qTail = 0;
+    for (let k = lead; k < dims; k++) qTail += q[k]! * q[k]!;
+    qTail = Math.sqrt(qTail);
+    const floor = minSimilarity - BOUND_SLACK;
+    const withUnits = Math.min(this.termNames.length, tails.length);
+    for (let u = 0, base = 0; u < withUnits; u++, base += dims) {
+      let partial = 0;
+      for (let k = 0; k < lead; k++) partial += q[k]! * units[base + k]!;
+      if (partial + qTail * tails[u]! < floor) continue;
       const similarity = this.unitDot(t, u);
       if (u !== t && similarity >= minSimilarity && accept(this.termNames[u]!)) best.push([this.termNames[u]!, similarity]);
     }
     return best.sort((x, y) => y[1] - x[1]).slice(0, count);
+  }
+
+  /** Per term, the length of its unit vector past the first TERM_LEAD_DIMS dimensions (built on first use after a fit). */
+  private termTails(): Float32Array {
+    if (this.tails) return this.tails;
+    const dims = this.dims;
+    const lead = Math.min(TERM_LEAD_DIMS, dims);
+    const count = Math.floor(this.termUnits.length / dims);
+    const tails = new Float32Array(count);
+    for (let u = 0; u < count; u++) {
+      let sum = 0;
+      for (let k = lead; k < dims; k++) sum += this.termUnits[u * dims + k]! ** 2;
+      tails[u] = Math.sqrt(sum);
+    }
+    return (this.tails = tails);
   }
 
   private hasUnit(t: number): boolean {
@@ -256,9 +291,18 @@ export class SemanticSpace {
   setDoc(doc: number, terms: TermCounts): void {
     const dims = this.dims;
     if (this.docVectors.length < (doc + 1) * dims) {
-      const grown = new Float32Array(Math.max((doc + 1) * dims, this.docVectors.length * 2));
-      grown.set(this.docVectors);
-      this.docVectors = grown;
+      const length = Math.max((doc + 1) * dims, this.docVectors.length * 2);
+      const scan = this.scanner();
+      if (scan) {
+        // Growing the scan's memory detaches the old view; the vectors stay where they were.
+        const old = this.docVectors.length;
+        this.docVectors = scan.reserve(length / dims).subarray(0, length);
+        this.docVectors.fill(0, old);
+      } else {
+        const grown = new Float32Array(length);
+        grown.set(this.docVectors);
+        this.docVectors = grown;
+      }
     }
     const v = this.project(terms);
     if (v) this.docVectors.set(v, doc * dims);
@@ -284,6 +328,11 @@ export class SemanticSpace {
     const docs = Math.min(capacity, this.docVectors.length / dims);
     const v = this.docVectors;
     const q = Float64Array.from(query);
+    const scan = this.scanner();
+    if (scan && docs > 0) {
+      out.set(scan.scan(q, docs));
+      return out;
+    }
     // Four running sums per document: the loop is the hot spot of a query on a large corpus.
     const tail = dims - (dims % 4);
     for (let d = 0, base = 0; d < docs; d++, base += dims) {
@@ -298,6 +347,21 @@ export class SemanticSpace {
       out[d] = s0 + s1 + s2 + s3;
     }
     return out;
+  }
+
+  /** The WebAssembly scan (dot-scan.ts), or null where it cannot run; tried once. */
+  private scanner(): VectorScan | null {
+    if (this.scan === undefined) this.scan = VectorScan.create(this.dims);
+    return this.scan;
+  }
+
+  /** The vectors copied into the scan's memory, where it reads them in place (as they are without a scan). */
+  private inScanMemory(vectors: Float32Array<ArrayBufferLike>): Float32Array<ArrayBufferLike> {
+    const scan = this.scanner();
+    if (!scan || vectors.length === 0) return vectors;
+    const view = scan.reserve(Math.ceil(vectors.length / this.dims)).subarray(0, vectors.length);
+    view.set(vectors);
+    return view;
   }
 
   /** Sparse unit tf-idf column of a document over the fitted vocabulary. */
@@ -317,6 +381,14 @@ export class SemanticSpace {
     return { index: Int32Array.from(index), value: Float32Array.from(value, (w) => w * scale) };
   }
 }
+
+/** relatedTerms() sums these leading dimensions first; past them, the rest's length bounds the cosine. */
+const TERM_LEAD_DIMS = 24;
+/**
+ * Room for rounding in a bound: the bound and the full sum round differently (float32 inputs,
+ * float64 sums of at most a few hundred terms), by far less than this.
+ */
+const BOUND_SLACK = 1e-5;
 
 /** Power iterations sharpen the range finder when singular values decay slowly, as they do for text. */
 const POWER_ITERATIONS = 2;

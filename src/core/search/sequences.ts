@@ -69,6 +69,16 @@ export class DocumentSequences {
     return out;
   }
 
+  /** The document's title then abstract, entries as stored (compound joins as -1 - t): a view, valid until the next add. */
+  entries(doc: number): Int32Array {
+    return this.pool.subarray(this.range(doc, 'title')[0], this.range(doc, 'abstract')[1]);
+  }
+
+  /** How many of entries(doc) are the title's. */
+  titleLength(doc: number): number {
+    return this.offsets[3 * doc + 1]! - this.offsets[3 * doc]!;
+  }
+
   /** Bytes held by the typed arrays (unused capacity included). */
   get bytes(): number {
     return this.pool.byteLength + this.offsets.byteLength;

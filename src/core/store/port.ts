@@ -91,6 +91,12 @@ export interface Delivery {
 }
 
 /** A paper a digest offered a target without showing it ("N more: Show them"). */
+/** What followRatingsByUser() reads. */
+export interface RatingsByUser {
+  of(user: UserKey): Map<string, Feedback>;
+  current(): boolean;
+}
+
 /** What offersByTarget() reads. */
 export interface OffersByTarget {
   targets: Map<string, { offered: OfferedPaper[]; expired: Set<string> }>;
@@ -153,6 +159,13 @@ export interface Store {
   rate(user: UserKey, topic: string, paperId: string, rating: Rating | 0, now: Date): void;
   /** The user's ratings by follow (topicKey), each paper's latest; follows without ratings are absent. */
   followRatings(user: UserKey): Map<string, Feedback>;
+  /**
+   * Every user's followRatings in one read, for a planning pass: `of(user)` answers as
+   * followRatings(user) would have at the read, and `current()` is true while no rating has been
+   * written since by any path (rate, clearRatings, removeFollow, a merge). Optional: a store
+   * without it is asked per user.
+   */
+  followRatingsByUser?(): RatingsByUser;
   /** Forgets every rating of one of the user's follows (its learning starts over); returns how many. */
   clearRatings(user: UserKey, topic: string): number;
 

@@ -227,6 +227,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
       ON CONFLICT (platform, workspace, user, topic_key, paper_id) DO UPDATE SET rating = excluded.rating, at = excluded.at`),
     unrate: db.prepare('DELETE FROM ratings WHERE platform = ? AND workspace = ? AND user = ? AND topic_key = ? AND paper_id = ?'),
     ratings: db.prepare('SELECT topic_key, paper_id, rating FROM ratings WHERE platform = ? AND workspace = ? AND user = ? ORDER BY topic_key, at, paper_id').raw(),
+    allRatings: db.prepare('SELECT platform, workspace, user, topic_key, paper_id, rating FROM ratings ORDER BY platform, workspace, user, topic_key, at, paper_id').raw(),
     clearRatings: db.prepare('DELETE FROM ratings WHERE platform = ? AND workspace = ? AND user = ? AND topic_key = ?'),
     paperById: db.prepare('SELECT * FROM papers WHERE id = ?'),
     insertPaper: db.prepare(`INSERT INTO papers (id, arxiv_id, title, abstract, url, published, authors, upvotes, categories, source, stored, updated, seq)
@@ -262,6 +263,17 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     return person === u ? undefined : q.getPrefs.get(person.platform, person.workspace, person.user);
   };
 
+  // Every write to ratings, by any statement of this connection (merges included), counts here:
+  // a planning pass's bulk read of ratings holds while the count is unchanged.
+  let ratingWrites = 0;
+  db.function('paperboy_rating_written', { deterministic: false }, () => {
+    ratingWrites++;
+    return null;
+  });
+  for (const op of ['INSERT', 'UPDATE', 'DELETE']) {
+    db.exec(`CREATE TEMP TRIGGER IF NOT EXISTS ratings_${op.toLowerCase()}_counted AFTER ${op} ON main.ratings BEGIN SELECT paperboy_rating_written(); END`);
+  }
+
   const store: Store = {
     listFollows: (u) => (q.listFollows.all(u.platform, u.workspace, u.user) as Row[]).map(toFollow),
     addFollow: db.transaction((u, topic: string, now: Date, examples?: string[]) => {
@@ -288,6 +300,23 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
         map.set(paperId, rating);
       }
       return out;
+    },
+    followRatingsByUser() {
+      const at = ratingWrites;
+      const byUser = new Map<string, Map<string, Map<string, Rating>>>();
+      let last = '';
+      let user: Map<string, Map<string, Rating>> | undefined;
+      for (const [platform, workspace, name, key, paperId, rating] of q.allRatings.all() as [string, string, string, string, string, Rating][]) {
+        const id = `${platform}\u0000${workspace}\u0000${name}`;
+        if (id !== last || !user) byUser.set((last = id), (user = new Map()));
+        let map = user.get(key);
+        if (!map) user.set(key, (map = new Map()));
+        map.set(paperId, rating);
+      }
+      return {
+        of: (u: UserKey) => byUser.get(`${u.platform}\u0000${u.workspace}\u0000${u.user}`) ?? new Map(),
+        current: () => ratingWrites === at,
+      };
     },
     clearRatings: (u, topic) => q.clearRatings.run(u.platform, u.workspace, u.user, topicKey(topic)).changes,
     allFollowers() {
