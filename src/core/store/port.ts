@@ -90,7 +90,6 @@ export interface Delivery {
   messageId: string;
 }
 
-/** A paper a digest offered a target without showing it ("N more: Show them"). */
 /** What followRatingsByUser() reads. */
 export interface RatingsByUser {
   of(user: UserKey): Map<string, Feedback>;
@@ -103,6 +102,7 @@ export interface OffersByTarget {
   aliased: Set<string>;
 }
 
+/** A paper a digest offered a target without showing it ("N more: Show them"). */
 export interface OfferedPaper {
   paperId: string;
   /** The follow's topic it was picked for. */
@@ -162,8 +162,8 @@ export interface Store {
   /**
    * Every user's followRatings in one read, for a planning pass: `of(user)` answers as
    * followRatings(user) would have at the read, and `current()` is true while no rating has been
-   * written since by any path (rate, clearRatings, removeFollow, a merge). Optional: a store
-   * without it is asked per user.
+   * written since through this store by any path (rate, clearRatings, removeFollow, a merge); a
+   * second process's writes count from its next read. Optional: a store without it is asked per user.
    */
   followRatingsByUser?(): RatingsByUser;
   /** Forgets every rating of one of the user's follows (its learning starts over); returns how many. */
