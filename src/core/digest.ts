@@ -76,7 +76,6 @@ interface TopicHits {
  */
 export function createMatchCache(store: Store, index: PaperSearch) {
   let size = index.size;
-  const keys = new Map<string, string>();
   const topics = new Map<string, TopicHits>();
   const seen = new Map<string, number>();
   const items = new Map<string, PaperItem>();
@@ -95,8 +94,7 @@ export function createMatchCache(store: Store, index: PaperSearch) {
   };
   const entry = (topic: string, examples?: string[]): TopicHits => {
     fresh();
-    let key = keys.get(topic);
-    if (key === undefined) keys.set(topic, (key = topicKey(topic)));
+    const key = followKey(topic);
     let e = topics.get(key);
     if (!e) {
       // The hits are this cache's own: given `seen` in place, their evidence (matched) stays unread until a digest shows them.
@@ -150,7 +148,7 @@ export function createMatchCache(store: Store, index: PaperSearch) {
     },
     /** "Why this paper" for a paper the topic matched or a 👍 brought in (call after ordered() or learned()); undefined if neither. */
     reason(topic: string, paperId: string): string | undefined {
-      const e = topics.get(keys.get(topic) ?? topicKey(topic));
+      const e = topics.get(followKey(topic));
       if (!e) return undefined;
       e.byId ??= new Map(e.hits.map((h) => [h.paper.id, h]));
       const hit = e.byId.get(paperId);
@@ -160,7 +158,7 @@ export function createMatchCache(store: Store, index: PaperSearch) {
     },
     /** The paper's item with its reason for the topic (call after ordered() or learned()). */
     topicItem(topic: string, p: Paper): PaperItem {
-      const e = topics.get(keys.get(topic) ?? topicKey(topic));
+      const e = topics.get(followKey(topic));
       let item = e?.items?.get(p.id);
       if (!item) {
         const reason = this.reason(topic, p.id);
