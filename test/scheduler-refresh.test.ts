@@ -89,3 +89,28 @@ describe('scheduler targets, kept current change by change', () => {
     await h.scheduler.stop();
   });
 });
+
+describe('runs a scheduler knows exist', () => {
+  it('a later pass over the same slots asks the store nothing for targets it found run, and still sends nothing twice', async () => {
+    const inner = createMemoryStore();
+    let asked = 0;
+    const store = new Proxy(inner, {
+      get(target, name, receiver) {
+        if (name === 'hasRun' || name === 'getRun') asked++;
+        return Reflect.get(target, name, receiver) as unknown;
+      },
+    }) as Store;
+    const h = harness({ store });
+    const before = new Date('2026-03-01T00:00:00Z');
+    for (const user of ['U1', 'U2', 'U3']) store.addFollow({ platform: 'slack', workspace: 'T', user }, 'diffusion', before);
+    expect(await h.scheduler.runDue()).toMatchObject({ sent: 3 });
+    asked = 0;
+    expect(await h.scheduler.runDue(new Date('2026-03-02T08:05:00Z'))).toMatchObject({ sent: 0, skipped: 3 });
+    expect(asked).toBe(0);
+    // A new scheduler (a restart) knows nothing yet: it asks the store, once per target.
+    const again = harness({ store, deliverer: h.deliverer });
+    expect(await again.scheduler.runDue(new Date('2026-03-02T08:10:00Z'))).toMatchObject({ sent: 0, skipped: 3 });
+    expect(asked).toBe(3);
+    expect(h.deliverer.sent).toHaveLength(3);
+  });
+});

@@ -4,6 +4,7 @@ import type { Deliverer } from './deliverer.js';
 import { createDeliveryChanges, createDigestPlanner, createMatchCache, type DigestPlanner } from './digest.js';
 import { sendClaimedRun, type ClaimedRun, type DeliveryContext, type RunResult } from './digest-delivery.js';
 import { channelTargets, digestIdOfSlot, idempotencyKey, runSlot, scheduledKey, scheduledTargets, scheduledUserTarget, type ScheduleChange, type ScheduledTarget } from './digest-targets.js';
+import { KnownRuns } from './known-runs.js';
 import type { Logger } from './log.js';
 import type { Reply } from './reply.js';
 import { ChannelPacing } from './flow/channel-pacing.js';
@@ -83,6 +84,7 @@ export function createScheduler(deps: SchedulerDeps) {
   // Every run this scheduler claims or finishes is noted here, so no pass plans from a stale prefetch.
   const changes = createDeliveryChanges();
   const planner = () => createDigestPlanner(store, index, config, matchCache, changes);
+  const knownRuns = new KnownRuns(store);
   let started = false;
   let stopped = false;
   let lastPrune = 0;
@@ -151,12 +153,18 @@ export function createScheduler(deps: SchedulerDeps) {
   /** Plans and claims one slot synchronously, then returns the send (if any) to await. */
   function claim(t: ScheduledTarget, slot: Date, planner: DigestPlanner): { result: RunResult; send?: ClaimedRun } {
     const key = runSlot(t, slot);
-    if (store.getRun(t.target, key)) return { result: 'skipped' };
+    if (knownRuns.has(t.target, key)) return { result: 'skipped' };
     const plan = t.kind === 'user' ? planner.planUser(t.user, t.follows, slot) : planner.planChannel(t.digest);
     for (const s of plan.skipped) if (!s.fixable) log.error({ target: targetKey(t.target), topic: s.topic, err: s.reason }, 'could not plan a digest topic; skipped it');
-    if (!plan.reply) return { result: store.claimRun(t.target, key, null, clock()) ? 'empty' : 'skipped' };
+    if (!plan.reply) {
+      const claimed = store.claimRun(t.target, key, null, clock());
+      knownRuns.add(t.target, key);
+      return { result: claimed ? 'empty' : 'skipped' };
+    }
     changes.note(t.target);
-    if (!store.claimRun(t.target, key, { paperIds: plan.paperIds, payload: JSON.stringify(plan.reply) }, clock())) return { result: 'skipped' };
+    const claimed = store.claimRun(t.target, key, { paperIds: plan.paperIds, payload: JSON.stringify(plan.reply) }, clock());
+    knownRuns.add(t.target, key);
+    if (!claimed) return { result: 'skipped' };
     return { result: 'sent', send: { target: t.target, slot: key, reply: plan.reply, paperIds: plan.paperIds, ...(plan.followUp ? { followUp: plan.followUp } : {}) } };
   }
 
@@ -189,6 +197,7 @@ export function createScheduler(deps: SchedulerDeps) {
     const summary = emptySummary();
     if (stopped) return summary;
     const from = new Date(now.getTime() - Math.max(config.digests.catchUpHours * 3600_000, MIN_WINDOW_MS));
+    knownRuns.forgetBefore(from);
     const to = new Date(now.getTime() + EARLY_MS);
     const slotCache = new Map<string, Date[]>();
     const pass = planner();
@@ -203,7 +212,7 @@ export function createScheduler(deps: SchedulerDeps) {
         const slot = last && last.getTime() > t.since.getTime() ? last : undefined;
         if (!slot) continue;
         try {
-          if (store.getRun(t.target, runSlot(t, slot))) summary.skipped++;
+          if (knownRuns.has(t.target, runSlot(t, slot))) summary.skipped++;
           else todo.push({ t, slot });
         } catch (err) {
           summary.failed++;

@@ -267,6 +267,7 @@ export function createMemoryStore(): Store {
       const run = runs.get(runKey(resolve(target), slot));
       return run && copy(run);
     },
+    hasRun: (target, slot) => runs.has(runKey(resolve(target), slot)),
     pendingRuns: () => [...runs.values()].filter((r) => r.state === 'claimed').map(copy),
     recordAttempt(target, slot, error, now) {
       const run = runs.get(runKey(resolve(target), slot));
