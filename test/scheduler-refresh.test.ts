@@ -91,12 +91,12 @@ describe('scheduler targets, kept current change by change', () => {
 });
 
 describe('runs a scheduler knows exist', () => {
-  it('a later pass over the same slots asks the store nothing for targets it found run, and still sends nothing twice', async () => {
+  it('reads a slot\u2019s runs once, then asks the store nothing for later passes, and still sends nothing twice', async () => {
     const inner = createMemoryStore();
-    let asked = 0;
+    const asked: string[] = [];
     const store = new Proxy(inner, {
       get(target, name, receiver) {
-        if (name === 'hasRun' || name === 'getRun') asked++;
+        if (name === 'runTargets' || name === 'getRun') asked.push(name);
         return Reflect.get(target, name, receiver) as unknown;
       },
     }) as Store;
@@ -104,13 +104,26 @@ describe('runs a scheduler knows exist', () => {
     const before = new Date('2026-03-01T00:00:00Z');
     for (const user of ['U1', 'U2', 'U3']) store.addFollow({ platform: 'slack', workspace: 'T', user }, 'diffusion', before);
     expect(await h.scheduler.runDue()).toMatchObject({ sent: 3 });
-    asked = 0;
+    expect(asked).toEqual(['runTargets']);
     expect(await h.scheduler.runDue(new Date('2026-03-02T08:05:00Z'))).toMatchObject({ sent: 0, skipped: 3 });
-    expect(asked).toBe(0);
-    // A new scheduler (a restart) knows nothing yet: it asks the store, once per target.
+    expect(asked).toEqual(['runTargets']);
+    // A new scheduler (a restart) reads the slot's runs again, once.
     const again = harness({ store, deliverer: h.deliverer });
     expect(await again.scheduler.runDue(new Date('2026-03-02T08:10:00Z'))).toMatchObject({ sent: 0, skipped: 3 });
-    expect(asked).toBe(3);
+    expect(asked).toEqual(['runTargets', 'runTargets']);
     expect(h.deliverer.sent).toHaveLength(3);
+  });
+
+  it('a run the store gained after the slot was read is still not claimed twice', async () => {
+    const h = harness();
+    const at = new Date('2026-03-01T00:00:00Z');
+    for (const user of ['U1', 'U2']) h.store.addFollow({ platform: 'slack', workspace: 'T', user }, 'diffusion', at);
+    const slot = '2026-03-02T08:00:00.000Z';
+    const dm = (id: string) => ({ platform: 'slack' as const, workspace: 'T', kind: 'user' as const, id });
+    // U2's pass reads the slot's runs; then a run for U1 appears behind the scheduler's back (as a person merge may move one in).
+    expect(await h.scheduler.runDue(undefined, (t) => t.target.id === 'U2')).toMatchObject({ sent: 1 });
+    h.store.claimRun(dm('U1'), slot, null, h.clock.now);
+    expect(await h.scheduler.runDue()).toMatchObject({ sent: 0, skipped: 2 });
+    expect(h.deliverer.sent.map((s) => s.target.id)).toEqual(['U2']);
   });
 });

@@ -267,7 +267,11 @@ export function createMemoryStore(): Store {
       const run = runs.get(runKey(resolve(target), slot));
       return run && copy(run);
     },
-    hasRun: (target, slot) => runs.has(runKey(resolve(target), slot)),
+    runTargets(slot) {
+      const out = new Set<string>();
+      for (const run of runs.values()) if (run.slot === slot) out.add(run.target);
+      return out;
+    },
     pendingRuns: () => [...runs.values()].filter((r) => r.state === 'claimed').map(copy),
     recordAttempt(target, slot, error, now) {
       const run = runs.get(runKey(resolve(target), slot));

@@ -147,4 +147,9 @@ export const migrations: Migration[] = [
     // Needs nothing from migration 7 (ratings), which may land before or after it.
     sql: 'ALTER TABLE follows ADD COLUMN examples TEXT;',
   },
+  {
+    version: 9,
+    // The scheduler reads which targets have a run for a slot in one query (runTargets).
+    sql: 'CREATE INDEX runs_by_slot ON runs (slot);',
+  },
 ];

@@ -201,8 +201,8 @@ export interface Store {
   claimRun(target: Target, slot: string, plan: RunPlan | null, now: Date): boolean;
   /** The run for (target, slot), if any. */
   getRun(target: Target, slot: string): DigestRun | undefined;
-  /** Whether getRun would find a run, without reading it (the scheduler asks for every due target). */
-  hasRun(target: Target, slot: string): boolean;
+  /** The targets (targetKey) with a run for the slot, in one read. */
+  runTargets(slot: string): Set<string>;
   /** Runs still 'claimed': interrupted (or in flight), to resolve on start. */
   pendingRuns(): DigestRun[];
   /** Counts one more failed send attempt of a claimed run. */

@@ -192,7 +192,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     claimRun: db.prepare(`INSERT OR IGNORE INTO runs (target, slot, platform, workspace, kind, target_id, state, claimed, updated, paper_ids, payload)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
     getRun: db.prepare('SELECT * FROM runs WHERE target = ? AND slot = ?'),
-    hasRun: db.prepare('SELECT 1 FROM runs WHERE target = ? AND slot = ?').pluck(),
+    runTargets: db.prepare('SELECT target FROM runs WHERE slot = ?').pluck(),
     pendingRuns: db.prepare("SELECT * FROM runs WHERE state = 'claimed' ORDER BY slot"),
     recordAttempt: db.prepare("UPDATE runs SET attempts = attempts + 1, error = ?, updated = ? WHERE target = ? AND slot = ? AND state = 'claimed'"),
     finishRun: db.prepare("UPDATE runs SET state = ?, message_id = ?, error = ?, updated = ? WHERE target = ? AND slot = ? AND state = 'claimed'"),
@@ -380,7 +380,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
       const r = q.getRun.get(targetKey(resolve(t)), slot) as Row | undefined;
       return r && toRun(r);
     },
-    hasRun: (t, slot) => q.hasRun.get(targetKey(resolve(t)), slot) !== undefined,
+    runTargets: (slot) => new Set(q.runTargets.all(slot) as string[]),
     pendingRuns: () => (q.pendingRuns.all() as Row[]).map(toRun),
     recordAttempt(t, slot, error, now) {
       q.recordAttempt.run(error, now.getTime(), targetKey(resolve(t)), slot);
