@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import type { AppConfig } from '../config/index.js';
 import { commands, type CommandContext } from '../core/commands/index.js';
-import { inSlices, loadCorpus, paperId, watchCorpus } from '../core/corpus/index.js';
+import { CORPUS_CACHE_FILE, inSlices, loadCorpus, paperId, watchCorpus } from '../core/corpus/index.js';
 import type { Deliverer } from '../core/deliverer.js';
 import type { Logger } from '../core/log.js';
 import { createScheduler, type Scheduler } from '../core/scheduler.js';
@@ -65,7 +65,9 @@ export async function startApp(config: AppConfig, log: Logger, io: ConsoleIo & {
   let store: Store;
   try {
     phase('http');
-    corpus = await loadCorpus(config.corpus.dir, log, { allowEmpty: fetching });
+    // Unchanged corpus files come back from the parsed-corpus cache beside the snapshot, not re-parsed.
+    const cachePath = config.store.driver === 'sqlite' ? join(config.store.dataDir, CORPUS_CACHE_FILE) : undefined;
+    corpus = await loadCorpus(config.corpus.dir, log, { allowEmpty: fetching, cachePath });
     phase('corpus');
     store = openStore(config, log);
   } catch (err) {
@@ -193,11 +195,15 @@ export async function startApp(config: AppConfig, log: Logger, io: ConsoleIo & {
       followers: store.allFollowers().length,
       http,
       index: opened.restored ? `snapshot + ${opened.added} new` : 'built',
+      corpusFilesFromCache: corpus.stats.filesFromCache,
       startMs: Math.round(performance.now() - started),
       phasesMs,
     },
     `Paperboy ready: ${index.size} papers (${corpus.stats.skippedLines} lines skipped${stored.length ? `, ${stored.length} kept from live sources` : ''}), store ${storePath}, platforms ${adapters.map((a) => a.platform).join(' + ')}`,
   );
+
+  // After ready, so a start never waits for it; shutdown waits for it to finish.
+  const corpusCacheWrite = corpus.saveCache?.();
 
   const host = config.http.host === '0.0.0.0' ? '127.0.0.1' : config.http.host;
   for (const adapter of adapters) {
@@ -220,7 +226,7 @@ export async function startApp(config: AppConfig, log: Logger, io: ConsoleIo & {
     storeHealth.stop();
     const orderly = (async () => {
       // Sends in flight get most of the deadline to finish and be recorded, then are abandoned.
-      await Promise.allSettled([sourceRunner.stop(), ...adapters.map((a) => a.stop()), scheduler.stop(Math.max(0, deadline - 1000)), snapshots?.stop()]);
+      await Promise.allSettled([sourceRunner.stop(), ...adapters.map((a) => a.stop()), scheduler.stop(Math.max(0, deadline - 1000)), snapshots?.stop(), corpusCacheWrite]);
       fitterClosing = true;
       index.useLatentFitter(undefined);
       await fitter.close();

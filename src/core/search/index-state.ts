@@ -33,15 +33,7 @@ export interface IndexParts {
   forms: StemForms;
 }
 
-/** A 32-bit hash (FNV-1a) of the text a paper is indexed by: a paper whose text changed is not the one indexed. */
-export function textHash(paper: { title: string; abstract: string }): number {
-  let h = 0x811c9dc5;
-  const { title, abstract } = paper;
-  for (let i = 0; i < title.length; i++) h = Math.imul(h ^ title.charCodeAt(i), 0x01000193);
-  h = Math.imul(h ^ 10, 0x01000193);
-  for (let i = 0; i < abstract.length; i++) h = Math.imul(h ^ abstract.charCodeAt(i), 0x01000193);
-  return h >>> 0;
-}
+export { textHash } from '../corpus/text-hash.js';
 
 /** The state, taken at once (see exportSteps). */
 export function exportState(parts: IndexParts, textHashes: Uint32Array, latent: () => FittedSpace | undefined): IndexState {

@@ -12,7 +12,8 @@ import { grow, Postings, type TermScores, type WeightedTerm } from './postings.j
 import { FieldScratch, LastSeen, TokenTable } from './token-table.js';
 import { parseQuery, type Concept, type ParsedQuery } from './query.js';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
-import { exportState, exportSteps, importState, textHash, type IndexState } from './index-state.js';
+import { textHash } from '../corpus/text-hash.js';
+import { exportState, exportSteps, importState, type IndexState } from './index-state.js';
 import type { LatentFitter } from './latent-fitter.js';
 import { fitInput, SemanticSpace, type CorpusTerms, type FittedSpace, type TermCounts } from './semantic.js';
 import { DocumentSequences } from './sequences.js';
