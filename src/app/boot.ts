@@ -195,7 +195,7 @@ export async function startApp(config: AppConfig, log: Logger, io: ConsoleIo & {
       followers: store.allFollowers().length,
       http,
       index: opened.restored ? `snapshot + ${opened.added} new` : 'built',
-      corpusFilesFromCache: corpus.stats.filesFromCache,
+      corpusFilesFromCache: corpus.filesFromCache,
       startMs: Math.round(performance.now() - started),
       phasesMs,
     },

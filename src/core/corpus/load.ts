@@ -9,8 +9,10 @@ import type { ParsedFile } from './parsed.js';
 
 export interface CorpusLoad {
   papers: Paper[];
-  stats: { files: number; papers: number; duplicatesMerged: number; skippedLines: number; filesFromCache: number };
+  stats: { files: number; papers: number; duplicatesMerged: number; skippedLines: number };
   warnings: string[];
+  /** Files read back from the parsed-corpus cache rather than parsed. */
+  filesFromCache: number;
   /** With `cachePath`, when the cache on disk does not match the files: writes it (resolves true when written, false if not; never rejects). */
   saveCache?: () => Promise<boolean>;
 }
@@ -88,7 +90,7 @@ export async function loadCorpus(dir: string, log?: Logger, options: LoadOptions
   }
   const stale = cache !== undefined && (keep.length !== cache.length || keep.some((f, i) => f !== cache[i]));
   const saveCache = options.cachePath && stale ? () => saveCorpusCache(options.cachePath!, keep, log) : undefined;
-  return { papers, stats: { files, papers: papers.length, duplicatesMerged: merged, skippedLines, filesFromCache }, warnings, saveCache };
+  return { papers, stats: { files, papers: papers.length, duplicatesMerged: merged, skippedLines }, warnings, filesFromCache, saveCache };
 }
 
 /** The cache's files; none (logged) when it is missing or cannot be trusted, so every file is parsed. */
