@@ -78,6 +78,10 @@ describe('index snapshot', () => {
     const running = new PaperIndex(seeds);
     running.add([newPaper(1), newPaper(2)]);
     expect(answers(opened.index)).toEqual(answers(running));
+    // Stem forms found by their term's chain (no map by text) and typo words put in on first use: the same ids and words as at run time.
+    const { forms, wordTokens, wordTerms } = opened.index.exportState();
+    expect({ forms, wordTokens, wordTerms }).toEqual((({ forms, wordTokens, wordTerms }) => ({ forms, wordTokens, wordTerms }))(running.exportState()));
+    expect(wordTokens).toContain('quasicrystal');
   });
 
   const unusable: [string, (bytes: Buffer) => Buffer, RegExp][] = [

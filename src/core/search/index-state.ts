@@ -69,10 +69,9 @@ export function* exportSteps(parts: IndexParts, textHashes: Uint32Array, latent:
   };
 }
 
-/** Fills freshly constructed parts (nothing added yet) from a state. */
-export function importState(state: IndexState, parts: IndexParts): void {
+/** Fills freshly constructed parts (nothing added yet) from a state; the typo words (wordTokens, wordTerms) are the caller's. */
+export function importState(state: IndexState, parts: Omit<IndexParts, 'words'>): void {
   parts.postings.load(state);
   parts.sequences.load(state);
-  state.wordTokens.forEach((token, i) => parts.words.set(token, state.terms[state.wordTerms[i]!]!));
   parts.forms.load(state.forms);
 }
