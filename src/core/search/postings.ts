@@ -115,13 +115,42 @@ export class FieldPostings {
     return this.pool.byteLength + this.head.byteLength + this.tail.byteLength + this.df.byteLength;
   }
 
-  /** Copies of its arrays, for a snapshot. */
+  /**
+   * Its arrays for a snapshot, compacted: each term's chain becomes one block holding exactly its
+   * postings (same order), and the per-term arrays end at the last term used. At 100k papers this
+   * drops about a quarter of each pool (unused block tails, headers of chained blocks) and half of
+   * the per-term arrays (grown by doubling); a restored field appends after it as usual.
+   */
   export(): FieldState {
+    let terms = this.head.length;
+    while (terms > 0 && this.head[terms - 1]! < 0) terms--;
+    let size = 0;
+    for (let t = 0; t < terms; t++) if (this.head[t]! >= 0) size += HEADER + this.df[t]!;
+    const pool = new Int32Array(size);
+    const head = new Int32Array(terms).fill(-1);
+    const from = this.pool;
+    let at = 0;
+    for (let t = 0; t < terms; t++) {
+      if (this.head[t]! < 0) continue;
+      const n = this.df[t]!;
+      head[t] = at;
+      pool[at] = -1;
+      pool[at + 1] = n;
+      pool[at + 2] = n;
+      let write = at + HEADER;
+      for (let block = this.head[t]!; block >= 0; block = from[block]!) {
+        const start = block + HEADER;
+        pool.set(from.subarray(start, start + from[block + 2]!), write);
+        write += from[block + 2]!;
+      }
+      if (write !== at + HEADER + n) throw new Error(`PaperIndex: term ${t} has ${write - at - HEADER} postings, not its ${n}`);
+      at = write;
+    }
     return {
-      pool: this.pool.slice(0, this.used),
-      head: this.head.slice(),
-      tail: this.tail.slice(),
-      df: this.df.slice(),
+      pool,
+      head,
+      tail: head.slice(),
+      df: this.df.slice(0, terms),
       overflowKeys: Float64Array.from(this.overflow.keys()),
       overflowCounts: Int32Array.from(this.overflow.values()),
     };

@@ -66,13 +66,16 @@ export class StemForms {
   /** Copies of its arrays, for a snapshot. */
   export(): FormsState {
     const forms = this.names.length;
+    let terms = this.counts.length;
+    while (terms > 0 && this.counts[terms - 1] === 0) terms--;
     return {
       names: [...this.names],
       termOf: this.termOf.slice(0, forms),
       nextOf: this.nextOf.slice(0, forms),
-      first: this.first.slice(),
-      last: this.last.slice(),
-      counts: this.counts.slice(),
+      // Per-term arrays end at the last term with a form (they grow by doubling).
+      first: this.first.slice(0, terms),
+      last: this.last.slice(0, terms),
+      counts: this.counts.slice(0, terms),
       docs: this.docs.export(),
     };
   }
