@@ -20,6 +20,7 @@ import { createPlatformAdapters, type ConsoleIo } from './platforms.js';
 import { openStore } from './store.js';
 import { watchStoreHealth } from './store-health.js';
 import { appVersion } from './version.js';
+import type { SnapshotPrefetch } from './snapshot-prefetch.js';
 
 export interface RunningApp {
   /** How the console's input ended, once it has (console platform only). */
@@ -34,7 +35,7 @@ export interface RunningApp {
 }
 
 /** Loads the corpus, opens the store, starts the scheduler and every configured platform. */
-export async function startApp(config: AppConfig, log: Logger, io: ConsoleIo & { logsAt?: string }): Promise<RunningApp> {
+export async function startApp(config: AppConfig, log: Logger, io: ConsoleIo & { logsAt?: string; snapshotPrefetch?: SnapshotPrefetch }): Promise<RunningApp> {
   const started = performance.now();
   /** Milliseconds per start-up step, logged with the ready line: what a restart spends its time on. */
   const phasesMs: Record<string, number> = {};
@@ -58,7 +59,7 @@ export async function startApp(config: AppConfig, log: Logger, io: ConsoleIo & {
   const server = serveOps ? await serveRoutes(routes, config.http.port, config.http.host) : undefined;
   const snapshotPath = config.store.driver === 'sqlite' ? join(config.store.dataDir, SNAPSHOT_FILE) : undefined;
   // Read and checksummed on the thread pool while the corpus files are parsed here.
-  const snapshotRead = snapshotPath ? readIndexSnapshot(snapshotPath, { log }) : undefined;
+  const snapshotRead = snapshotPath ? readIndexSnapshot(snapshotPath, { log, prefetched: io.snapshotPrefetch?.path === snapshotPath ? io.snapshotPrefetch.read : undefined }) : undefined;
   // Its failure is openIndex's to report; a start that fails before then must not add an unhandled rejection.
   snapshotRead?.catch(() => {});
   let corpus: Awaited<ReturnType<typeof loadCorpus>>;
@@ -77,7 +78,8 @@ export async function startApp(config: AppConfig, log: Logger, io: ConsoleIo & {
   }
   // Seeds and corpus files, then what live sources fetched before: a restart with the source down keeps every paper.
   const stored = store.storedPapers();
-  const startPapers = withStoredPapers(corpus.papers, stored);
+  // With nothing stored, the corpus as it is (its ids are unique already): no 100k-entry map to build.
+  const startPapers = stored.length > 0 ? withStoredPapers(corpus.papers, stored) : corpus.papers;
   phase('store');
   // From the snapshot in the data folder plus the papers stored since, or built in slices (so
   // /healthz and the event loop keep answering); the latent space is fitted on a worker thread.

@@ -3,7 +3,7 @@ import { crc32 } from 'node:zlib';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { open, rename, rm } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
-import { readOffThread } from './read-off-thread.js';
+import { readOffThread, type ReadFile } from './read-off-thread.js';
 
 /**
  * A snapshot file: named typed arrays and string lists behind a versioned header, checksummed
@@ -47,6 +47,20 @@ export interface SnapshotContents {
   createdAt: Date;
   values: Record<string, number>;
   sections: Sections;
+}
+
+/** The snapshot's name in the data folder. Deleting it is safe: the next start rebuilds it. */
+export const SNAPSHOT_FILE = 'index.snapshot';
+
+/**
+ * Starts reading the snapshot file (and its checksum) on a worker thread, for readSnapshotFile
+ * later: `npm start` calls it before the rest of the bot's modules are loaded, so the two overlap.
+ */
+export function prefetchSnapshotFile(path: string): Promise<ReadFile> {
+  const read = readOffThread(path, DIGEST_BYTES);
+  // Whoever awaits it sees a failure; until then, it is not an unhandled rejection.
+  read.catch(() => {});
+  return read;
 }
 
 /** Why a snapshot file cannot be used; the caller logs it and rebuilds. */
@@ -109,11 +123,11 @@ export async function writeSnapshotFile(path: string, formatVersion: number, con
  * Reads and checks a snapshot: missing (undefined), or its contents, or SnapshotUnusable when it is
  * truncated, corrupt (checksum), of another format version, or built by another fingerprint.
  */
-export async function readSnapshotFile(path: string, formatVersion: number, fingerprint: string): Promise<SnapshotContents | undefined> {
+export async function readSnapshotFile(path: string, formatVersion: number, fingerprint: string, prefetched?: Promise<ReadFile>): Promise<SnapshotContents | undefined> {
   let file: Buffer;
   let crc: number;
   try {
-    ({ file, crc } = await readOffThread(path, DIGEST_BYTES));
+    ({ file, crc } = await (prefetched ?? readOffThread(path, DIGEST_BYTES)));
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw new SnapshotUnusable(`cannot read it (${(err as Error).message})`);
