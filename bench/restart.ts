@@ -240,6 +240,11 @@ export async function run(): Promise<string> {
     `of the next ${CHILD_WARM}; in process (query path already compiled), the first search after restore beside the median of ${WARM} warm ones. FTS5: the same papers into an`,
     'on-disk SQLite FTS5 table (porter tokenizer) in one transaction; reopen = open the file and answer the first query.',
     '',
+    'Where a restart\'s time goes on this machine (a Firecracker VM): the first touch of fresh memory costs about 5-8 ms per MB (a 100 MB buffer',
+    'takes 0.5-0.8 s to fill the first time, under 10 ms the second), so a restart costs about what it brings into memory: at 100k Heaps papers the',
+    'snapshot (read and checksummed on a worker thread from the first moment of `npm start`, while the modules load and the corpus is read) and the',
+    'papers\' text (read back from the parsed-corpus cache into strings kept off the JavaScript heap, so the garbage collector does not copy them).',
+    '',
     '| Corpus | Papers | Terms | Cold build to ready (s) [CPU] | Floor build (s) | Cold / floor | Snapshot write (s) | Write stall (ms) | Snapshot (MB) | Corpus parse / from cache (s) | Restore (s) [CPU] | Restart to ready, child (s) | startMs (s) | startMs steps (s) | First / warm search, child (ms) | First / warm search, in process (ms) | FTS5 build (s) | FTS5 reopen + first query (ms) | Load avg (1/5/15 min) |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---|',
     ...rows.map((r) =>

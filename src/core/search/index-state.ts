@@ -50,7 +50,7 @@ export function* exportSteps(parts: IndexParts, textHashes: Uint32Array, latent:
   const postings = yield* parts.postings.exportSteps();
   const sequences = parts.sequences.export();
   yield;
-  const forms = parts.forms.export();
+  const forms = yield* parts.forms.exportSteps();
   yield;
   const wordTerms = Int32Array.from(parts.words.values(), (term) => {
     const id = parts.postings.id(term);

@@ -65,6 +65,13 @@ export class StemForms {
 
   /** Copies of its arrays, for a snapshot. */
   export(): FormsState {
+    const steps = this.exportSteps();
+    for (let step = steps.next(); ; step = steps.next()) if (step.done) return step.value;
+  }
+
+  /** export() in steps (the forms' papers a slice of forms at a time). */
+  *exportSteps(): Generator<void, FormsState> {
+    const docs = yield* this.docs.exportSteps();
     const forms = this.names.length;
     let terms = this.counts.length;
     while (terms > 0 && this.counts[terms - 1] === 0) terms--;
@@ -76,7 +83,7 @@ export class StemForms {
       first: this.first.slice(0, terms),
       last: this.last.slice(0, terms),
       counts: this.counts.slice(0, terms),
-      docs: this.docs.export(),
+      docs,
     };
   }
 
