@@ -116,6 +116,10 @@ export function storeContract(name: string, open: () => Store): void {
         s.addFollow(aliceOnDiscord, 'robots', t0);
         const all = s.followerPrefs();
         for (const { user } of s.allFollowers()) expect(all.get(targetKey({ platform: user.platform, workspace: user.workspace, kind: 'user', id: user.user }))).toEqual(s.getPrefs(user));
+        expect(s.followerCount()).toBe(s.allFollowers().length);
+        expect(s.followerCount()).toBe(3);
+        s.removeFollow(bob, s.listFollows(bob)[0]!.id);
+        expect(s.followerCount()).toBe(2);
       });
 
       it('keeps the earliest first-seen time', () => {

@@ -196,6 +196,7 @@ export function createMemoryStore(): Store {
       return out;
     },
     clearRatings: (user, topic) => clearRatings(userKey(user), topicKey(topic)),
+    followerCount: () => follows.size,
     allFollowers: () =>
       [...follows.values()].map((list) => ({
         user: { platform: list[0]!.platform, workspace: list[0]!.workspace, user: list[0]!.user },

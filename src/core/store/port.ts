@@ -151,6 +151,8 @@ export interface Store {
   removeFollow(user: UserKey, id: number): boolean;
   /** Every user who follows at least one topic, with their follows. */
   allFollowers(): { user: UserKey; follows: Follow[] }[];
+  /** How many users allFollowers lists, without reading their follows. */
+  followerCount(): number;
 
   /**
    * Rates a paper for one of the user's follows (by topic, compared by topicKey): 1 👍, -1 👎, 0 clears.

@@ -173,6 +173,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     followById: db.prepare('SELECT * FROM follows WHERE id = ?'),
     removeFollow: db.prepare('DELETE FROM follows WHERE id = ? AND platform = ? AND workspace = ? AND user = ?'),
     // Raw rows, columns in this order: a planning pass reads every follow, so no row objects.
+    followerCount: db.prepare('SELECT COUNT(*) FROM (SELECT 1 FROM follows GROUP BY platform, workspace, user)').pluck(),
     allFollows: db.prepare('SELECT platform, workspace, user, id, topic, created, examples FROM follows ORDER BY platform, workspace, user, created, id').raw(),
     listDigests: db.prepare('SELECT * FROM digests WHERE platform = ? AND workspace = ? AND channel = ? ORDER BY id'),
     insertDigest: db.prepare(`INSERT INTO digests (platform, workspace, channel, topic, schedule, time_zone, size, created_by, created, active_since)
@@ -319,6 +320,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
       };
     },
     clearRatings: (u, topic) => q.clearRatings.run(u.platform, u.workspace, u.user, topicKey(topic)).changes,
+    followerCount: () => q.followerCount.get() as number,
     allFollowers() {
       const out: ReturnType<Store['allFollowers']> = [];
       let last: ReturnType<Store['allFollowers']>[number] | undefined;
