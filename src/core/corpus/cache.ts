@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { open, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { crc32 } from 'node:zlib';
 import type { Paper } from '../types.js';
 import { parseCorpusFile } from './parse-file.js';
@@ -31,8 +32,9 @@ const FORMAT = 1;
 const MAGIC = Buffer.from('PBCORPUS', 'latin1');
 /** Bytes read or written per call: the buffer is reused, so little fresh memory is touched. */
 const CHUNK = 4 * 1024 * 1024;
-/** Text bytes per block (a block holds whole papers, so it can be longer). */
+/** Text bytes per block (a block holds whole papers, so it can be longer), and papers per block: a block is decoded between two turns of the event loop. */
 const BLOCK_TEXT = 3 * 1024 * 1024;
+const BLOCK_PAPERS = 4096;
 /** A file modified this close to its parse might change again within the clock's resolution with the same size: not cached. */
 const RACY_MS = 2_000;
 const PUBLISHED = 1;
@@ -118,6 +120,8 @@ export async function readCorpusCache(path: string): Promise<CachedFile[] | unde
       const papers: Paper[] = [];
       for (let i = 0; i < f.papers; i++) {
         if (next === block.length) {
+          // A turn of the event loop per block, so /healthz and commands are answered meanwhile.
+          if (block.length) await yieldToLoop();
           block = await reader.block();
           next = 0;
           if (block.length === 0) throw new CacheUnusable('an empty block');
@@ -260,6 +264,7 @@ export async function writeCorpusCache(path: string, files: CachedFile[]): Promi
     let narrow: string[] = [];
     let wide: string[] = [];
     let textBytes = 0;
+    let papers = 0;
     const endBlock = async () => {
       const narrowText = narrow.join('');
       const wideText = wide.join('');
@@ -277,6 +282,7 @@ export async function writeCorpusCache(path: string, files: CachedFile[]): Promi
       narrow = [];
       wide = [];
       textBytes = 0;
+      papers = 0;
     };
     const u32 = (n: number) => meta.push(n & 255, (n >>> 8) & 255, (n >>> 16) & 255, n >>> 24);
     for (const file of files) {
@@ -289,7 +295,7 @@ export async function writeCorpusCache(path: string, files: CachedFile[]): Promi
           (isWide ? wide : narrow).push(s);
           textBytes += isWide ? 2 * s.length : s.length;
         }
-        if (textBytes >= BLOCK_TEXT) await endBlock();
+        if (textBytes >= BLOCK_TEXT || ++papers >= BLOCK_PAPERS) await endBlock();
       }
     }
     if (meta.length) await endBlock();
