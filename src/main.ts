@@ -1,9 +1,10 @@
 import { join, resolve } from 'node:path';
-import { startApp } from './app/boot.js';
+import type { startApp as StartApp } from './app/boot.js';
 import { consoleLogFile } from './app/console-logs.js';
 import { portTaken } from './app/http.js';
 import { DataDirInUseError } from './app/data-lock.js';
 import { installLastResort } from './app/last-resort.js';
+import { prefetchSnapshot } from './app/snapshot-prefetch.js';
 import { ConfigError, loadConfig } from './config/index.js';
 import { StartupError } from './core/errors.js';
 import { createConsoleLogger, createLogger } from './core/log.js';
@@ -32,7 +33,7 @@ async function main(): Promise<void> {
   const log = logFile ? createConsoleLogger(config.log, logFile) : createLogger(config.log);
   const interactive = process.stdin.isTTY === true;
   // Handlers go in before the app starts: a signal during start-up must not kill it mid-send either.
-  let app: Awaited<ReturnType<typeof startApp>> | undefined;
+  let app: Awaited<ReturnType<typeof StartApp>> | undefined;
   installLastResort(process, log, { stop: () => (app ? void app.stop() : process.exit(1)) });
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals) => {
@@ -47,7 +48,11 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
+  // The index snapshot is read on a worker thread from here, while the rest of the bot's modules load (about 1 s).
+  const snapshotPrefetch = prefetchSnapshot(config);
+  const { startApp } = await import('./app/boot.js');
   app = await startApp(config, log, {
+    snapshotPrefetch,
     input: process.stdin,
     output: process.stdout,
     interactive,

@@ -114,6 +114,36 @@ describe('term-id postings', () => {
     expect(field.df[7]).toBe(10_000);
     field.forEach(3, () => expect.unreachable());
   });
+
+  it('export one exact block per term and end at the last term used; a loaded field reads and appends as the original', () => {
+    const field = new FieldPostings();
+    const docsOf = (f: FieldPostings, term: number) => {
+      const out: [number, number][] = [];
+      f.forEach(term, (doc, count) => out.push([doc, count]));
+      return out;
+    };
+    // Interleaved terms, so chains of many blocks; term 1500 past the first growth; term 2 never used.
+    for (let doc = 0; doc < 3_000; doc++) for (const term of [0, 1, 3, doc % 7 === 0 ? 1500 : 4]) field.append(term, doc, (doc % 5) + 1);
+    field.append(9, 3_000, 400);
+    const state = field.export();
+    const used = [0, 1, 3, 4, 9, 1500];
+    const postings = used.reduce((sum, t) => sum + field.df[t]!, 0);
+    expect(state.pool.length).toBe(postings + 3 * used.length);
+    expect(state.head.length).toBe(1501);
+    expect(state.df.length).toBe(1501);
+
+    const loaded = new FieldPostings();
+    loaded.load(field.export());
+    for (const term of [...used, 2, 7, 2000]) expect(docsOf(loaded, term)).toEqual(docsOf(field, term));
+    expect(loaded.export()).toEqual(state);
+    // Appends continue after the compact blocks, for old terms and new ones past the arrays' end.
+    for (const f of [field, loaded]) {
+      f.append(3, 3_001, 2);
+      f.append(5_000, 3_001, 1);
+    }
+    for (const term of [3, 5_000]) expect(docsOf(loaded, term)).toEqual(docsOf(field, term));
+    expect(loaded.export()).toEqual(field.export());
+  });
 });
 
 describe('per-document term sequences', () => {

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadCorpus } from '../src/core/corpus/index.js';
 import { createLogger } from '../src/core/log.js';
-import { openIndex, PaperIndex, saveIndexSnapshot, SNAPSHOT_FILE } from '../src/core/search/index.js';
+import { loadIndexSnapshot, openIndex, PaperIndex, saveIndexSnapshot, SNAPSHOT_FILE } from '../src/core/search/index.js';
+import { prefetchSnapshotFile } from '../src/core/search/snapshot-file.js';
 import type { Paper } from '../src/core/types.js';
 
 const seeds = (await loadCorpus('seeds')).papers;
@@ -65,6 +66,17 @@ describe('index snapshot', () => {
     expect(warnings()).toEqual([]);
   });
 
+  it('uses a read started earlier (npm start starts it before loading the bot), and a missing file reads as no snapshot', async () => {
+    await saveIndexSnapshot(path, new PaperIndex(seeds));
+    const early = prefetchSnapshotFile(path);
+    const snapshot = await loadIndexSnapshot(join(dir, 'not-read-again'), {}, early);
+    expect(snapshot?.state.ids).toEqual(seeds.map((p) => p.id));
+    // Nobody awaits this one until later: its rejection must not surface as unhandled meanwhile.
+    const missing = prefetchSnapshotFile(join(dir, 'missing'));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(await loadIndexSnapshot(join(dir, 'missing'), {}, missing)).toBeUndefined();
+  });
+
   it('adds the papers stored since the snapshot, and finds them', async () => {
     await saveIndexSnapshot(path, new PaperIndex(seeds));
     const later = [...seeds, newPaper(1), newPaper(2)];
@@ -78,6 +90,10 @@ describe('index snapshot', () => {
     const running = new PaperIndex(seeds);
     running.add([newPaper(1), newPaper(2)]);
     expect(answers(opened.index)).toEqual(answers(running));
+    // Stem forms found by their term's chain (no map by text) and typo words put in on first use: the same ids and words as at run time.
+    const { forms, wordTokens, wordTerms } = opened.index.exportState();
+    expect({ forms, wordTokens, wordTerms }).toEqual((({ forms, wordTokens, wordTerms }) => ({ forms, wordTokens, wordTerms }))(running.exportState()));
+    expect(wordTokens).toContain('quasicrystal');
   });
 
   const unusable: [string, (bytes: Buffer) => Buffer, RegExp][] = [

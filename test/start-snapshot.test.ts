@@ -1,7 +1,8 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { CORPUS_CACHE_FILE } from '../src/core/corpus/index.js';
 import { SNAPSHOT_FILE } from '../src/core/search/index.js';
 import { normalDay } from './fakes/huggingface-fixtures.js';
 import { startFakeHuggingFace } from './fakes/huggingface.js';
@@ -26,15 +27,22 @@ describe('npm start with an index snapshot', () => {
     const first = npmStart({ SOURCES: 'none', DATA_DIR: dir });
     await vi.waitFor(() => expect(first.stderr()).toContain('index snapshot written'), { timeout: 60_000, interval: 50 });
     expect(first.stderr()).toContain('no index snapshot yet');
+    expect(first.stderr()).toContain('no parsed-corpus cache yet');
     first.send('/papers search diffusion');
     await vi.waitFor(() => expect(first.stdout()).toContain('Papers for'), { timeout: 20_000, interval: 50 });
     expect(await first.end()).toBe(0);
     expect(existsSync(join(dir, SNAPSHOT_FILE))).toBe(true);
+    // Written after ready, and waited for at shutdown.
+    expect(first.stderr()).toContain('parsed-corpus cache written');
+    expect(existsSync(join(dir, CORPUS_CACHE_FILE))).toBe(true);
 
     // Second start: restored; a source stores two papers (the snapshot is not rewritten before it stops).
     const second = npmStart({ SOURCES: 'huggingface', HF_API_URL: fake.url, DATA_DIR: dir });
     await vi.waitFor(() => expect(second.stderr()).toContain('huggingface: fetched; 2 new papers'), { timeout: 60_000, interval: 50 });
     expect(second.stderr()).toContain('index restored from its snapshot, 0 paper(s) added since');
+    // Every seed file came back from the parsed-corpus cache.
+    const seedFiles = readdirSync('seeds').filter((f) => /\.(txt|jsonl)$/.test(f)).length;
+    expect(second.stderr()).toContain(`"corpusFilesFromCache":${seedFiles}`);
     second.send('/papers search diffusion');
     await vi.waitFor(() => expect(second.stdout()).toContain('Papers for'), { timeout: 20_000, interval: 50 });
     expect(await second.end()).toBe(0);

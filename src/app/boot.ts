@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import type { AppConfig } from '../config/index.js';
 import { commands, type CommandContext } from '../core/commands/index.js';
-import { inSlices, loadCorpus, paperId, watchCorpus } from '../core/corpus/index.js';
+import { CORPUS_CACHE_FILE, inSlices, loadCorpus, paperId, watchCorpus } from '../core/corpus/index.js';
 import type { Deliverer } from '../core/deliverer.js';
 import type { Logger } from '../core/log.js';
 import { createScheduler, type Scheduler } from '../core/scheduler.js';
@@ -20,6 +20,7 @@ import { createPlatformAdapters, type ConsoleIo } from './platforms.js';
 import { openStore } from './store.js';
 import { watchStoreHealth } from './store-health.js';
 import { appVersion } from './version.js';
+import type { SnapshotPrefetch } from './snapshot-prefetch.js';
 
 export interface RunningApp {
   /** How the console's input ended, once it has (console platform only). */
@@ -34,7 +35,7 @@ export interface RunningApp {
 }
 
 /** Loads the corpus, opens the store, starts the scheduler and every configured platform. */
-export async function startApp(config: AppConfig, log: Logger, io: ConsoleIo & { logsAt?: string }): Promise<RunningApp> {
+export async function startApp(config: AppConfig, log: Logger, io: ConsoleIo & { logsAt?: string; snapshotPrefetch?: SnapshotPrefetch }): Promise<RunningApp> {
   const started = performance.now();
   /** Milliseconds per start-up step, logged with the ready line: what a restart spends its time on. */
   const phasesMs: Record<string, number> = {};
@@ -58,14 +59,16 @@ export async function startApp(config: AppConfig, log: Logger, io: ConsoleIo & {
   const server = serveOps ? await serveRoutes(routes, config.http.port, config.http.host) : undefined;
   const snapshotPath = config.store.driver === 'sqlite' ? join(config.store.dataDir, SNAPSHOT_FILE) : undefined;
   // Read and checksummed on the thread pool while the corpus files are parsed here.
-  const snapshotRead = snapshotPath ? readIndexSnapshot(snapshotPath, { log }) : undefined;
+  const snapshotRead = snapshotPath ? readIndexSnapshot(snapshotPath, { log, prefetched: io.snapshotPrefetch?.path === snapshotPath ? io.snapshotPrefetch.read : undefined }) : undefined;
   // Its failure is openIndex's to report; a start that fails before then must not add an unhandled rejection.
   snapshotRead?.catch(() => {});
   let corpus: Awaited<ReturnType<typeof loadCorpus>>;
   let store: Store;
   try {
     phase('http');
-    corpus = await loadCorpus(config.corpus.dir, log, { allowEmpty: fetching });
+    // Unchanged corpus files come back from the parsed-corpus cache beside the snapshot, not re-parsed.
+    const cachePath = config.store.driver === 'sqlite' ? join(config.store.dataDir, CORPUS_CACHE_FILE) : undefined;
+    corpus = await loadCorpus(config.corpus.dir, log, { allowEmpty: fetching, cachePath });
     phase('corpus');
     store = openStore(config, log);
   } catch (err) {
@@ -75,7 +78,8 @@ export async function startApp(config: AppConfig, log: Logger, io: ConsoleIo & {
   }
   // Seeds and corpus files, then what live sources fetched before: a restart with the source down keeps every paper.
   const stored = store.storedPapers();
-  const startPapers = withStoredPapers(corpus.papers, stored);
+  // With nothing stored, the corpus as it is (its ids are unique already): no 100k-entry map to build.
+  const startPapers = stored.length > 0 ? withStoredPapers(corpus.papers, stored) : corpus.papers;
   phase('store');
   // From the snapshot in the data folder plus the papers stored since, or built in slices (so
   // /healthz and the event loop keep answering); the latent space is fitted on a worker thread.
@@ -193,11 +197,15 @@ export async function startApp(config: AppConfig, log: Logger, io: ConsoleIo & {
       followers: store.followerCount(),
       http,
       index: opened.restored ? `snapshot + ${opened.added} new` : 'built',
+      corpusFilesFromCache: corpus.filesFromCache,
       startMs: Math.round(performance.now() - started),
       phasesMs,
     },
     `Paperboy ready: ${index.size} papers (${corpus.stats.skippedLines} lines skipped${stored.length ? `, ${stored.length} kept from live sources` : ''}), store ${storePath}, platforms ${adapters.map((a) => a.platform).join(' + ')}`,
   );
+
+  // After ready, so a start never waits for it; shutdown waits for it to finish.
+  const corpusCacheWrite = corpus.saveCache?.();
 
   const host = config.http.host === '0.0.0.0' ? '127.0.0.1' : config.http.host;
   for (const adapter of adapters) {
@@ -220,7 +228,7 @@ export async function startApp(config: AppConfig, log: Logger, io: ConsoleIo & {
     storeHealth.stop();
     const orderly = (async () => {
       // Sends in flight get most of the deadline to finish and be recorded, then are abandoned.
-      await Promise.allSettled([sourceRunner.stop(), ...adapters.map((a) => a.stop()), scheduler.stop(Math.max(0, deadline - 1000)), snapshots?.stop()]);
+      await Promise.allSettled([sourceRunner.stop(), ...adapters.map((a) => a.stop()), scheduler.stop(Math.max(0, deadline - 1000)), snapshots?.stop(), corpusCacheWrite]);
       fitterClosing = true;
       index.useLatentFitter(undefined);
       await fitter.close();

@@ -1,4 +1,5 @@
 export { loadCorpus, type CorpusLoad, type LoadOptions } from './load.js';
+export { CORPUS_CACHE_FILE } from './cache.js';
 export { parseCorpusFile, readCorpusFile, isCorpusFile, CORPUS_EXTENSIONS, MAX_LINE_CHARS } from './parse-file.js';
 export { validatePaper, isText, isSafeUrl, PAPER_LIMITS, type RawPaper, type Validated } from './validate.js';
 export { MAX_WARNINGS_PER_FILE } from './parsed.js';

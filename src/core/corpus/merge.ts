@@ -12,7 +12,8 @@ export function mergeDuplicates(papers: Paper[]): { papers: Paper[]; merged: num
   for (const paper of papers) {
     const known = byId.get(paper.id);
     if (!known) {
-      byId.set(paper.id, { ...paper });
+      // Kept as is (papers are never modified): a copy would cost 100k objects at start and lose what is remembered of it (text-hash.ts).
+      byId.set(paper.id, paper);
       continue;
     }
     if (normalizeTitle(known.title) !== normalizeTitle(paper.title)) {

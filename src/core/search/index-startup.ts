@@ -5,6 +5,7 @@ import type { Paper } from '../types.js';
 import type { LatentFitter } from './latent-fitter.js';
 import type { PaperIndexOptions } from './options.js';
 import { PaperIndex } from './paper-index.js';
+import type { ReadFile } from './read-off-thread.js';
 import { SnapshotUnusable } from './snapshot-file.js';
 import { loadIndexSnapshot, saveIndexSnapshot, textHash, type IndexSnapshot } from './snapshot.js';
 
@@ -79,9 +80,9 @@ export async function openIndex(papers: Paper[], deps: OpenIndexDeps): Promise<O
  * logged, when there is none or it is corrupt or of another format. Start it before loading the
  * papers and hand it to openIndex as `snapshotRead`, and the two overlap.
  */
-export async function readIndexSnapshot(path: string, deps: Pick<OpenIndexDeps, 'log' | 'options'>): Promise<IndexSnapshot | undefined> {
+export async function readIndexSnapshot(path: string, deps: Pick<OpenIndexDeps, 'log' | 'options'> & { prefetched?: Promise<ReadFile> }): Promise<IndexSnapshot | undefined> {
   try {
-    const snapshot = await loadIndexSnapshot(path, deps.options);
+    const snapshot = await loadIndexSnapshot(path, deps.options, deps.prefetched);
     if (!snapshot) deps.log.info({ snapshot: path }, 'no index snapshot yet: building the index');
     return snapshot;
   } catch (err) {

@@ -33,15 +33,7 @@ export interface IndexParts {
   forms: StemForms;
 }
 
-/** A 32-bit hash (FNV-1a) of the text a paper is indexed by: a paper whose text changed is not the one indexed. */
-export function textHash(paper: { title: string; abstract: string }): number {
-  let h = 0x811c9dc5;
-  const { title, abstract } = paper;
-  for (let i = 0; i < title.length; i++) h = Math.imul(h ^ title.charCodeAt(i), 0x01000193);
-  h = Math.imul(h ^ 10, 0x01000193);
-  for (let i = 0; i < abstract.length; i++) h = Math.imul(h ^ abstract.charCodeAt(i), 0x01000193);
-  return h >>> 0;
-}
+export { textHash } from '../corpus/text-hash.js';
 
 /** The state, taken at once (see exportSteps). */
 export function exportState(parts: IndexParts, textHashes: Uint32Array, latent: () => FittedSpace | undefined): IndexState {
@@ -58,7 +50,7 @@ export function* exportSteps(parts: IndexParts, textHashes: Uint32Array, latent:
   const postings = yield* parts.postings.exportSteps();
   const sequences = parts.sequences.export();
   yield;
-  const forms = parts.forms.export();
+  const forms = yield* parts.forms.exportSteps();
   yield;
   const wordTerms = Int32Array.from(parts.words.values(), (term) => {
     const id = parts.postings.id(term);
@@ -77,10 +69,9 @@ export function* exportSteps(parts: IndexParts, textHashes: Uint32Array, latent:
   };
 }
 
-/** Fills freshly constructed parts (nothing added yet) from a state. */
-export function importState(state: IndexState, parts: IndexParts): void {
+/** Fills freshly constructed parts (nothing added yet) from a state; the typo words (wordTokens, wordTerms) are the caller's. */
+export function importState(state: IndexState, parts: Omit<IndexParts, 'words'>): void {
   parts.postings.load(state);
   parts.sequences.load(state);
-  state.wordTokens.forEach((token, i) => parts.words.set(token, state.terms[state.wordTerms[i]!]!));
   parts.forms.load(state.forms);
 }

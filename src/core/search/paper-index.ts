@@ -12,7 +12,8 @@ import { grow, Postings, type TermScores, type WeightedTerm } from './postings.j
 import { FieldScratch, LastSeen, TokenTable } from './token-table.js';
 import { parseQuery, type Concept, type ParsedQuery } from './query.js';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
-import { exportState, exportSteps, importState, textHash, type IndexState } from './index-state.js';
+import { textHash } from '../corpus/text-hash.js';
+import { exportState, exportSteps, importState, type IndexState } from './index-state.js';
 import type { LatentFitter } from './latent-fitter.js';
 import { fitInput, SemanticSpace, type CorpusTerms, type FittedSpace, type TermCounts } from './semantic.js';
 import { DocumentSequences } from './sequences.js';
@@ -85,6 +86,8 @@ export class PaperIndex implements PaperSearch {
   private readonly similarity: SimilarOptions;
   /** Every word the papers use (at least minFuzzyLength letters) -> its index term, for correcting typos word by word. */
   private readonly words = new Map<string, string>();
+  /** Restored words not yet in `words`: a restore that adds no paper and meets no typo never builds that map (270k words at 100k papers). */
+  private restoredWords?: { tokens: string[]; terms: Int32Array; names: string[] };
   /** The same words in a radix tree for fuzzy lookup, filled from wordsPending when a typo needs it. */
   private readonly wordTree = new SearchableMap<string>();
   private wordsPending: string[] = [];
@@ -220,7 +223,7 @@ export class PaperIndex implements PaperSearch {
   /** A token the index has not read before: its terms (interned), typo word, form and compound join, into the token table. */
   private analyzeToken(token: string): number {
     const terms = termsOfToken(token);
-    if (terms.length === 1 && token.length >= this.ranking.minFuzzyLength && !this.words.has(token)) {
+    if (terms.length === 1 && token.length >= this.ranking.minFuzzyLength && !this.wordMap().has(token)) {
       this.words.set(token, terms[0]!);
       this.wordsPending.push(token);
     }
@@ -284,7 +287,8 @@ export class PaperIndex implements PaperSearch {
 
   /** The words papers use, in a radix tree: built on the first typo, not per token at add(). */
   private typoWords(): SearchableMap<string> {
-    for (const token of this.wordsPending) this.wordTree.set(token, this.words.get(token)!);
+    const words = this.wordMap();
+    for (const token of this.wordsPending) this.wordTree.set(token, words.get(token)!);
     this.wordsPending = [];
     return this.wordTree;
   }
@@ -317,7 +321,17 @@ export class PaperIndex implements PaperSearch {
   private changes = 0;
 
   private stateParts() {
-    return { postings: this.postings, sequences: this.sequences, words: this.words, forms: this.forms };
+    return { postings: this.postings, sequences: this.sequences, words: this.wordMap(), forms: this.forms };
+  }
+
+  /** `words`, with the restored ones put in on first use. */
+  private wordMap(): Map<string, string> {
+    const restored = this.restoredWords;
+    if (restored) {
+      this.restoredWords = undefined;
+      restored.tokens.forEach((token, i) => this.words.set(token, restored.names[restored.terms[i]!]!));
+    }
+    return this.words;
   }
 
   private readonly latentState = () => (this.semantic.fitted ? this.semantic.exportFit(this.postings.capacity) : undefined);
@@ -349,10 +363,11 @@ export class PaperIndex implements PaperSearch {
       this.byShortId[doc] = paper;
       this.shortIds.set(id, doc);
     });
-    importState(state, { postings: this.postings, sequences: this.sequences, words: this.words, forms: this.forms });
+    importState(state, { postings: this.postings, sequences: this.sequences, forms: this.forms });
+    this.restoredWords = { tokens: state.wordTokens, terms: state.wordTerms, names: state.terms };
     this.textHashes = Uint32Array.from(state.textHashes);
     // The typo tree is built from these on the first typo, as after add().
-    this.wordsPending = [...this.words.keys()];
+    this.wordsPending = state.wordTokens.slice();
     if (state.latent) this.installFit(state.latent);
   }
 

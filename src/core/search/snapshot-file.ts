@@ -3,11 +3,12 @@ import { crc32 } from 'node:zlib';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { open, rename, rm } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
+import { readOffThread, type ReadFile } from './read-off-thread.js';
 
 /**
  * A snapshot file: named typed arrays and string lists behind a versioned header, checksummed
- * (CRC-32, which catches a flipped byte or a cut file at about 5 GB/s: SHA-256 cost a copy of the
- * whole file on the event loop when read) and written atomically (a
+ * (CRC-32, which catches a flipped byte or a cut file; read and checked on a worker thread: see
+ * read-off-thread.ts) and written atomically (a
  * temp file, fsync, rename) by libuv's thread pool.
  * It knows nothing of what the arrays mean (see snapshot.ts).
  *
@@ -46,6 +47,20 @@ export interface SnapshotContents {
   createdAt: Date;
   values: Record<string, number>;
   sections: Sections;
+}
+
+/** The snapshot's name in the data folder. Deleting it is safe: the next start rebuilds it. */
+export const SNAPSHOT_FILE = 'index.snapshot';
+
+/**
+ * Starts reading the snapshot file (and its checksum) on a worker thread, for readSnapshotFile
+ * later: `npm start` calls it before the rest of the bot's modules are loaded, so the two overlap.
+ */
+export function prefetchSnapshotFile(path: string): Promise<ReadFile> {
+  const read = readOffThread(path, DIGEST_BYTES);
+  // Whoever awaits it sees a failure; until then, it is not an unhandled rejection.
+  read.catch(() => {});
+  return read;
 }
 
 /** Why a snapshot file cannot be used; the caller logs it and rebuilds. */
@@ -105,35 +120,14 @@ export async function writeSnapshotFile(path: string, formatVersion: number, con
 }
 
 /**
- * The file in one buffer, read by as few calls as the system allows: readFile's 512 KiB reads took
- * a thread-pool round trip each, about three times as long for a snapshot of a few hundred MB.
- */
-async function readWhole(path: string): Promise<Buffer> {
-  const handle = await open(path, 'r');
-  try {
-    const { size } = await handle.stat();
-    const file = Buffer.allocUnsafe(size);
-    let at = 0;
-    while (at < size) {
-      const { bytesRead } = await handle.read(file, at, size - at, at);
-      if (bytesRead === 0) break;
-      at += bytesRead;
-    }
-    // A file cut short while being read is caught by the length and checksum checks.
-    return at === size ? file : file.subarray(0, at);
-  } finally {
-    await handle.close();
-  }
-}
-
-/**
  * Reads and checks a snapshot: missing (undefined), or its contents, or SnapshotUnusable when it is
  * truncated, corrupt (checksum), of another format version, or built by another fingerprint.
  */
-export async function readSnapshotFile(path: string, formatVersion: number, fingerprint: string): Promise<SnapshotContents | undefined> {
+export async function readSnapshotFile(path: string, formatVersion: number, fingerprint: string, prefetched?: Promise<ReadFile>): Promise<SnapshotContents | undefined> {
   let file: Buffer;
+  let crc: number;
   try {
-    file = await readWhole(path);
+    ({ file, crc } = await (prefetched ?? readOffThread(path, DIGEST_BYTES)));
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw new SnapshotUnusable(`cannot read it (${(err as Error).message})`);
@@ -142,7 +136,7 @@ export async function readSnapshotFile(path: string, formatVersion: number, fing
   const format = file.readUInt32LE(8);
   if (format !== formatVersion) throw new SnapshotUnusable(`format ${format}, this version reads format ${formatVersion}`);
   const body = file.subarray(0, file.length - DIGEST_BYTES);
-  if (crc32(body) !== file.readUInt32LE(file.length - DIGEST_BYTES)) throw new SnapshotUnusable('checksum mismatch (corrupt or truncated)');
+  if (crc !== file.readUInt32LE(file.length - DIGEST_BYTES)) throw new SnapshotUnusable('checksum mismatch (corrupt or truncated)');
   const jsonBytes = file.readUInt32LE(12);
   const header = JSON.parse(file.subarray(16, 16 + jsonBytes).toString('utf8')) as Header;
   if (header.fingerprint !== fingerprint) throw new SnapshotUnusable('built by another analyzer or index options');

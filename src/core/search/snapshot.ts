@@ -5,14 +5,14 @@ import { analyze, analyzeWords, tokenize } from './analyze.js';
 import type { IndexState } from './index-state.js';
 import { DEFAULT_MATCH, DEFAULT_RANKING, DEFAULT_SIMILAR, type PaperIndexOptions } from './options.js';
 import type { PaperIndex } from './paper-index.js';
+import type { ReadFile } from './read-off-thread.js';
 import { readSnapshotFile, SnapshotUnusable, writeSnapshotFile, type SectionValue, type Sections } from './snapshot-file.js';
 import { wordForm } from './stem.js';
 import { QUERY_STOP_WORDS, STOP_WORDS } from './stopwords.js';
 
 /** The snapshot file's layout; bump when the container or the sections below change. */
 export const SNAPSHOT_FORMAT = 2;
-/** The snapshot's name in the data folder. Deleting it is safe: the next start rebuilds it. */
-export const SNAPSHOT_FILE = 'index.snapshot';
+export { SNAPSHOT_FILE } from './snapshot-file.js';
 /** Bump when the analyzer changes in a way PROBE below might not show. */
 const ANALYZER_REVISION = 1;
 /** Text whose analysis stands for the analyzer: compounds, plurals, British spellings, acronyms, stop words. */
@@ -55,8 +55,8 @@ export async function saveIndexSnapshot(path: string, index: PaperIndex, options
 }
 
 /** The snapshot at `path`, undefined when there is none; throws SnapshotUnusable when it cannot be trusted. */
-export async function loadIndexSnapshot(path: string, options: PaperIndexOptions = {}): Promise<IndexSnapshot | undefined> {
-  const contents = await readSnapshotFile(path, SNAPSHOT_FORMAT, indexFingerprint(options));
+export async function loadIndexSnapshot(path: string, options: PaperIndexOptions = {}, prefetched?: Promise<ReadFile>): Promise<IndexSnapshot | undefined> {
+  const contents = await readSnapshotFile(path, SNAPSHOT_FORMAT, indexFingerprint(options), prefetched);
   if (!contents) return undefined;
   const missing = REQUIRED.filter((name) => contents.sections[name] === undefined);
   if (missing.length) throw new SnapshotUnusable(`sections missing: ${missing.join(', ')}`);

@@ -20,10 +20,7 @@ export interface FormsState {
  * at 100k papers a Map of arrays per term took about 200 MB, these a few tens.
  */
 export class StemForms {
-  /** Form id by the form's text; a form whose text another term uses already is found in `shared`. */
-  private readonly ids = new Map<string, number>();
-  private readonly shared = new Map<string, number>();
-  private readonly names: string[] = [];
+  private names: string[] = [];
   private termOf = new Int32Array(1024);
   private nextOf = new Int32Array(1024).fill(-1);
   private first = new Int32Array(1024).fill(-1);
@@ -38,9 +35,10 @@ export class StemForms {
 
   /** The id of the term's form, created (next id) when the term had no such form yet: stable, so callers may keep it. */
   idFor(term: number, form: string): number {
-    let id = this.ids.get(form);
-    if (id !== undefined && this.termOf[id] !== term) id = this.shared.get(`${term} ${form}`);
-    return id ?? this.create(term, form);
+    // A term has a few forms (at most 10 at 100k papers): its chain is searched, so no map by text
+    // is kept, and none is rebuilt at restore (two maps of 270k strings at 100k papers).
+    if (term < this.first.length) for (let id = this.first[term]!; id >= 0; id = this.nextOf[id]!) if (this.names[id] === form) return id;
+    return this.create(term, form);
   }
 
   /** add() by form id (from idFor). */
@@ -67,26 +65,31 @@ export class StemForms {
 
   /** Copies of its arrays, for a snapshot. */
   export(): FormsState {
+    const steps = this.exportSteps();
+    for (let step = steps.next(); ; step = steps.next()) if (step.done) return step.value;
+  }
+
+  /** export() in steps (the forms' papers a slice of forms at a time). */
+  *exportSteps(): Generator<void, FormsState> {
+    const docs = yield* this.docs.exportSteps();
     const forms = this.names.length;
+    let terms = this.counts.length;
+    while (terms > 0 && this.counts[terms - 1] === 0) terms--;
     return {
       names: [...this.names],
       termOf: this.termOf.slice(0, forms),
       nextOf: this.nextOf.slice(0, forms),
-      first: this.first.slice(),
-      last: this.last.slice(),
-      counts: this.counts.slice(),
-      docs: this.docs.export(),
+      // Per-term arrays end at the last term with a form (they grow by doubling).
+      first: this.first.slice(0, terms),
+      last: this.last.slice(0, terms),
+      counts: this.counts.slice(0, terms),
+      docs,
     };
   }
 
   /** Takes over an exported state (nothing added yet). */
   load(state: FormsState): void {
-    // Form ids by text as create() assigns them: the first term to use a text owns it, later ones are "term text" in shared.
-    state.names.forEach((form, id) => {
-      this.names.push(form);
-      if (this.ids.has(form)) this.shared.set(`${state.termOf[id]} ${form}`, id);
-      else this.ids.set(form, id);
-    });
+    this.names = state.names;
     this.termOf = owned(state.termOf);
     this.nextOf = owned(state.nextOf);
     this.first = owned(state.first);
@@ -98,8 +101,6 @@ export class StemForms {
   private create(term: number, form: string): number {
     const id = this.names.length;
     this.names.push(form);
-    if (this.ids.has(form)) this.shared.set(`${term} ${form}`, id);
-    else this.ids.set(form, id);
     this.termOf = grown(this.termOf, id + 1, 0);
     this.nextOf = grown(this.nextOf, id + 1, -1);
     this.termOf[id] = term;
