@@ -471,7 +471,8 @@ export class PaperIndex implements PaperSearch {
       const need = offset + limit;
       const parsed = parseQuery(query);
       const { ranked, rest, concepts, idf } = this.rank(parsed, this.ranking.minRelativeScore, need);
-      const present = concepts.map((c) => this.ownPresence(c));
+      const arrays = this.presenceArrays(concepts.length);
+      const present = concepts.map((c, i) => this.ownPresence(c, arrays[i]!));
       // A sentence-long query is a half-remembered paper, worded from memory: fewer of its words need be there.
       const sentence = parsed.concepts.length >= this.ranking.sentenceConcepts;
       const min = sentence ? this.ranking.sentenceMinCoverage : this.ranking.searchMinCoverage;
@@ -489,25 +490,30 @@ export class PaperIndex implements PaperSearch {
     });
   }
 
-  /** Papers having the concept's own words (all words of a multi-word alternative), by short id. */
-  private ownPresence(c: ConceptScores): Uint8Array {
-    const out = new Uint8Array(this.postings.capacity);
+  /** Papers having the concept's own words (all words of a multi-word alternative), by short id: lent until the next call. */
+  private ownPresence(c: ConceptScores, out: Uint8Array): Uint8Array {
     for (const t of c.ownWords) this.postings.markDocs(t, out, c.allowed?.term === t ? c.allowed.docs : undefined);
-    for (const phrase of c.alternatives) {
-      if (phrase.length < 2) continue;
-      // How many of the phrase's words (in order of the phrase) each paper has had so far; the last word marks those having all.
-      const had = new Uint16Array(this.postings.capacity);
-      phrase.forEach((t, j) => {
-        const last = j === phrase.length - 1;
-        this.postings.forEachDoc(t, 1, (doc) => {
-          if (had[doc] !== j) return;
-          had[doc] = j + 1;
-          if (last) out[doc] = 1;
-        });
-      });
-    }
+    for (const phrase of c.alternatives) if (phrase.length >= 2) this.postings.markAllOf(phrase, out, this.phraseScratch());
     return out;
   }
+
+  /** Zeroed per-concept presence arrays over all short ids, reused by every search. */
+  private presenceArrays(count: number): Uint8Array[] {
+    const capacity = this.postings.capacity;
+    if (this.presence[0]?.length !== capacity) this.presence = [];
+    while (this.presence.length < count) this.presence.push(new Uint8Array(capacity));
+    for (let i = 0; i < count; i++) this.presence[i]!.fill(0);
+    return this.presence.slice(0, count);
+  }
+
+  private presence: Uint8Array[] = [];
+
+  private phraseScratch(): Uint16Array {
+    if (this.phraseHad.length !== this.postings.capacity) this.phraseHad = new Uint16Array(this.postings.capacity);
+    return this.phraseHad;
+  }
+
+  private phraseHad = new Uint16Array(0);
 
   match(topic: string): SearchHit[] {
     return this.scoring(() => this.matchTopic(topic));
@@ -1212,11 +1218,19 @@ function objects(rest: Rest): Ranked[] {
 
 /** Papers having every part, written into `out` (zeroed); a multi-word alternative counts once, as the mean of its parts. */
 function allOf(parts: TermScores[], out: TermScores): TermScores {
-  const [first, ...rest] = parts;
-  for (const doc of first!.docs) {
-    if (!rest.every((p) => p.scores[doc]! > 0)) continue;
-    out.scores[doc] = parts.reduce((sum, p) => sum + p.scores[doc]!, 0) / parts.length;
-    out.inTitle[doc] = parts.every((p) => p.inTitle[doc]) ? 1 : 0;
+  const first = parts[0]!.docs;
+  const count = parts.length;
+  next: for (let i = 0; i < first.length; i++) {
+    const doc = first[i]!;
+    for (let p = 1; p < count; p++) if (!(parts[p]!.scores[doc]! > 0)) continue next;
+    let sum = 0;
+    let inTitle = 1;
+    for (let p = 0; p < count; p++) {
+      sum += parts[p]!.scores[doc]!;
+      if (!parts[p]!.inTitle[doc]) inTitle = 0;
+    }
+    out.scores[doc] = sum / count;
+    out.inTitle[doc] = inTitle;
     out.docs.push(doc);
   }
   return out;
