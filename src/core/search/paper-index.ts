@@ -8,7 +8,7 @@ import {
   checkOptions, DEFAULT_MATCH, DEFAULT_RANKING, DEFAULT_SIMILAR,
   type MatchOptions, type PaperIndexOptions, type RankingOptions, type SimilarOptions,
 } from './options.js';
-import { grow, Postings, type TermScores, type WeightedTerm } from './postings.js';
+import { grow, Postings, type DocList, type TermScores, type WeightedTerm } from './postings.js';
 import { FieldScratch, LastSeen, TokenTable } from './token-table.js';
 import { parseQuery, type Concept, type ParsedQuery } from './query.js';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
@@ -717,7 +717,9 @@ export class PaperIndex implements PaperSearch {
     let count = 0;
     let best = 0;
     for (const concept of concepts) {
-      for (const doc of concept.docs) {
+      const conceptDocs = concept.docs.ids;
+      for (let at = 0; at < concept.docs.length; at++) {
+        const doc = conceptDocs[at]!;
         if (seen[doc] || excluded.has(doc)) continue;
         seen[doc] = 1;
         let bm25 = 0;
@@ -937,7 +939,10 @@ export class PaperIndex implements PaperSearch {
     const out = new Set<number>();
     for (const terms of exclusions) {
       const hits = allOf(terms.map((t) => this.postings.score([{ term: t, weight: 1 }], 1, this.ranking.bm25)), this.postings.lend());
-      for (const doc of hits.docs) if (terms.length === 1 || this.hasPhrases(doc, [terms])) out.add(doc);
+      for (let i = 0; i < hits.docs.length; i++) {
+        const doc = hits.docs.ids[i]!;
+        if (terms.length === 1 || this.hasPhrases(doc, [terms])) out.add(doc);
+      }
     }
     return out;
   }
@@ -1221,7 +1226,7 @@ function allOf(parts: TermScores[], out: TermScores): TermScores {
   const first = parts[0]!.docs;
   const count = parts.length;
   next: for (let i = 0; i < first.length; i++) {
-    const doc = first[i]!;
+    const doc = first.ids[i]!;
     for (let p = 1; p < count; p++) if (!(parts[p]!.scores[doc]! > 0)) continue next;
     let sum = 0;
     let inTitle = 1;
@@ -1238,7 +1243,8 @@ function allOf(parts: TermScores[], out: TermScores): TermScores {
 
 /** Per paper, the better-scoring of two alternatives. */
 function bestOf(a: TermScores, b: TermScores): TermScores {
-  for (const doc of b.docs) {
+  for (let i = 0; i < b.docs.length; i++) {
+    const doc = b.docs.ids[i]!;
     if (a.scores[doc] === 0) a.docs.push(doc);
     if (b.scores[doc]! > a.scores[doc]!) {
       a.scores[doc] = b.scores[doc]!;
@@ -1331,9 +1337,10 @@ function isInflectionOf(form: string, stem: string): boolean {
 
 /** Removes every paper not marked in `allowed` from a concept's scores. */
 function keepOnly(scores: TermScores, allowed: Uint8Array, alsoAllowed?: Set<number>): void {
-  const docs = scores.docs;
+  const list: DocList = scores.docs;
+  const docs = list.ids;
   let kept = 0;
-  for (let i = 0; i < docs.length; i++) {
+  for (let i = 0; i < list.length; i++) {
     const doc = docs[i]!;
     if (allowed[doc] || alsoAllowed?.has(doc)) docs[kept++] = doc;
     else {
@@ -1341,7 +1348,7 @@ function keepOnly(scores: TermScores, allowed: Uint8Array, alsoAllowed?: Set<num
       scores.inTitle[doc] = 0;
     }
   }
-  docs.length = kept;
+  list.length = kept;
 }
 
 /** The normalized mean latent vector of some papers. */

@@ -13,13 +13,31 @@ export interface WeightedTerm {
   weight: number;
 }
 
+/**
+ * Short document ids in a growable Int32Array, reused between queries: a plain array pushed past
+ * some ten thousand entries costs milliseconds a query in reallocation and GC.
+ */
+export class DocList {
+  ids = new Int32Array(64);
+  length = 0;
+
+  push(doc: number): void {
+    if (this.length === this.ids.length) {
+      const grown = new Int32Array(this.ids.length * 2);
+      grown.set(this.ids);
+      this.ids = grown;
+    }
+    this.ids[this.length++] = doc;
+  }
+}
+
 /** One concept's scores over all documents, indexed by short document id. */
 export interface TermScores {
   scores: Float64Array;
   /** 1 where the match includes the title. */
   inTitle: Uint8Array;
   /** Short ids with a score, in no particular order. */
-  docs: number[];
+  docs: DocList;
 }
 
 /** How many score arrays are kept for reuse between queries. */
@@ -611,7 +629,7 @@ export class Postings {
     const capacity = this.capacity;
     let out = this.spare.pop();
     while (out && out.scores.length !== capacity) out = this.spare.pop();
-    out ??= { scores: new Float64Array(capacity), inTitle: new Uint8Array(capacity), docs: [] };
+    out ??= { scores: new Float64Array(capacity), inTitle: new Uint8Array(capacity), docs: new DocList() };
     this.lent.push(out);
     return out;
   }
@@ -619,9 +637,10 @@ export class Postings {
   /** Takes back everything lent since the last release; callers must hold on to none of it. */
   release(): void {
     for (const lent of this.lent) {
-      for (const doc of lent.docs) {
-        lent.scores[doc] = 0;
-        lent.inTitle[doc] = 0;
+      const ids = lent.docs.ids;
+      for (let i = 0; i < lent.docs.length; i++) {
+        lent.scores[ids[i]!] = 0;
+        lent.inTitle[ids[i]!] = 0;
       }
       lent.docs.length = 0;
       if (this.spare.length < SPARE_SCORES && lent.scores.length === this.capacity) this.spare.push(lent);
