@@ -716,28 +716,37 @@ export class PaperIndex implements PaperSearch {
     const { seen, docs, scores } = this.candidateArrays();
     let count = 0;
     let best = 0;
-    for (const concept of concepts) {
+    const conceptScoresOf = concepts.map((c) => c.scores);
+    const conceptTitles = concepts.map((c) => c.inTitle);
+    const anyExcluded = excluded.size > 0;
+    // Rarest concepts first; once the papers having only the concepts left cannot pass the
+    // prefilter below (an upper bound of their score under best * minShare * PREFILTER_SHARE),
+    // those concepts' own lists are not walked: every paper they share with a walked one is scored.
+    const order = concepts.map((_, i) => i).sort((a, b) => concepts[a]!.docs.length - concepts[b]!.docs.length || a - b);
+    const bound = new BoundLeft(concepts.map((c) => maxScore(c)), idf, totalIdf, coverageExponent, titleCoverageBoost);
+    for (let o = 0; o < order.length; o++) {
+      const concept = concepts[order[o]!]!;
       const conceptDocs = concept.docs.ids;
       for (let at = 0; at < concept.docs.length; at++) {
         const doc = conceptDocs[at]!;
-        if (seen[doc] || excluded.has(doc)) continue;
+        if (seen[doc] || (anyExcluded && excluded.has(doc))) continue;
         seen[doc] = 1;
         let bm25 = 0;
         let covered = 0;
         let inTitle = 0;
-        for (let i = 0; i < concepts.length; i++) {
-          const c = concepts[i]!;
-          const s = c.scores[doc]!;
+        for (let i = 0; i < conceptScoresOf.length; i++) {
+          const s = conceptScoresOf[i]![doc]!;
           if (s === 0) continue;
           bm25 += s;
           covered += idf[i]!;
-          if (c.inTitle[doc]) inTitle += idf[i]!;
+          if (conceptTitles[i]![doc]) inTitle += idf[i]!;
         }
         const score = bm25 * (covered / totalIdf) ** coverageExponent * (1 + (titleCoverageBoost * inTitle) / totalIdf);
         if (score > best) best = score;
         docs[count] = doc;
         scores[count++] = score;
       }
+      if (bound.below(order, o + 1, best * minShare * PREFILTER_SHARE)) break;
     }
     for (let i = 0; i < count; i++) seen[docs[i]!] = 0;
     let kept = 0;
@@ -1212,6 +1221,43 @@ function topWeights(weights: Map<number, number>, weigh: (t: number, w: number) 
     if (best.length > count) best.pop();
   }
   return best;
+}
+
+/** The best score a concept gives any paper. */
+function maxScore(c: TermScores): number {
+  let max = 0;
+  const ids = c.docs.ids;
+  for (let i = 0; i < c.docs.length; i++) if (c.scores[ids[i]!]! > max) max = c.scores[ids[i]!]!;
+  return max;
+}
+
+/**
+ * An upper bound of rank()'s candidate score for papers having none but the concepts left in an
+ * order: the concepts' best scores summed, at their full coverage and all of it in the title (the
+ * score grows with each; the bound is loosened by a relative 1e-9, far above rounding).
+ */
+class BoundLeft {
+  constructor(
+    private readonly best: number[],
+    private readonly idf: number[],
+    private readonly totalIdf: number,
+    private readonly exponent: number,
+    private readonly titleBoost: number,
+  ) {}
+
+  /** True when papers having only concepts order[from...] all score under `threshold`. */
+  below(order: number[], from: number, threshold: number): boolean {
+    if (from >= order.length) return false;
+    if (!(this.exponent >= 0 && this.titleBoost >= 0 && threshold > 0)) return false;
+    let sum = 0;
+    let covered = 0;
+    for (let o = from; o < order.length; o++) {
+      sum += this.best[order[o]!]!;
+      covered += this.idf[order[o]!]!;
+    }
+    const share = Math.min(1, covered / this.totalIdf);
+    return sum * share ** this.exponent * (1 + this.titleBoost * share) * (1 + 1e-9) < threshold;
+  }
 }
 
 /** Rest entries as objects. */
