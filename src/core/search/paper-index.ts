@@ -1075,8 +1075,7 @@ export class PaperIndex implements PaperSearch {
     for (const x of target) norm += x * x;
     if (norm === 0) return [head, rest];
     const sims = space.similarities(target.map((x) => x / Math.sqrt(norm)), this.postings.capacity);
-    let maxSim = 0;
-    for (const x of sims) if (x > maxSim) maxSim = x;
+    const maxSim = maxOf(sims);
     if (maxSim <= 0) return [head, rest];
     const semantic = (doc: number) => Math.max(0, sims[doc]!) / maxSim;
     // Like feedback, only the leaders are re-scored; the rest stay below them.
@@ -1298,6 +1297,13 @@ function bestOf(a: TermScores, b: TermScores): TermScores {
     }
   }
   return a;
+}
+
+/** The largest value, or 0 when none is positive. */
+function maxOf(values: Float32Array): number {
+  let max = 0;
+  for (let i = 0; i < values.length; i++) if (values[i]! > max) max = values[i]!;
+  return max;
 }
 
 /** The `count` documents with the highest positive similarity. */
