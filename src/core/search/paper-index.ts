@@ -532,9 +532,16 @@ export class PaperIndex implements PaperSearch {
     const { minRelativeScore, minSemanticSimilarity, semanticMinRelativeScore, centroidDocs } = this.matching;
     const semantic = minSemanticSimilarity > 0 && this.ranking.semanticWeight > 0;
     const floor = semantic ? Math.min(minRelativeScore, semanticMinRelativeScore) : minRelativeScore;
-    const { ranked, concepts, idf } = this.rank(parseQuery(topic), floor, Infinity, false);
-    const cut = (ranked[0]?.score ?? 0) * minRelativeScore;
-    const about = ranked.filter((r) => r.score >= cut && this.isAbout(r.doc, concepts, idf));
+    // The leaders come sorted, the other papers past `floor` in typed arrays: only the few a follow
+    // may deliver become objects (the leaders' first is the best of all; see rank()).
+    const { ranked: leaders, rest, concepts, idf } = this.rank(parseQuery(topic), floor, 0, false);
+    const cut = (leaders[0]?.score ?? 0) * minRelativeScore;
+    const about = leaders.filter((r) => r.score >= cut && this.isAbout(r.doc, concepts, idf));
+    for (let i = 0; i < rest.length; i++) {
+      const doc = rest.docs[i]!;
+      if (rest.scores[i]! >= cut && this.isAbout(doc, concepts, idf)) about.push({ doc, score: rest.scores[i]! });
+    }
+    about.sort(byScore);
     // Why each paper was delivered: the topic's own words it has (none for a latent "near" paper).
     // Found when first read (a digest reads it for the few papers it shows); which concepts the
     // paper has is read now, as the score arrays go back to the postings after this search.
@@ -585,7 +592,11 @@ export class PaperIndex implements PaperSearch {
       }
       return offsetCosine(v, mean, centroid) >= threshold;
     };
-    const near = ranked.filter((r) => !delivered.has(r.doc) && close(r.doc));
+    const near = leaders.filter((r) => !delivered.has(r.doc) && close(r.doc));
+    for (let i = 0; i < rest.length; i++) {
+      const doc = rest.docs[i]!;
+      if (!delivered.has(doc) && close(doc)) near.push({ doc, score: rest.scores[i]! });
+    }
     return [...about, ...near].sort(byScore).map(evidence);
   }
 
@@ -700,7 +711,7 @@ export class PaperIndex implements PaperSearch {
    * BM25 summed over concepts, times coverage^k (the idf-weighted share of concepts present),
    * times a title-coverage boost; then proximity and pseudo-relevance feedback on the leaders.
    */
-  private rank(query: ParsedQuery, minShare: number, need = Infinity, semantic = true): Ranking {
+  private rank(query: ParsedQuery, minShare: number, need: number, semantic = true): Ranking {
     const { coverageExponent, titleCoverageBoost, proximityDepth, feedbackDepth, feedbackDocs } = this.ranking;
     // A sentence-long query (a half-remembered paper) is precise already: it gets passage evidence,
     // while a short topic gets the latent related terms that find papers wording it differently.
@@ -773,7 +784,6 @@ export class PaperIndex implements PaperSearch {
       rest.scores[others++] = rest.scores[i]!;
     }
     rest.length = others;
-    if (need === Infinity) return { ranked: [...ranked, ...objects(rest).sort(byScore)], rest: { ...rest, length: 0 }, concepts, idf: ownIdf };
     return { ranked, rest, concepts, idf: ownIdf };
   }
 
