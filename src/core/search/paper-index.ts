@@ -481,7 +481,7 @@ export class PaperIndex implements PaperSearch {
       let more = 0;
       for (let i = 0; i < rest.length; i++) if (coverage(rest.docs[i]!, present, idf) >= min - 1e-9) more++;
       const total = hits.length + more;
-      if (hits.length < need && more) hits.push(...objects(rest).filter(matches).sort(byScore));
+      if (hits.length < need && more) hits.push(...bestPassing(rest, need - hits.length, (doc) => coverage(doc, present, idf) >= min - 1e-9));
       if (total === 0) {
         const nearest = ranked.slice(0, Math.min(limit, NEAREST_SHOWN));
         return { hits: offset > 0 ? [] : nearest.map((r) => this.hit(r)), total: 0, nearest: nearest.length > 0 && offset === 0 };
@@ -805,6 +805,7 @@ export class PaperIndex implements PaperSearch {
         const mask = this.formsAlike(alternative[0]!, concept.label);
         if (mask) {
           keepOnly(alt, mask, expanded.terms.length > 1 ? this.otherTermsDocs(expanded.terms, alternative[0]!) : undefined);
+          this.otherDocs?.fill(0);
           allowed = { term: alternative[0]!, docs: mask };
         }
         // Known words count their own papers; a typo counts the papers of the words it stands for.
@@ -924,11 +925,14 @@ export class PaperIndex implements PaperSearch {
   }
 
   /** Papers using any of the expansion terms other than `term` (they keep their match when `term`'s papers are narrowed). */
-  private otherTermsDocs(terms: WeightedTerm[], term: string): Set<number> {
-    const out = new Set<number>();
-    for (const w of terms) if (w.term !== term) this.postings.forEachDoc(w.term, 1, (doc) => out.add(doc));
-    return out;
+  private otherTermsDocs(terms: WeightedTerm[], term: string): Uint8Array {
+    if (this.otherDocs?.length !== this.postings.capacity) this.otherDocs = new Uint8Array(this.postings.capacity);
+    for (const w of terms) if (w.term !== term) this.postings.markDocs(w.term, this.otherDocs);
+    return this.otherDocs;
   }
+
+  /** otherTermsDocs' marks, reused (zeroed after each use). */
+  private otherDocs: Uint8Array | undefined;
 
   /** How many more papers use both terms than if they were independent (0 when none does). */
   private cooccurrenceLift(a: string, b: string): number {
@@ -1269,11 +1273,22 @@ class BoundLeft {
   }
 }
 
-/** Rest entries as objects. */
-function objects(rest: Rest): Ranked[] {
-  const out: Ranked[] = [];
-  for (let i = 0; i < rest.length; i++) out.push({ doc: rest.docs[i]!, score: rest.scores[i]! });
-  return out;
+/** The `count` best rest entries passing `passes`, best first: what sorting all that pass and taking `count` gives. */
+function bestPassing(rest: Rest, count: number, passes: (doc: number) => boolean): Ranked[] {
+  const best: Ranked[] = [];
+  for (let i = 0; i < rest.length; i++) {
+    const doc = rest.docs[i]!;
+    const score = rest.scores[i]!;
+    const worst = best.length === count ? best[count - 1]! : undefined;
+    if (worst && (score < worst.score || (score === worst.score && doc > worst.doc))) continue;
+    if (!passes(doc)) continue;
+    const entry = { doc, score };
+    let at = best.length;
+    while (at > 0 && byScore(best[at - 1]!, entry) > 0) at--;
+    best.splice(at, 0, entry);
+    if (best.length > count) best.pop();
+  }
+  return best;
 }
 
 /** Papers having every part, written into `out` (zeroed); a multi-word alternative counts once, as the mean of its parts. */
@@ -1398,13 +1413,13 @@ function isInflectionOf(form: string, stem: string): boolean {
 }
 
 /** Removes every paper not marked in `allowed` from a concept's scores. */
-function keepOnly(scores: TermScores, allowed: Uint8Array, alsoAllowed?: Set<number>): void {
+function keepOnly(scores: TermScores, allowed: Uint8Array, alsoAllowed?: Uint8Array): void {
   const list: DocList = scores.docs;
   const docs = list.ids;
   let kept = 0;
   for (let i = 0; i < list.length; i++) {
     const doc = docs[i]!;
-    if (allowed[doc] || alsoAllowed?.has(doc)) docs[kept++] = doc;
+    if (allowed[doc] || alsoAllowed?.[doc]) docs[kept++] = doc;
     else {
       scores.scores[doc] = 0;
       scores.inTitle[doc] = 0;
