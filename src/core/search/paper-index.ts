@@ -536,10 +536,11 @@ export class PaperIndex implements PaperSearch {
     // may deliver become objects (the leaders' first is the best of all; see rank()).
     const { ranked: leaders, rest, concepts, idf } = this.rank(parseQuery(topic), floor, 0, false);
     const cut = (leaders[0]?.score ?? 0) * minRelativeScore;
-    const about = leaders.filter((r) => r.score >= cut && this.isAbout(r.doc, concepts, idf));
+    const own = concepts.map(ownTerms);
+    const about = leaders.filter((r) => r.score >= cut && this.isAbout(r.doc, concepts, idf, own));
     for (let i = 0; i < rest.length; i++) {
       const doc = rest.docs[i]!;
-      if (rest.scores[i]! >= cut && this.isAbout(doc, concepts, idf)) about.push({ doc, score: rest.scores[i]! });
+      if (rest.scores[i]! >= cut && this.isAbout(doc, concepts, idf, own)) about.push({ doc, score: rest.scores[i]! });
     }
     about.sort(byScore);
     // Why each paper was delivered: the topic's own words it has (none for a latent "near" paper).
@@ -1112,33 +1113,56 @@ export class PaperIndex implements PaperSearch {
    * recurring in the abstract; a phrase counts once per mention, not once per word) carry at least
    * minCoverage of the topic's weight.
    */
-  private isAbout(doc: number, concepts: ConceptScores[], idf: number[]): boolean {
+  private isAbout(doc: number, concepts: ConceptScores[], idf: number[], own: Set<number>[]): boolean {
     const { minAbstractOccurrences, minCoverage, proximityWindow } = this.matching;
     const total = idf.reduce((a, b) => a + b, 0) || 1;
     // Cheap first: the concepts the paper has at all bound what it can cover (a sum over a subset, in the same order, is no larger).
     let possible = 0;
     for (let i = 0; i < concepts.length; i++) if (concepts[i]!.scores[doc] !== 0) possible += idf[i]!;
     if (possible / total < minCoverage - 1e-9) return false;
-    // Each part of the text is read when first needed: most papers show the concept in the title.
-    let title: Int32Array | undefined;
-    let lead: Int32Array | undefined;
-    let abstract: Int32Array | undefined;
-    const titleWords = () => (title ??= this.sequences.words(doc, 'title'));
-    const abstractWords = () => (abstract ??= this.sequences.words(doc, 'abstract'));
+    const { words, title, lead } = this.wordsOf(doc);
+    const titleWords = words.subarray(0, title);
+    const leadWords = words.subarray(title, title + lead);
+    const abstractWords = words.subarray(title);
     let strong = 0;
     let any = false;
     concepts.forEach((c, i) => {
       if (c.scores[doc] === 0) return;
       any = true;
       // The opening sentence usually states what a paper is about.
-      const strongly = mentions(titleWords(), c) > 0 || mentions((lead ??= this.sequences.words(doc, 'lead')), c) > 0 || mentions(abstractWords(), c) >= minAbstractOccurrences;
+      const strongly = mentions(titleWords, c) > 0 || mentions(leadWords, c) > 0 || mentions(abstractWords, c) >= minAbstractOccurrences;
       if (strongly) strong += idf[i]!;
     });
     if (strong / total < minCoverage - 1e-9 || concepts.length < 2 || !any) return strong / total >= minCoverage - 1e-9;
     // A topic's words stand together where a paper is about it; scattered, they are chance.
-    const own = concepts.map(ownTerms);
-    return passageCoverage([...titleWords(), ...abstractWords()], own, idf, proximityWindow) >= minCoverage - 1e-9;
+    return passageCoverage(words, own, idf, proximityWindow) >= minCoverage - 1e-9;
   }
+
+  /**
+   * The paper's words (title then abstract, compound joins left out, as sequences.words gives
+   * them) in a reused array, valid until the next call, with how many are the title's and the
+   * abstract's first sentence's.
+   */
+  private wordsOf(doc: number): { words: Int32Array; title: number; lead: number } {
+    const entries = this.sequences.entries(doc);
+    const titleEnd = this.sequences.titleLength(doc);
+    const leadEnd = titleEnd + this.sequences.leadLength(doc);
+    if (this.wordScratch.length < entries.length) this.wordScratch = new Int32Array(entries.length * 2);
+    const out = this.wordScratch;
+    let n = 0;
+    let title = 0;
+    let lead = 0;
+    for (let i = 0; i < entries.length; i++) {
+      if (i === titleEnd) title = n;
+      if (i === leadEnd) lead = n - title;
+      if (entries[i]! >= 0) out[n++] = entries[i]!;
+    }
+    if (titleEnd >= entries.length) title = n;
+    if (leadEnd >= entries.length) lead = n - title;
+    return { words: out.subarray(0, n), title, lead };
+  }
+
+  private wordScratch = new Int32Array(256);
 
   /** The paper's terms weighted by tf-idf (title terms count double), best first. */
   private distinctiveTerms(doc: number): Map<string, number> {
