@@ -35,14 +35,14 @@ interface ConceptScores extends TermScores {
   phraseIds: Int32Array[];
 }
 
-interface Ranked {
+export interface Ranked {
   /** minisearch's short document id. */
   doc: number;
   score: number;
 }
 
 /** Candidates past the leaders, unsorted: views of reusable arrays, valid until the next query. */
-interface Rest {
+export interface Rest {
   docs: Int32Array;
   scores: Float64Array;
   length: number;
@@ -122,6 +122,12 @@ export class PaperIndex implements PaperSearch {
   get size(): number {
     return this.papers.size;
   }
+
+  /** Tests: false makes rank() walk every candidate (no bound skip), to show the skip changes nothing. */
+  static skipBoundedCandidates = true;
+
+  /** Candidate papers rank() has scored so far (tests read it to see the skip at work). */
+  candidatesScored = 0;
 
   get(id: string): Paper | undefined {
     return this.papers.get(id);
@@ -758,8 +764,9 @@ export class PaperIndex implements PaperSearch {
         docs[count] = doc;
         scores[count++] = score;
       }
-      if (bound.below(order, o + 1, best * minShare * PREFILTER_SHARE)) break;
+      if (PaperIndex.skipBoundedCandidates && bound.below(order, o + 1, best * minShare * PREFILTER_SHARE)) break;
     }
+    this.candidatesScored += count;
     for (let i = 0; i < count; i++) seen[docs[i]!] = 0;
     let kept = 0;
     for (let i = 0; i < count; i++) {
@@ -1298,7 +1305,7 @@ class BoundLeft {
 }
 
 /** The `count` best rest entries passing `passes`, best first: what sorting all that pass and taking `count` gives. */
-function bestPassing(rest: Rest, count: number, passes: (doc: number) => boolean): Ranked[] {
+export function bestPassing(rest: Rest, count: number, passes: (doc: number) => boolean): Ranked[] {
   const best: Ranked[] = [];
   for (let i = 0; i < rest.length; i++) {
     const doc = rest.docs[i]!;
