@@ -92,11 +92,25 @@ describe('bestPassing: the best matching papers past the leaders', () => {
 describe('state reused between queries', () => {
   const lexical = { ranking: { semanticWeight: 0, relatedTerms: 0, variantMinSimilarity: -1 } };
 
-  it('phrase and acronym presence is the same after other queries as on a fresh index', () => {
-    const qs = ['LLMs reasoning', 'large language models agents', '"language model" evaluation', 'MoE routing', 'graph neural network'];
+  it('phrase, acronym, spelling-variant and word-form checks are the same after other queries as on a fresh index', () => {
+    // Variants ("privacy"/"private") and word forms ("linear"/"linearly") count papers in common with reused marks.
+    const qs = ['LLMs reasoning', 'large language models agents', '"language model" evaluation', 'MoE routing', 'privacy quantization', 'linear organization', 'graph neural network'];
     const shared = new PaperIndex(seeds);
     for (const q of [...qs, ...qs.slice().reverse(), ...qs]) {
-      expect(page(shared, q)).toEqual(page(new PaperIndex(seeds), q));
+      const fresh = new PaperIndex(seeds);
+      expect(page(shared, q)).toEqual(page(fresh, q));
+      expect(matched(shared, q)).toEqual(matched(fresh, q));
+    }
+  });
+
+  it('answers as a fresh index after many other queries (variant and form checks count papers with reused marks)', () => {
+    const qs = queries(seeds, 80, 17);
+    const shared = new PaperIndex(heaps);
+    qs.forEach((q) => shared.match(q.replace(/-\S+|"/g, '')));
+    const fresh = new PaperIndex(heaps);
+    for (const q of qs.slice(-25).reverse()) {
+      const topic = q.replace(/-\S+|"/g, '');
+      expect(matched(shared, topic)).toEqual(matched(fresh, topic));
     }
   });
 

@@ -588,16 +588,14 @@ export class PaperIndex implements PaperSearch {
       meanSquared += mean[k]! * mean[k]!;
     }
     const close = (doc: number): boolean => {
-      const v = space.docVector(doc);
+      const has = space.hasVector(doc);
       const lengthSquared = 1 - 2 * meanDots[doc]! + meanSquared;
-      if (v && lengthSquared > 0.01) {
-        let dot = 0;
-        for (let k = 0; k < v.length; k++) dot += v[k]! * centroid[k]!;
-        const estimate = (dot - meanCentroid) / Math.sqrt(lengthSquared);
+      if (has && lengthSquared > 0.01) {
+        const estimate = (space.dotDoc(doc, centroid) - meanCentroid) / Math.sqrt(lengthSquared);
         if (estimate < threshold - ESTIMATE_SLACK) return false;
         if (estimate > threshold + ESTIMATE_SLACK) return true;
       }
-      return offsetCosine(v, mean, centroid) >= threshold;
+      return offsetCosine(has ? space.docVector(doc) : undefined, mean, centroid) >= threshold;
     };
     const near = leaders.filter((r) => !delivered.has(r.doc) && close(r.doc));
     for (let i = 0; i < rest.length; i++) {
@@ -921,7 +919,10 @@ export class PaperIndex implements PaperSearch {
       const ownCentroid = centroid(space, ownDocs);
       // Inflections of one word ("detect", "detecting") are that word; only derived words are put to the test.
       const inflection = (form: string) => (isInflectionOf(form, term) && isInflectionOf(own, term)) || isInflectionOf(form, own) || isInflectionOf(own, form);
-      const apart = [...byForm].filter(([form, docs]) => form !== own && !inflection(form) && !formUsedAlike(space, ownCentroid, ownDocs, docs, this.papers.size, this.ranking));
+      const ownMarks = this.docMarks();
+      for (const doc of ownDocs) ownMarks[doc] = 1;
+      const apart = [...byForm].filter(([form, docs]) => form !== own && !inflection(form) && !formUsedAlike(space, ownCentroid, ownDocs, ownMarks, docs, this.papers.size, this.ranking));
+      for (const doc of ownDocs) ownMarks[doc] = 0;
       if (apart.length) {
         out = new Uint8Array(this.postings.capacity);
         for (const [form, docs] of byForm) if (!apart.some(([f]) => f === form)) for (const doc of docs) out[doc] = 1;
@@ -944,16 +945,23 @@ export class PaperIndex implements PaperSearch {
 
   /** How many more papers use both terms than if they were independent (0 when none does). */
   private cooccurrenceLift(a: string, b: string): number {
-    const docs = new Set<number>();
-    this.postings.forEachDoc(a, 1, (doc) => docs.add(doc));
-    let both = 0;
-    let dfB = 0;
-    this.postings.forEachDoc(b, 1, (doc) => {
-      dfB++;
-      if (docs.has(doc)) both++;
-    });
-    return docs.size && dfB ? (both * this.papers.size) / (docs.size * dfB) : 0;
+    const dfA = this.documentFrequency(a);
+    const dfB = this.documentFrequency(b);
+    if (!dfA || !dfB) return 0;
+    const marks = this.docMarks();
+    this.postings.markDocs(a, marks);
+    const both = this.postings.countMarked(b, marks);
+    this.postings.markDocs(a, marks, undefined, 0);
+    return (both * this.papers.size) / (dfA * dfB);
   }
+
+  /** Zeroed marks over all short ids, for counting papers in common; callers leave them zeroed. */
+  private docMarks(): Uint8Array {
+    if (this.marks.length !== this.postings.capacity) this.marks = new Uint8Array(this.postings.capacity);
+    return this.marks;
+  }
+
+  private marks = new Uint8Array(0);
 
   private relatedTerms(term: string): [string, number][] {
     let terms = this.related.get(term);
@@ -1478,10 +1486,9 @@ function centroid(space: SemanticSpace, docs: number[]): Float32Array {
  * must still use both, and the centroids of their papers sit close in the latent space: in a
  * one-field corpus the latent space alone puts nearly any two forms close ("linear", "linearly").
  */
-function formUsedAlike(space: SemanticSpace, ownCentroid: Float32Array, ownDocs: number[], docs: number[], n: number, r: RankingOptions): boolean {
-  const own = new Set(ownDocs);
+function formUsedAlike(space: SemanticSpace, ownCentroid: Float32Array, ownDocs: number[], own: Uint8Array, docs: number[], n: number, r: RankingOptions): boolean {
   let both = 0;
-  for (const doc of docs) if (own.has(doc)) both++;
+  for (const doc of docs) if (own[doc]) both++;
   const expected = (ownDocs.length * docs.length) / n;
   if (expected >= 1) return both >= expected;
   return both >= 1 && cosine(centroid(space, docs), ownCentroid) >= r.formMinSimilarity;

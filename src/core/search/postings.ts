@@ -372,8 +372,8 @@ export class Postings {
     return k;
   }
 
-  /** Sets out[doc] = 1 for each document using the term (only where `mask[doc]`, when given). */
-  markDocs(term: string, out: Uint8Array, mask?: Uint8Array): void {
+  /** Sets out[doc] = `value` (1) for each document using the term (only where `mask[doc]`, when given). */
+  markDocs(term: string, out: Uint8Array, mask?: Uint8Array, value = 1): void {
     const id = this.ids.get(term);
     if (id === undefined) return;
     for (const field of [this.title, this.abstract]) {
@@ -382,7 +382,7 @@ export class Postings {
         const end = block + HEADER + pool[block + 2]!;
         for (let i = block + HEADER; i < end; i++) {
           const doc = pool[i]! >>> COUNT_BITS;
-          if (!mask || mask[doc]) out[doc] = 1;
+          if (!mask || mask[doc]) out[doc] = value;
         }
       }
     }
@@ -420,6 +420,27 @@ export class Postings {
         for (let i = block + HEADER; i < end; i++) had[pool[i]! >>> COUNT_BITS] = 0;
       }
     }
+  }
+
+  /** How many documents using the term are marked in `marks` (each counted once; their marks are cleared). */
+  countMarked(term: string, marks: Uint8Array): number {
+    const id = this.ids.get(term);
+    if (id === undefined) return 0;
+    let count = 0;
+    for (const field of [this.title, this.abstract]) {
+      const pool = field.pool;
+      for (let block = id < field.head.length ? field.head[id]! : -1; block >= 0; block = pool[block]!) {
+        const end = block + HEADER + pool[block + 2]!;
+        for (let i = block + HEADER; i < end; i++) {
+          const doc = pool[i]! >>> COUNT_BITS;
+          if (marks[doc]) {
+            count++;
+            marks[doc] = 0;
+          }
+        }
+      }
+    }
+    return count;
   }
 
   /** Number of documents containing the exact index term. */
