@@ -1162,6 +1162,10 @@ export class PaperIndex implements PaperSearch {
     const entries = this.sequences.entries(doc);
     const titleEnd = this.sequences.titleLength(doc);
     const leadEnd = titleEnd + this.sequences.leadLength(doc);
+    let compounds = false;
+    for (let i = 0; i < entries.length && !compounds; i++) compounds = entries[i]! < 0;
+    // Most papers have no compound joins: their entries are their words.
+    if (!compounds) return { words: entries, title: Math.min(titleEnd, entries.length), lead: Math.min(leadEnd, entries.length) - Math.min(titleEnd, entries.length) };
     if (this.wordScratch.length < entries.length) this.wordScratch = new Int32Array(entries.length * 2);
     const out = this.wordScratch;
     let n = 0;
