@@ -123,8 +123,11 @@ export class PaperIndex implements PaperSearch {
     return this.papers.size;
   }
 
-  /** Tests: false makes rank() walk every candidate (no bound skip), to show the skip changes nothing. */
-  static skipBoundedCandidates = true;
+  /**
+   * Tests: true makes rank() walk every candidate (no bound skip) and work out each score in full
+   * (no factor table), to show those shortcuts change nothing.
+   */
+  static referenceRanking = false;
 
   /** Candidate papers rank() has scored so far (tests read it to see the skip at work). */
   candidatesScored = 0;
@@ -703,6 +706,19 @@ export class PaperIndex implements PaperSearch {
     return tf;
   }
 
+  /** rank()'s score of a candidate from its BM25 sum, for queries too long for scoreFactors' table. */
+  private candidateScore(doc: number, bm25: number, concepts: ConceptScores[], idf: number[], totalIdf: number): number {
+    const { coverageExponent, titleCoverageBoost } = this.ranking;
+    let covered = 0;
+    let inTitle = 0;
+    for (let i = 0; i < concepts.length; i++) {
+      if (concepts[i]!.scores[doc] === 0) continue;
+      covered += idf[i]!;
+      if (concepts[i]!.inTitle[doc]) inTitle += idf[i]!;
+    }
+    return bm25 * (covered / totalIdf) ** coverageExponent * (1 + (titleCoverageBoost * inTitle) / totalIdf);
+  }
+
   private hit(r: Ranked): SearchHit {
     return { paper: this.paperAt(r.doc), score: r.score };
   }
@@ -735,6 +751,7 @@ export class PaperIndex implements PaperSearch {
     const conceptScoresOf = concepts.map((c) => c.scores);
     const conceptTitles = concepts.map((c) => c.inTitle);
     const anyExcluded = excluded.size > 0;
+    const factors = concepts.length <= MAX_FACTOR_CONCEPTS && !PaperIndex.referenceRanking ? scoreFactors(idf, totalIdf, coverageExponent, titleCoverageBoost) : undefined;
     // Rarest concepts first; once the papers having only the concepts left cannot pass the
     // prefilter below (an upper bound of their score under best * minShare * PREFILTER_SHARE),
     // those concepts' own lists are not walked: every paper they share with a walked one is scored.
@@ -748,21 +765,21 @@ export class PaperIndex implements PaperSearch {
         if (seen[doc] || (anyExcluded && excluded.has(doc))) continue;
         seen[doc] = 1;
         let bm25 = 0;
-        let covered = 0;
-        let inTitle = 0;
+        let has = 0;
+        let titles = 0;
         for (let i = 0; i < conceptScoresOf.length; i++) {
           const s = conceptScoresOf[i]![doc]!;
           if (s === 0) continue;
           bm25 += s;
-          covered += idf[i]!;
-          if (conceptTitles[i]![doc]) inTitle += idf[i]!;
+          has |= 1 << i;
+          if (conceptTitles[i]![doc]) titles |= 1 << i;
         }
-        const score = bm25 * (covered / totalIdf) ** coverageExponent * (1 + (titleCoverageBoost * inTitle) / totalIdf);
+        const score = factors ? bm25 * factors.coverage[has]! * factors.title[titles]! : this.candidateScore(doc, bm25, concepts, idf, totalIdf);
         if (score > best) best = score;
         docs[count] = doc;
         scores[count++] = score;
       }
-      if (PaperIndex.skipBoundedCandidates && bound.below(order, o + 1, best * minShare * PREFILTER_SHARE)) break;
+      if (!PaperIndex.referenceRanking && bound.below(order, o + 1, best * minShare * PREFILTER_SHARE)) break;
     }
     this.candidatesScored += count;
     for (let i = 0; i < count; i++) seen[docs[i]!] = 0;
@@ -1277,6 +1294,27 @@ function topWeights(weights: Map<number, number>, weigh: (t: number, w: number) 
     if (best.length > count) best.pop();
   }
   return best;
+}
+
+/** Queries of up to this many concepts get rank()'s score factors from a table (2^concepts entries). */
+const MAX_FACTOR_CONCEPTS = 8;
+
+/**
+ * rank()'s two factors per set of concepts (bit i for concept i): present, `(covered / totalIdf) **
+ * exponent`; in the title, `1 + (boost * inTitle) / totalIdf`, the idf summed in concept order as
+ * rank() sums it, so the doubles are the same; worked out once per query, not per paper.
+ */
+function scoreFactors(idf: number[], totalIdf: number, exponent: number, boost: number): { coverage: Float64Array; title: Float64Array } {
+  const size = 1 << idf.length;
+  const coverage = new Float64Array(size);
+  const title = new Float64Array(size);
+  for (let mask = 0; mask < size; mask++) {
+    let covered = 0;
+    for (let i = 0; i < idf.length; i++) if (mask & (1 << i)) covered += idf[i]!;
+    coverage[mask] = (covered / totalIdf) ** exponent;
+    title[mask] = 1 + (boost * covered) / totalIdf;
+  }
+  return { coverage, title };
 }
 
 /** The best score a concept gives any paper. */
