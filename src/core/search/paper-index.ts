@@ -555,10 +555,18 @@ export class PaperIndex implements PaperSearch {
     // Why each paper was delivered: the topic's own words it has (none for a latent "near" paper).
     // Found when first read (a digest reads it for the few papers it shows); which concepts the
     // paper has is read now, as the score arrays go back to the postings after this search.
+    const conceptIds = concepts.map(({ ownIds, phraseIds }) => ({ ownIds, phraseIds }));
     const evidence = (r: Ranked): SearchHit => {
       const paper = this.paperAt(r.doc);
-      const has = concepts.filter((c) => c.scores[r.doc]! > 0).map(({ ownIds, phraseIds }) => ({ ownIds, phraseIds }));
-      return withEvidence({ paper, score: r.score }, () => ownWordEvidence(paper, this.sequences.entries(r.doc), has));
+      const doc = r.doc;
+      if (concepts.length > 30) {
+        const has = conceptIds.filter((_, i) => concepts[i]!.scores[doc]! > 0);
+        return withEvidence({ paper, score: r.score }, () => ownWordEvidence(paper, this.sequences.entries(doc), has));
+      }
+      // Which concepts the paper has, as bits: most hits' evidence is never read.
+      let has = 0;
+      for (let i = 0; i < concepts.length; i++) if (concepts[i]!.scores[doc]! > 0) has |= 1 << i;
+      return withEvidence({ paper, score: r.score }, () => ownWordEvidence(paper, this.sequences.entries(doc), conceptIds.filter((_, i) => has & (1 << i))));
     };
     if (!semantic || about.length === 0) return about.map(evidence);
     // Papers on the topic that word it differently: about as close to what the confident hits are
