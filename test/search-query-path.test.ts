@@ -105,7 +105,7 @@ describe('state reused between queries', () => {
     }
   });
 
-  it('answers as a fresh index after many other queries (variant and form checks count papers with reused marks)', () => {
+  it('answers as a fresh index after many other queries (variant, form and aboutness checks use reused marks)', () => {
     const qs = queries(seeds, 80, 17);
     const shared = new PaperIndex(heaps);
     qs.forEach((q) => shared.match(q.replace(/-\S+|"/g, '')));

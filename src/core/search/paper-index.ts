@@ -546,10 +546,16 @@ export class PaperIndex implements PaperSearch {
     const { ranked: leaders, rest, concepts, idf } = this.rank(parseQuery(topic), floor, 0, false);
     const cut = (leaders[0]?.score ?? 0) * minRelativeScore;
     const own = concepts.map(ownTerms);
-    const about = leaders.filter((r) => r.score >= cut && this.isAbout(r.doc, concepts, idf, own));
-    for (let i = 0; i < rest.length; i++) {
-      const doc = rest.docs[i]!;
-      if (rest.scores[i]! >= cut && this.isAbout(doc, concepts, idf, own)) about.push({ doc, score: rest.scores[i]! });
+    const bits = this.ownWordBits(concepts);
+    const about: Ranked[] = [];
+    try {
+      for (const r of leaders) if (r.score >= cut && this.isAbout(r.doc, concepts, idf, own, bits)) about.push(r);
+      for (let i = 0; i < rest.length; i++) {
+        const doc = rest.docs[i]!;
+        if (rest.scores[i]! >= cut && this.isAbout(doc, concepts, idf, own, bits)) about.push({ doc, score: rest.scores[i]! });
+      }
+    } finally {
+      if (bits) for (const c of concepts) for (const t of c.ownIds) if (t >= 0) bits[t] = 0;
     }
     about.sort(byScore);
     // Why each paper was delivered: the topic's own words it has (none for a latent "near" paper).
@@ -1153,7 +1159,7 @@ export class PaperIndex implements PaperSearch {
    * recurring in the abstract; a phrase counts once per mention, not once per word) carry at least
    * minCoverage of the topic's weight.
    */
-  private isAbout(doc: number, concepts: ConceptScores[], idf: number[], own: Set<number>[]): boolean {
+  private isAbout(doc: number, concepts: ConceptScores[], idf: number[], own: Set<number>[], bits: Uint32Array | undefined): boolean {
     const { minAbstractOccurrences, minCoverage, proximityWindow } = this.matching;
     const total = idf.reduce((a, b) => a + b, 0) || 1;
     // Cheap first: the concepts the paper has at all bound what it can cover (a sum over a subset, in the same order, is no larger).
@@ -1170,7 +1176,7 @@ export class PaperIndex implements PaperSearch {
       if (c.scores[doc] === 0) return;
       any = true;
       // The opening sentence usually states what a paper is about.
-      const strongly = mentions(titleWords, c) > 0 || mentions(leadWords, c) > 0 || mentions(abstractWords, c) >= minAbstractOccurrences;
+      const strongly = mentions(titleWords, c, i, bits) > 0 || mentions(leadWords, c, i, bits) > 0 || mentions(abstractWords, c, i, bits) >= minAbstractOccurrences;
       if (strongly) strong += idf[i]!;
     });
     if (strong / total < minCoverage - 1e-9 || concepts.length < 2 || !any) return strong / total >= minCoverage - 1e-9;
@@ -1207,6 +1213,22 @@ export class PaperIndex implements PaperSearch {
   }
 
   private wordScratch = new Int32Array(256);
+
+  /**
+   * Per term id, bit i set when the term is one of concept i's own words (up to 32 concepts; else
+   * undefined): isAbout's word counts read it instead of hashing each word. Callers clear the bits.
+   */
+  private ownWordBits(concepts: ConceptScores[]): Uint32Array | undefined {
+    if (concepts.length > 32) return undefined;
+    const size = this.postings.vocabularySize;
+    if (this.wordBits.length < size) this.wordBits = new Uint32Array(Math.max(size, this.wordBits.length * 2));
+    concepts.forEach((c, i) => {
+      for (const t of c.ownIds) if (t >= 0) this.wordBits[t] = this.wordBits[t]! | (1 << i);
+    });
+    return this.wordBits;
+  }
+
+  private wordBits = new Uint32Array(0);
 
   /** The paper's terms weighted by tf-idf (title terms count double), best first. */
   private distinctiveTerms(doc: number): Map<string, number> {
@@ -1556,9 +1578,10 @@ function coverage(doc: number, present: Uint8Array[], idf: number[]): number {
 }
 
 /** How often a concept's own words are mentioned in a stream of index terms: a multi-word alternative counts once per mention. */
-function mentions(stream: Int32Array, c: ConceptScores): number {
+function mentions(stream: Int32Array, c: ConceptScores, i: number, bits: Uint32Array | undefined): number {
   let count = 0;
-  for (const t of stream) if (c.ownIds.has(t)) count++;
+  if (bits) for (let k = 0; k < stream.length; k++) count += (bits[stream[k]!]! >>> i) & 1;
+  else for (const t of stream) if (c.ownIds.has(t)) count++;
   for (const phrase of c.phraseIds) count += countSequence(stream, phrase);
   return count;
 }
