@@ -592,7 +592,8 @@ export class PaperIndex implements PaperSearch {
     if (norm === 0) return about.map(evidence);
     for (let k = 0; k < centroid.length; k++) centroid[k] = centroid[k]! / Math.sqrt(norm);
     const typical = confident.reduce((sum, r) => sum + cosine(vector(r.doc), centroid), 0) / confident.length;
-    const delivered = new Set(about.map((r) => r.doc));
+    const delivered = this.docMarks();
+    for (const r of about) delivered[r.doc] = 1;
     const threshold = minSemanticSimilarity * typical;
     // Most candidates are far from the threshold: a cosine worked out from the paper's stored
     // product with the mean (one dot product, no offset vector) settles them; the few it leaves
@@ -614,11 +615,12 @@ export class PaperIndex implements PaperSearch {
       }
       return offsetCosine(has ? space.docVector(doc) : undefined, mean, centroid) >= threshold;
     };
-    const near = leaders.filter((r) => !delivered.has(r.doc) && close(r.doc));
+    const near = leaders.filter((r) => !delivered[r.doc] && close(r.doc));
     for (let i = 0; i < rest.length; i++) {
       const doc = rest.docs[i]!;
-      if (!delivered.has(doc) && close(doc)) near.push({ doc, score: rest.scores[i]! });
+      if (!delivered[doc] && close(doc)) near.push({ doc, score: rest.scores[i]! });
     }
+    for (const r of about) delivered[r.doc] = 0;
     return [...about, ...near].sort(byScore).map(evidence);
   }
 
