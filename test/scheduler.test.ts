@@ -150,13 +150,15 @@ describe('scheduler', () => {
     expect(h.scheduler.targets()).toEqual([]);
   });
 
-  it("pauses an unreachable user's DM digest", async () => {
+  it("pauses an unreachable user's DM digest and stops scheduling it, not the others'", async () => {
     const h = harness();
     h.store.addFollow(alice, 'diffusion', before);
-    h.deliverer.fail = () => new DeliveryError('cannot DM', 'unreachable', 50007);
+    h.store.addFollow(bob, 'graph', before);
+    h.deliverer.fail = (t) => (t.id === alice.user ? new DeliveryError('cannot DM', 'unreachable', 50007) : undefined);
     await h.scheduler.runDue();
     expect(h.store.getPrefs(alice)).toMatchObject({ paused: true, pausedReason: '50007', time: '08:00' });
-    expect(h.deliverer.sent).toHaveLength(0);
+    expect(h.deliverer.sent.map((s) => s.target.id)).toEqual([bob.user]);
+    expect(h.scheduler.targets().map((t) => t.target.id)).toEqual([bob.user]);
   });
 
   it('runs two digests of one channel at the same instant separately, never repeating a paper in the channel', async () => {

@@ -116,6 +116,10 @@ export function storeContract(name: string, open: () => Store): void {
         s.addFollow(aliceOnDiscord, 'robots', t0);
         const all = s.followerPrefs();
         for (const { user } of s.allFollowers()) expect(all.get(targetKey({ platform: user.platform, workspace: user.workspace, kind: 'user', id: user.user }))).toEqual(s.getPrefs(user));
+        expect(s.followerCount()).toBe(s.allFollowers().length);
+        expect(s.followerCount()).toBe(3);
+        s.removeFollow(bob, s.listFollows(bob)[0]!.id);
+        expect(s.followerCount()).toBe(2);
       });
 
       it('keeps the earliest first-seen time', () => {
@@ -138,6 +142,7 @@ export function storeContract(name: string, open: () => Store): void {
         expect(s.claimRun(channel, '2026-03-01T08:00:00.000Z', null, t0)).toBe(true);
         expect(s.getRun(channel, '2026-03-01T08:00:00.000Z')).toMatchObject({ state: 'empty' });
         expect(s.getRun(dm, '2026-03-01T08:00:00.000Z')).toMatchObject({ state: 'claimed', targetRef: dm, plan: plan('p1'), attempts: 0 });
+        expect([s.hasRun(dm, '2026-03-01T08:00:00.000Z'), s.hasRun(channel, '2026-03-01T08:00:00.000Z'), s.hasRun(dm, '2026-03-03T08:00:00.000Z')]).toEqual([true, true, false]);
       });
 
       it('lists claimed runs as pending until finished, counting attempts', () => {
@@ -471,6 +476,7 @@ export function storeContract(name: string, open: () => Store): void {
         s.recordAttempt(dmOf(inG1), slot, 'timeout', t0);
         s.finishRun(dmOf(inG1), slot, { state: 'sent', messageId: 'm', paperIds: ['p1'] }, t0);
         expect(s.getRun(dmOf(person), slot)).toMatchObject({ state: 'sent', attempts: 1, targetRef: dmOf(person) });
+        expect([s.hasRun(dmOf(person), slot), s.hasRun(dmOf(inG1), slot)]).toEqual([true, true]);
         expect(s.deliveredPapers(dmOf(person), ['p1'])).toEqual(new Set(['p1']));
         // A pass planned before the merge cannot claim the same slot again under the old key.
         expect(s.claimRun(dmOf(inG1), slot, plan('p2'), t0)).toBe(false);

@@ -103,14 +103,14 @@ export async function startApp(config: AppConfig, log: Logger, io: ConsoleIo & {
   const storeHealth = watchStoreHealth(store, log);
   phase('firstSeen');
 
-  let schedulesChanged = () => {};
+  let schedulesChanged: CommandContext['schedulesChanged'] = () => {};
   const context: CommandContext = {
     index: measuredSearch(index, metrics),
     store,
     config,
     log,
     now: () => new Date(),
-    schedulesChanged: () => schedulesChanged(),
+    schedulesChanged: (change) => schedulesChanged(change),
   };
 
   let resolveStopped!: () => void;
@@ -143,7 +143,7 @@ export async function startApp(config: AppConfig, log: Logger, io: ConsoleIo & {
   const adapters: PlatformAdapter[] = await createPlatformAdapters(config, deps, routes, { ...io, onEnd });
   const deliverers = new Map<Platform, Deliverer>(adapters.map((a) => [a.platform, measuredDeliverer(a.deliverer, metrics)]));
   const scheduler = createScheduler({ store, index, deliverers, config, log, sendTimeoutMs: config.flow.sendTimeoutMs });
-  schedulesChanged = () => scheduler.refresh();
+  schedulesChanged = (change) => scheduler.refresh(change);
   const sourceRunner = createSourceRunner({
     sources: createSources(config.sources, log, { store, version: appVersion }),
     store,
@@ -190,7 +190,7 @@ export async function startApp(config: AppConfig, log: Logger, io: ConsoleIo & {
       store: storePath,
       platforms: adapters.map((a) => a.platform),
       channelDigests: store.allDigests().filter((d) => !d.paused).length,
-      followers: store.allFollowers().length,
+      followers: store.followerCount(),
       http,
       index: opened.restored ? `snapshot + ${opened.added} new` : 'built',
       startMs: Math.round(performance.now() - started),

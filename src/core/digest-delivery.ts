@@ -2,7 +2,7 @@ import type { AppConfig } from '../config/index.js';
 import type { Deliverer, SendOptions } from './deliverer.js';
 import type { DeliveryChanges } from './digest.js';
 import { recordFollowUp, type DigestFollowUp } from './digest-cap.js';
-import { idempotencyKey, digestIdOfSlot } from './digest-targets.js';
+import { idempotencyKey, digestIdOfSlot, type ScheduleChange } from './digest-targets.js';
 import { DeliveryError } from './errors.js';
 import type { ChannelPacing } from './flow/channel-pacing.js';
 import { DeadlineError, withDeadline } from './flow/deadline.js';
@@ -26,8 +26,8 @@ export interface DeliveryContext {
   sleep: (ms: number, signal: AbortSignal) => Promise<void>;
   /** Aborted by stop(): no new attempt starts; the run stays claimed for the next start. */
   signal: AbortSignal;
-  /** Called after the bot paused a digest, so schedules are recomputed. */
-  paused: () => void;
+  /** Called after the bot paused a digest (a user's, or a channel's), so schedules are recomputed. */
+  paused: (change: ScheduleChange) => void;
   /** Aborts attempts already in flight (stop() after its grace period); default: `signal`. */
   abortAttempts?: AbortSignal;
   /** Longest one attempt may take before it is abandoned and retried (default 20 s). */
@@ -166,14 +166,14 @@ async function pauseUnreachable(ctx: DeliveryContext, run: ClaimedRun, deliverer
       const prefs: UserPrefs = { time: current?.time ?? config.digests.defaultTime, timeZone: current?.timeZone ?? config.digests.defaultTimeZone, paused: true, pausedReason: reason };
       store.setPrefs(user, prefs);
       log.warn(where, 'DM digest paused: user unreachable');
-      ctx.paused();
+      ctx.paused({ user });
       return;
     }
     const id = digestIdOfSlot(run.slot);
     const digest = store.allDigests().find((d) => d.id === id);
     if (!digest) return;
     store.setDigestPaused(digest.id, true, reason, clock());
-    ctx.paused();
+    ctx.paused({ channels: true });
     log.warn({ ...where, digest: digest.id }, 'channel digest paused: channel unreachable');
     const creator: Target = { platform: digest.platform, workspace: digest.workspace, kind: 'user', id: digest.createdBy };
     const notice: Reply = {

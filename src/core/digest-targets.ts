@@ -3,7 +3,7 @@ import type { AppConfig } from '../config/index.js';
 import { partKey } from './deliverer.js';
 import { channelTarget } from './digest.js';
 import { dailyAt, parseSchedule, type Schedule } from './schedule.js';
-import type { ChannelDigest, Follow, Store } from './store/port.js';
+import type { ChannelDigest, Follow, Store, UserPrefs } from './store/port.js';
 import { targetKey, type Target, type UserKey } from './types.js';
 
 /** One active digest with its schedule: a user's DM digest or one channel digest. */
@@ -15,33 +15,44 @@ export type ScheduledTarget = {
   since: Date;
 } & ({ kind: 'user'; user: UserKey; follows: Follow[] } | { kind: 'channel'; digest: ChannelDigest });
 
-/** Every unpaused digest in the store: one per user with follows, one per channel digest. */
-export function scheduledTargets(store: Store, config: AppConfig, onInvalid: (what: string, err: unknown) => void): ScheduledTarget[] {
+/** What changed, so the scheduler re-reads only that: one user's follows or delivery settings, or the channel digests. */
+export type ScheduleChange = { user: UserKey } | { channels: true };
+
+/** Parses each schedule text once per read (many targets share a few). */
+type ScheduleCache = (text: string, make: () => Schedule) => Schedule;
+
+function scheduleCache(): ScheduleCache {
   const schedules = new Map<string, Schedule>();
-  const parsed = (text: string, make: () => Schedule) => {
+  return (text, make) => {
     let s = schedules.get(text);
     if (!s) schedules.set(text, (s = make()));
     return s;
   };
+}
+
+/** The scheduler's key of a target: one per user, one per channel digest (a channel may have several). */
+export function scheduledKey(t: ScheduledTarget): string {
+  return t.kind === 'user' ? targetKey(t.target) : `digest:${t.digest.id}`;
+}
+
+/** A user's DM digest, or undefined when it is paused or has no follows; throws on an invalid delivery time. */
+function userTarget(user: UserKey, follows: Follow[], prefs: UserPrefs | undefined, config: AppConfig, parsed: ScheduleCache): ScheduledTarget | undefined {
+  if (prefs?.paused || follows.length === 0) return undefined;
+  const time = prefs?.time ?? config.digests.defaultTime;
+  let firstFollow = Infinity;
+  for (const f of follows) firstFollow = Math.min(firstFollow, f.created.getTime());
+  return {
+    kind: 'user', user, follows,
+    target: { platform: user.platform, workspace: user.workspace, kind: 'user', id: user.user },
+    schedule: parsed(`daily ${time}`, () => dailyAt(time)),
+    timeZone: prefs?.timeZone ?? config.digests.defaultTimeZone,
+    since: new Date(Math.max(firstFollow, prefs?.since?.getTime() ?? 0)),
+  };
+}
+
+/** Every unpaused channel digest in the store. */
+export function channelTargets(store: Store, onInvalid: (what: string, err: unknown) => void, parsed: ScheduleCache = scheduleCache()): ScheduledTarget[] {
   const out: ScheduledTarget[] = [];
-  const allPrefs = store.followerPrefs();
-  for (const { user, follows } of store.allFollowers()) {
-    const prefs = allPrefs.get(targetKey({ platform: user.platform, workspace: user.workspace, kind: 'user', id: user.user }));
-    if (prefs?.paused || follows.length === 0) continue;
-    const time = prefs?.time ?? config.digests.defaultTime;
-    try {
-      const firstFollow = Math.min(...follows.map((f) => f.created.getTime()));
-      out.push({
-        kind: 'user', user, follows,
-        target: { platform: user.platform, workspace: user.workspace, kind: 'user', id: user.user },
-        schedule: parsed(`daily ${time}`, () => dailyAt(time)),
-        timeZone: prefs?.timeZone ?? config.digests.defaultTimeZone,
-        since: new Date(Math.max(firstFollow, prefs?.since?.getTime() ?? 0)),
-      });
-    } catch (err) {
-      onInvalid(`DM digest of ${user.platform}:${user.workspace}:${user.user}`, err);
-    }
-  }
   for (const digest of store.allDigests()) {
     if (digest.paused) continue;
     try {
@@ -55,6 +66,33 @@ export function scheduledTargets(store: Store, config: AppConfig, onInvalid: (wh
       onInvalid(`channel digest ${digest.id}`, err);
     }
   }
+  return out;
+}
+
+/** One user's DM digest as the store holds it now (two small reads), or undefined when there is none to schedule. */
+export function scheduledUserTarget(store: Store, config: AppConfig, user: UserKey, onInvalid: (what: string, err: unknown) => void): ScheduledTarget | undefined {
+  try {
+    return userTarget(user, store.listFollows(user), store.getPrefs(user), config, scheduleCache());
+  } catch (err) {
+    onInvalid(`DM digest of ${user.platform}:${user.workspace}:${user.user}`, err);
+    return undefined;
+  }
+}
+
+/** Every unpaused digest in the store: one per user with follows, one per channel digest. */
+export function scheduledTargets(store: Store, config: AppConfig, onInvalid: (what: string, err: unknown) => void): ScheduledTarget[] {
+  const parsed = scheduleCache();
+  const out: ScheduledTarget[] = [];
+  const allPrefs = store.followerPrefs();
+  for (const { user, follows } of store.allFollowers()) {
+    try {
+      const t = userTarget(user, follows, allPrefs.get(targetKey({ platform: user.platform, workspace: user.workspace, kind: 'user', id: user.user })), config, parsed);
+      if (t) out.push(t);
+    } catch (err) {
+      onInvalid(`DM digest of ${user.platform}:${user.workspace}:${user.user}`, err);
+    }
+  }
+  out.push(...channelTargets(store, onInvalid, parsed));
   return out;
 }
 

@@ -351,10 +351,11 @@ export function createDigestPlanner(
       const carry = carriedPapers(store, index, config, target, follows, at, offers);
       // The prefetch's ratings while no rating was written since (a user may rate while a pass sends).
       const rated = pre?.ratings?.current() ? pre.ratings.of(user) : store.followRatings(user);
-      const { sections, skipped } = pick(target, pre, follows.map((f) => ({ topic: f.topic, since: f.created, size: config.digests.size, feedback: rated.size ? rated.get(followKey(f.topic)) : undefined, ...(f.examples ? { examples: f.examples } : {}) })), carry.skip);
+      const wants: Want[] = [];
+      for (const f of follows) wants.push({ topic: f.topic, since: f.created, size: config.digests.size, feedback: rated.size ? rated.get(followKey(f.topic)) : undefined, examples: f.examples });
+      const { sections, skipped } = pick(target, pre, wants, carry.skip);
       const capped = capDigest(config, target, follows, sections, carry, toTell(target, skipped));
-      const labels = new Map(follows.map((f) => [f.topic, followLabel(index, f)]));
-      const reply = capped.shown.length > 0 || capped.notices.length > 0 ? userReply(capped.shown, capped.notices, capped.actions, cache, labels, follows) : undefined;
+      const reply = capped.shown.length > 0 || capped.notices.length > 0 ? userReply(capped.shown, capped.notices, capped.actions, cache, index, follows) : undefined;
       return finish(target, capped.shown, reply, skipped, capped.followUp);
     },
 
@@ -404,21 +405,22 @@ function sectionItems(s: DigestSection, cache: MatchCache): PaperItem[] {
 const plural = (n: number) => (n === 1 ? '1 new paper' : `${n} new papers`);
 
 /** Papers listed section by section; the text says which numbers belong to which topic. */
-function userReply(sections: DigestSection[], notices: string[], actions: Reply['actions'], cache: MatchCache, labels: Map<string, string>, follows: Follow[]): Reply {
-  // Each paper's 👍 / 👎 rate it for the follow it came for.
-  const followIds = new Map(follows.map((f) => [f.topic, f.id]));
-  let next = 1;
-  const lines = sections.map((s) => {
-    const first = next;
-    next += s.papers.length;
-    const range = s.papers.length === 1 ? `${first}` : `${first}-${next - 1}`;
-    return `${labels.get(s.topic) ?? s.topic}: ${plural(s.papers.length)} (${range})`;
-  });
+function userReply(sections: DigestSection[], notices: string[], actions: Reply['actions'], cache: MatchCache, index: PaperSearch, follows: Follow[]): Reply {
+  const lines: string[] = [];
+  const papers: PaperItem[] = [];
+  for (const s of sections) {
+    const follow = follows.find((f) => f.topic === s.topic);
+    const first = papers.length + 1;
+    const range = s.papers.length === 1 ? `${first}` : `${first}-${first + s.papers.length - 1}`;
+    lines.push(`${follow ? followLabel(index, follow) : s.topic}: ${plural(s.papers.length)} (${range})`);
+    // Each paper's 👍 / 👎 rate it for the follow it came for.
+    for (const p of s.papers) papers.push(withRatingActions(cache.topicItem(s.topic, p), follow?.id));
+  }
   const reply: Reply = {
     visibility: 'channel',
     title: 'Your paper digest',
     text: lines.length > 0 ? lines.join('\n') : 'No new papers today.',
-    papers: sections.flatMap((s) => sectionItems(s, cache).map((item) => withRatingActions(item, followIds.get(s.topic)))),
+    papers,
     notices: [...notices, 'Change the time with /papers settings time; stop a topic with /papers unfollow.'],
   };
   if (actions?.length) reply.actions = actions;

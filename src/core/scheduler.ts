@@ -3,7 +3,8 @@ import type { AppConfig } from '../config/index.js';
 import type { Deliverer } from './deliverer.js';
 import { createDeliveryChanges, createDigestPlanner, createMatchCache, type DigestPlanner } from './digest.js';
 import { sendClaimedRun, type ClaimedRun, type DeliveryContext, type RunResult } from './digest-delivery.js';
-import { digestIdOfSlot, idempotencyKey, runSlot, scheduledTargets, type ScheduledTarget } from './digest-targets.js';
+import { channelTargets, digestIdOfSlot, idempotencyKey, runSlot, scheduledKey, scheduledTargets, scheduledUserTarget, type ScheduleChange, type ScheduledTarget } from './digest-targets.js';
+import { KnownRuns } from './known-runs.js';
 import type { Logger } from './log.js';
 import type { Reply } from './reply.js';
 import { ChannelPacing } from './flow/channel-pacing.js';
@@ -41,6 +42,8 @@ export type RunSummary = Record<RunResult, number>;
 
 /** A sweep catches what cron could not fire: slots skipped by DST changes, or missed while busy. */
 const SWEEP_CRON = '*/5 * * * *';
+/** The sweep's key among the jobs (no group key has no '|'). */
+const SWEEP = 'sweep';
 /** However small catchUpHours is, a sweep or a late cron tick still finds its slot. */
 const MIN_WINDOW_MS = 10 * 60_000;
 /** Finished runs are kept this long (well past any catch-up window), then pruned daily. */
@@ -72,13 +75,16 @@ export function createScheduler(deps: SchedulerDeps) {
   const abort = new AbortController();
   const abortAttempts = new AbortController();
   const inFlight = new Set<Promise<unknown>>();
-  let tasks: { stop(): unknown; destroy(): unknown }[] = [];
-  let targets: ScheduledTarget[] | undefined;
+  /** One cron job per (expression, zone) group, by groupKey; the sweep's under SWEEP. */
+  const jobs = new Map<string, { stop(): unknown; destroy(): unknown }>();
+  /** The active digests by scheduledKey, read in full once and then kept current change by change. */
+  let targets: Map<string, ScheduledTarget> | undefined;
   // Shared by every pass until the index changes: the morning's many cron ticks search each topic once.
   const matchCache = createMatchCache(store, index);
   // Every run this scheduler claims or finishes is noted here, so no pass plans from a stale prefetch.
   const changes = createDeliveryChanges();
   const planner = () => createDigestPlanner(store, index, config, matchCache, changes);
+  const knownRuns = new KnownRuns(store);
   let started = false;
   let stopped = false;
   let lastPrune = 0;
@@ -98,7 +104,7 @@ export function createScheduler(deps: SchedulerDeps) {
   const delivery: DeliveryContext = {
     store, changes, deliverers: deps.deliverers, config, log, clock, signal: abort.signal,
     sleep: deps.sleep ?? defaultSleep,
-    paused: () => { targets = undefined; },
+    paused: (change) => update(change),
     abortAttempts: abortAttempts.signal,
     sendTimeoutMs: deps.sendTimeoutMs,
     slots: new SendSlots(concurrency, Math.min(deps.slotHoldMs ?? 5000, deps.sendTimeoutMs ?? Infinity)),
@@ -107,9 +113,35 @@ export function createScheduler(deps: SchedulerDeps) {
   /** Runs claimed and not yet finished at once; their attempts share the `concurrency` slots. */
   const runsInProgress = concurrency * 16;
 
-  const currentTargets = () =>
-    (targets ??= scheduledTargets(store, config, (what, err) => log.error({ err }, `skipping ${what}: its schedule is invalid`)));
+  const onInvalid = (what: string, err: unknown) => log.error({ err }, `skipping ${what}: its schedule is invalid`);
+  const currentTargets = (): Map<string, ScheduledTarget> =>
+    (targets ??= new Map(scheduledTargets(store, config, onInvalid).map((t) => [scheduledKey(t), t])));
   const groupKey = (t: ScheduledTarget) => `${t.schedule.cron}|${t.timeZone}`;
+
+  /**
+   * Re-reads what changed, not every follow: at 100k users a full read takes seconds, and a
+   * follow or unfollow happens all day. A group no job serves yet gets one.
+   */
+  function update(change?: ScheduleChange): void {
+    if (!change || !targets) {
+      targets = undefined;
+      scheduleJobs();
+      return;
+    }
+    let changed: ScheduledTarget[];
+    if ('user' in change) {
+      const key = targetKey({ platform: change.user.platform, workspace: change.user.workspace, kind: 'user', id: change.user.user });
+      const t = scheduledUserTarget(store, config, change.user, onInvalid);
+      if (t) targets.set(key, t);
+      else targets.delete(key);
+      changed = t ? [t] : [];
+    } else {
+      for (const [key, t] of targets) if (t.kind === 'channel') targets.delete(key);
+      changed = channelTargets(store, onInvalid);
+      for (const t of changed) targets.set(scheduledKey(t), t);
+    }
+    for (const t of changed) scheduleGroup(t);
+  }
 
   /** Runs `work` counted as in flight, so stop() can wait for it. */
   function track<T>(work: Promise<T>): Promise<T> {
@@ -121,12 +153,18 @@ export function createScheduler(deps: SchedulerDeps) {
   /** Plans and claims one slot synchronously, then returns the send (if any) to await. */
   function claim(t: ScheduledTarget, slot: Date, planner: DigestPlanner): { result: RunResult; send?: ClaimedRun } {
     const key = runSlot(t, slot);
-    if (store.getRun(t.target, key)) return { result: 'skipped' };
+    if (knownRuns.has(t.target, key)) return { result: 'skipped' };
     const plan = t.kind === 'user' ? planner.planUser(t.user, t.follows, slot) : planner.planChannel(t.digest);
     for (const s of plan.skipped) if (!s.fixable) log.error({ target: targetKey(t.target), topic: s.topic, err: s.reason }, 'could not plan a digest topic; skipped it');
-    if (!plan.reply) return { result: store.claimRun(t.target, key, null, clock()) ? 'empty' : 'skipped' };
+    if (!plan.reply) {
+      const claimed = store.claimRun(t.target, key, null, clock());
+      knownRuns.add(t.target, key);
+      return { result: claimed ? 'empty' : 'skipped' };
+    }
     changes.note(t.target);
-    if (!store.claimRun(t.target, key, { paperIds: plan.paperIds, payload: JSON.stringify(plan.reply) }, clock())) return { result: 'skipped' };
+    const claimed = store.claimRun(t.target, key, { paperIds: plan.paperIds, payload: JSON.stringify(plan.reply) }, clock());
+    knownRuns.add(t.target, key);
+    if (!claimed) return { result: 'skipped' };
     return { result: 'sent', send: { target: t.target, slot: key, reply: plan.reply, paperIds: plan.paperIds, ...(plan.followUp ? { followUp: plan.followUp } : {}) } };
   }
 
@@ -159,13 +197,14 @@ export function createScheduler(deps: SchedulerDeps) {
     const summary = emptySummary();
     if (stopped) return summary;
     const from = new Date(now.getTime() - Math.max(config.digests.catchUpHours * 3600_000, MIN_WINDOW_MS));
+    knownRuns.forgetBefore(from);
     const to = new Date(now.getTime() + EARLY_MS);
     const slotCache = new Map<string, Date[]>();
     const pass = planner();
     const due = function* (): Generator<ClaimedRun> {
       // First the targets with a slot due and not yet run, so their deliveries are read in one prefetch.
       const todo: { t: ScheduledTarget; slot: Date }[] = [];
-      for (const t of currentTargets()) {
+      for (const t of currentTargets().values()) {
         if (only && !only(t)) continue;
         let slots = slotCache.get(groupKey(t));
         if (!slots) slotCache.set(groupKey(t), (slots = slotsBetween(t.schedule, t.timeZone, from, to)));
@@ -173,7 +212,7 @@ export function createScheduler(deps: SchedulerDeps) {
         const slot = last && last.getTime() > t.since.getTime() ? last : undefined;
         if (!slot) continue;
         try {
-          if (store.getRun(t.target, runSlot(t, slot))) summary.skipped++;
+          if (knownRuns.has(t.target, runSlot(t, slot))) summary.skipped++;
           else todo.push({ t, slot });
         } catch (err) {
           summary.failed++;
@@ -264,25 +303,30 @@ export function createScheduler(deps: SchedulerDeps) {
 
   function stillActive(run: DigestRun): boolean {
     const id = digestIdOfSlot(run.slot);
-    return currentTargets().some((t) => targetKey(t.target) === run.target && (t.kind === 'user' || t.digest.id === id));
+    const t = currentTargets().get(id === undefined ? run.target : `digest:${id}`);
+    return t !== undefined && targetKey(t.target) === run.target;
+  }
+
+  const fire = (only?: (t: ScheduledTarget) => boolean) => () => {
+    void runDue(clock(), only).catch((err) => log.error({ err }, 'digest pass crashed'));
+  };
+
+  /** Starts the cron job of the target's (expression, zone) group, unless it has one. */
+  function scheduleGroup(t: ScheduledTarget): void {
+    const key = groupKey(t);
+    if (!started || stopped || jobs.has(key)) return;
+    jobs.set(key, cron.schedule(t.schedule.cron, fire((x) => groupKey(x) === key), { timezone: t.timeZone, name: `digests ${key}` }));
   }
 
   /** (Re)creates one cron job per distinct (expression, zone), plus the sweep. */
   function scheduleJobs(): void {
-    for (const task of tasks) task.destroy();
-    tasks = [];
+    for (const task of jobs.values()) task.destroy();
+    jobs.clear();
     if (!started || stopped) return;
-    const groups = new Map<string, ScheduledTarget>();
-    for (const t of currentTargets()) if (!groups.has(groupKey(t))) groups.set(groupKey(t), t);
-    const fire = (only?: (t: ScheduledTarget) => boolean) => () => {
-      void runDue(clock(), only).catch((err) => log.error({ err }, 'digest pass crashed'));
-    };
-    for (const [key, t] of groups) {
-      tasks.push(cron.schedule(t.schedule.cron, fire((x) => groupKey(x) === key), { timezone: t.timeZone, name: `digests ${key}` }));
-    }
+    for (const t of currentTargets().values()) scheduleGroup(t);
     const sweep = fire();
-    tasks.push(cron.schedule(SWEEP_CRON, () => { pruneOldRuns(clock()); sweep(); }, { timezone: 'UTC', name: 'digest sweep' }));
-    log.debug({ jobs: tasks.length }, 'digest jobs scheduled');
+    jobs.set(SWEEP, cron.schedule(SWEEP_CRON, () => { pruneOldRuns(clock()); sweep(); }, { timezone: 'UTC', name: 'digest sweep' }));
+    log.debug({ jobs: jobs.size }, 'digest jobs scheduled');
   }
 
   return {
@@ -298,10 +342,9 @@ export function createScheduler(deps: SchedulerDeps) {
       track(startup);
       scheduleJobs();
     },
-    /** Re-reads follows, digests and prefs and reschedules: call after any of them changes. */
-    refresh(): void {
-      targets = undefined;
-      scheduleJobs();
+    /** Re-reads what changed (one user's follows and prefs, or the channel digests; everything when omitted) and schedules any new group: call after a change. */
+    refresh(change?: ScheduleChange): void {
+      update(change);
     },
     /**
      * Stops the jobs and retry waits at once; sends in flight get `graceMs` (default: their own
@@ -311,8 +354,8 @@ export function createScheduler(deps: SchedulerDeps) {
     async stop(graceMs = Infinity): Promise<void> {
       stopped = true;
       abort.abort();
-      for (const task of tasks) task.destroy();
-      tasks = [];
+      for (const task of jobs.values()) task.destroy();
+      jobs.clear();
       // Attempts in flight get `graceMs` to finish and be recorded; then they are abandoned.
       const timer = Number.isFinite(graceMs) ? setTimeout(() => abortAttempts.abort(), graceMs) : undefined;
       while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
@@ -330,7 +373,7 @@ export function createScheduler(deps: SchedulerDeps) {
       return send ? track(sendClaimedRun(delivery, send)) : result;
     },
     /** The active digests as the scheduler sees them. */
-    targets: (): ScheduledTarget[] => currentTargets(),
+    targets: (): ScheduledTarget[] => [...currentTargets().values()],
     /** Adds papers to the index and records when they were first seen; they are eligible for the next digests. */
     addPapers(papers: Paper[]): Paper[] {
       const added = index.add(papers);

@@ -1,4 +1,5 @@
 import type { AppConfig } from '../../config/index.js';
+import type { ScheduleChange } from '../digest-targets.js';
 import type { Logger } from '../log.js';
 import type { Reply } from '../reply.js';
 import type { PaperSearch } from '../search-port.js';
@@ -47,8 +48,8 @@ export interface CommandContext {
   config: AppConfig;
   log: Logger;
   now(): Date;
-  /** Tell the scheduler that follows, digests or delivery times changed. */
-  schedulesChanged(): void;
+  /** Tell the scheduler that follows, digests or delivery times changed: whose (re-read alone), or everything when omitted. */
+  schedulesChanged(change?: ScheduleChange): void;
 }
 
 export interface CommandDef {

@@ -66,7 +66,7 @@ export const digestAdd: CommandDef = {
       schedule: String(args.schedule),
       timeZone: args.timezone === undefined ? undefined : String(args.timezone),
     }, now());
-    if (outcome !== 'unchanged') schedulesChanged();
+    if (outcome !== 'unchanged') schedulesChanged({ channels: true });
     const when = `${digest.schedule} (${zoneInput ? describeZone(zoneInput) : digest.timeZone})`;
     // The same add again answers as the first did: it is set up, not a mistake.
     const text = outcome === 'unchanged'

@@ -21,7 +21,7 @@ function pauseCommand(paused: boolean): CommandDef {
           : `The digest on “${digest.topic}” is already running: ${when}.`;
         return { visibility: 'ephemeral', text };
       }
-      schedulesChanged();
+      schedulesChanged({ channels: true });
       return { visibility: 'ephemeral', text: paused ? `Paused the digest on “${digest.topic}”.` : `Resumed the digest on “${digest.topic}”: ${when}.` };
     },
   };

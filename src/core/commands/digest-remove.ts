@@ -12,7 +12,7 @@ export const digestRemove: CommandDef = {
   options: [{ name: 'digest', rest: true, description: 'Its number in /papers digest list, or its topic', type: 'string', required: true, maxLength: MAX_TOPIC_LENGTH }],
   handle(request, { store, schedulesChanged }): Reply {
     const removed = removeChannelDigest(store, request, String(request.args.digest));
-    schedulesChanged();
+    schedulesChanged({ channels: true });
     return { visibility: 'ephemeral', text: `Removed the digest on “${removed.topic}”.` };
   },
 };

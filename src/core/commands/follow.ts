@@ -25,7 +25,7 @@ export const follow: CommandDef = {
     if (ids) return followLike(request, context, ids);
     const topic = searchableTopic(String(request.args.topic), follow.example);
     const { follow: followed, created } = followTopic(store, config, personOf(request), topic, now());
-    if (created) schedulesChanged();
+    if (created) schedulesChanged({ user: personOf(request) });
     if (!created) return { visibility: 'ephemeral', text: `You already follow “${followed.topic}”.` };
     let hits: SearchHit[] = [];
     try {
@@ -45,7 +45,7 @@ function followLike(request: CommandRequest, context: CommandContext, typed: str
   const { follow: followed, created } = followByExample(store, config, personOf(request), papers.map((p) => p.id), now());
   const label = followLabel(index, followed);
   if (!created) return { visibility: 'ephemeral', text: `You already follow ${label}.` };
-  schedulesChanged();
+  schedulesChanged({ user: personOf(request) });
   const hits = matchByExample(index, followed.examples ?? []);
   return followedReply(context, request, label, 'None is close enough to it yet; new papers that are will come to you.', hits);
 }

@@ -19,7 +19,7 @@ function pauseCommand(paused: boolean): CommandDef {
         return { visibility: 'ephemeral', text };
       }
       const prefs = setUserDigestPaused(store, config, person, paused);
-      schedulesChanged();
+      schedulesChanged({ user: person });
       return { visibility: 'ephemeral', text: paused ? 'Your digest is paused. /papers settings resume starts it again.' : `Your digest is back on: daily at ${prefs.time} (${prefs.timeZone}).` };
     },
   };

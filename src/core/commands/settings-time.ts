@@ -29,8 +29,9 @@ export const settingsTime: CommandDef = {
     const typedZone = request.args.timezone === undefined ? undefined : String(request.args.timezone);
     // One reader with digest add: "9am", "09:00", zones in any case or as abbreviations.
     const { schedule } = parseScheduleWords(['daily', String(request.args.time)]);
-    const prefs = setDeliveryTime(store, config, personOf(request), schedule.text.slice('daily '.length), typedZone);
-    schedulesChanged();
+    const person = personOf(request);
+    const prefs = setDeliveryTime(store, config, person, schedule.text.slice('daily '.length), typedZone);
+    schedulesChanged({ user: person });
     const zone = typedZone === undefined ? prefs.timeZone : describeZone(resolveTimeZone(typedZone));
     return { visibility: 'ephemeral', text: `Your digest will come daily at ${prefs.time} (${zone}).` };
   },

@@ -12,8 +12,9 @@ export const unfollow: CommandDef = {
   example: '/papers unfollow 2',
   options: [{ name: 'topic', rest: true, description: 'The number from /papers follows, or the topic', type: 'string', required: true, maxLength: MAX_TOPIC_LENGTH, autocomplete: 'follows' }],
   handle(request, { store, index, schedulesChanged }): Reply {
-    const removed = unfollowTopic(store, personOf(request), String(request.args.topic));
-    schedulesChanged();
+    const person = personOf(request);
+    const removed = unfollowTopic(store, person, String(request.args.topic));
+    schedulesChanged({ user: person });
     return { visibility: 'ephemeral', text: removed.examples ? `Unfollowed ${followLabel(index, removed)}.` : `Unfollowed “${removed.topic}”.` };
   },
 };

@@ -196,6 +196,7 @@ export function createMemoryStore(): Store {
       return out;
     },
     clearRatings: (user, topic) => clearRatings(userKey(user), topicKey(topic)),
+    followerCount: () => follows.size,
     allFollowers: () =>
       [...follows.values()].map((list) => ({
         user: { platform: list[0]!.platform, workspace: list[0]!.workspace, user: list[0]!.user },
@@ -266,6 +267,7 @@ export function createMemoryStore(): Store {
       const run = runs.get(runKey(resolve(target), slot));
       return run && copy(run);
     },
+    hasRun: (target, slot) => runs.has(runKey(resolve(target), slot)),
     pendingRuns: () => [...runs.values()].filter((r) => r.state === 'claimed').map(copy),
     recordAttempt(target, slot, error, now) {
       const run = runs.get(runKey(resolve(target), slot));

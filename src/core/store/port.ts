@@ -151,6 +151,8 @@ export interface Store {
   removeFollow(user: UserKey, id: number): boolean;
   /** Every user who follows at least one topic, with their follows. */
   allFollowers(): { user: UserKey; follows: Follow[] }[];
+  /** How many users allFollowers lists, without reading their follows. */
+  followerCount(): number;
 
   /**
    * Rates a paper for one of the user's follows (by topic, compared by topicKey): 1 👍, -1 👎, 0 clears.
@@ -199,6 +201,8 @@ export interface Store {
   claimRun(target: Target, slot: string, plan: RunPlan | null, now: Date): boolean;
   /** The run for (target, slot), if any. */
   getRun(target: Target, slot: string): DigestRun | undefined;
+  /** Whether getRun would find a run, without reading it (the scheduler asks for every due target). */
+  hasRun(target: Target, slot: string): boolean;
   /** Runs still 'claimed': interrupted (or in flight), to resolve on start. */
   pendingRuns(): DigestRun[];
   /** Counts one more failed send attempt of a claimed run. */

@@ -173,6 +173,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     followById: db.prepare('SELECT * FROM follows WHERE id = ?'),
     removeFollow: db.prepare('DELETE FROM follows WHERE id = ? AND platform = ? AND workspace = ? AND user = ?'),
     // Raw rows, columns in this order: a planning pass reads every follow, so no row objects.
+    followerCount: db.prepare('SELECT COUNT(*) FROM (SELECT 1 FROM follows GROUP BY platform, workspace, user)').pluck(),
     allFollows: db.prepare('SELECT platform, workspace, user, id, topic, created, examples FROM follows ORDER BY platform, workspace, user, created, id').raw(),
     listDigests: db.prepare('SELECT * FROM digests WHERE platform = ? AND workspace = ? AND channel = ? ORDER BY id'),
     insertDigest: db.prepare(`INSERT INTO digests (platform, workspace, channel, topic, schedule, time_zone, size, created_by, created, active_since)
@@ -191,6 +192,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     claimRun: db.prepare(`INSERT OR IGNORE INTO runs (target, slot, platform, workspace, kind, target_id, state, claimed, updated, paper_ids, payload)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
     getRun: db.prepare('SELECT * FROM runs WHERE target = ? AND slot = ?'),
+    hasRun: db.prepare('SELECT 1 FROM runs WHERE target = ? AND slot = ?').pluck(),
     pendingRuns: db.prepare("SELECT * FROM runs WHERE state = 'claimed' ORDER BY slot"),
     recordAttempt: db.prepare("UPDATE runs SET attempts = attempts + 1, error = ?, updated = ? WHERE target = ? AND slot = ? AND state = 'claimed'"),
     finishRun: db.prepare("UPDATE runs SET state = ?, message_id = ?, error = ?, updated = ? WHERE target = ? AND slot = ? AND state = 'claimed'"),
@@ -319,6 +321,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
       };
     },
     clearRatings: (u, topic) => q.clearRatings.run(u.platform, u.workspace, u.user, topicKey(topic)).changes,
+    followerCount: () => q.followerCount.get() as number,
     allFollowers() {
       const out: ReturnType<Store['allFollowers']> = [];
       let last: ReturnType<Store['allFollowers']>[number] | undefined;
@@ -377,6 +380,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
       const r = q.getRun.get(targetKey(resolve(t)), slot) as Row | undefined;
       return r && toRun(r);
     },
+    hasRun: (t, slot) => q.hasRun.get(targetKey(resolve(t)), slot) !== undefined,
     pendingRuns: () => (q.pendingRuns.all() as Row[]).map(toRun),
     recordAttempt(t, slot, error, now) {
       q.recordAttempt.run(error, now.getTime(), targetKey(resolve(t)), slot);

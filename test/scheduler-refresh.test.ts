@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import { commands, parseCommandText, runCommand, type CommandContext, type CommandRequest } from '../src/core/commands/index.js';
+import { scheduledKey, scheduledTargets, type ScheduledTarget } from '../src/core/digest-targets.js';
+import { silentLogger } from '../src/core/log.js';
+import { createMemoryStore } from '../src/core/store/memory.js';
+import type { Store } from '../src/core/store/port.js';
+import { harness } from './scheduler-support.js';
+
+/** The memory store, counting its full reads of every follower. */
+function countingStore() {
+  const inner = createMemoryStore();
+  const reads = { allFollowers: 0, followerPrefs: 0 };
+  const store = new Proxy(inner, {
+    get(target, name, receiver) {
+      if (name === 'allFollowers' || name === 'followerPrefs') reads[name]++;
+      return Reflect.get(target, name, receiver) as unknown;
+    },
+  }) as Store;
+  return { inner, store, reads };
+}
+
+/** What a scheduler would do for each target, comparable across reads. */
+const summary = (targets: ScheduledTarget[]) =>
+  targets
+    .map((t) => ({ key: scheduledKey(t), cron: t.schedule.cron, zone: t.timeZone, since: t.since.toISOString(), topics: t.kind === 'user' ? t.follows.map((f) => f.topic) : [t.digest.topic] }))
+    .sort((a, b) => a.key.localeCompare(b.key));
+
+const member = (user: string, over: Partial<CommandRequest> = {}): Omit<CommandRequest, 'args'> => ({ platform: 'slack', workspace: 'T', channel: 'C1', user, isAdmin: false, ...over });
+
+describe('scheduler targets, kept current change by change', () => {
+  it('re-reads only the user or the channel digests a command changed, and schedules any new group', async () => {
+    const { inner, store, reads } = countingStore();
+    const h = harness({ store, now: '2026-03-02T07:00:00Z' });
+    const context: CommandContext = { index: h.index, store, config: h.config, log: silentLogger, now: () => h.clock.now, schedulesChanged: (change) => h.scheduler.refresh(change) };
+    const run = async (text: string, who: Omit<CommandRequest, 'args'>) => {
+      const { def, args } = parseCommandText(commands, text);
+      const { reply, outcome } = await runCommand(context, def, who, args);
+      expect(outcome, `${text}: ${reply.text}`).toBe('ok');
+    };
+    await run('follow diffusion', member('U1'));
+    await h.scheduler.start();
+    await h.scheduler.idle();
+    const fullReads = reads.allFollowers;
+    expect(fullReads).toBeGreaterThan(0);
+
+    const steps: [string, Omit<CommandRequest, 'args'>][] = [
+      ['follow graph networks', member('U2')],
+      ['follow robot learning', member('U1')],
+      ['settings time 10:00 Asia/Tokyo', member('U1')],
+      ['digest add diffusion daily 09:30 Europe/Berlin', member('UA', { isAdmin: true })],
+      ['settings pause', member('U2')],
+      ['unfollow diffusion', member('U1')],
+      ['digest pause 1', member('UA', { isAdmin: true })],
+      ['settings resume', member('U2')],
+      ['unfollow robot learning', member('U1')],
+    ];
+    for (const [text, who] of steps) {
+      await run(text, who);
+      // What a full read of the store says now, made on the uncounted store.
+      expect(summary(h.scheduler.targets()), text).toEqual(summary(scheduledTargets(inner, h.config, () => {})));
+    }
+    expect(reads.allFollowers).toBe(fullReads);
+    expect(reads.followerPrefs).toBe(fullReads);
+    // U1's Tokyo time and the Berlin digest each got their cron job when they appeared.
+    const live = h.cron.live().map((j) => `${j.expression} ${j.timezone}`);
+    expect(live).toContain('0 10 * * * Asia/Tokyo');
+    expect(live).toContain('30 9 * * * Europe/Berlin');
+
+    // With no change named, it reads everything again.
+    h.scheduler.refresh();
+    expect(reads.allFollowers).toBe(fullReads + 1);
+    await h.scheduler.stop();
+  });
+
+  it('a new group\u2019s job delivers the user who moved to it', async () => {
+    const h = harness({ now: '2026-03-02T07:00:00Z' });
+    const alice = { platform: 'slack' as const, workspace: 'T', user: 'U1' };
+    h.store.addFollow(alice, 'diffusion', new Date('2026-03-01T00:00:00Z'));
+    await h.scheduler.start();
+    await h.scheduler.idle();
+    h.store.setPrefs(alice, { time: '09:15', timeZone: 'UTC', paused: false, since: h.clock.now });
+    h.scheduler.refresh({ user: alice });
+    const job = h.cron.live().find((j) => j.expression === '15 9 * * *');
+    expect(job).toBeDefined();
+    h.at('2026-03-02T09:15:00.010Z');
+    job!.fn();
+    await h.scheduler.idle();
+    expect(h.deliverer.to('U1')).toHaveLength(1);
+    await h.scheduler.stop();
+  });
+});
+
+describe('runs a scheduler knows exist', () => {
+  it('a later pass over the same slots asks the store nothing for targets it found run, and still sends nothing twice', async () => {
+    const inner = createMemoryStore();
+    let asked = 0;
+    const store = new Proxy(inner, {
+      get(target, name, receiver) {
+        if (name === 'hasRun' || name === 'getRun') asked++;
+        return Reflect.get(target, name, receiver) as unknown;
+      },
+    }) as Store;
+    const h = harness({ store });
+    const before = new Date('2026-03-01T00:00:00Z');
+    for (const user of ['U1', 'U2', 'U3']) store.addFollow({ platform: 'slack', workspace: 'T', user }, 'diffusion', before);
+    expect(await h.scheduler.runDue()).toMatchObject({ sent: 3 });
+    asked = 0;
+    expect(await h.scheduler.runDue(new Date('2026-03-02T08:05:00Z'))).toMatchObject({ sent: 0, skipped: 3 });
+    expect(asked).toBe(0);
+    // A new scheduler (a restart) knows nothing yet: it asks the store, once per target.
+    const again = harness({ store, deliverer: h.deliverer });
+    expect(await again.scheduler.runDue(new Date('2026-03-02T08:10:00Z'))).toMatchObject({ sent: 0, skipped: 3 });
+    expect(asked).toBe(3);
+    expect(h.deliverer.sent).toHaveLength(3);
+  });
+});
