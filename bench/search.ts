@@ -31,6 +31,8 @@ export const TOPICS = 300;
  * defaults, the slowest by far, answer once.
  */
 export const PASSES = 3;
+/** Paperboy's slowest queries listed under the table, per corpus (from the median pass). */
+const SLOWEST = 5;
 
 interface Row {
   corpus: string;
@@ -44,6 +46,8 @@ interface Row {
   p99s: number[];
   /** match() for TOPICS topics, ms (Paperboy; FTS5: every paper with all the topic's words). */
   matchMs?: number;
+  /** The slowest queries of the median pass (by p99), slowest first. */
+  slowest: [string, number][];
 }
 
 interface Searcher {
@@ -58,9 +62,12 @@ function measureEngine(corpus: string, engine: string, build: () => Searcher, qu
   queries.slice(0, WARMUP).forEach((q) => index.search(q));
   const warmHeapMb = onHeap ? memoryAfterGcMb() - before : NaN;
   const runs = Array.from({ length: passes }, () => queries.slice(WARMUP).map((q) => time(() => index.search(q)).ms));
-  const p99s = runs.map((latencies) => percentile(latencies, 99)).sort((a, b) => a - b);
+  const byP99 = runs.map((latencies) => ({ latencies, p99: percentile(latencies, 99) })).sort((a, b) => a.p99 - b.p99);
+  const p99s = byP99.map((r) => r.p99);
+  const median = byP99[Math.floor(byP99.length / 2)]!.latencies;
+  const slowest = median.map((ms, i): [string, number] => [queries[WARMUP + i]!, ms]).sort((a, b) => b[1] - a[1]).slice(0, SLOWEST);
   const matchMs = index.match ? time(() => topics.forEach((t) => index.match!(t))).ms : undefined;
-  return { corpus, engine, buildMs, heapMb, warmHeapMb, p50: percentile(runs.flat(), 50), p99s, matchMs };
+  return { corpus, engine, buildMs, heapMb, warmHeapMb, p50: percentile(runs.flat(), 50), p99s, matchMs, slowest };
 }
 
 const paperboy = (papers: Paper[]) => () => {
@@ -115,6 +122,10 @@ export async function run(): Promise<string> {
       const ratio = r.p50 / (ftsP50.get(r.corpus) ?? NaN);
       return `| ${r.corpus} | ${r.engine} | ${fmt(r.buildMs, 0)} | ${fmt(r.heapMb)} | ${fmt(r.warmHeapMb)} | ${fmt(r.p50, 2)} | ${fmt(ratio, 2)} | ${fmt(median, 2)} | ${fmt(r.p99s[0]!, 1)}-${fmt(r.p99s.at(-1)!, 1)} | ${r.matchMs === undefined ? '' : fmt(r.matchMs, 0)} |`;
     }),
+    '',
+    `Paperboy's ${SLOWEST} slowest queries per corpus (median pass, ms): what sets its p99.`,
+    '',
+    ...rows.filter((r) => r.engine === 'Paperboy').map((r) => `- ${r.corpus}: ${r.slowest.map(([q, ms]) => `"${q}" ${fmt(ms, 1)}`).join(', ')}`),
     '',
   ].join('\n');
 }

@@ -8,7 +8,7 @@ import {
   checkOptions, DEFAULT_MATCH, DEFAULT_RANKING, DEFAULT_SIMILAR,
   type MatchOptions, type PaperIndexOptions, type RankingOptions, type SimilarOptions,
 } from './options.js';
-import { grow, Postings, type TermScores, type WeightedTerm } from './postings.js';
+import { grow, Postings, type DocList, type TermScores, type WeightedTerm } from './postings.js';
 import { FieldScratch, LastSeen, TokenTable } from './token-table.js';
 import { parseQuery, type Concept, type ParsedQuery } from './query.js';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
@@ -36,14 +36,14 @@ interface ConceptScores extends TermScores {
   phraseIds: Int32Array[];
 }
 
-interface Ranked {
+export interface Ranked {
   /** minisearch's short document id. */
   doc: number;
   score: number;
 }
 
 /** Candidates past the leaders, unsorted: views of reusable arrays, valid until the next query. */
-interface Rest {
+export interface Rest {
   docs: Int32Array;
   scores: Float64Array;
   length: number;
@@ -125,6 +125,15 @@ export class PaperIndex implements PaperSearch {
   get size(): number {
     return this.papers.size;
   }
+
+  /**
+   * Tests: true makes rank() walk every candidate (no bound skip) and work out each score in full
+   * (no factor table), to show those shortcuts change nothing.
+   */
+  static referenceRanking = false;
+
+  /** Candidate papers rank() has scored so far (tests read it to see the skip at work). */
+  candidatesScored = 0;
 
   get(id: string): Paper | undefined {
     return this.papers.get(id);
@@ -486,7 +495,8 @@ export class PaperIndex implements PaperSearch {
       const need = offset + limit;
       const parsed = parseQuery(query);
       const { ranked, rest, concepts, idf } = this.rank(parsed, this.ranking.minRelativeScore, need);
-      const present = concepts.map((c) => this.ownPresence(c));
+      const arrays = this.presenceArrays(concepts.length);
+      const present = concepts.map((c, i) => this.ownPresence(c, arrays[i]!));
       // A sentence-long query is a half-remembered paper, worded from memory: fewer of its words need be there.
       const sentence = parsed.concepts.length >= this.ranking.sentenceConcepts;
       const min = sentence ? this.ranking.sentenceMinCoverage : this.ranking.searchMinCoverage;
@@ -495,7 +505,7 @@ export class PaperIndex implements PaperSearch {
       let more = 0;
       for (let i = 0; i < rest.length; i++) if (coverage(rest.docs[i]!, present, idf) >= min - 1e-9) more++;
       const total = hits.length + more;
-      if (hits.length < need && more) hits.push(...objects(rest).filter(matches).sort(byScore));
+      if (hits.length < need && more) hits.push(...bestPassing(rest, need - hits.length, (doc) => coverage(doc, present, idf) >= min - 1e-9));
       if (total === 0) {
         const nearest = ranked.slice(0, Math.min(limit, NEAREST_SHOWN));
         return { hits: offset > 0 ? [] : nearest.map((r) => this.hit(r)), total: 0, nearest: nearest.length > 0 && offset === 0 };
@@ -504,25 +514,30 @@ export class PaperIndex implements PaperSearch {
     });
   }
 
-  /** Papers having the concept's own words (all words of a multi-word alternative), by short id. */
-  private ownPresence(c: ConceptScores): Uint8Array {
-    const out = new Uint8Array(this.postings.capacity);
+  /** Papers having the concept's own words (all words of a multi-word alternative), by short id: lent until the next call. */
+  private ownPresence(c: ConceptScores, out: Uint8Array): Uint8Array {
     for (const t of c.ownWords) this.postings.markDocs(t, out, c.allowed?.term === t ? c.allowed.docs : undefined);
-    for (const phrase of c.alternatives) {
-      if (phrase.length < 2) continue;
-      // How many of the phrase's words (in order of the phrase) each paper has had so far; the last word marks those having all.
-      const had = new Uint16Array(this.postings.capacity);
-      phrase.forEach((t, j) => {
-        const last = j === phrase.length - 1;
-        this.postings.forEachDoc(t, 1, (doc) => {
-          if (had[doc] !== j) return;
-          had[doc] = j + 1;
-          if (last) out[doc] = 1;
-        });
-      });
-    }
+    for (const phrase of c.alternatives) if (phrase.length >= 2) this.postings.markAllOf(phrase, out, this.phraseScratch());
     return out;
   }
+
+  /** Zeroed per-concept presence arrays over all short ids, reused by every search. */
+  private presenceArrays(count: number): Uint8Array[] {
+    const capacity = this.postings.capacity;
+    if (this.presence[0]?.length !== capacity) this.presence = [];
+    while (this.presence.length < count) this.presence.push(new Uint8Array(capacity));
+    for (let i = 0; i < count; i++) this.presence[i]!.fill(0);
+    return this.presence.slice(0, count);
+  }
+
+  private presence: Uint8Array[] = [];
+
+  private phraseScratch(): Uint16Array {
+    if (this.phraseHad.length !== this.postings.capacity) this.phraseHad = new Uint16Array(this.postings.capacity);
+    return this.phraseHad;
+  }
+
+  private phraseHad = new Uint16Array(0);
 
   match(topic: string): SearchHit[] {
     return this.scoring(() => this.matchTopic(topic));
@@ -541,16 +556,38 @@ export class PaperIndex implements PaperSearch {
     const { minRelativeScore, minSemanticSimilarity, semanticMinRelativeScore, centroidDocs } = this.matching;
     const semantic = minSemanticSimilarity > 0 && this.ranking.semanticWeight > 0;
     const floor = semantic ? Math.min(minRelativeScore, semanticMinRelativeScore) : minRelativeScore;
-    const { ranked, concepts, idf } = this.rank(parseQuery(topic), floor, Infinity, false);
-    const cut = (ranked[0]?.score ?? 0) * minRelativeScore;
-    const about = ranked.filter((r) => r.score >= cut && this.isAbout(r.doc, concepts, idf));
+    // The leaders come sorted, the other papers past `floor` in typed arrays: only the few a follow
+    // may deliver become objects (the leaders' first is the best of all; see rank()).
+    const { ranked: leaders, rest, concepts, idf } = this.rank(parseQuery(topic), floor, 0, false);
+    const cut = (leaders[0]?.score ?? 0) * minRelativeScore;
+    const own = concepts.map(ownTerms);
+    const bits = this.ownWordBits(concepts);
+    const about: Ranked[] = [];
+    try {
+      for (const r of leaders) if (r.score >= cut && this.isAbout(r.doc, concepts, idf, own, bits)) about.push(r);
+      for (let i = 0; i < rest.length; i++) {
+        const doc = rest.docs[i]!;
+        if (rest.scores[i]! >= cut && this.isAbout(doc, concepts, idf, own, bits)) about.push({ doc, score: rest.scores[i]! });
+      }
+    } finally {
+      if (bits) for (const c of concepts) for (const t of c.ownIds) if (t >= 0) bits[t] = 0;
+    }
+    about.sort(byScore);
     // Why each paper was delivered: the topic's own words it has (none for a latent "near" paper).
     // Found when first read (a digest reads it for the few papers it shows); which concepts the
     // paper has is read now, as the score arrays go back to the postings after this search.
+    const conceptIds = concepts.map(({ ownIds, phraseIds }) => ({ ownIds, phraseIds }));
     const evidence = (r: Ranked): SearchHit => {
       const paper = this.paperAt(r.doc);
-      const has = concepts.filter((c) => c.scores[r.doc]! > 0).map(({ ownIds, phraseIds }) => ({ ownIds, phraseIds }));
-      return withEvidence({ paper, score: r.score }, () => ownWordEvidence(paper, this.sequences.entries(r.doc), has));
+      const doc = r.doc;
+      if (concepts.length > 30) {
+        const has = conceptIds.filter((_, i) => concepts[i]!.scores[doc]! > 0);
+        return withEvidence({ paper, score: r.score }, () => ownWordEvidence(paper, this.sequences.entries(doc), has));
+      }
+      // Which concepts the paper has, as bits: most hits' evidence is never read.
+      let has = 0;
+      for (let i = 0; i < concepts.length; i++) if (concepts[i]!.scores[doc]! > 0) has |= 1 << i;
+      return withEvidence({ paper, score: r.score }, () => ownWordEvidence(paper, this.sequences.entries(doc), conceptIds.filter((_, i) => has & (1 << i))));
     };
     if (!semantic || about.length === 0) return about.map(evidence);
     // Papers on the topic that word it differently: about as close to what the confident hits are
@@ -570,7 +607,8 @@ export class PaperIndex implements PaperSearch {
     if (norm === 0) return about.map(evidence);
     for (let k = 0; k < centroid.length; k++) centroid[k] = centroid[k]! / Math.sqrt(norm);
     const typical = confident.reduce((sum, r) => sum + cosine(vector(r.doc), centroid), 0) / confident.length;
-    const delivered = new Set(about.map((r) => r.doc));
+    const delivered = this.docMarks();
+    for (const r of about) delivered[r.doc] = 1;
     const threshold = minSemanticSimilarity * typical;
     // Most candidates are far from the threshold: a cosine worked out from the paper's stored
     // product with the mean (one dot product, no offset vector) settles them; the few it leaves
@@ -583,18 +621,21 @@ export class PaperIndex implements PaperSearch {
       meanSquared += mean[k]! * mean[k]!;
     }
     const close = (doc: number): boolean => {
-      const v = space.docVector(doc);
+      const has = space.hasVector(doc);
       const lengthSquared = 1 - 2 * meanDots[doc]! + meanSquared;
-      if (v && lengthSquared > 0.01) {
-        let dot = 0;
-        for (let k = 0; k < v.length; k++) dot += v[k]! * centroid[k]!;
-        const estimate = (dot - meanCentroid) / Math.sqrt(lengthSquared);
+      if (has && lengthSquared > 0.01) {
+        const estimate = (space.dotDoc(doc, centroid) - meanCentroid) / Math.sqrt(lengthSquared);
         if (estimate < threshold - ESTIMATE_SLACK) return false;
         if (estimate > threshold + ESTIMATE_SLACK) return true;
       }
-      return offsetCosine(v, mean, centroid) >= threshold;
+      return offsetCosine(has ? space.docVector(doc) : undefined, mean, centroid) >= threshold;
     };
-    const near = ranked.filter((r) => !delivered.has(r.doc) && close(r.doc));
+    const near = leaders.filter((r) => !delivered[r.doc] && close(r.doc));
+    for (let i = 0; i < rest.length; i++) {
+      const doc = rest.docs[i]!;
+      if (!delivered[doc] && close(doc)) near.push({ doc, score: rest.scores[i]! });
+    }
+    for (const r of about) delivered[r.doc] = 0;
     return [...about, ...near].sort(byScore).map(evidence);
   }
 
@@ -696,6 +737,19 @@ export class PaperIndex implements PaperSearch {
     return tf;
   }
 
+  /** rank()'s score of a candidate from its BM25 sum, for queries too long for scoreFactors' table. */
+  private candidateScore(doc: number, bm25: number, concepts: ConceptScores[], idf: number[], totalIdf: number): number {
+    const { coverageExponent, titleCoverageBoost } = this.ranking;
+    let covered = 0;
+    let inTitle = 0;
+    for (let i = 0; i < concepts.length; i++) {
+      if (concepts[i]!.scores[doc] === 0) continue;
+      covered += idf[i]!;
+      if (concepts[i]!.inTitle[doc]) inTitle += idf[i]!;
+    }
+    return bm25 * (covered / totalIdf) ** coverageExponent * (1 + (titleCoverageBoost * inTitle) / totalIdf);
+  }
+
   private hit(r: Ranked): SearchHit {
     return { paper: this.paperAt(r.doc), score: r.score };
   }
@@ -709,7 +763,7 @@ export class PaperIndex implements PaperSearch {
    * BM25 summed over concepts, times coverage^k (the idf-weighted share of concepts present),
    * times a title-coverage boost; then proximity and pseudo-relevance feedback on the leaders.
    */
-  private rank(query: ParsedQuery, minShare: number, need = Infinity, semantic = true): Ranking {
+  private rank(query: ParsedQuery, minShare: number, need: number, semantic = true): Ranking {
     const { coverageExponent, titleCoverageBoost, proximityDepth, feedbackDepth, feedbackDocs } = this.ranking;
     // A sentence-long query (a half-remembered paper) is precise already: it gets passage evidence,
     // while a short topic gets the latent related terms that find papers wording it differently.
@@ -725,27 +779,40 @@ export class PaperIndex implements PaperSearch {
     const { seen, docs, scores } = this.candidateArrays();
     let count = 0;
     let best = 0;
-    for (const concept of concepts) {
-      for (const doc of concept.docs) {
-        if (seen[doc] || excluded.has(doc)) continue;
+    const conceptScoresOf = concepts.map((c) => c.scores);
+    const conceptTitles = concepts.map((c) => c.inTitle);
+    const anyExcluded = excluded.size > 0;
+    const factors = concepts.length <= MAX_FACTOR_CONCEPTS && !PaperIndex.referenceRanking ? scoreFactors(idf, totalIdf, coverageExponent, titleCoverageBoost) : undefined;
+    // Rarest concepts first; once the papers having only the concepts left cannot pass the
+    // prefilter below (an upper bound of their score under best * minShare * PREFILTER_SHARE),
+    // those concepts' own lists are not walked: every paper they share with a walked one is scored.
+    const order = concepts.map((_, i) => i).sort((a, b) => concepts[a]!.docs.length - concepts[b]!.docs.length || a - b);
+    const bound = new BoundLeft(concepts.map((c) => maxScore(c)), idf, totalIdf, coverageExponent, titleCoverageBoost);
+    for (let o = 0; o < order.length; o++) {
+      const concept = concepts[order[o]!]!;
+      const conceptDocs = concept.docs.ids;
+      for (let at = 0; at < concept.docs.length; at++) {
+        const doc = conceptDocs[at]!;
+        if (seen[doc] || (anyExcluded && excluded.has(doc))) continue;
         seen[doc] = 1;
         let bm25 = 0;
-        let covered = 0;
-        let inTitle = 0;
-        for (let i = 0; i < concepts.length; i++) {
-          const c = concepts[i]!;
-          const s = c.scores[doc]!;
+        let has = 0;
+        let titles = 0;
+        for (let i = 0; i < conceptScoresOf.length; i++) {
+          const s = conceptScoresOf[i]![doc]!;
           if (s === 0) continue;
           bm25 += s;
-          covered += idf[i]!;
-          if (c.inTitle[doc]) inTitle += idf[i]!;
+          has |= 1 << i;
+          if (conceptTitles[i]![doc]) titles |= 1 << i;
         }
-        const score = bm25 * (covered / totalIdf) ** coverageExponent * (1 + (titleCoverageBoost * inTitle) / totalIdf);
+        const score = factors ? bm25 * factors.coverage[has]! * factors.title[titles]! : this.candidateScore(doc, bm25, concepts, idf, totalIdf);
         if (score > best) best = score;
         docs[count] = doc;
         scores[count++] = score;
       }
+      if (!PaperIndex.referenceRanking && bound.below(order, o + 1, best * minShare * PREFILTER_SHARE)) break;
     }
+    this.candidatesScored += count;
     for (let i = 0; i < count; i++) seen[docs[i]!] = 0;
     let kept = 0;
     for (let i = 0; i < count; i++) {
@@ -771,7 +838,6 @@ export class PaperIndex implements PaperSearch {
       rest.scores[others++] = rest.scores[i]!;
     }
     rest.length = others;
-    if (need === Infinity) return { ranked: [...ranked, ...objects(rest).sort(byScore)], rest: { ...rest, length: 0 }, concepts, idf: ownIdf };
     return { ranked, rest, concepts, idf: ownIdf };
   }
 
@@ -793,6 +859,7 @@ export class PaperIndex implements PaperSearch {
         const mask = this.formsAlike(alternative[0]!, concept.label);
         if (mask) {
           keepOnly(alt, mask, expanded.terms.length > 1 ? this.otherTermsDocs(expanded.terms, alternative[0]!) : undefined);
+          this.otherDocs?.fill(0);
           allowed = { term: alternative[0]!, docs: mask };
         }
         // Known words count their own papers; a typo counts the papers of the words it stands for.
@@ -900,7 +967,10 @@ export class PaperIndex implements PaperSearch {
       const ownCentroid = centroid(space, ownDocs);
       // Inflections of one word ("detect", "detecting") are that word; only derived words are put to the test.
       const inflection = (form: string) => (isInflectionOf(form, term) && isInflectionOf(own, term)) || isInflectionOf(form, own) || isInflectionOf(own, form);
-      const apart = [...byForm].filter(([form, docs]) => form !== own && !inflection(form) && !formUsedAlike(space, ownCentroid, ownDocs, docs, this.papers.size, this.ranking));
+      const ownMarks = this.docMarks();
+      for (const doc of ownDocs) ownMarks[doc] = 1;
+      const apart = [...byForm].filter(([form, docs]) => form !== own && !inflection(form) && !formUsedAlike(space, ownCentroid, ownDocs, ownMarks, docs, this.papers.size, this.ranking));
+      for (const doc of ownDocs) ownMarks[doc] = 0;
       if (apart.length) {
         out = new Uint8Array(this.postings.capacity);
         for (const [form, docs] of byForm) if (!apart.some(([f]) => f === form)) for (const doc of docs) out[doc] = 1;
@@ -912,24 +982,34 @@ export class PaperIndex implements PaperSearch {
   }
 
   /** Papers using any of the expansion terms other than `term` (they keep their match when `term`'s papers are narrowed). */
-  private otherTermsDocs(terms: WeightedTerm[], term: string): Set<number> {
-    const out = new Set<number>();
-    for (const w of terms) if (w.term !== term) this.postings.forEachDoc(w.term, 1, (doc) => out.add(doc));
-    return out;
+  private otherTermsDocs(terms: WeightedTerm[], term: string): Uint8Array {
+    if (this.otherDocs?.length !== this.postings.capacity) this.otherDocs = new Uint8Array(this.postings.capacity);
+    for (const w of terms) if (w.term !== term) this.postings.markDocs(w.term, this.otherDocs);
+    return this.otherDocs;
   }
+
+  /** otherTermsDocs' marks, reused (zeroed after each use). */
+  private otherDocs: Uint8Array | undefined;
 
   /** How many more papers use both terms than if they were independent (0 when none does). */
   private cooccurrenceLift(a: string, b: string): number {
-    const docs = new Set<number>();
-    this.postings.forEachDoc(a, 1, (doc) => docs.add(doc));
-    let both = 0;
-    let dfB = 0;
-    this.postings.forEachDoc(b, 1, (doc) => {
-      dfB++;
-      if (docs.has(doc)) both++;
-    });
-    return docs.size && dfB ? (both * this.papers.size) / (docs.size * dfB) : 0;
+    const dfA = this.documentFrequency(a);
+    const dfB = this.documentFrequency(b);
+    if (!dfA || !dfB) return 0;
+    const marks = this.docMarks();
+    this.postings.markDocs(a, marks);
+    const both = this.postings.countMarked(b, marks);
+    this.postings.markDocs(a, marks, undefined, 0);
+    return (both * this.papers.size) / (dfA * dfB);
   }
+
+  /** Zeroed marks over all short ids, for counting papers in common; callers leave them zeroed. */
+  private docMarks(): Uint8Array {
+    if (this.marks.length !== this.postings.capacity) this.marks = new Uint8Array(this.postings.capacity);
+    return this.marks;
+  }
+
+  private marks = new Uint8Array(0);
 
   private relatedTerms(term: string): [string, number][] {
     let terms = this.related.get(term);
@@ -946,7 +1026,10 @@ export class PaperIndex implements PaperSearch {
     const out = new Set<number>();
     for (const terms of exclusions) {
       const hits = allOf(terms.map((t) => this.postings.score([{ term: t, weight: 1 }], 1, this.ranking.bm25)), this.postings.lend());
-      for (const doc of hits.docs) if (terms.length === 1 || this.hasPhrases(doc, [terms])) out.add(doc);
+      for (let i = 0; i < hits.docs.length; i++) {
+        const doc = hits.docs.ids[i]!;
+        if (terms.length === 1 || this.hasPhrases(doc, [terms])) out.add(doc);
+      }
     }
     return out;
   }
@@ -1070,8 +1153,7 @@ export class PaperIndex implements PaperSearch {
     for (const x of target) norm += x * x;
     if (norm === 0) return [head, rest];
     const sims = space.similarities(target.map((x) => x / Math.sqrt(norm)), this.postings.capacity);
-    let maxSim = 0;
-    for (const x of sims) if (x > maxSim) maxSim = x;
+    const maxSim = maxOf(sims);
     if (maxSim <= 0) return [head, rest];
     const semantic = (doc: number) => Math.max(0, sims[doc]!) / maxSim;
     // Like feedback, only the leaders are re-scored; the rest stay below them.
@@ -1094,33 +1176,76 @@ export class PaperIndex implements PaperSearch {
    * recurring in the abstract; a phrase counts once per mention, not once per word) carry at least
    * minCoverage of the topic's weight.
    */
-  private isAbout(doc: number, concepts: ConceptScores[], idf: number[]): boolean {
+  private isAbout(doc: number, concepts: ConceptScores[], idf: number[], own: Set<number>[], bits: Uint32Array | undefined): boolean {
     const { minAbstractOccurrences, minCoverage, proximityWindow } = this.matching;
     const total = idf.reduce((a, b) => a + b, 0) || 1;
     // Cheap first: the concepts the paper has at all bound what it can cover (a sum over a subset, in the same order, is no larger).
     let possible = 0;
     for (let i = 0; i < concepts.length; i++) if (concepts[i]!.scores[doc] !== 0) possible += idf[i]!;
     if (possible / total < minCoverage - 1e-9) return false;
-    // Each part of the text is read when first needed: most papers show the concept in the title.
-    let title: Int32Array | undefined;
-    let lead: Int32Array | undefined;
-    let abstract: Int32Array | undefined;
-    const titleWords = () => (title ??= this.sequences.words(doc, 'title'));
-    const abstractWords = () => (abstract ??= this.sequences.words(doc, 'abstract'));
+    const { words, title, lead } = this.wordsOf(doc);
+    const titleWords = words.subarray(0, title);
+    const leadWords = words.subarray(title, title + lead);
+    const abstractWords = words.subarray(title);
     let strong = 0;
     let any = false;
     concepts.forEach((c, i) => {
       if (c.scores[doc] === 0) return;
       any = true;
       // The opening sentence usually states what a paper is about.
-      const strongly = mentions(titleWords(), c) > 0 || mentions((lead ??= this.sequences.words(doc, 'lead')), c) > 0 || mentions(abstractWords(), c) >= minAbstractOccurrences;
+      const strongly = mentions(titleWords, c, i, bits) > 0 || mentions(leadWords, c, i, bits) > 0 || mentions(abstractWords, c, i, bits) >= minAbstractOccurrences;
       if (strongly) strong += idf[i]!;
     });
     if (strong / total < minCoverage - 1e-9 || concepts.length < 2 || !any) return strong / total >= minCoverage - 1e-9;
     // A topic's words stand together where a paper is about it; scattered, they are chance.
-    const own = concepts.map(ownTerms);
-    return passageCoverage([...titleWords(), ...abstractWords()], own, idf, proximityWindow) >= minCoverage - 1e-9;
+    return passageCoverage(words, own, idf, proximityWindow) >= minCoverage - 1e-9;
   }
+
+  /**
+   * The paper's words (title then abstract, compound joins left out, as sequences.words gives
+   * them) in a reused array, valid until the next call, with how many are the title's and the
+   * abstract's first sentence's.
+   */
+  private wordsOf(doc: number): { words: Int32Array; title: number; lead: number } {
+    const entries = this.sequences.entries(doc);
+    const titleEnd = this.sequences.titleLength(doc);
+    const leadEnd = titleEnd + this.sequences.leadLength(doc);
+    let compounds = false;
+    for (let i = 0; i < entries.length && !compounds; i++) compounds = entries[i]! < 0;
+    // Most papers have no compound joins: their entries are their words.
+    if (!compounds) return { words: entries, title: Math.min(titleEnd, entries.length), lead: Math.min(leadEnd, entries.length) - Math.min(titleEnd, entries.length) };
+    if (this.wordScratch.length < entries.length) this.wordScratch = new Int32Array(entries.length * 2);
+    const out = this.wordScratch;
+    let n = 0;
+    let title = 0;
+    let lead = 0;
+    for (let i = 0; i < entries.length; i++) {
+      if (i === titleEnd) title = n;
+      if (i === leadEnd) lead = n - title;
+      if (entries[i]! >= 0) out[n++] = entries[i]!;
+    }
+    if (titleEnd >= entries.length) title = n;
+    if (leadEnd >= entries.length) lead = n - title;
+    return { words: out.subarray(0, n), title, lead };
+  }
+
+  private wordScratch = new Int32Array(256);
+
+  /**
+   * Per term id, bit i set when the term is one of concept i's own words (up to 32 concepts; else
+   * undefined): isAbout's word counts read it instead of hashing each word. Callers clear the bits.
+   */
+  private ownWordBits(concepts: ConceptScores[]): Uint32Array | undefined {
+    if (concepts.length > 32) return undefined;
+    const size = this.postings.vocabularySize;
+    if (this.wordBits.length < size) this.wordBits = new Uint32Array(Math.max(size, this.wordBits.length * 2));
+    concepts.forEach((c, i) => {
+      for (const t of c.ownIds) if (t >= 0) this.wordBits[t] = this.wordBits[t]! | (1 << i);
+    });
+    return this.wordBits;
+  }
+
+  private wordBits = new Uint32Array(0);
 
   /** The paper's terms weighted by tf-idf (title terms count double), best first. */
   private distinctiveTerms(doc: number): Map<string, number> {
@@ -1218,20 +1343,97 @@ function topWeights(weights: Map<number, number>, weigh: (t: number, w: number) 
   return best;
 }
 
-/** Rest entries as objects. */
-function objects(rest: Rest): Ranked[] {
-  const out: Ranked[] = [];
-  for (let i = 0; i < rest.length; i++) out.push({ doc: rest.docs[i]!, score: rest.scores[i]! });
-  return out;
+/** Queries of up to this many concepts get rank()'s score factors from a table (2^concepts entries). */
+const MAX_FACTOR_CONCEPTS = 8;
+
+/**
+ * rank()'s two factors per set of concepts (bit i for concept i): present, `(covered / totalIdf) **
+ * exponent`; in the title, `1 + (boost * inTitle) / totalIdf`, the idf summed in concept order as
+ * rank() sums it, so the doubles are the same; worked out once per query, not per paper.
+ */
+function scoreFactors(idf: number[], totalIdf: number, exponent: number, boost: number): { coverage: Float64Array; title: Float64Array } {
+  const size = 1 << idf.length;
+  const coverage = new Float64Array(size);
+  const title = new Float64Array(size);
+  for (let mask = 0; mask < size; mask++) {
+    let covered = 0;
+    for (let i = 0; i < idf.length; i++) if (mask & (1 << i)) covered += idf[i]!;
+    coverage[mask] = (covered / totalIdf) ** exponent;
+    title[mask] = 1 + (boost * covered) / totalIdf;
+  }
+  return { coverage, title };
+}
+
+/** The best score a concept gives any paper. */
+function maxScore(c: TermScores): number {
+  let max = 0;
+  const ids = c.docs.ids;
+  for (let i = 0; i < c.docs.length; i++) if (c.scores[ids[i]!]! > max) max = c.scores[ids[i]!]!;
+  return max;
+}
+
+/**
+ * An upper bound of rank()'s candidate score for papers having none but the concepts left in an
+ * order: the concepts' best scores summed, at their full coverage and all of it in the title (the
+ * score grows with each; the bound is loosened by a relative 1e-9, far above rounding).
+ */
+class BoundLeft {
+  constructor(
+    private readonly best: number[],
+    private readonly idf: number[],
+    private readonly totalIdf: number,
+    private readonly exponent: number,
+    private readonly titleBoost: number,
+  ) {}
+
+  /** True when papers having only concepts order[from...] all score under `threshold`. */
+  below(order: number[], from: number, threshold: number): boolean {
+    if (from >= order.length) return false;
+    if (!(this.exponent >= 0 && this.titleBoost >= 0 && threshold > 0)) return false;
+    let sum = 0;
+    let covered = 0;
+    for (let o = from; o < order.length; o++) {
+      sum += this.best[order[o]!]!;
+      covered += this.idf[order[o]!]!;
+    }
+    const share = Math.min(1, covered / this.totalIdf);
+    return sum * share ** this.exponent * (1 + this.titleBoost * share) * (1 + 1e-9) < threshold;
+  }
+}
+
+/** The `count` best rest entries passing `passes`, best first: what sorting all that pass and taking `count` gives. */
+export function bestPassing(rest: Rest, count: number, passes: (doc: number) => boolean): Ranked[] {
+  const best: Ranked[] = [];
+  for (let i = 0; i < rest.length; i++) {
+    const doc = rest.docs[i]!;
+    const score = rest.scores[i]!;
+    const worst = best.length === count ? best[count - 1]! : undefined;
+    if (worst && (score < worst.score || (score === worst.score && doc > worst.doc))) continue;
+    if (!passes(doc)) continue;
+    const entry = { doc, score };
+    let at = best.length;
+    while (at > 0 && byScore(best[at - 1]!, entry) > 0) at--;
+    best.splice(at, 0, entry);
+    if (best.length > count) best.pop();
+  }
+  return best;
 }
 
 /** Papers having every part, written into `out` (zeroed); a multi-word alternative counts once, as the mean of its parts. */
 function allOf(parts: TermScores[], out: TermScores): TermScores {
-  const [first, ...rest] = parts;
-  for (const doc of first!.docs) {
-    if (!rest.every((p) => p.scores[doc]! > 0)) continue;
-    out.scores[doc] = parts.reduce((sum, p) => sum + p.scores[doc]!, 0) / parts.length;
-    out.inTitle[doc] = parts.every((p) => p.inTitle[doc]) ? 1 : 0;
+  const first = parts[0]!.docs;
+  const count = parts.length;
+  next: for (let i = 0; i < first.length; i++) {
+    const doc = first.ids[i]!;
+    for (let p = 1; p < count; p++) if (!(parts[p]!.scores[doc]! > 0)) continue next;
+    let sum = 0;
+    let inTitle = 1;
+    for (let p = 0; p < count; p++) {
+      sum += parts[p]!.scores[doc]!;
+      if (!parts[p]!.inTitle[doc]) inTitle = 0;
+    }
+    out.scores[doc] = sum / count;
+    out.inTitle[doc] = inTitle;
     out.docs.push(doc);
   }
   return out;
@@ -1239,7 +1441,8 @@ function allOf(parts: TermScores[], out: TermScores): TermScores {
 
 /** Per paper, the better-scoring of two alternatives. */
 function bestOf(a: TermScores, b: TermScores): TermScores {
-  for (const doc of b.docs) {
+  for (let i = 0; i < b.docs.length; i++) {
+    const doc = b.docs.ids[i]!;
     if (a.scores[doc] === 0) a.docs.push(doc);
     if (b.scores[doc]! > a.scores[doc]!) {
       a.scores[doc] = b.scores[doc]!;
@@ -1247,6 +1450,13 @@ function bestOf(a: TermScores, b: TermScores): TermScores {
     }
   }
   return a;
+}
+
+/** The largest value, or 0 when none is positive. */
+function maxOf(values: Float32Array): number {
+  let max = 0;
+  for (let i = 0; i < values.length; i++) if (values[i]! > max) max = values[i]!;
+  return max;
 }
 
 /** The `count` documents with the highest positive similarity. */
@@ -1331,18 +1541,19 @@ function isInflectionOf(form: string, stem: string): boolean {
 }
 
 /** Removes every paper not marked in `allowed` from a concept's scores. */
-function keepOnly(scores: TermScores, allowed: Uint8Array, alsoAllowed?: Set<number>): void {
-  const docs = scores.docs;
+function keepOnly(scores: TermScores, allowed: Uint8Array, alsoAllowed?: Uint8Array): void {
+  const list: DocList = scores.docs;
+  const docs = list.ids;
   let kept = 0;
-  for (let i = 0; i < docs.length; i++) {
+  for (let i = 0; i < list.length; i++) {
     const doc = docs[i]!;
-    if (allowed[doc] || alsoAllowed?.has(doc)) docs[kept++] = doc;
+    if (allowed[doc] || alsoAllowed?.[doc]) docs[kept++] = doc;
     else {
       scores.scores[doc] = 0;
       scores.inTitle[doc] = 0;
     }
   }
-  docs.length = kept;
+  list.length = kept;
 }
 
 /** The normalized mean latent vector of some papers. */
@@ -1364,10 +1575,9 @@ function centroid(space: SemanticSpace, docs: number[]): Float32Array {
  * must still use both, and the centroids of their papers sit close in the latent space: in a
  * one-field corpus the latent space alone puts nearly any two forms close ("linear", "linearly").
  */
-function formUsedAlike(space: SemanticSpace, ownCentroid: Float32Array, ownDocs: number[], docs: number[], n: number, r: RankingOptions): boolean {
-  const own = new Set(ownDocs);
+function formUsedAlike(space: SemanticSpace, ownCentroid: Float32Array, ownDocs: number[], own: Uint8Array, docs: number[], n: number, r: RankingOptions): boolean {
   let both = 0;
-  for (const doc of docs) if (own.has(doc)) both++;
+  for (const doc of docs) if (own[doc]) both++;
   const expected = (ownDocs.length * docs.length) / n;
   if (expected >= 1) return both >= expected;
   return both >= 1 && cosine(centroid(space, docs), ownCentroid) >= r.formMinSimilarity;
@@ -1385,9 +1595,10 @@ function coverage(doc: number, present: Uint8Array[], idf: number[]): number {
 }
 
 /** How often a concept's own words are mentioned in a stream of index terms: a multi-word alternative counts once per mention. */
-function mentions(stream: Int32Array, c: ConceptScores): number {
+function mentions(stream: Int32Array, c: ConceptScores, i: number, bits: Uint32Array | undefined): number {
   let count = 0;
-  for (const t of stream) if (c.ownIds.has(t)) count++;
+  if (bits) for (let k = 0; k < stream.length; k++) count += (bits[stream[k]!]! >>> i) & 1;
+  else for (const t of stream) if (c.ownIds.has(t)) count++;
   for (const phrase of c.phraseIds) count += countSequence(stream, phrase);
   return count;
 }

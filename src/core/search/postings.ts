@@ -13,13 +13,31 @@ export interface WeightedTerm {
   weight: number;
 }
 
+/**
+ * Short document ids in a growable Int32Array, reused between queries: a plain array pushed past
+ * some ten thousand entries costs milliseconds a query in reallocation and GC.
+ */
+export class DocList {
+  ids = new Int32Array(64);
+  length = 0;
+
+  push(doc: number): void {
+    if (this.length === this.ids.length) {
+      const grown = new Int32Array(this.ids.length * 2);
+      grown.set(this.ids);
+      this.ids = grown;
+    }
+    this.ids[this.length++] = doc;
+  }
+}
+
 /** One concept's scores over all documents, indexed by short document id. */
 export interface TermScores {
   scores: Float64Array;
   /** 1 where the match includes the title. */
   inTitle: Uint8Array;
   /** Short ids with a score, in no particular order. */
-  docs: number[];
+  docs: DocList;
 }
 
 /** How many score arrays are kept for reuse between queries. */
@@ -392,8 +410,8 @@ export class Postings {
     return k;
   }
 
-  /** Sets out[doc] = 1 for each document using the term (only where `mask[doc]`, when given). */
-  markDocs(term: string, out: Uint8Array, mask?: Uint8Array): void {
+  /** Sets out[doc] = `value` (1) for each document using the term (only where `mask[doc]`, when given). */
+  markDocs(term: string, out: Uint8Array, mask?: Uint8Array, value = 1): void {
     const id = this.ids.get(term);
     if (id === undefined) return;
     for (const field of [this.title, this.abstract]) {
@@ -402,10 +420,65 @@ export class Postings {
         const end = block + HEADER + pool[block + 2]!;
         for (let i = block + HEADER; i < end; i++) {
           const doc = pool[i]! >>> COUNT_BITS;
-          if (!mask || mask[doc]) out[doc] = 1;
+          if (!mask || mask[doc]) out[doc] = value;
         }
       }
     }
+  }
+
+  /**
+   * Sets out[doc] = 1 for each document using every one of `terms` (in either field). `had` is
+   * scratch over all short ids, zero on entry and left zeroed.
+   */
+  markAllOf(terms: string[], out: Uint8Array, had: Uint16Array): void {
+    const ids = terms.map((t) => this.ids.get(t));
+    if (ids.some((id) => id === undefined)) return;
+    const last = ids.length - 1;
+    for (let j = 0; j <= last; j++) {
+      const id = ids[j]!;
+      for (const field of [this.title, this.abstract]) {
+        const pool = field.pool;
+        for (let block = id < field.head.length ? field.head[id]! : -1; block >= 0; block = pool[block]!) {
+          const end = block + HEADER + pool[block + 2]!;
+          for (let i = block + HEADER; i < end; i++) {
+            const doc = pool[i]! >>> COUNT_BITS;
+            if (had[doc] !== j) continue;
+            had[doc] = j + 1;
+            if (j === last) out[doc] = 1;
+          }
+        }
+      }
+    }
+    // Only the first term's documents can have been counted.
+    const first = ids[0]!;
+    for (const field of [this.title, this.abstract]) {
+      const pool = field.pool;
+      for (let block = first < field.head.length ? field.head[first]! : -1; block >= 0; block = pool[block]!) {
+        const end = block + HEADER + pool[block + 2]!;
+        for (let i = block + HEADER; i < end; i++) had[pool[i]! >>> COUNT_BITS] = 0;
+      }
+    }
+  }
+
+  /** How many documents using the term are marked in `marks` (each counted once; their marks are cleared). */
+  countMarked(term: string, marks: Uint8Array): number {
+    const id = this.ids.get(term);
+    if (id === undefined) return 0;
+    let count = 0;
+    for (const field of [this.title, this.abstract]) {
+      const pool = field.pool;
+      for (let block = id < field.head.length ? field.head[id]! : -1; block >= 0; block = pool[block]!) {
+        const end = block + HEADER + pool[block + 2]!;
+        for (let i = block + HEADER; i < end; i++) {
+          const doc = pool[i]! >>> COUNT_BITS;
+          if (marks[doc]) {
+            count++;
+            marks[doc] = 0;
+          }
+        }
+      }
+    }
+    return count;
   }
 
   /** Number of documents containing the exact index term. */
@@ -505,8 +578,9 @@ export class Postings {
     const out = this.lend();
     const { scores, inTitle, docs } = out;
     const n = this.externalIds.length;
-    const { k, b, d } = bm25;
+    const { k, d } = bm25;
     const touched = this.touched;
+    const scratch = this.scratch;
     for (const { term, weight } of terms) {
       const id = this.ids.get(term);
       if (id === undefined) continue;
@@ -516,8 +590,7 @@ export class Postings {
         const field = isTitle ? this.title : this.abstract;
         const matching = field.df[id] ?? 0;
         if (matching === 0) continue;
-        const fieldLength = isTitle ? this.titleLengths : this.abstractLengths;
-        const avg = isTitle ? this.avgTitle : this.avgAbstract;
+        const norms = this.lengthNorms(isTitle, bm25);
         const boost = isTitle ? titleBoost : 1;
         const idf = Math.log(1 + (n - matching + 0.5) / (matching + 0.5));
         const scale = weight * boost * idf;
@@ -527,18 +600,19 @@ export class Postings {
           for (let i = block + HEADER; i < end; i++) {
             const posting = pool[i]!;
             const doc = posting >>> COUNT_BITS;
-            const tf = field.count(id, posting);
-            const length = fieldLength[doc]!;
-            if (this.scratch[doc] === 0) touched[touchedCount++] = doc;
-            this.scratch[doc] = this.scratch[doc]! + scale * (d + (tf * (k + 1)) / (tf + k * (1 - b + (b * length) / avg)));
+            const packed = posting & COUNT_MASK;
+            const tf = packed === COUNT_MASK ? field.count(id, posting) : packed;
+            const before = scratch[doc]!;
+            if (before === 0) touched[touchedCount++] = doc;
+            scratch[doc] = before + scale * (d + (tf * (k + 1)) / (tf + norms[doc]!));
             if (isTitle) inTitle[doc] = 1;
           }
         }
       }
       for (let i = 0; i < touchedCount; i++) {
         const doc = touched[i]!;
-        const s = this.scratch[doc]!;
-        this.scratch[doc] = 0;
+        const s = scratch[doc]!;
+        scratch[doc] = 0;
         if (scores[doc] === 0) {
           if (s === 0) inTitle[doc] = 0; // a zero-weight term scores nothing, title or not
           else docs.push(doc);
@@ -548,6 +622,23 @@ export class Postings {
     }
     return out;
   }
+
+  /**
+   * Per document, BM25's length term `k * (1 - b + b * length / avg)` for one field, computed as
+   * score() did inline (the same operations, so the same doubles); kept until a paper is added.
+   */
+  private lengthNorms(isTitle: boolean, { k, b }: Bm25): Float64Array {
+    const avg = isTitle ? this.avgTitle : this.avgAbstract;
+    const cached = this.norms[isTitle ? 0 : 1];
+    if (cached && cached.k === k && cached.b === b && cached.avg === avg && cached.values.length === this.capacity) return cached.values;
+    const lengths = isTitle ? this.titleLengths : this.abstractLengths;
+    const values = new Float64Array(this.capacity);
+    for (let doc = 0; doc < values.length; doc++) values[doc] = k * (1 - b + (b * lengths[doc]!) / avg);
+    this.norms[isTitle ? 0 : 1] = { k, b, avg, values };
+    return values;
+  }
+
+  private readonly norms: ({ k: number; b: number; avg: number; values: Float64Array } | undefined)[] = [undefined, undefined];
 
   /**
    * minisearch's OR query over whole terms, each boosted: per document the sum of each matching
@@ -597,7 +688,7 @@ export class Postings {
     const capacity = this.capacity;
     let out = this.spare.pop();
     while (out && out.scores.length !== capacity) out = this.spare.pop();
-    out ??= { scores: new Float64Array(capacity), inTitle: new Uint8Array(capacity), docs: [] };
+    out ??= { scores: new Float64Array(capacity), inTitle: new Uint8Array(capacity), docs: new DocList() };
     this.lent.push(out);
     return out;
   }
@@ -605,9 +696,10 @@ export class Postings {
   /** Takes back everything lent since the last release; callers must hold on to none of it. */
   release(): void {
     for (const lent of this.lent) {
-      for (const doc of lent.docs) {
-        lent.scores[doc] = 0;
-        lent.inTitle[doc] = 0;
+      const ids = lent.docs.ids;
+      for (let i = 0; i < lent.docs.length; i++) {
+        lent.scores[ids[i]!] = 0;
+        lent.inTitle[ids[i]!] = 0;
       }
       lent.docs.length = 0;
       if (this.spare.length < SPARE_SCORES && lent.scores.length === this.capacity) this.spare.push(lent);

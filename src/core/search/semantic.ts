@@ -309,6 +309,25 @@ export class SemanticSpace {
     else this.docVectors.fill(0, doc * dims, (doc + 1) * dims);
   }
 
+  /** Whether docVector(doc) gives a vector, without making the view. */
+  hasVector(doc: number): boolean {
+    const dims = this.dims;
+    if ((doc + 1) * dims > this.docVectors.length) return false;
+    const v = this.docVectors;
+    for (let k = doc * dims; k < (doc + 1) * dims; k++) if (v[k] !== 0) return true;
+    return false;
+  }
+
+  /** docVector(doc) dotted with `unit`, summed in index order as a loop over the view would, read in place. */
+  dotDoc(doc: number, unit: Float32Array): number {
+    const dims = this.dims;
+    const v = this.docVectors;
+    const base = doc * dims;
+    let dot = 0;
+    for (let k = 0; k < dims; k++) dot += v[base + k]! * unit[k]!;
+    return dot;
+  }
+
   /** The document's unit vector (a view), or undefined when it has none. */
   docVector(doc: number): Float32Array | undefined {
     const dims = this.dims;

@@ -74,6 +74,11 @@ export class DocumentSequences {
     return this.pool.subarray(this.range(doc, 'title')[0], this.range(doc, 'abstract')[1]);
   }
 
+  /** How many of entries(doc) after the title are the abstract's first sentence. */
+  leadLength(doc: number): number {
+    return this.offsets[3 * doc + 2]! - this.offsets[3 * doc + 1]!;
+  }
+
   /** How many of entries(doc) are the title's. */
   titleLength(doc: number): number {
     return this.offsets[3 * doc + 1]! - this.offsets[3 * doc]!;

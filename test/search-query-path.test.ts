@@ -1,0 +1,127 @@
+import { resolve } from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { corpusOfKind, prng, sampleQueries } from '../bench/lib/synthetic.js';
+import { loadCorpus } from '../src/core/corpus/index.js';
+import { PaperIndex } from '../src/core/search/index.js';
+import { bestPassing } from '../src/core/search/paper-index.js';
+import type { Paper } from '../src/core/types.js';
+
+let seeds: Paper[];
+let heaps: Paper[];
+
+beforeAll(async () => {
+  seeds = (await loadCorpus(resolve(import.meta.dirname, '../seeds'))).papers;
+  heaps = corpusOfKind('heaps', seeds, 3000, 11);
+});
+
+afterEach(() => {
+  PaperIndex.referenceRanking = false;
+});
+
+/** Everything a search page shows, scores to the last bit. */
+const page = (index: PaperIndex, q: string, limit = 10, offset = 0) => {
+  const { hits, total, nearest } = index.search(q, { limit, offset });
+  return { ids: hits.map((h) => h.paper.id), scores: hits.map((h) => h.score), total, nearest };
+};
+const matched = (index: PaperIndex, topic: string) => index.match(topic).map((h) => [h.paper.id, h.score]);
+
+/** Random queries mixing the corpus's most common words with rarer ones, exclusions and phrases. */
+function queries(papers: Paper[], count: number, seed: number): string[] {
+  const random = prng(seed);
+  const pick = <T>(xs: T[]) => xs[Math.floor(random() * xs.length)]!;
+  const common = ['model', 'models', 'learning', 'language', 'neural', 'data', 'LLMs', 'large language models', 'training', 'method'];
+  const sampled = sampleQueries(papers, count, seed);
+  return sampled.map((q) => {
+    const r = random();
+    if (r < 0.35) return `${pick(common)} ${q}`;
+    if (r < 0.5) return `${q} ${pick(common)} ${pick(common)}`;
+    if (r < 0.6) return `${q} -${pick(common)}`;
+    if (r < 0.7) return `"${pick(common)}" ${q}`;
+    // Sentence-long queries, on both sides of the factor table's 8 concepts.
+    if (r < 0.8) return `${q} ${sampleQueries(papers, 4, Math.floor(random() * 1e6)).join(' ')}`;
+    return q;
+  });
+}
+
+describe('rank() shortcuts: candidates a bound rules out, score factors from a table', () => {
+  it('gives the same pages, scores and totals as the reference path, and walks fewer candidates', () => {
+    for (const [name, papers] of [['seeds', () => seeds], ['heaps 3k', () => heaps]] as const) {
+      const index = new PaperIndex(papers());
+      const qs = queries(seeds, 120, name === 'seeds' ? 3 : 5);
+      const pages = (skip: boolean) => {
+        PaperIndex.referenceRanking = !skip;
+        const before = index.candidatesScored;
+        const out = qs.map((q, i) => page(index, q, i % 3 === 0 ? 25 : 10, i % 5 === 0 ? 10 : 0));
+        return { out, scored: index.candidatesScored - before };
+      };
+      const full = pages(false);
+      const skipping = pages(true);
+      expect(skipping.out, name).toEqual(full.out);
+      // The skip is at work on these queries, not just harmless.
+      expect(skipping.scored, name).toBeLessThan(full.scored * 0.9);
+    }
+  });
+
+  it('gives the same match() deliveries as the reference path', () => {
+    const index = new PaperIndex(heaps);
+    const topics = queries(seeds, 80, 9).map((q) => q.replace(/-\S+|"/g, ''));
+    PaperIndex.referenceRanking = true;
+    const full = topics.map((t) => matched(index, t));
+    PaperIndex.referenceRanking = false;
+    expect(topics.map((t) => matched(index, t))).toEqual(full);
+  });
+});
+
+describe('bestPassing: the best matching papers past the leaders', () => {
+  it('equals filtering, sorting all (score, then short id) and taking the first', () => {
+    const random = prng(21);
+    for (let round = 0; round < 300; round++) {
+      const length = Math.floor(random() * 200);
+      const docs = Int32Array.from({ length }, (_, i) => i * 3 + Math.floor(random() * 3));
+      // Few distinct scores, so ties are common.
+      const scores = Float64Array.from({ length }, () => Math.floor(random() * 8) / 4);
+      docs.sort(() => random() - 0.5);
+      const passes = (doc: number) => doc % 3 !== 1;
+      const count = 1 + Math.floor(random() * 20);
+      const all = Array.from(docs, (doc, i) => ({ doc, score: scores[i]! }))
+        .filter((r) => passes(r.doc))
+        .sort((a, b) => b.score - a.score || a.doc - b.doc);
+      expect(bestPassing({ docs, scores, length }, count, passes)).toEqual(all.slice(0, count));
+    }
+  });
+});
+
+describe('state reused between queries', () => {
+  const lexical = { ranking: { semanticWeight: 0, relatedTerms: 0, variantMinSimilarity: -1 } };
+
+  it('phrase, acronym, spelling-variant and word-form checks are the same after other queries as on a fresh index', () => {
+    // Variants ("privacy"/"private") and word forms ("linear"/"linearly") count papers in common with reused marks.
+    const qs = ['LLMs reasoning', 'large language models agents', '"language model" evaluation', 'MoE routing', 'privacy quantization', 'linear organization', 'graph neural network'];
+    const shared = new PaperIndex(seeds);
+    for (const q of [...qs, ...qs.slice().reverse(), ...qs]) {
+      const fresh = new PaperIndex(seeds);
+      expect(page(shared, q)).toEqual(page(fresh, q));
+      expect(matched(shared, q)).toEqual(matched(fresh, q));
+    }
+  });
+
+  it('answers as a fresh index after many other queries (variant, form and aboutness checks use reused marks)', () => {
+    const qs = queries(seeds, 80, 17);
+    const shared = new PaperIndex(heaps);
+    qs.forEach((q) => shared.match(q.replace(/-\S+|"/g, '')));
+    const fresh = new PaperIndex(heaps);
+    for (const q of qs.slice(-25).reverse()) {
+      const topic = q.replace(/-\S+|"/g, '');
+      expect(matched(shared, topic)).toEqual(matched(fresh, topic));
+    }
+  });
+
+  it('BM25 length terms follow papers added after a query', () => {
+    const grown = new PaperIndex(seeds.slice(0, 300), lexical);
+    const qs = ['language models reasoning', 'graph neural networks', 'diffusion', 'reinforcement learning robots'];
+    qs.forEach((q) => grown.search(q));
+    grown.add(seeds.slice(300));
+    const fresh = new PaperIndex(seeds, lexical);
+    for (const q of qs) expect(page(grown, q)).toEqual(page(fresh, q));
+  });
+});
