@@ -42,7 +42,7 @@ export type RunSummary = Record<RunResult, number>;
 
 /** A sweep catches what cron could not fire: slots skipped by DST changes, or missed while busy. */
 const SWEEP_CRON = '*/5 * * * *';
-/** The sweep's key among the jobs (no group key has no '|'). */
+/** The sweep's key among the jobs (every group key has a '|' in it). */
 const SWEEP = 'sweep';
 /** However small catchUpHours is, a sweep or a late cron tick still finds its slot. */
 const MIN_WINDOW_MS = 10 * 60_000;
