@@ -127,3 +127,23 @@ describe('runs a scheduler knows exist', () => {
     expect(h.deliverer.sent.map((s) => s.target.id)).toEqual(['U2']);
   });
 });
+
+describe('a stored delivery time the scheduler cannot read', () => {
+  it('skips that user\u2019s digest, in a full read and in a re-read of the user, and keeps the others', async () => {
+    const h = harness();
+    const at = new Date('2026-03-01T00:00:00Z');
+    const alice = { platform: 'slack' as const, workspace: 'T', user: 'U1' };
+    const bob = { platform: 'slack' as const, workspace: 'T', user: 'U2' };
+    h.store.addFollow(alice, 'diffusion', at);
+    h.store.addFollow(bob, 'graph', at);
+    // A hand-edited store: no command accepts this time.
+    h.store.setPrefs(alice, { time: '25:99', timeZone: 'UTC', paused: false, since: at });
+    expect(h.scheduler.targets().map((t) => t.target.id)).toEqual(['U2']);
+    h.store.setPrefs(bob, { time: '25:99', timeZone: 'UTC', paused: false, since: at });
+    h.scheduler.refresh({ user: bob });
+    expect(h.scheduler.targets()).toEqual([]);
+    h.store.setPrefs(alice, { time: '07:00', timeZone: 'UTC', paused: false, since: at });
+    h.scheduler.refresh({ user: alice });
+    expect(h.scheduler.targets().map((t) => t.target.id)).toEqual(['U1']);
+  });
+});

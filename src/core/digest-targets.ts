@@ -4,7 +4,7 @@ import { partKey } from './deliverer.js';
 import { channelTarget } from './digest.js';
 import { dailyAt, parseSchedule, type Schedule } from './schedule.js';
 import type { ChannelDigest, Follow, Store, UserPrefs } from './store/port.js';
-import { targetKey, type Target, type UserKey } from './types.js';
+import { dmTarget, targetKey, type Target, type UserKey } from './types.js';
 
 /** One active digest with its schedule: a user's DM digest or one channel digest. */
 export type ScheduledTarget = {
@@ -35,23 +35,30 @@ export function scheduledKey(t: ScheduledTarget): string {
   return t.kind === 'user' ? targetKey(t.target) : `digest:${t.digest.id}`;
 }
 
-/** A user's DM digest, or undefined when it is paused or has no follows; throws on an invalid delivery time. */
-function userTarget(user: UserKey, follows: Follow[], prefs: UserPrefs | undefined, config: AppConfig, parsed: ScheduleCache): ScheduledTarget | undefined {
+type OnInvalid = (what: string, err: unknown) => void;
+
+/** A user's DM digest, or undefined when it is paused, has no follows, or its delivery time is invalid (told to onInvalid). */
+function userTarget(user: UserKey, follows: Follow[], prefs: UserPrefs | undefined, config: AppConfig, parsed: ScheduleCache, onInvalid: OnInvalid): ScheduledTarget | undefined {
   if (prefs?.paused || follows.length === 0) return undefined;
   const time = prefs?.time ?? config.digests.defaultTime;
   let firstFollow = Infinity;
   for (const f of follows) firstFollow = Math.min(firstFollow, f.created.getTime());
-  return {
-    kind: 'user', user, follows,
-    target: { platform: user.platform, workspace: user.workspace, kind: 'user', id: user.user },
-    schedule: parsed(`daily ${time}`, () => dailyAt(time)),
-    timeZone: prefs?.timeZone ?? config.digests.defaultTimeZone,
-    since: new Date(Math.max(firstFollow, prefs?.since?.getTime() ?? 0)),
-  };
+  try {
+    return {
+      kind: 'user', user, follows,
+      target: dmTarget(user),
+      schedule: parsed(`daily ${time}`, () => dailyAt(time)),
+      timeZone: prefs?.timeZone ?? config.digests.defaultTimeZone,
+      since: new Date(Math.max(firstFollow, prefs?.since?.getTime() ?? 0)),
+    };
+  } catch (err) {
+    onInvalid(`DM digest of ${user.platform}:${user.workspace}:${user.user}`, err);
+    return undefined;
+  }
 }
 
 /** Every unpaused channel digest in the store. */
-export function channelTargets(store: Store, onInvalid: (what: string, err: unknown) => void, parsed: ScheduleCache = scheduleCache()): ScheduledTarget[] {
+export function channelTargets(store: Store, onInvalid: OnInvalid, parsed: ScheduleCache = scheduleCache()): ScheduledTarget[] {
   const out: ScheduledTarget[] = [];
   for (const digest of store.allDigests()) {
     if (digest.paused) continue;
@@ -70,27 +77,18 @@ export function channelTargets(store: Store, onInvalid: (what: string, err: unkn
 }
 
 /** One user's DM digest as the store holds it now (two small reads), or undefined when there is none to schedule. */
-export function scheduledUserTarget(store: Store, config: AppConfig, user: UserKey, onInvalid: (what: string, err: unknown) => void): ScheduledTarget | undefined {
-  try {
-    return userTarget(user, store.listFollows(user), store.getPrefs(user), config, scheduleCache());
-  } catch (err) {
-    onInvalid(`DM digest of ${user.platform}:${user.workspace}:${user.user}`, err);
-    return undefined;
-  }
+export function scheduledUserTarget(store: Store, config: AppConfig, user: UserKey, onInvalid: OnInvalid): ScheduledTarget | undefined {
+  return userTarget(user, store.listFollows(user), store.getPrefs(user), config, scheduleCache(), onInvalid);
 }
 
 /** Every unpaused digest in the store: one per user with follows, one per channel digest. */
-export function scheduledTargets(store: Store, config: AppConfig, onInvalid: (what: string, err: unknown) => void): ScheduledTarget[] {
+export function scheduledTargets(store: Store, config: AppConfig, onInvalid: OnInvalid): ScheduledTarget[] {
   const parsed = scheduleCache();
   const out: ScheduledTarget[] = [];
   const allPrefs = store.followerPrefs();
   for (const { user, follows } of store.allFollowers()) {
-    try {
-      const t = userTarget(user, follows, allPrefs.get(targetKey({ platform: user.platform, workspace: user.workspace, kind: 'user', id: user.user })), config, parsed);
-      if (t) out.push(t);
-    } catch (err) {
-      onInvalid(`DM digest of ${user.platform}:${user.workspace}:${user.user}`, err);
-    }
+    const t = userTarget(user, follows, allPrefs.get(targetKey(dmTarget(user))), config, parsed, onInvalid);
+    if (t) out.push(t);
   }
   out.push(...channelTargets(store, onInvalid, parsed));
   return out;

@@ -9,7 +9,7 @@ import { reasonText } from './follows/why.js';
 import { followLikeAction, paperByline, truncate, type PaperItem, type Reply } from './reply.js';
 import type { PaperSearch, SearchHit } from './search-port.js';
 import { topicKey, type ChannelDigest, type Follow, type OfferedPaper, type OffersByTarget, type RatingsByUser, type Store } from './store/port.js';
-import { targetKey, type Paper, type Target, type UserKey } from './types.js';
+import { dmTarget, targetKey, type Paper, type Target, type UserKey } from './types.js';
 
 /**
  * What "new" means: a paper is new to a target when the topic matches it and it was never
@@ -344,7 +344,7 @@ export function createDigestPlanner(
      * digests.maxPapers papers, most relevant first; the rest offered and carried (digest-cap.ts).
      */
     planUser(user: UserKey, follows: Follow[], at: Date = new Date()): DigestPlan {
-      const target: Target = { platform: user.platform, workspace: user.workspace, kind: 'user', id: user.user };
+      const target = dmTarget(user);
       const key = targetKey(target);
       const pre = prefetchFor(key);
       const offers = pre && !pre.offers.aliased.has(key) ? (pre.offers.targets.get(key) ?? NO_OFFERS) : undefined;

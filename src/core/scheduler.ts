@@ -12,7 +12,7 @@ import { SendSlots } from './flow/send-slots.js';
 import { slotsBetween } from './schedule.js';
 import type { PaperSearch } from './search-port.js';
 import type { DigestRun, Store } from './store/port.js';
-import { targetKey, type Paper, type Platform } from './types.js';
+import { dmTarget, targetKey, type Paper, type Platform } from './types.js';
 
 /** The part of node-cron the scheduler uses, injectable for tests. */
 export interface CronLike {
@@ -130,7 +130,7 @@ export function createScheduler(deps: SchedulerDeps) {
     }
     let changed: ScheduledTarget[];
     if ('user' in change) {
-      const key = targetKey({ platform: change.user.platform, workspace: change.user.workspace, kind: 'user', id: change.user.user });
+      const key = targetKey(dmTarget(change.user));
       const t = scheduledUserTarget(store, config, change.user, onInvalid);
       if (t) targets.set(key, t);
       else targets.delete(key);

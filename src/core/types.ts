@@ -45,3 +45,8 @@ export interface Target {
 export function targetKey(t: Target): string {
   return `${t.platform}:${t.workspace}:${t.kind}:${t.id}`;
 }
+
+/** Where a user's DM digest goes. */
+export function dmTarget(user: UserKey): Target {
+  return { platform: user.platform, workspace: user.workspace, kind: 'user', id: user.user };
+}

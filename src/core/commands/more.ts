@@ -4,7 +4,7 @@ import { personOf } from '../identity.js';
 import { withRatingActions } from '../learning/actions.js';
 import type { Reply } from '../reply.js';
 import { topicKey } from '../store/port.js';
-import type { Target } from '../types.js';
+import { dmTarget } from '../types.js';
 import type { CommandContext, CommandDef } from './definition.js';
 
 /** "N more: Show them" and /papers more: the papers your digests offered but did not show, most relevant first. */
@@ -17,7 +17,7 @@ export const more: CommandDef = {
   handle(request, { store, index, config, now }): Reply {
     // The person's DM digest, wherever they press the button or type the command.
     const user = personOf(request);
-    const target: Target = { platform: user.platform, workspace: user.workspace, kind: 'user', id: user.user };
+    const target = dmTarget(user);
     const followed = new Map(store.listFollows(user).map((f) => [topicKey(f.topic), f]));
     const at = now();
     const offers = store.offeredPapers(target)

@@ -1,4 +1,4 @@
-import { targetKey, type ChannelKey, type Platform, type Target, type UserKey } from '../types.js';
+import { dmTarget, targetKey, type ChannelKey, type Platform, type Target, type UserKey } from '../types.js';
 import type { Rating } from '../learning/feedback.js';
 import { samePaper } from './papers.js';
 import { emptyMergeReport, mergedSlot, mergeFollowLists, newerPrefs } from './person-merge.js';
@@ -80,7 +80,7 @@ export function createMemoryStore(): Store {
   };
 
   const resolveUser = (u: UserKey): UserKey => {
-    const workspace = aliases.get(targetKey({ platform: u.platform, workspace: u.workspace, kind: 'user', id: u.user }));
+    const workspace = aliases.get(targetKey(dmTarget(u)));
     return workspace === undefined ? u : { ...u, workspace };
   };
 
@@ -233,7 +233,7 @@ export function createMemoryStore(): Store {
       const out = new Map<string, UserPrefs>();
       for (const [first] of follows.values()) {
         const p = first && store.getPrefs(first);
-        if (first && p) out.set(targetKey({ platform: first.platform, workspace: first.workspace, kind: 'user', id: first.user }), p);
+        if (first && p) out.set(targetKey(dmTarget(first)), p);
       }
       return out;
     },

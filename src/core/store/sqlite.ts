@@ -2,7 +2,7 @@ import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs'
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Logger } from '../log.js';
-import { targetKey, type Platform, type Target, type UserKey } from '../types.js';
+import { dmTarget, targetKey, type Platform, type Target, type UserKey } from '../types.js';
 import type { Rating } from '../learning/feedback.js';
 import { migrations } from './migrations.js';
 import { mergeScopeSqlite } from './sqlite-merge.js';
@@ -257,7 +257,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
 
   // A person's old key (a server or workspace merged into their scope) reads and writes the person's prefs.
   const resolveUser = (u: UserKey): UserKey => {
-    const workspace = q.alias.get(targetKey({ platform: u.platform, workspace: u.workspace, kind: 'user', id: u.user })) as string | undefined;
+    const workspace = q.alias.get(targetKey(dmTarget(u))) as string | undefined;
     return workspace === undefined ? u : { ...u, workspace };
   };
   const personRow = (u: UserKey): unknown => {
@@ -356,7 +356,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
       return r && toPrefs(r);
     },
     // Followers are people (never old keys), so each one's own row is their prefs.
-    followerPrefs: () => new Map((q.allPrefs.all() as Row[]).map((r) => [targetKey({ platform: r.platform as Platform, workspace: r.workspace as string, kind: 'user', id: r.user as string }), toPrefs(r)])),
+    followerPrefs: () => new Map((q.allPrefs.all() as Row[]).map((r) => [targetKey(dmTarget({ platform: r.platform as Platform, workspace: r.workspace as string, user: r.user as string })), toPrefs(r)])),
     setPrefs(asked, p) {
       const u = resolveUser(asked);
       q.setPrefs.run(u.platform, u.workspace, u.user, p.time, p.timeZone, p.paused ? 1 : 0, p.pausedReason ?? null, (p.since ?? new Date()).getTime());
