@@ -21,6 +21,8 @@ const NO_PLATFORM = [
 
 /** `npm start`: the bot. Exits non-zero with a plain message when the configuration is wrong. */
 async function main(): Promise<void> {
+  // Milliseconds from the process's start: what a restart spends before startApp (node and the loader, config, modules).
+  const launchMs: Record<string, number> = { main: Math.round(performance.now()) };
   let config;
   try {
     config = loadConfig();
@@ -29,6 +31,7 @@ async function main(): Promise<void> {
     process.stderr.write(`paperboy: ${err.message}\n`);
     process.exit(2);
   }
+  launchMs.config = Math.round(performance.now());
   const logFile = consoleLogFile(config, process.stderr.isTTY === true);
   const log = logFile ? createConsoleLogger(config.log, logFile) : createLogger(config.log);
   const interactive = process.stdin.isTTY === true;
@@ -51,8 +54,10 @@ async function main(): Promise<void> {
   // The index snapshot is read on a worker thread from here, while the rest of the bot's modules load (about 1 s).
   const snapshotPrefetch = prefetchSnapshot(config);
   const { startApp } = await import('./app/boot.js');
+  launchMs.modules = Math.round(performance.now());
   app = await startApp(config, log, {
     snapshotPrefetch,
+    launchMs,
     input: process.stdin,
     output: process.stdout,
     interactive,

@@ -28,6 +28,9 @@ describe('npm start with an index snapshot', () => {
     await vi.waitFor(() => expect(first.stderr()).toContain('index snapshot written'), { timeout: 60_000, interval: 50 });
     expect(first.stderr()).toContain('no index snapshot yet');
     expect(first.stderr()).toContain('no parsed-corpus cache yet');
+    // npm start ran the bundle (scripts/start.mjs), and its latent fit ran on the bundled worker.
+    expect(first.stderr()).not.toContain('running through the tsx loader');
+    expect(first.stderr()).not.toContain('fit on the worker thread failed');
     first.send('/papers search diffusion');
     await vi.waitFor(() => expect(first.stdout()).toContain('Papers for'), { timeout: 20_000, interval: 50 });
     expect(await first.end()).toBe(0);

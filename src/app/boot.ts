@@ -35,7 +35,7 @@ export interface RunningApp {
 }
 
 /** Loads the corpus, opens the store, starts the scheduler and every configured platform. */
-export async function startApp(config: AppConfig, log: Logger, io: ConsoleIo & { logsAt?: string; snapshotPrefetch?: SnapshotPrefetch }): Promise<RunningApp> {
+export async function startApp(config: AppConfig, log: Logger, io: ConsoleIo & { logsAt?: string; snapshotPrefetch?: SnapshotPrefetch; launchMs?: Record<string, number> }): Promise<RunningApp> {
   const started = performance.now();
   /** Milliseconds per start-up step, logged with the ready line: what a restart spends its time on. */
   const phasesMs: Record<string, number> = {};
@@ -200,6 +200,8 @@ export async function startApp(config: AppConfig, log: Logger, io: ConsoleIo & {
       corpusFilesFromCache: corpus.filesFromCache,
       startMs: Math.round(performance.now() - started),
       phasesMs,
+      // From the process's start (main.ts): main's first line, config read, the app's modules loaded.
+      ...(io.launchMs ? { launchMs: io.launchMs } : {}),
     },
     `Paperboy ready: ${index.size} papers (${corpus.stats.skippedLines} lines skipped${stored.length ? `, ${stored.length} kept from live sources` : ''}), store ${storePath}, platforms ${adapters.map((a) => a.platform).join(' + ')}`,
   );

@@ -1,6 +1,6 @@
 import type { Worker } from 'node:worker_threads';
 import type { FitInput, FittedSpace } from './semantic.js';
-import { startTsWorker } from './worker-thread.js';
+import { siblingModule, startTsWorker } from './worker-thread.js';
 
 /** Fits latent spaces somewhere other than the caller's event loop. */
 export interface LatentFitter {
@@ -20,7 +20,7 @@ export function createWorkerFitter(): LatentFitter {
     worker = undefined;
   };
   const start = (): Worker => {
-    const w = startTsWorker(new URL('./latent-fit-worker.ts', import.meta.url));
+    const w = startTsWorker(siblingModule('latent-fit-worker', import.meta.url));
     w.on('message', (msg: { id: number; fit?: FittedSpace; error?: string }) => {
       const p = pending.get(msg.id);
       pending.delete(msg.id);

@@ -3,6 +3,14 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 
 /**
+ * The module `name` beside the calling one, with the caller's extension: the .ts source under a
+ * TypeScript loader, the bundled .mjs under `npm start` (scripts/start.mjs puts it beside).
+ */
+export function siblingModule(name: string, callerUrl: string): URL {
+  return new URL(`./${name}${callerUrl.match(/\.[cm]?[jt]s$/)?.[0] ?? '.ts'}`, callerUrl);
+}
+
+/**
  * Starts a worker thread on a TypeScript module of this project. A worker inherits the process's
  * loader flags, so under `tsx` (npm start, the CLI, the bench) it imports the module directly;
  * where the process has no TypeScript loader of its own (a test runner that transforms files in
