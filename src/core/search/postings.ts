@@ -1,5 +1,4 @@
-import SearchableMap from 'minisearch/SearchableMap';
-import { exportTree, importTree, type TreeState } from './vocabulary-tree.js';
+import { VocabularyTree, type TreeState } from './vocabulary-tree.js';
 
 export interface Bm25 {
   k: number;
@@ -240,7 +239,7 @@ export class Postings {
   /** Index term by id. */
   readonly names: string[] = [];
   /** The vocabulary in a radix tree (prefix and fuzzy lookup), filled in id order as lookups need it (see vocabularyTree). */
-  private tree = new SearchableMap<number>();
+  private tree = new VocabularyTree(this.names);
   /** Terms (by id) in the tree so far. */
   private treed = 0;
   private readonly title = new FieldPostings();
@@ -496,16 +495,16 @@ export class Postings {
     return this.ids.has(term);
   }
 
-  /** Index terms starting with `prefix` (the prefix itself excluded). */
+  /** Index terms starting with `prefix` (the prefix itself excluded), in the tree's order (minisearch's atPrefix). */
   withPrefix(prefix: string): string[] {
     const out: string[] = [];
-    for (const term of this.vocabularyTree().atPrefix(prefix).keys()) if (term !== prefix) out.push(term);
+    for (const id of this.vocabularyTree().withPrefix(prefix)) if (this.names[id] !== prefix) out.push(this.names[id]!);
     return out;
   }
 
-  /** Index terms within `distance` edits of `term`, with their distance. */
+  /** Index terms within `distance` edits of `term`, with their distance (minisearch's fuzzyGet order). */
   near(term: string, distance: number): [string, number][] {
-    return [...this.vocabularyTree().fuzzyGet(term, distance)].map(([t, [, d]]) => [t, d]);
+    return this.vocabularyTree().near(term, distance).map(([id, d]) => [this.names[id]!, d]);
   }
 
   /**
@@ -513,7 +512,7 @@ export class Postings {
    * order (so the tree, and the order lookups list terms in, is the same as inserting at intern):
    * a build does not pay for it per new term, and can fill it while it waits for something else.
    */
-  vocabularyTree(): SearchableMap<number> {
+  private vocabularyTree(): VocabularyTree {
     this.fillTree(Infinity);
     return this.tree;
   }
@@ -521,13 +520,14 @@ export class Postings {
   /** Puts up to `count` more terms in the tree; true when it holds the whole vocabulary. */
   fillTree(count: number): boolean {
     const end = Math.min(this.names.length, this.treed + count);
-    for (; this.treed < end; this.treed++) this.tree.set(this.names[this.treed]!, this.treed);
+    for (; this.treed < end; this.treed++) this.tree.insert(this.treed);
     return this.treed === this.names.length;
   }
 
   /** Copies of its arrays for a snapshot, in steps (the vocabulary tree a slice at a time; see exportTree). */
   *exportSteps(): Generator<void, PostingsState> {
-    const tree = yield* exportTree(this.vocabularyTree());
+    const tree = this.vocabularyTree().export();
+    yield;
     const title = yield* this.title.exportSteps();
     yield;
     const abstract = yield* this.abstract.exportSteps();
@@ -552,7 +552,7 @@ export class Postings {
       this.ids.set(term, id);
       this.names.push(term);
     });
-    this.tree = importTree(state);
+    this.tree = new VocabularyTree(this.names, state);
     this.treed = state.terms.length;
     this.df = owned(state.df);
     this.externalIds.push(...state.ids);
@@ -707,9 +707,9 @@ export class Postings {
     this.lent = [];
   }
 
-  /** Bytes of the typed arrays (postings, lengths, frequencies); the vocabulary's strings and maps not included. */
+  /** Bytes of the typed arrays (postings, lengths, frequencies, the vocabulary tree); the vocabulary's strings and maps not included. */
   get bytes(): number {
-    return this.title.bytes + this.abstract.bytes + this.df.byteLength + this.titleLengths.byteLength + this.abstractLengths.byteLength;
+    return this.tree.bytes + this.title.bytes + this.abstract.bytes + this.df.byteLength + this.titleLengths.byteLength + this.abstractLengths.byteLength;
   }
 
   private lent: TermScores[] = [];

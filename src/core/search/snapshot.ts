@@ -11,7 +11,7 @@ import { wordForm } from './stem.js';
 import { QUERY_STOP_WORDS, STOP_WORDS } from './stopwords.js';
 
 /** The snapshot file's layout; bump when the container or the sections below change. */
-export const SNAPSHOT_FORMAT = 2;
+export const SNAPSHOT_FORMAT = 3;
 export { SNAPSHOT_FILE } from './snapshot-file.js';
 /** Bump when the analyzer changes in a way PROBE below might not show. */
 const ANALYZER_REVISION = 1;
@@ -66,7 +66,7 @@ export async function loadIndexSnapshot(path: string, options: PaperIndexOptions
 
 /** Sections every snapshot of this format has (the latent space is optional: a corpus too small to fit one has none). */
 const REQUIRED = [
-  'ids', 'textHashes', 'terms', 'treeKeys', 'treeInts', 'df', 'titleLengths', 'abstractLengths', 'averages', 'sequencePool', 'sequenceOffsets',
+  'ids', 'textHashes', 'terms', 'treeNodes', 'treeEdges', 'df', 'titleLengths', 'abstractLengths', 'averages', 'sequencePool', 'sequenceOffsets',
   'wordTokens', 'wordTerms', ...['names', 'termOf', 'nextOf', 'first', 'last', 'counts'].map((k) => `forms.${k}`),
   ...['title', 'abstract', 'forms.docs'].flatMap((f) => ['pool', 'head', 'tail', 'df', 'overflowKeys', 'overflowCounts'].map((k) => `${f}.${k}`)),
 ];
