@@ -180,13 +180,27 @@ describe('per-document term sequences', () => {
 });
 
 describe('stem forms', () => {
+  /** Papers (ascending) with their terms, and which forms each uses for them, added as PaperIndex adds them. */
+  const formsOf = (papers: { terms: number[]; forms: [number, string][] }[]) => {
+    const termDocs = new Map<number, number[]>();
+    const forms = new StemForms((term) => termDocs.get(term) ?? []);
+    papers.forEach((paper, doc) => {
+      for (const t of paper.terms) termDocs.set(t, [...(termDocs.get(t) ?? []), doc]);
+      for (const [term, form] of paper.forms) forms.add(term, form, doc);
+      forms.endDoc(doc, { terms: paper.terms, size: paper.terms.length });
+    });
+    return forms;
+  };
+
   it('keep each term\'s forms in first-use order with their papers, a form shared by two terms apart', () => {
-    const forms = new StemForms();
-    forms.add(3, 'organ', 0);
-    forms.add(3, 'organization', 0);
-    forms.add(5, 'organ', 1);
-    forms.add(3, 'organ', 2);
-    forms.add(3, 'organization', 4);
+    const forms = formsOf([
+      { terms: [3], forms: [[3, 'organ'], [3, 'organization']] },
+      { terms: [5], forms: [[5, 'organ']] },
+      { terms: [3, 7], forms: [[3, 'organ']] },
+      // Term 3 without a form of it (a compound's part): not among the first form's papers.
+      { terms: [3], forms: [] },
+      { terms: [3, 5], forms: [[3, 'organization']] },
+    ]);
     expect(forms.count(3)).toBe(2);
     expect(forms.count(5)).toBe(1);
     expect(forms.count(9)).toBe(0);
@@ -194,5 +208,24 @@ describe('stem forms', () => {
     expect(forms.of(3)).toEqual(new Map([['organ', [0, 2]], ['organization', [0, 4]]]));
     expect(forms.of(5)).toEqual(new Map([['organ', [1]]]));
     expect(forms.of(9)).toEqual(new Map());
+  });
+
+  it('give a first form only the papers that used it, when papers had the term before it had a form', () => {
+    const forms = formsOf([
+      { terms: [2], forms: [] },
+      { terms: [2], forms: [] },
+      { terms: [2], forms: [[2, 'learn']] },
+      { terms: [2], forms: [[2, 'learning']] },
+      { terms: [2], forms: [[2, 'learn'], [2, 'learning']] },
+    ]);
+    expect(forms.of(2)).toEqual(new Map([['learn', [2, 4]], ['learning', [3, 4]]]));
+    // Restored from its arrays, then added to: the same.
+    const termDocs = [0, 1, 2, 3, 4, 5, 6];
+    const restored = new StemForms(() => termDocs);
+    restored.load(forms.export());
+    restored.add(2, 'learn', 5);
+    restored.endDoc(5, { terms: [2], size: 1 });
+    restored.endDoc(6, { terms: [2], size: 1 });
+    expect(restored.of(2)).toEqual(new Map([['learn', [2, 4, 5]], ['learning', [3, 4]]]));
   });
 });

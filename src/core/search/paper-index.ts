@@ -96,7 +96,7 @@ export class PaperIndex implements PaperSearch {
   /** usedAlike per "term variant", until the next paper is added. */
   private readonly alikeCache = new Map<string, boolean>();
   /** Per index term, the word forms papers use for it, each with the papers using it: a stem class told apart by use. */
-  private readonly forms = new StemForms();
+  private readonly forms = new StemForms((term) => this.postings.docsOf(term));
   /** formsAlike per "term form", until the next paper is added. */
   private readonly formsCache = new Map<string, Uint8Array | null>();
   private readonly semantic: SemanticSpace;
@@ -168,7 +168,8 @@ export class PaperIndex implements PaperSearch {
       this.hashText(doc, paper);
       this.sequences.add(title.sequence, abstract.sequence, abstract.lead);
       const forms = this.formScratch;
-      for (const formText of forms.keys) this.forms.addDoc(this.formId(forms.get(formText), formText), doc);
+      for (const formText of forms.keys) this.forms.addDoc(this.formId(forms.get(formText), formText, doc), doc);
+      this.forms.endDoc(doc, title, abstract);
       // Once fitted, the latent space takes new papers in as they come, until the next refit.
       if (this.semantic.fitted || this.addedWhileFitting) {
         const counts = this.latentTerms(title.sequence, abstract.sequence);
@@ -242,13 +243,13 @@ export class PaperIndex implements PaperSearch {
   }
 
   /** StemForms' id for a word form (TokenTable form id) used for a term, remembered per form. */
-  private formId(term: number, formText: number): number {
+  private formId(term: number, formText: number, doc: number): number {
     if (formText >= this.formTerms.length) {
       this.formTerms = grow(this.formTerms, formText + 1, -1);
       this.formIds = grow(this.formIds, formText + 1);
     }
     if (this.formTerms[formText] !== term) {
-      this.formIds[formText] = this.forms.idFor(term, this.tokens.formNames[formText]!);
+      this.formIds[formText] = this.forms.idFor(term, this.tokens.formNames[formText]!, doc);
       this.formTerms[formText] = term;
     }
     return this.formIds[formText]!;

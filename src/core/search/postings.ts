@@ -384,6 +384,27 @@ export class Postings {
     return at;
   }
 
+  /** The documents using the term in either field, ascending. */
+  docsOf(id: number): Int32Array {
+    const titles = this.gather(this.title, id, 0);
+    const abstracts = this.gather(this.abstract, id, 1);
+    const td = this.gathered[0]![0];
+    const ad = this.gathered[1]![0];
+    const out = new Int32Array(titles + abstracts);
+    let t = 0;
+    let a = 0;
+    let n = 0;
+    while (t < titles || a < abstracts) {
+      if (a >= abstracts || (t < titles && td[t]! < ad[a]!)) out[n++] = td[t++]!;
+      else if (t >= titles || ad[a]! < td[t]!) out[n++] = ad[a++]!;
+      else {
+        out[n++] = td[t++]!;
+        a++;
+      }
+    }
+    return out.subarray(0, n);
+  }
+
   /** Postings of both fields in either field for a term (an upper bound of what writeDocsOf writes). */
   postingsOf(id: number): number {
     return (this.title.df[id] ?? 0) + (this.abstract.df[id] ?? 0);

@@ -68,7 +68,7 @@ export async function loadIndexSnapshot(path: string, options: PaperIndexOptions
 const REQUIRED = [
   'ids', 'textHashes', 'terms', 'treeNodes', 'treeEdges', 'df', 'titleLengths', 'abstractLengths', 'averages', 'sequencePool', 'sequenceOffsets',
   'wordTokens', 'wordTerms', ...['names', 'termOf', 'nextOf', 'first', 'last', 'counts'].map((k) => `forms.${k}`),
-  ...['title', 'abstract', 'forms.docs'].flatMap((f) => ['pool', 'head', 'tail', 'df', 'overflowKeys', 'overflowCounts'].map((k) => `${f}.${k}`)),
+  ...['title', 'abstract', 'forms.docs', 'forms.missing'].flatMap((f) => ['pool', 'head', 'tail', 'df', 'overflowKeys', 'overflowCounts'].map((k) => `${f}.${k}`)),
 ];
 
 type Tree = { [key: string]: SectionValue | number | Tree | undefined };
