@@ -72,6 +72,8 @@ export async function openIndex(papers: Paper[], deps: OpenIndexDeps): Promise<O
   while (!index.fillLookups(TREE_TERMS_PER_SLICE)) await yieldToLoop();
   await fitting;
   phase('fit');
+  index.compact();
+  phase('compact');
   return { index, restored: false, added: index.size, phasesMs };
 }
 

@@ -29,7 +29,8 @@ export interface IndexState extends PostingsState {
 export interface IndexParts {
   postings: Postings;
   sequences: DocumentSequences;
-  words: Map<string, string>;
+  /** The typo words: each word papers use, with the term id it stands for (taken when the step comes). */
+  words: () => { tokens: string[]; terms: Int32Array };
   forms: StemForms;
 }
 
@@ -52,18 +53,14 @@ export function* exportSteps(parts: IndexParts, textHashes: Uint32Array, latent:
   yield;
   const forms = yield* parts.forms.exportSteps();
   yield;
-  const wordTerms = Int32Array.from(parts.words.values(), (term) => {
-    const id = parts.postings.id(term);
-    if (id < 0) throw new Error(`PaperIndex: "${term}" is used but not in the vocabulary`);
-    return id;
-  });
+  const words = parts.words();
   yield;
   return {
     ...postings,
     textHashes: textHashes.slice(0, postings.ids.length),
     ...sequences,
-    wordTokens: [...parts.words.keys()],
-    wordTerms,
+    wordTokens: words.tokens,
+    wordTerms: words.terms,
     forms,
     latent: latent(),
   };

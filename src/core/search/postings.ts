@@ -54,6 +54,9 @@ const HEADER = 3;
 /** Terms compacted between two yields of FieldPostings.exportSteps (tens of milliseconds at 100k papers). */
 const EXPORT_TERMS_PER_STEP = 50_000;
 
+/** A lookup that puts at least this many terms in the vocabulary tree at once cuts its arrays to size after. */
+const TREE_TRIM_AFTER = 50_000;
+
 /** Past this many entries an array grows by a quarter, not double: less slack in the big pools. */
 const DOUBLE_UP_TO = 1 << 22;
 
@@ -182,7 +185,12 @@ export class FieldPostings {
     };
   }
 
-  /** Takes over exported arrays (this field must be empty); appends continue after them. */
+  /** Its arrays cut to their contents, as export() gives them (one exact block per term); appends continue after. */
+  compact(): void {
+    this.load(this.export());
+  }
+
+  /** Takes over exported arrays (this field must be empty, or hold what they were exported from); appends continue after them. */
   load(state: FieldState): void {
     this.pool = owned(state.pool);
     this.used = state.pool.length;
@@ -534,7 +542,11 @@ export class Postings {
    * a build does not pay for it per new term, and can fill it while it waits for something else.
    */
   private vocabularyTree(): VocabularyTree {
+    if (this.treed === this.names.length) return this.tree;
+    const many = this.names.length - this.treed >= TREE_TRIM_AFTER;
     this.fillTree(Infinity);
+    // Filled with a whole build's vocabulary: its arrays are cut to their contents (they grew by doubling).
+    if (many) this.tree = new VocabularyTree(this.names, this.tree.export());
     return this.tree;
   }
 
@@ -565,6 +577,17 @@ export class Postings {
       title,
       abstract,
     };
+  }
+
+  /** Arrays cut to their contents (see FieldPostings.compact); the vocabulary tree too once it holds every term. */
+  compact(): void {
+    this.title.compact();
+    this.abstract.compact();
+    this.df = this.df.slice(0, this.names.length);
+    this.titleLengths = this.titleLengths.slice(0, this.capacity);
+    this.abstractLengths = this.abstractLengths.slice(0, this.capacity);
+    this.inTitle = new Uint8Array(0);
+    if (this.treed === this.names.length) this.tree = new VocabularyTree(this.names, this.tree.export());
   }
 
   /** Takes over an exported state (nothing added yet). */

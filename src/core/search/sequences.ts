@@ -38,7 +38,12 @@ export class DocumentSequences {
     return { sequencePool: this.pool.slice(0, this.used), sequenceOffsets: this.offsets.slice(0, 3 * this.count) };
   }
 
-  /** Takes over exported arrays (nothing added yet). */
+  /** Its arrays cut to their contents. */
+  compact(): void {
+    this.load(this.export());
+  }
+
+  /** Takes over exported arrays (nothing added yet, or what they were exported from). */
   load(state: { sequencePool: Int32Array; sequenceOffsets: Int32Array }): void {
     this.pool = owned(state.sequencePool);
     this.used = state.sequencePool.length;

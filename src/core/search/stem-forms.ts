@@ -154,7 +154,12 @@ export class StemForms {
     };
   }
 
-  /** Takes over an exported state (nothing added yet). */
+  /** Its arrays cut to their contents (what a paper's addition notes in `noted` stays). */
+  compact(): void {
+    this.load(this.export());
+  }
+
+  /** Takes over an exported state (nothing added yet, or what it was exported from). */
   load(state: FormsState): void {
     this.names = state.names;
     this.termOf = owned(state.termOf);
