@@ -96,7 +96,7 @@ export class PaperIndex implements PaperSearch {
   /** usedAlike per "term variant", until the next paper is added. */
   private readonly alikeCache = new Map<string, boolean>();
   /** Per index term, the word forms papers use for it, each with the papers using it: a stem class told apart by use. */
-  private readonly forms = new StemForms((term) => this.postings.docsOf(term));
+  private readonly forms = new StemForms((term) => this.postings.docsOf(term), (term) => this.postings.documentFrequencyOf(term));
   /** formsAlike per "term form", until the next paper is added. */
   private readonly formsCache = new Map<string, Uint8Array | null>();
   private readonly semantic: SemanticSpace;

@@ -48,8 +48,11 @@ export class StemForms {
   /** Per term: the last paper whose use of the term's first form, or lack of it, was noted. */
   private noted = new Int32Array(1024).fill(-1);
 
-  /** `termDocs(term)`: the papers having the term, ascending (the postings). */
-  constructor(private readonly termDocs: (term: number) => ArrayLike<number>) {}
+  /** `termDocs(term)`: the papers having the term, ascending, and `termCount(term)` how many (the postings). */
+  constructor(
+    private readonly termDocs: (term: number) => ArrayLike<number>,
+    private readonly termCount: (term: number) => number = (term) => termDocs(term).length,
+  ) {}
 
   /**
    * Notes that paper `doc` uses `form` for the term with id `term`; papers come in ascending
@@ -67,7 +70,8 @@ export class StemForms {
     // A term has a few forms (at most 10 at 100k papers): its chain is searched, so no map by text
     // is kept, and none is rebuilt at restore (two maps of 270k strings at 100k papers).
     if (term < this.first.length) for (let id = this.first[term]!; id >= 0; id = this.nextOf[id]!) if (this.names[id] === form) return id;
-    if (term >= this.first.length || this.first[term]! < 0) {
+    // Most terms get their first form with their first paper: no paper before it to note.
+    if ((term >= this.first.length || this.first[term]! < 0) && this.termCount(term) > 1) {
       // The term's first form: the papers that had the term before it lacked it.
       const docs = this.termDocs(term);
       for (let i = 0; i < docs.length && docs[i]! < doc; i++) this.missing.append(term, docs[i]!, 1);
