@@ -72,7 +72,8 @@ export async function openIndex(papers: Paper[], deps: OpenIndexDeps): Promise<O
   while (!index.fillLookups(TREE_TERMS_PER_SLICE)) await yieldToLoop();
   await fitting;
   phase('fit');
-  index.compact();
+  // The build is over: its arrays are cut to size, a step per turn of the event loop.
+  for (const step = index.compactSteps(); !step.next().done; ) await yieldToLoop();
   phase('compact');
   return { index, restored: false, added: index.size, phasesMs };
 }

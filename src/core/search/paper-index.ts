@@ -348,16 +348,31 @@ export class PaperIndex implements PaperSearch {
   }
 
   /**
-   * The end of a bulk build (the constructor's papers, or openIndex's): arrays that grew by
-   * doubling are cut to their contents, and what only speeds up adding papers goes: the token
+   * The end of a bulk build (the constructor's papers, or openIndex's): postings and stem forms
+   * are cut to their contents (their blocks and per-term arrays grew by doubling), and what only speeds up adding papers goes: the token
    * table (refilled by later adds, as after a restore), the per-id scratch arrays, and the typo
    * words' map (kept as two arrays until an add or a typo needs it). At 100k papers these held
    * some 100 MB. Answers are unchanged.
    */
   compact(): void {
-    this.postings.compact();
-    this.sequences.compact();
+    const steps = this.compactSteps();
+    while (!steps.next().done);
+  }
+
+  /**
+   * compact() a structure at a time, for a caller that yields to the event loop between (at 100k
+   * papers each step copies tens of megabytes). The papers' term sequences are left as they are:
+   * cutting them saves less than it costs to copy them.
+   */
+  *compactSteps(): Generator<void, void> {
+    this.postings.compactField('title');
+    yield;
+    this.postings.compactField('abstract');
+    yield;
+    this.postings.compactRest();
+    yield;
     this.forms.compact();
+    yield;
     this.tokens = new TokenTable();
     this.formTerms = new Int32Array(1024).fill(-1);
     this.formIds = new Int32Array(1024);

@@ -579,10 +579,13 @@ export class Postings {
     };
   }
 
-  /** Arrays cut to their contents (see FieldPostings.compact); the vocabulary tree too once it holds every term. */
-  compact(): void {
-    this.title.compact();
-    this.abstract.compact();
+  /** One field's postings cut to their contents (FieldPostings.compact). */
+  compactField(field: 'title' | 'abstract'): void {
+    this[field].compact();
+  }
+
+  /** The per-document and per-term arrays cut to their contents (the fields': compactField), and the vocabulary tree once it holds every term. */
+  compactRest(): void {
     this.df = this.df.slice(0, this.names.length);
     this.titleLengths = this.titleLengths.slice(0, this.capacity);
     this.abstractLengths = this.abstractLengths.slice(0, this.capacity);
