@@ -26,6 +26,8 @@ export interface OpenedIndex {
   restored: boolean;
   /** Papers indexed on top of the snapshot (all of them when built). */
   added: number;
+  /** Those papers. */
+  addedPapers: Paper[];
   /** Milliseconds per step: snapshot read and checked, papers compared, index restored, papers added, latent fit (or build). */
   phasesMs: Record<string, number>;
 }
@@ -60,7 +62,7 @@ export async function openIndex(papers: Paper[], deps: OpenIndexDeps): Promise<O
     if (index.latentFits === 0) await index.fitLatent();
     phase('fit');
     log.info({ snapshot: path, papers: index.size, added: plan.added.length, writtenAt: snapshot!.createdAt.toISOString() }, `index restored from its snapshot, ${plan.added.length} paper(s) added since`);
-    return { index, restored: true, added: plan.added.length, phasesMs };
+    return { index, restored: true, added: plan.added.length, addedPapers: plan.added, phasesMs };
   }
   const index = new PaperIndex([], deps.options);
   index.useLatentFitter(deps.fitter);
@@ -75,7 +77,7 @@ export async function openIndex(papers: Paper[], deps: OpenIndexDeps): Promise<O
   // The build is over: its arrays are cut to size, a step per turn of the event loop.
   for (const step = index.compactSteps(); !step.next().done; ) await yieldToLoop();
   phase('compact');
-  return { index, restored: false, added: index.size, phasesMs };
+  return { index, restored: false, added: index.size, addedPapers: papers, phasesMs };
 }
 
 /**
