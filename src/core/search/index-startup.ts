@@ -101,7 +101,8 @@ export async function readIndexSnapshot(path: string, deps: Pick<OpenIndexDeps, 
 function catchUp(snapshot: IndexSnapshot, papers: Paper[]): { byId: Map<string, Paper>; added: Paper[] } | string {
   const { ids } = snapshot.state;
   if (snapshot.textHashes.length !== ids.length) return 'its paper list is inconsistent';
-  const byId = new Map(papers.map((p) => [p.id, p]));
+  const byId = new Map<string, Paper>();
+  for (const p of papers) byId.set(p.id, p);
   let gone = 0;
   let changed = 0;
   ids.forEach((id, doc) => {
@@ -110,6 +111,8 @@ function catchUp(snapshot: IndexSnapshot, papers: Paper[]): { byId: Map<string, 
     else if (textHash(paper) !== snapshot.textHashes[doc]) changed++;
   });
   if (gone || changed) return `${gone} of its papers are gone and ${changed} changed their text`;
+  // Every paper of the snapshot is here: when there are no more papers (ids are unique), none is new.
+  if (byId.size === ids.length) return { byId, added: [] };
   const known = new Set(ids);
   return { byId, added: papers.filter((p) => !known.has(p.id)) };
 }

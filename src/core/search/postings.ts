@@ -244,8 +244,8 @@ export interface PostingsState extends TreeState {
  */
 export class Postings {
   private readonly ids = new Map<string, number>();
-  /** Index term by id. */
-  readonly names: string[] = [];
+  /** Index term by id (a restore starts from a copy of the snapshot's list). */
+  names: string[] = [];
   /** The vocabulary in a radix tree (prefix and fuzzy lookup), filled in id order as lookups need it (see vocabularyTree). */
   private tree = new VocabularyTree(this.names);
   /** Terms (by id) in the tree so far. */
@@ -595,10 +595,9 @@ export class Postings {
 
   /** Takes over an exported state (nothing added yet). */
   load(state: PostingsState): void {
-    state.terms.forEach((term, id) => {
-      this.ids.set(term, id);
-      this.names.push(term);
-    });
+    this.names = state.terms.slice();
+    const ids = this.ids;
+    for (let id = 0; id < state.terms.length; id++) ids.set(state.terms[id]!, id);
     this.tree = new VocabularyTree(this.names, state);
     this.treed = state.terms.length;
     this.df = owned(state.df);
