@@ -40,8 +40,7 @@ function sourcesHash() {
  * cannot be built or written here. Concurrent starts each build into a folder of their own and
  * rename it into place; the first rename wins and the others use it.
  */
-export async function bundledMain() {
-  const cache = join(root, 'node_modules', '.cache', 'paperboy');
+export async function bundledMain(cache = join(root, 'node_modules', '.cache', 'paperboy')) {
   const out = join(cache, sourcesHash());
   const main = pathToFileURL(join(out, 'main.mjs')).href;
   try {
@@ -72,15 +71,21 @@ export async function bundledMain() {
       renameSync(temp, out);
     } catch {
       // Another start put the same bundle in place first.
-      rmSync(temp, { recursive: true, force: true });
+      removeQuietly(temp);
     }
     statSync(join(out, COMPLETE));
     return main;
   } catch (err) {
-    rmSync(temp, { recursive: true, force: true });
+    removeQuietly(temp);
     process.stderr.write(`paperboy: running through the tsx loader (could not bundle the sources: ${err.message})\n`);
     return undefined;
   }
+}
+
+function removeQuietly(path) {
+  try {
+    rmSync(path, { recursive: true, force: true });
+  } catch {}
 }
 
 /** Bundles of other sources not used for a week go (a bot still running on one may start its worker from it). */

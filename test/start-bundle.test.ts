@@ -1,4 +1,5 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -18,6 +19,24 @@ describe('npm start bundle (scripts/start.mjs)', () => {
     expect(await bundledMain()).toBe(main);
     expect(statSync(join(dir, 'complete')).mtimeMs).toBe(builtAt);
   }, 60_000);
+
+  it('gives no bundle, and says so, when its cache folder cannot be written (npm start then runs through the tsx loader)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'paperboy-start-bundle-'));
+    try {
+      writeFileSync(join(dir, 'not-a-folder'), '');
+      const written: string[] = [];
+      const write = process.stderr.write.bind(process.stderr);
+      process.stderr.write = ((chunk: string) => written.push(String(chunk)) > 0) as typeof process.stderr.write;
+      try {
+        expect(await bundledMain(join(dir, 'not-a-folder', 'paperboy'))).toBeUndefined();
+      } finally {
+        process.stderr.write = write;
+      }
+      expect(written.join('')).toContain('running through the tsx loader');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 
   it('finds a worker module beside its caller with the caller\'s extension', () => {
     expect(siblingModule('latent-fit-worker', 'file:///app/src/core/search/latent-fitter.ts').href).toBe('file:///app/src/core/search/latent-fit-worker.ts');
