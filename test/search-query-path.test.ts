@@ -30,6 +30,8 @@ function queries(papers: Paper[], count: number, seed: number): string[] {
   const random = prng(seed);
   const pick = <T>(xs: T[]) => xs[Math.floor(random() * xs.length)]!;
   const common = ['model', 'models', 'learning', 'language', 'neural', 'data', 'LLMs', 'large language models', 'training', 'method'];
+  // Acronyms typed out: the phrase is the first alternative, the acronym (with its expansions) the next.
+  const spelledOut = ['graph neural networks', 'mixture of experts', 'chain of thought', 'retrieval augmented generation', 'reinforcement learning', 'state space models'];
   const sampled = sampleQueries(papers, count, seed);
   return sampled.map((q) => {
     const r = random();
@@ -37,6 +39,7 @@ function queries(papers: Paper[], count: number, seed: number): string[] {
     if (r < 0.5) return `${q} ${pick(common)} ${pick(common)}`;
     if (r < 0.6) return `${q} -${pick(common)}`;
     if (r < 0.7) return `"${pick(common)}" ${q}`;
+    if (r < 0.75) return `${pick(spelledOut)} ${q}`;
     // Sentence-long queries, on both sides of the factor table's 8 concepts.
     if (r < 0.8) return `${q} ${sampleQueries(papers, 4, Math.floor(random() * 1e6)).join(' ')}`;
     return q;

@@ -34,6 +34,16 @@ interface ConceptScores extends TermScores {
   termIds: Set<number>;
   ownIds: Set<number>;
   phraseIds: Int32Array[];
+  /**
+   * Per multi-word alternative, the papers having all its words: the first `length` of `docs`
+   * (later alternatives may append to that list; lent with the scores, valid until release).
+   */
+  phraseDocs: { docs: DocList; length: number }[];
+  /**
+   * True when a paper has the concept's own words exactly where it has a score: no latent related
+   * term, every weight positive, at most one word-form mask that applies to every single-word match.
+   */
+  presenceIsScore: boolean;
 }
 
 export interface Ranked {
@@ -495,8 +505,9 @@ export class PaperIndex implements PaperSearch {
       const need = offset + limit;
       const parsed = parseQuery(query);
       const { ranked, rest, concepts, idf } = this.rank(parsed, this.ranking.minRelativeScore, need);
-      const arrays = this.presenceArrays(concepts.length);
-      const present = concepts.map((c, i) => this.ownPresence(c, arrays[i]!));
+      const arrays = this.presenceArrays(concepts.filter((c) => !c.presenceIsScore).length);
+      let next = 0;
+      const present = concepts.map((c) => (c.presenceIsScore ? c.scores : this.ownPresence(c, arrays[next++]!)));
       // A sentence-long query is a half-remembered paper, worded from memory: fewer of its words need be there.
       const sentence = parsed.concepts.length >= this.ranking.sentenceConcepts;
       const min = sentence ? this.ranking.sentenceMinCoverage : this.ranking.searchMinCoverage;
@@ -514,10 +525,17 @@ export class PaperIndex implements PaperSearch {
     });
   }
 
-  /** Papers having the concept's own words (all words of a multi-word alternative), by short id: lent until the next call. */
+  /**
+   * Papers having the concept's own words (all words of a multi-word alternative: the papers
+   * conceptScores found for it), by short id: lent until the next call.
+   */
   private ownPresence(c: ConceptScores, out: Uint8Array): Uint8Array {
     for (const t of c.ownWords) this.postings.markDocs(t, out, c.allowed?.term === t ? c.allowed.docs : undefined);
-    for (const phrase of c.alternatives) if (phrase.length >= 2) this.postings.markAllOf(phrase, out, this.phraseScratch());
+    if (PaperIndex.referenceRanking) {
+      for (const phrase of c.alternatives) if (phrase.length >= 2) this.postings.markAllOf(phrase, out, this.phraseScratch());
+      return out;
+    }
+    for (const { docs, length } of c.phraseDocs) for (let i = 0; i < length; i++) out[docs.ids[i]!] = 1;
     return out;
   }
 
@@ -849,15 +867,25 @@ export class PaperIndex implements PaperSearch {
     let ownDocs = 0;
     let allowed: ConceptScores['allowed'];
     let out: TermScores | undefined;
+    const phraseDocs: ConceptScores['phraseDocs'] = [];
+    // Whether the scored papers are the papers having own words (see presenceIsScore): the scores
+    // of a single-word alternative cover its expansions, which must then all be own words that
+    // score; a word-form mask narrows only its own alternative, so with one there must be no other.
+    let onlyOwn = bm25.k > 0 && bm25.d >= 0 && titleBoost > 0;
+    let masks = 0;
+    let singleWords = 0;
     for (const alternative of concept.alternatives) {
       let alt: TermScores;
       if (alternative.length === 1) {
+        singleWords++;
         const expanded = this.expand(alternative[0]!, related, concept.label);
         expanded.terms.forEach((w) => terms.add(w.term));
         expanded.own.forEach((t) => ownWords.add(t));
+        if (expanded.terms.some((w) => !(w.weight > 0) || !expanded.own.includes(w.term))) onlyOwn = false;
         alt = this.postings.score(expanded.terms, titleBoost, bm25);
         const mask = this.formsAlike(alternative[0]!, concept.label);
         if (mask) {
+          masks++;
           keepOnly(alt, mask, expanded.terms.length > 1 ? this.otherTermsDocs(expanded.terms, alternative[0]!) : undefined);
           this.otherDocs?.fill(0);
           allowed = { term: alternative[0]!, docs: mask };
@@ -868,6 +896,7 @@ export class PaperIndex implements PaperSearch {
         alternative.forEach((t) => terms.add(t));
         alt = allOf(alternative.map((t) => this.postings.score([{ term: t, weight: 1 }], titleBoost, bm25)), this.postings.lend());
         ownDocs = Math.max(ownDocs, alt.docs.length);
+        phraseDocs.push({ docs: alt.docs, length: alt.docs.length });
       }
       out = out ? bestOf(out, alt) : alt;
     }
@@ -876,6 +905,8 @@ export class PaperIndex implements PaperSearch {
       ...out!, terms, ownWords, ownDocs, alternatives: concept.alternatives, allowed,
       termIds: new Set(ids(terms)), ownIds: new Set(ids(ownWords)),
       phraseIds: concept.alternatives.filter((a) => a.length > 1).map(ids),
+      phraseDocs,
+      presenceIsScore: !PaperIndex.referenceRanking && onlyOwn && (masks === 0 || singleWords === 1),
     };
   }
 
@@ -1584,7 +1615,7 @@ function formUsedAlike(space: SemanticSpace, ownCentroid: Float32Array, ownDocs:
 }
 
 /** The idf-weighted share of the concepts whose own words the paper has. */
-function coverage(doc: number, present: Uint8Array[], idf: number[]): number {
+function coverage(doc: number, present: ArrayLike<number>[], idf: number[]): number {
   let covered = 0;
   let total = 0;
   for (let i = 0; i < present.length; i++) {
