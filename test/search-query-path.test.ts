@@ -3,7 +3,8 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { corpusOfKind, prng, sampleQueries } from '../bench/lib/synthetic.js';
 import { loadCorpus } from '../src/core/corpus/index.js';
 import { PaperIndex } from '../src/core/search/index.js';
-import { bestPassing } from '../src/core/search/paper-index.js';
+import { allOf, bestOf, bestPassing, keepOnly } from '../src/core/search/paper-index.js';
+import { DocList, type Postings, type TermScores } from '../src/core/search/postings.js';
 import type { Paper } from '../src/core/types.js';
 
 let seeds: Paper[];
@@ -126,5 +127,50 @@ describe('state reused between queries', () => {
     grown.add(seeds.slice(300));
     const fresh = new PaperIndex(seeds, lexical);
     for (const q of qs) expect(page(grown, q)).toEqual(page(fresh, q));
+  });
+});
+
+describe('concept score maxima (the skip bound reads them)', () => {
+  const maxOf = (t: TermScores) => Math.max(0, ...Array.from(t.docs.ids.subarray(0, t.docs.length), (doc) => t.scores[doc]!));
+  const SIZE = 400;
+  const empty = (): TermScores => ({ scores: new Float64Array(SIZE), inTitle: new Uint8Array(SIZE), docs: new DocList(), max: 0 });
+  function randomScores(random: () => number): TermScores {
+    const out = empty();
+    for (let doc = 0; doc < SIZE; doc++) {
+      if (random() < 0.6) continue;
+      out.scores[doc] = 0.5 + Math.floor(random() * 40) / 8;
+      out.inTitle[doc] = random() < 0.3 ? 1 : 0;
+      out.docs.push(doc);
+    }
+    out.max = maxOf(out);
+    return out;
+  }
+
+  it('allOf, bestOf and keepOnly leave the largest score in max', () => {
+    const random = prng(31);
+    for (let round = 0; round < 200; round++) {
+      const parts = [randomScores(random), randomScores(random), randomScores(random)].slice(0, 1 + (round % 3));
+      const all = allOf(parts, empty());
+      expect(all.max).toBe(maxOf(all));
+      const a = randomScores(random);
+      const b = randomScores(random);
+      const best = bestOf(a, b);
+      expect(best.max).toBe(maxOf(best));
+      const mask = Uint8Array.from({ length: SIZE }, () => (random() < 0.5 ? 1 : 0));
+      const also = round % 2 ? Uint8Array.from({ length: SIZE }, () => (random() < 0.2 ? 1 : 0)) : undefined;
+      keepOnly(best, mask, also);
+      expect(best.max).toBe(maxOf(best));
+    }
+  });
+
+  it('Postings.score leaves the largest score in max', () => {
+    const index = new PaperIndex(seeds);
+    const postings = (index as unknown as { postings: Postings }).postings;
+    const bm25 = { k: 1.2, b: 0.75, d: 0.5 };
+    for (const terms of [['model'], ['languag', 'model'], ['graph', 'network', 'neural'], ['nosuchterm']]) {
+      const scores = postings.score(terms.map((term, i) => ({ term, weight: 1 / (i + 1) })), 2, bm25);
+      expect(scores.max).toBe(maxOf(scores));
+      postings.release();
+    }
   });
 });

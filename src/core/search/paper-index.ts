@@ -805,7 +805,7 @@ export class PaperIndex implements PaperSearch {
     // prefilter below (an upper bound of their score under best * minShare * PREFILTER_SHARE),
     // those concepts' own lists are not walked: every paper they share with a walked one is scored.
     const order = concepts.map((_, i) => i).sort((a, b) => concepts[a]!.docs.length - concepts[b]!.docs.length || a - b);
-    const bound = new BoundLeft(concepts.map((c) => maxScore(c)), idf, totalIdf, coverageExponent, titleCoverageBoost);
+    const bound = new BoundLeft(concepts.map((c) => c.max), idf, totalIdf, coverageExponent, titleCoverageBoost);
     for (let o = 0; o < order.length; o++) {
       const concept = concepts[order[o]!]!;
       const conceptDocs = concept.docs.ids;
@@ -1395,14 +1395,6 @@ function scoreFactors(idf: number[], totalIdf: number, exponent: number, boost: 
   return { coverage, title };
 }
 
-/** The best score a concept gives any paper. */
-function maxScore(c: TermScores): number {
-  let max = 0;
-  const ids = c.docs.ids;
-  for (let i = 0; i < c.docs.length; i++) if (c.scores[ids[i]!]! > max) max = c.scores[ids[i]!]!;
-  return max;
-}
-
 /**
  * An upper bound of rank()'s candidate score for papers having none but the concepts left in an
  * order: the concepts' best scores summed, at their full coverage and all of it in the title (the
@@ -1451,7 +1443,7 @@ export function bestPassing(rest: Rest, count: number, passes: (doc: number) => 
 }
 
 /** Papers having every part, written into `out` (zeroed); a multi-word alternative counts once, as the mean of its parts. */
-function allOf(parts: TermScores[], out: TermScores): TermScores {
+export function allOf(parts: TermScores[], out: TermScores): TermScores {
   const first = parts[0]!.docs;
   const count = parts.length;
   next: for (let i = 0; i < first.length; i++) {
@@ -1463,15 +1455,17 @@ function allOf(parts: TermScores[], out: TermScores): TermScores {
       sum += parts[p]!.scores[doc]!;
       if (!parts[p]!.inTitle[doc]) inTitle = 0;
     }
-    out.scores[doc] = sum / count;
+    const score = sum / count;
+    out.scores[doc] = score;
     out.inTitle[doc] = inTitle;
     out.docs.push(doc);
+    if (score > out.max) out.max = score;
   }
   return out;
 }
 
 /** Per paper, the better-scoring of two alternatives. */
-function bestOf(a: TermScores, b: TermScores): TermScores {
+export function bestOf(a: TermScores, b: TermScores): TermScores {
   for (let i = 0; i < b.docs.length; i++) {
     const doc = b.docs.ids[i]!;
     if (a.scores[doc] === 0) a.docs.push(doc);
@@ -1480,6 +1474,7 @@ function bestOf(a: TermScores, b: TermScores): TermScores {
       a.inTitle[doc] = b.inTitle[doc]!;
     }
   }
+  if (b.max > a.max) a.max = b.max;
   return a;
 }
 
@@ -1572,19 +1567,23 @@ function isInflectionOf(form: string, stem: string): boolean {
 }
 
 /** Removes every paper not marked in `allowed` from a concept's scores. */
-function keepOnly(scores: TermScores, allowed: Uint8Array, alsoAllowed?: Uint8Array): void {
+export function keepOnly(scores: TermScores, allowed: Uint8Array, alsoAllowed?: Uint8Array): void {
   const list: DocList = scores.docs;
   const docs = list.ids;
   let kept = 0;
+  let max = 0;
   for (let i = 0; i < list.length; i++) {
     const doc = docs[i]!;
-    if (allowed[doc] || alsoAllowed?.[doc]) docs[kept++] = doc;
-    else {
+    if (allowed[doc] || alsoAllowed?.[doc]) {
+      docs[kept++] = doc;
+      if (scores.scores[doc]! > max) max = scores.scores[doc]!;
+    } else {
       scores.scores[doc] = 0;
       scores.inTitle[doc] = 0;
     }
   }
   list.length = kept;
+  scores.max = max;
 }
 
 /** The normalized mean latent vector of some papers. */

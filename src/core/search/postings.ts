@@ -38,6 +38,8 @@ export interface TermScores {
   inTitle: Uint8Array;
   /** Short ids with a score, in no particular order. */
   docs: DocList;
+  /** The largest score (0 when none): kept by whoever writes the scores. */
+  max: number;
 }
 
 /** How many score arrays are kept for reuse between queries. */
@@ -581,6 +583,7 @@ export class Postings {
     const { k, d } = bm25;
     const touched = this.touched;
     const scratch = this.scratch;
+    let max = 0;
     for (const { term, weight } of terms) {
       const id = this.ids.get(term);
       if (id === undefined) continue;
@@ -618,8 +621,10 @@ export class Postings {
           else docs.push(doc);
         }
         if (s > scores[doc]!) scores[doc] = s;
+        if (s > max) max = s;
       }
     }
+    out.max = max;
     return out;
   }
 
@@ -688,7 +693,8 @@ export class Postings {
     const capacity = this.capacity;
     let out = this.spare.pop();
     while (out && out.scores.length !== capacity) out = this.spare.pop();
-    out ??= { scores: new Float64Array(capacity), inTitle: new Uint8Array(capacity), docs: new DocList() };
+    out ??= { scores: new Float64Array(capacity), inTitle: new Uint8Array(capacity), docs: new DocList(), max: 0 };
+    out.max = 0;
     this.lent.push(out);
     return out;
   }
