@@ -1214,6 +1214,7 @@ export class PaperIndex implements PaperSearch {
     let possible = 0;
     for (let i = 0; i < concepts.length; i++) if (concepts[i]!.scores[doc] !== 0) possible += idf[i]!;
     if (possible / total < minCoverage - 1e-9) return false;
+    if (bits && !PaperIndex.referenceRanking && concepts.every((c) => c.phraseIds.length === 0)) return this.isAboutInPlace(doc, concepts, idf, total, bits);
     const { words, title, lead } = this.wordsOf(doc);
     const titleWords = words.subarray(0, title);
     const leadWords = words.subarray(title, title + lead);
@@ -1231,6 +1232,63 @@ export class PaperIndex implements PaperSearch {
     // A topic's words stand together where a paper is about it; scattered, they are chance.
     return passageCoverage(words, own, idf, proximityWindow) >= minCoverage - 1e-9;
   }
+
+  /**
+   * isAbout for a topic without multi-word alternatives (its own words are then what `bits` marks,
+   * passage words included), read off the paper's stored entries in one pass, compound joins
+   * skipped: the same regions, counts and word positions as wordsOf's copy gives.
+   */
+  private isAboutInPlace(doc: number, concepts: ConceptScores[], idf: number[], total: number, bits: Uint32Array): boolean {
+    const { minAbstractOccurrences, minCoverage, proximityWindow } = this.matching;
+    const entries = this.sequences.entries(doc);
+    const titleEnd = Math.min(this.sequences.titleLength(doc), entries.length);
+    const leadEnd = Math.min(titleEnd + this.sequences.leadLength(doc), entries.length);
+    const n = concepts.length;
+    const inAbstract = this.abstractCounts;
+    inAbstract.fill(0, 0, n);
+    // Concepts mentioned in the title or the abstract's first sentence, as bits.
+    let opening = 0;
+    for (let k = 0; k < entries.length; k++) {
+      const e = entries[k]!;
+      if (e < 0) continue;
+      const b = bits[e]!;
+      if (b === 0) continue;
+      if (k < titleEnd) {
+        opening |= b;
+        continue;
+      }
+      if (k < leadEnd) opening |= b;
+      for (let i = 0; i < n; i++) inAbstract[i] = inAbstract[i]! + ((b >>> i) & 1);
+    }
+    let strong = 0;
+    let any = false;
+    for (let i = 0; i < n; i++) {
+      if (concepts[i]!.scores[doc] === 0) continue;
+      any = true;
+      if ((opening >>> i) & 1 || inAbstract[i]! >= minAbstractOccurrences) strong += idf[i]!;
+    }
+    if (strong / total < minCoverage - 1e-9 || n < 2 || !any) return strong / total >= minCoverage - 1e-9;
+    // passageCoverage over the words (compound joins do not count as positions).
+    const last = this.passageLast;
+    last.fill(-Infinity, 0, n);
+    let best = 0;
+    for (let k = 0, at = 0; k < entries.length; k++) {
+      const e = entries[k]!;
+      if (e < 0) continue;
+      const i = at++;
+      const b = bits[e]!;
+      if (b === 0) continue;
+      for (let c = 0; c < n; c++) if ((b >>> c) & 1) last[c] = i;
+      let covered = 0;
+      for (let c = 0; c < n; c++) if (i - last[c]! < proximityWindow) covered += idf[c]!;
+      if (covered > best) best = covered;
+    }
+    return best / total >= minCoverage - 1e-9;
+  }
+
+  /** isAboutInPlace's per-concept scratch (at most 32 concepts: ownWordBits' limit). */
+  private readonly abstractCounts = new Int32Array(32);
+  private readonly passageLast = new Float64Array(32);
 
   /**
    * The paper's words (title then abstract, compound joins left out, as sequences.words gives
