@@ -163,6 +163,37 @@ describe('concept score maxima (the skip bound reads them)', () => {
     }
   });
 
+  it('scoreAt gives score()\'s doubles at the papers asked for, and scoreBound is no less than any score', () => {
+    const index = new PaperIndex(heaps);
+    const postings = (index as unknown as { postings: Postings }).postings;
+    const bm25 = { k: 1.2, b: 0.75, d: 0.5 };
+    const random = prng(41);
+    const capacity = postings.capacity;
+    const skip = new Uint8Array(capacity);
+    let checked = 0;
+    for (const [term, df] of postings.terms()) {
+      if (df < 2 || random() > 0.02) continue;
+      const id = postings.id(term);
+      const full = postings.score([{ term, weight: 1 }], 2, bm25);
+      expect(postings.scoreBound(id, 2, bm25), term).toBeGreaterThanOrEqual(full.max);
+      // Every paper with the term, some without, and some skipped.
+      const asked = Int32Array.from({ length: 300 }, (_, i) => (i % 3 === 0 ? full.docs.ids[Math.floor(random() * full.docs.length)]! : Math.floor(random() * capacity)));
+      asked.forEach((doc, i) => (skip[doc] = i % 7 === 0 ? 1 : 0));
+      const at = postings.lend();
+      postings.scoreAt(id, asked, asked.length, skip, 2, bm25, at);
+      for (const doc of asked) {
+        const expected = skip[doc] ? 0 : full.scores[doc]!;
+        expect([at.scores[doc], at.inTitle[doc]], `${term} ${doc}`).toEqual([expected, expected ? full.inTitle[doc] : 0]);
+      }
+      expect(new Set(at.docs.ids.subarray(0, at.docs.length)).size).toBe(at.docs.length);
+      expect(at.max).toBe(maxOf(at));
+      skip.fill(0);
+      postings.release();
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(20);
+  });
+
   it('Postings.score leaves the largest score in max', () => {
     const index = new PaperIndex(seeds);
     const postings = (index as unknown as { postings: Postings }).postings;

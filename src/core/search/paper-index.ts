@@ -44,6 +44,13 @@ interface ConceptScores extends TermScores {
    * term, every weight positive, at most one word-form mask that applies to every single-word match.
    */
   presenceIsScore: boolean;
+  /** Papers with a score (for a deferred concept: all it will have once scored). */
+  papers: number;
+  /**
+   * For a one-word concept scored only where needed (see deferredConcept): its term id, else -1.
+   * Its scores then hold the papers worked out so far, and `max` may be an upper bound.
+   */
+  deferred: number;
 }
 
 export interface Ranked {
@@ -73,6 +80,11 @@ interface Ranking {
 const NEAREST_SHOWN = 3;
 /** How many query terms' related terms are kept at hand. */
 const RELATED_CACHE_LIMIT = 10_000;
+/**
+ * A deferred concept is scored at a walked concept's papers one by one (a binary search per field)
+ * while they number under its postings divided by this; past that, all its postings are scored.
+ */
+const LOOKUPS_PER_POSTING = 8;
 /** Candidates below this share of the best score are dropped before re-ranking (re-ranking moves scores by less). */
 const PREFILTER_SHARE = 0.5;
 const identity = (term: string) => term;
@@ -786,9 +798,9 @@ export class PaperIndex implements PaperSearch {
     // A sentence-long query (a half-remembered paper) is precise already: it gets passage evidence,
     // while a short topic gets the latent related terms that find papers wording it differently.
     const sentence = query.concepts.length >= this.ranking.sentenceConcepts;
-    const concepts = query.concepts.map((c) => this.conceptScores(c, !sentence));
+    const concepts = query.concepts.map((c) => this.conceptScores(c, !sentence, !PaperIndex.referenceRanking));
     const n = Math.max(1, this.papers.size);
-    const idf = concepts.map((c) => Math.log(1 + (n - c.docs.length + 0.5) / (c.docs.length + 0.5)));
+    const idf = concepts.map((c) => Math.log(1 + (n - c.papers + 0.5) / (c.papers + 0.5)));
     // Whether a paper is about the query weighs each concept by its own words' rarity: expansions must not make a word look common.
     const ownIdf = concepts.map((c) => Math.log(1 + (n - c.ownDocs + 0.5) / (c.ownDocs + 0.5)));
     const totalIdf = idf.reduce((a, b) => a + b, 0) || 1;
@@ -804,10 +816,19 @@ export class PaperIndex implements PaperSearch {
     // Rarest concepts first; once the papers having only the concepts left cannot pass the
     // prefilter below (an upper bound of their score under best * minShare * PREFILTER_SHARE),
     // those concepts' own lists are not walked: every paper they share with a walked one is scored.
-    const order = concepts.map((_, i) => i).sort((a, b) => concepts[a]!.docs.length - concepts[b]!.docs.length || a - b);
-    const bound = new BoundLeft(concepts.map((c) => c.max), idf, totalIdf, coverageExponent, titleCoverageBoost);
+    const order = concepts.map((_, i) => i).sort((a, b) => concepts[a]!.papers - concepts[b]!.papers || a - b);
+    const maxes = concepts.map((c) => c.max);
+    const bound = new BoundLeft(maxes, idf, totalIdf, coverageExponent, titleCoverageBoost);
     for (let o = 0; o < order.length; o++) {
       const concept = concepts[order[o]!]!;
+      // A deferred concept is scored in full before its own papers are walked; the others still
+      // deferred are scored at those papers (or in full, when that is cheaper).
+      if (concept.deferred >= 0) this.scoreDeferred(concept, maxes, order[o]!);
+      concepts.forEach((c, i) => {
+        if (c.deferred < 0) return;
+        if (concept.docs.length * LOOKUPS_PER_POSTING >= this.postings.postingCount(c.deferred)) this.scoreDeferred(c, maxes, i);
+        else this.postings.scoreAt(c.deferred, concept.docs.ids, concept.docs.length, seen, this.ranking.titleBoost, this.ranking.bm25, c);
+      });
       const conceptDocs = concept.docs.ids;
       for (let at = 0; at < concept.docs.length; at++) {
         const doc = conceptDocs[at]!;
@@ -846,6 +867,9 @@ export class PaperIndex implements PaperSearch {
     if (this.ranking.feedbackTerms > 0) this.feedback(head, rest, query);
     if (semantic && this.ranking.semanticWeight > 0 && this.papers.size > 0) {
       [head, rest] = this.blendSemantic(head, rest, query, concepts, excluded);
+      // Papers the latent space brought in were not walked: concepts still deferred are scored there too.
+      const brought = Int32Array.from(head, (r) => r.doc);
+      for (const c of concepts) if (c.deferred >= 0) this.postings.scoreAt(c.deferred, brought, brought.length, seen, this.ranking.titleBoost, this.ranking.bm25, c);
     }
     const cut = (head[0]?.score ?? 0) * minShare;
     const ranked = head.filter((r) => r.score >= cut);
@@ -859,8 +883,51 @@ export class PaperIndex implements PaperSearch {
     return { ranked, rest, concepts, idf: ownIdf };
   }
 
+  /**
+   * A deferred concept's scores for every paper (dropping those worked out one by one, which are
+   * the same doubles); its largest score is remembered for its term until papers are added.
+   */
+  private scoreDeferred(c: ConceptScores, maxes: number[], i: number): void {
+    const { scores, inTitle, docs } = c;
+    for (let k = 0; k < docs.length; k++) {
+      scores[docs.ids[k]!] = 0;
+      inTitle[docs.ids[k]!] = 0;
+    }
+    docs.length = 0;
+    c.max = 0;
+    this.postings.score([{ term: this.postings.names[c.deferred]!, weight: 1 }], this.ranking.titleBoost, this.ranking.bm25, c);
+    this.termMaxima().set(c.deferred, c.max);
+    maxes[i] = c.max;
+    c.deferred = -1;
+  }
+
+  /** The largest BM25 score per term id (weight 1), for terms scored in full since papers were last added. */
+  private termMaxima(): Map<number, number> {
+    if (this.maxima.capacity !== this.postings.capacity) this.maxima = { capacity: this.postings.capacity, max: new Map() };
+    return this.maxima.max;
+  }
+
+  private maxima = { capacity: -1, max: new Map<number, number>() };
+
+  /**
+   * A concept of one word standing for itself alone (no variant, related term or form mask), not
+   * scored yet: rank() scores it only at the papers it walks, unless it must walk the word's own
+   * papers. Its papers are the word's; its largest score is remembered or bounded.
+   */
+  private deferredConcept(concept: Concept, term: string): ConceptScores {
+    const id = this.postings.id(term);
+    const { titleBoost, bm25 } = this.ranking;
+    const out = this.postings.lend();
+    out.max = this.termMaxima().get(id) ?? this.postings.scoreBound(id, titleBoost, bm25);
+    const df = this.documentFrequency(term);
+    return {
+      ...out, terms: new Set([term]), ownWords: new Set([term]), ownDocs: df, alternatives: concept.alternatives, allowed: undefined,
+      termIds: new Set([id]), ownIds: new Set([id]), phraseIds: [], phraseDocs: [], presenceIsScore: true, papers: df, deferred: id,
+    };
+  }
+
   /** Scores of a concept: the best of its alternatives for each paper (single words expanded, with `related` terms too). */
-  private conceptScores(concept: Concept, related: boolean): ConceptScores {
+  private conceptScores(concept: Concept, related: boolean, defer = false): ConceptScores {
     const { titleBoost, bm25 } = this.ranking;
     const terms = new Set<string>();
     const ownWords = new Set<string>();
@@ -882,8 +949,12 @@ export class PaperIndex implements PaperSearch {
         expanded.terms.forEach((w) => terms.add(w.term));
         expanded.own.forEach((t) => ownWords.add(t));
         if (expanded.terms.some((w) => !(w.weight > 0) || !expanded.own.includes(w.term))) onlyOwn = false;
-        alt = this.postings.score(expanded.terms, titleBoost, bm25);
         const mask = this.formsAlike(alternative[0]!, concept.label);
+        const alone = expanded.terms.length === 1 && expanded.terms[0]!.term === alternative[0] && expanded.terms[0]!.weight === 1;
+        if (defer && alone && !mask && concept.alternatives.length === 1 && this.postings.has(alternative[0]!) && this.deferrable()) {
+          return this.deferredConcept(concept, alternative[0]!);
+        }
+        alt = this.postings.score(expanded.terms, titleBoost, bm25);
         if (mask) {
           masks++;
           keepOnly(alt, mask, expanded.terms.length > 1 ? this.otherTermsDocs(expanded.terms, alternative[0]!) : undefined);
@@ -907,7 +978,15 @@ export class PaperIndex implements PaperSearch {
       phraseIds: concept.alternatives.filter((a) => a.length > 1).map(ids),
       phraseDocs,
       presenceIsScore: !PaperIndex.referenceRanking && onlyOwn && (masks === 0 || singleWords === 1),
+      papers: out!.docs.length,
+      deferred: -1,
     };
+  }
+
+  /** Whether scoreBound bounds BM25 with these options (tf / (tf + norm) below 1, every share positive). */
+  private deferrable(): boolean {
+    const { titleBoost, bm25 } = this.ranking;
+    return titleBoost > 0 && bm25.k > 0 && bm25.b >= 0 && bm25.b <= 1 && bm25.d >= 0;
   }
 
   /**
