@@ -1332,12 +1332,13 @@ export class PaperIndex implements PaperSearch {
       if (e < 0) continue;
       const b = bits[e]!;
       if (b === 0) continue;
-      if (k < titleEnd) {
-        opening |= b;
-        continue;
+      if (k < titleEnd) opening |= b;
+      else {
+        if (k < leadEnd) opening |= b;
+        for (let i = 0; i < n; i++) inAbstract[i] = inAbstract[i]! + ((b >>> i) & 1);
       }
-      if (k < leadEnd) opening |= b;
-      for (let i = 0; i < n; i++) inAbstract[i] = inAbstract[i]! + ((b >>> i) & 1);
+      // A one-concept topic is decided once its concept is strong (counts only grow).
+      if (n === 1 && ((opening & 1) !== 0 || inAbstract[0]! >= minAbstractOccurrences)) break;
     }
     let strong = 0;
     let any = false;
