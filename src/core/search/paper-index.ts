@@ -149,8 +149,10 @@ export class PaperIndex implements PaperSearch {
   }
 
   /**
-   * Tests: true makes rank() walk every candidate (no bound skip) and work out each score in full
-   * (no factor table), to show those shortcuts change nothing.
+   * Tests: true turns the query path's shortcuts off, to show they change nothing: rank() walks
+   * every candidate (no bound skip), scores every concept in full (no deferred concept, no factor
+   * table); search() marks presence from the postings; isAbout reads a copy of the paper's words;
+   * the semantic blend takes its largest similarity in a pass of its own.
    */
   static referenceRanking = false;
 
@@ -1263,18 +1265,37 @@ export class PaperIndex implements PaperSearch {
     for (const x of target) norm += x * x;
     if (norm === 0) return [head, rest];
     const sims = space.similarities(target.map((x) => x / Math.sqrt(norm)), this.postings.capacity);
-    const maxSim = maxOf(sims);
+    const candidates = !query.phrases.length && semanticCandidates > 0 && !PaperIndex.referenceRanking;
+    let maxSim = 0;
+    let nearest: number[] = [];
+    const headSims = head.map((r) => sims[r.doc]!);
+    if (candidates) {
+      // Papers already ranked or excluded are not candidates again: their similarities count
+      // toward the largest as they are cleared, the others' as the nearest are found (one pass).
+      const clear = (doc: number) => {
+        if (sims[doc]! > maxSim) maxSim = sims[doc]!;
+        sims[doc] = 0;
+      };
+      for (const r of head) clear(r.doc);
+      for (let i = 0; i < rest.length; i++) clear(rest.docs[i]!);
+      for (const doc of excluded) clear(doc);
+      const found = nearestDocs(sims, semanticCandidates);
+      nearest = found.docs;
+      if (found.max > maxSim) maxSim = found.max;
+    } else maxSim = maxOf(sims);
     if (maxSim <= 0) return [head, rest];
-    const semantic = (doc: number) => Math.max(0, sims[doc]!) / maxSim;
+    const semantic = (sim: number) => Math.max(0, sim) / maxSim;
     // Like feedback, only the leaders are re-scored; the rest stay below them.
-    for (const r of head) r.score = (1 - w) * (r.score / best) + w * semantic(r.doc);
+    head.forEach((r, i) => (r.score = (1 - w) * (r.score / best) + w * semantic(headSims[i]!)));
     for (let i = 0; i < rest.length; i++) rest.scores[i] = (1 - w) * (rest.scores[i]! / best);
     if (!query.phrases.length && semanticCandidates > 0) {
-      // Papers already ranked or excluded are not candidates again.
-      for (const r of head) sims[r.doc] = 0;
-      for (let i = 0; i < rest.length; i++) sims[rest.docs[i]!] = 0;
-      for (const doc of excluded) sims[doc] = 0;
-      for (const doc of nearestDocs(sims, semanticCandidates)) head.push({ doc, score: w * semantic(doc) });
+      if (!candidates) {
+        for (const r of head) sims[r.doc] = 0;
+        for (let i = 0; i < rest.length; i++) sims[rest.docs[i]!] = 0;
+        for (const doc of excluded) sims[doc] = 0;
+        nearest = nearestDocs(sims, semanticCandidates).docs;
+      }
+      for (const doc of nearest) head.push({ doc, score: w * semantic(sims[doc]!) });
     }
     head.sort(byScore);
     return [head, rest];
@@ -1623,12 +1644,14 @@ function maxOf(values: Float32Array): number {
   return max;
 }
 
-/** The `count` documents with the highest positive similarity. */
-function nearestDocs(sims: Float32Array, count: number): number[] {
+/** The `count` documents with the highest positive similarity, and the largest similarity (0 when none is positive). */
+function nearestDocs(sims: Float32Array, count: number): { docs: number[]; max: number } {
   const best: number[] = [];
   let floor = 0;
+  let max = 0;
   for (let doc = 0; doc < sims.length; doc++) {
     const s = sims[doc]!;
+    if (s > max) max = s;
     if (s <= floor) continue;
     let at = best.length;
     while (at > 0 && sims[best[at - 1]!]! < s) at--;
@@ -1636,7 +1659,7 @@ function nearestDocs(sims: Float32Array, count: number): number[] {
     if (best.length > count) best.pop();
     if (best.length === count) floor = sims[best[count - 1]!]!;
   }
-  return best;
+  return { docs: best, max };
 }
 
 /** The dot product of two unit sparse vectors: their cosine. */
