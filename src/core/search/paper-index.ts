@@ -300,6 +300,18 @@ export class PaperIndex implements PaperSearch {
 
   private slots = new Int32Array(0);
 
+  /** feedback()'s per-term weights and first-seen marks over the vocabulary (left zeroed). */
+  private feedbackScratch(): { weights: Float64Array; seen: Uint8Array } {
+    const terms = this.postings.names.length;
+    if (this.feedbackArrays.weights.length < terms) {
+      const size = Math.max(terms, this.feedbackArrays.weights.length * 2);
+      this.feedbackArrays = { weights: new Float64Array(size), seen: new Uint8Array(size) };
+    }
+    return this.feedbackArrays;
+  }
+
+  private feedbackArrays = { weights: new Float64Array(0), seen: new Uint8Array(0) };
+
   /** Reusable per-query candidate arrays over all short ids (`seen` is left zeroed by rank()). */
   private candidateArrays(): { seen: Uint8Array; docs: Int32Array; scores: Float64Array } {
     const capacity = this.postings.capacity;
@@ -1195,16 +1207,33 @@ export class PaperIndex implements PaperSearch {
     const best = ranked[0]?.score;
     if (!best) return;
     const queryTerms = new Set(query.concepts.flatMap((c) => c.alternatives.flat()).map((t) => this.postings.id(t)));
-    const weights = new Map<number, number>();
+    // Per term id, its weight summed over the best hits' terms (title twice), in typed arrays read
+    // off the stored entries, with the terms in the order they first appear.
+    const { weights, seen } = this.feedbackScratch();
+    const firstSeen: number[] = [];
     for (const r of ranked.slice(0, feedbackDocs)) {
-      const title = this.sequences.terms(r.doc, 'title');
-      const abstract = this.sequences.terms(r.doc, 'abstract');
-      const length = 2 * title.length + abstract.length;
-      for (const part of [title, title, abstract]) for (const t of part) weights.set(t, (weights.get(t) ?? 0) + r.score / best / length);
+      const entries = this.sequences.entries(r.doc);
+      const titleEnd = this.sequences.titleLength(r.doc);
+      const share = r.score / best / (2 * titleEnd + (entries.length - titleEnd));
+      for (const [from, to] of [[0, titleEnd], [0, titleEnd], [titleEnd, entries.length]] as const) {
+        for (let i = from; i < to; i++) {
+          const e = entries[i]!;
+          const t = e < 0 ? -1 - e : e;
+          if (!seen[t]) {
+            seen[t] = 1;
+            firstSeen.push(t);
+          }
+          weights[t] = weights[t]! + share;
+        }
+      }
     }
     const n = this.papers.size;
     const df = (t: number) => this.postings.documentFrequencyOf(t);
-    const boost = new Map(topWeights(weights, (t, w) => (!queryTerms.has(t) && df(t) > 1 ? w * Math.log(1 + n / df(t)) : undefined), feedbackTerms));
+    const boost = new Map(topWeights(firstSeen, weights, (t, w) => (!queryTerms.has(t) && df(t) > 1 ? w * Math.log(1 + n / df(t)) : undefined), feedbackTerms));
+    for (const t of firstSeen) {
+      weights[t] = 0;
+      seen[t] = 0;
+    }
     const head = ranked.slice(0, feedbackDepth);
     // Per leader, the boost terms' counts (title twice) summed in the order the terms first appear,
     // read off the stored entries with no copy: slot i of `counts` is the i-th boost term.
@@ -1515,14 +1544,15 @@ function kthLargest(values: Float64Array, length: number, k: number, heap: Float
 }
 
 /**
- * The `count` heaviest terms as `weigh` re-weighs them (undefined leaves a term out), heaviest
- * first, ties in the map's order: what a stable sort of all of them and a slice give, without the sort.
+ * The `count` heaviest of `terms` (weights[t] each) as `weigh` re-weighs them (undefined leaves a
+ * term out), heaviest first, ties in `terms`' order: what a stable sort of all of them and a slice
+ * give, without the sort.
  */
-function topWeights(weights: Map<number, number>, weigh: (t: number, w: number) => number | undefined, count: number): [number, number][] {
+function topWeights(terms: number[], weights: Float64Array, weigh: (t: number, w: number) => number | undefined, count: number): [number, number][] {
   const best: [number, number][] = [];
   if (count <= 0) return best;
-  for (const [t, raw] of weights) {
-    const w = weigh(t, raw);
+  for (const t of terms) {
+    const w = weigh(t, weights[t]!);
     if (w === undefined) continue;
     if (best.length === count && !(w > best[count - 1]![1])) continue;
     let at = best.length;
