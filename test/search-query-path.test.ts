@@ -76,6 +76,38 @@ describe('rank() shortcuts: candidates a bound rules out, score factors from a t
   });
 });
 
+describe('match(): multi-word alternatives read in place', () => {
+  it('counts a phrase in a region only when all its words are there (title, opening sentence, abstract)', () => {
+    const make = (i: number, title: string, abstract: string): Paper => ({ id: `p${i}`, title, abstract, url: `https://example.org/${i}` });
+    const filler = Array.from({ length: 60 }, (_, i) => make(100 + i, `Sparse kernels for graph workload ${i}`, `We study cache behaviour of sparse kernels on graph workload ${i}. Tiles and schedules matter.`));
+    const papers = [
+      // The phrase only in the abstract's first sentence: strong.
+      make(1, 'Reasoning benchmarks for arithmetic', 'We evaluate large language models on arithmetic. Scores vary across prompts and seeds.'),
+      // Split across title and abstract, and once more later: not two mentions in the abstract.
+      make(2, 'Scaling large language', 'models of tabular data are studied here. Later we compare large language models with trees.'),
+      // Twice in the abstract, past the first sentence: strong.
+      make(3, 'Tabular learning with trees', 'Trees remain strong baselines. Yet large language models help, and large language models scale.'),
+      // In the title: strong.
+      make(4, 'Large language models as planners', 'Planning with search over actions is studied in several domains.'),
+      // Once past the first sentence: not strong.
+      make(5, 'Planning over actions', 'Search over actions is hard. One baseline uses large language models for proposals.'),
+      ...filler,
+    ];
+    // The aboutness rule alone decides: no latent near step, a low score cut.
+    const index = new PaperIndex(papers, { match: { minSemanticSimilarity: 0, minRelativeScore: 0.01 } });
+    for (const topic of ['LLMs', 'large language models', 'LLM planning']) {
+      PaperIndex.referenceRanking = true;
+      const full = matched(index, topic);
+      PaperIndex.referenceRanking = false;
+      expect(matched(index, topic), topic).toEqual(full);
+    }
+    const ids = index.match('LLMs').map((h) => h.paper.id);
+    expect(ids).toEqual(expect.arrayContaining(['p1', 'p3', 'p4']));
+    expect(ids).not.toContain('p2');
+    expect(ids).not.toContain('p5');
+  });
+});
+
 describe('bestPassing: the best matching papers past the leaders', () => {
   it('equals filtering, sorting all (score, then short id) and taking the first', () => {
     const random = prng(21);

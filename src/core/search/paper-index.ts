@@ -606,15 +606,21 @@ export class PaperIndex implements PaperSearch {
     const cut = (leaders[0]?.score ?? 0) * minRelativeScore;
     const own = concepts.map(ownTerms);
     const bits = this.ownWordBits(concepts);
+    // isAbout reads papers in place where it can: `passage` marks the terms passageCoverage looks
+    // for (own words and the parts of multi-word alternatives; the same as `bits` without those).
+    const phrased = concepts.some((c) => c.phraseIds.length > 0);
+    const inPlace = bits && !PaperIndex.referenceRanking && concepts.every((c) => c.phraseIds.every((p) => p.length <= RECENT_WORDS));
+    const passage = inPlace ? (phrased ? this.passageWordBits(own) : bits) : undefined;
     const about: Ranked[] = [];
     try {
-      for (const r of leaders) if (r.score >= cut && this.isAbout(r.doc, concepts, idf, own, bits)) about.push(r);
+      for (const r of leaders) if (r.score >= cut && this.isAbout(r.doc, concepts, idf, own, bits, passage)) about.push(r);
       for (let i = 0; i < rest.length; i++) {
         const doc = rest.docs[i]!;
-        if (rest.scores[i]! >= cut && this.isAbout(doc, concepts, idf, own, bits)) about.push({ doc, score: rest.scores[i]! });
+        if (rest.scores[i]! >= cut && this.isAbout(doc, concepts, idf, own, bits, passage)) about.push({ doc, score: rest.scores[i]! });
       }
     } finally {
       if (bits) for (const c of concepts) for (const t of c.ownIds) if (t >= 0) bits[t] = 0;
+      if (passage && passage !== bits) for (const terms of own) for (const t of terms) if (t >= 0) passage[t] = 0;
     }
     about.sort(byScore);
     // Why each paper was delivered: the topic's own words it has (none for a latent "near" paper).
@@ -1336,14 +1342,14 @@ export class PaperIndex implements PaperSearch {
    * recurring in the abstract; a phrase counts once per mention, not once per word) carry at least
    * minCoverage of the topic's weight.
    */
-  private isAbout(doc: number, concepts: ConceptScores[], idf: number[], own: Set<number>[], bits: Uint32Array | undefined): boolean {
+  private isAbout(doc: number, concepts: ConceptScores[], idf: number[], own: Set<number>[], bits: Uint32Array | undefined, passage?: Uint32Array): boolean {
     const { minAbstractOccurrences, minCoverage, proximityWindow } = this.matching;
     const total = idf.reduce((a, b) => a + b, 0) || 1;
     // Cheap first: the concepts the paper has at all bound what it can cover (a sum over a subset, in the same order, is no larger).
     let possible = 0;
     for (let i = 0; i < concepts.length; i++) if (concepts[i]!.scores[doc] !== 0) possible += idf[i]!;
     if (possible / total < minCoverage - 1e-9) return false;
-    if (bits && !PaperIndex.referenceRanking && concepts.every((c) => c.phraseIds.length === 0)) return this.isAboutInPlace(doc, concepts, idf, total, bits);
+    if (bits && passage) return this.isAboutInPlace(doc, concepts, idf, total, bits, passage);
     const { words, title, lead } = this.wordsOf(doc);
     const titleWords = words.subarray(0, title);
     const leadWords = words.subarray(title, title + lead);
@@ -1363,11 +1369,12 @@ export class PaperIndex implements PaperSearch {
   }
 
   /**
-   * isAbout for a topic without multi-word alternatives (its own words are then what `bits` marks,
-   * passage words included), read off the paper's stored entries in one pass, compound joins
-   * skipped: the same regions, counts and word positions as wordsOf's copy gives.
+   * isAbout read off the paper's stored entries in one pass, compound joins skipped: the same
+   * regions, counts and word positions as wordsOf's copy gives. A multi-word alternative is
+   * found ending at each word, from the last RECENT_WORDS words and where each stood; it counts
+   * in a region when all its words do.
    */
-  private isAboutInPlace(doc: number, concepts: ConceptScores[], idf: number[], total: number, bits: Uint32Array): boolean {
+  private isAboutInPlace(doc: number, concepts: ConceptScores[], idf: number[], total: number, bits: Uint32Array, passage: Uint32Array): boolean {
     const { minAbstractOccurrences, minCoverage, proximityWindow } = this.matching;
     const entries = this.sequences.entries(doc);
     const titleEnd = Math.min(this.sequences.titleLength(doc), entries.length);
@@ -1375,13 +1382,39 @@ export class PaperIndex implements PaperSearch {
     const n = concepts.length;
     const inAbstract = this.abstractCounts;
     inAbstract.fill(0, 0, n);
+    const recent = this.recentWords;
+    const recentAt = this.recentEntries;
+    const phrased = passage !== bits;
     // Concepts mentioned in the title or the abstract's first sentence, as bits.
     let opening = 0;
-    for (let k = 0; k < entries.length; k++) {
+    for (let k = 0, word = 0; k < entries.length; k++) {
       const e = entries[k]!;
       if (e < 0) continue;
+      if (phrased) {
+        recent[word & (RECENT_WORDS - 1)] = e;
+        recentAt[word & (RECENT_WORDS - 1)] = k;
+        for (let i = 0; i < n; i++) {
+          for (const phrase of concepts[i]!.phraseIds) {
+            const length = phrase.length;
+            if (length > word + 1 || phrase[length - 1] !== e) continue;
+            let j = 1;
+            while (j < length && phrase[length - 1 - j] === recent[(word - j) & (RECENT_WORDS - 1)]) j++;
+            if (j < length) continue;
+            const start = recentAt[(word - length + 1) & (RECENT_WORDS - 1)]!;
+            if (k < titleEnd) opening |= 1 << i;
+            else if (start >= titleEnd) {
+              if (k < leadEnd) opening |= 1 << i;
+              inAbstract[i] = inAbstract[i]! + 1;
+            }
+          }
+        }
+        word++;
+      }
       const b = bits[e]!;
-      if (b === 0) continue;
+      if (b === 0) {
+        if (n === 1 && ((opening & 1) !== 0 || inAbstract[0]! >= minAbstractOccurrences)) break;
+        continue;
+      }
       if (k < titleEnd) opening |= b;
       else {
         if (k < leadEnd) opening |= b;
@@ -1406,7 +1439,7 @@ export class PaperIndex implements PaperSearch {
       const e = entries[k]!;
       if (e < 0) continue;
       const i = at++;
-      const b = bits[e]!;
+      const b = passage[e]!;
       if (b === 0) continue;
       for (let c = 0; c < n; c++) if ((b >>> c) & 1) last[c] = i;
       let covered = 0;
@@ -1415,6 +1448,21 @@ export class PaperIndex implements PaperSearch {
     }
     return best / total >= minCoverage - 1e-9;
   }
+
+  /** Per term id, bit i set when the term is in own[i] (up to 32 concepts); callers clear the bits. */
+  private passageWordBits(own: Set<number>[]): Uint32Array {
+    const size = this.postings.vocabularySize;
+    if (this.passageBits.length < size) this.passageBits = new Uint32Array(Math.max(size, this.passageBits.length * 2));
+    own.forEach((terms, i) => {
+      for (const t of terms) if (t >= 0) this.passageBits[t] = this.passageBits[t]! | (1 << i);
+    });
+    return this.passageBits;
+  }
+
+  private passageBits = new Uint32Array(0);
+  /** isAboutInPlace's last words and their entry indices (a ring). */
+  private readonly recentWords = new Int32Array(RECENT_WORDS);
+  private readonly recentEntries = new Int32Array(RECENT_WORDS);
 
   /** isAboutInPlace's per-concept scratch (at most 32 concepts: ownWordBits' limit). */
   private readonly abstractCounts = new Int32Array(32);
@@ -1562,6 +1610,9 @@ function topWeights(terms: number[], weights: Float64Array, weigh: (t: number, w
   }
   return best;
 }
+
+/** isAboutInPlace finds multi-word alternatives of up to this many words (a power of two). */
+const RECENT_WORDS = 16;
 
 /** Queries of up to this many concepts get rank()'s score factors from a table (2^concepts entries). */
 const MAX_FACTOR_CONCEPTS = 8;
