@@ -170,6 +170,32 @@ describe('ratings in DM digests', () => {
     expect(shown.papers!.map((p) => [p.id, p.reason])).toEqual([[joined[0]!.id, 'Why: “category theory”, like papers you rated 👍']]);
   });
 
+  it('never give one person a “you rated 👍” reason that came from another’s ratings, whoever is planned first', async () => {
+    const context = await createTestContext();
+    const { store, config } = context;
+    const at = new Date('2026-11-23T08:00:00Z');
+    const topic = 'category theory';
+    store.addFollow(ann, topic, new Date('2026-11-01T00:00:00Z'));
+    store.addFollow(bob, topic, new Date('2026-11-01T00:00:00Z'));
+    const base = ids(index.match(topic));
+    store.rate(ann, topic, base[base.length - 1]!, 1, at);
+    const wide = { ...config, digests: { ...config.digests, size: 50 } };
+    const annPapers = createDigestPlanner(store, index, wide).planUser(ann, store.listFollows(ann), at).reply!.papers!;
+    const liked = annPapers.find((p) => !base.includes(p.id))!;
+    expect(liked.reason).toBe('Why: “category theory”, like papers you rated 👍');
+    // Bob rated nothing; a paper only ann's 👍 brought in reaches him as an earlier offer.
+    store.offerPapers({ ...bob, kind: 'user', id: bob.user }, [{ paperId: liked.id, topic, relevance: 1 }], at);
+    const bobsItem = (order: UserKey[]) => {
+      const planner = createDigestPlanner(store, index, wide);
+      const plans = new Map(order.map((u) => [u.user, planner.planUser(u, store.listFollows(u), at)]));
+      return plans.get('bob')!.reply!.papers!.find((p) => p.id === liked.id)!;
+    };
+    const alone = bobsItem([bob]);
+    expect(alone.reason).toBeUndefined();
+    expect(bobsItem([ann, bob])).toEqual(alone);
+    expect(bobsItem([bob, ann, bob])).toEqual(alone);
+  });
+
   it('refuses a rating for a follow that is not the presser’s, and a paper or rating that does not exist', async () => {
     const context = await createTestContext();
     const { follow } = context.store.addFollow(ann, 'category theory', new Date('2026-11-01T00:00:00Z'));

@@ -63,8 +63,8 @@ interface TopicHits {
   byId?: Map<string, RankedHit>;
   /** Each paper's item with its "Why:" line, made when first asked for: one object for every follower of the topic. */
   items?: Map<string, PaperItem>;
-  /** Papers a follow's 👍 ratings brought in from the topic's wider search (learned()). */
-  joined?: Set<string>;
+  /** Items of papers a follow's 👍 ratings brought in (learned()): the same "Why:" for every follow it did that for. */
+  likedItems?: Map<string, PaperItem>;
   /** The follow's own topic, or undefined for a follow by example (its topic is only a key). */
   words?: string;
 }
@@ -126,15 +126,13 @@ export function createMatchCache(store: Store, index: PaperSearch) {
       return list;
     },
     /** ordered(), re-ranked and filtered by one follow's ratings (src/core/learning); each hit with its relevance. */
-    learned(topic: string, since: Date, feedback: Feedback, examples?: string[]): (RankedHit & { relevance: number })[] {
+    learned(topic: string, since: Date, feedback: Feedback, examples?: string[]): (RankedHit & { relevance: number; joined?: true })[] {
       const list = this.ordered(topic, since, examples);
       const e = entry(topic, examples);
       const cut = since.getTime();
       const rel = (h: SearchHit) => (e.best > 0 ? Math.min(1, h.score / e.best) : 0);
       // A follow by example has no words to widen its search with: it learns over its own candidates.
-      const learned = learning.learned(followKey(topic), examples ? undefined : topic, list, rel, (h) => ({ ...h, seen: firstSeenMs(h.paper.id) }), (h) => (h.seen > cut ? 1 : 0), feedback);
-      for (const h of learned) if (h.joined) (e.joined ??= new Set()).add(h.paper.id);
-      return learned;
+      return learning.learned(followKey(topic), examples ? undefined : topic, list, rel, (h) => ({ ...h, seen: firstSeenMs(h.paper.id) }), (h) => (h.seen > cut ? 1 : 0), feedback);
     },
     /** A hit's score over the topic's best (1 for the best match); call after ordered(topic). */
     relevance(topic: string, score: number): number {
@@ -146,25 +144,29 @@ export function createMatchCache(store: Store, index: PaperSearch) {
       if (!item) items.set(p.id, (item = paperItem(p)));
       return item;
     },
-    /** "Why this paper" for a paper the topic matched or a 👍 brought in (call after ordered() or learned()); undefined if neither. */
-    reason(topic: string, paperId: string): string | undefined {
+    /**
+     * "Why this paper" for a paper the topic matched, or that this follow's 👍 brought in (`joined`:
+     * its learned() list marked it so); undefined if neither. Call after ordered() or learned().
+     */
+    reason(topic: string, paperId: string, joined = false): string | undefined {
       const e = topics.get(followKey(topic));
       if (!e) return undefined;
       e.byId ??= new Map(e.hits.map((h) => [h.paper.id, h]));
       const hit = e.byId.get(paperId);
       const follow = e.words !== undefined ? { topic: e.words } : {};
       if (hit) return reasonText({ ...follow, ...(hit.matched ? { matched: hit.matched } : {}), ...(hit.like ? { like: hit.like } : {}) });
-      return e.joined?.has(paperId) ? reasonText({ ...follow, likeRated: true }) : undefined;
+      return joined ? reasonText({ ...follow, likeRated: true }) : undefined;
     },
-    /** The paper's item with its reason for the topic (call after ordered() or learned()). */
-    topicItem(topic: string, p: Paper): PaperItem {
+    /** The paper's item with its reason for the topic, `joined` as for reason() (call after ordered() or learned()). */
+    topicItem(topic: string, p: Paper, joined = false): PaperItem {
       const e = topics.get(followKey(topic));
-      let item = e?.items?.get(p.id);
+      let item = e?.items?.get(p.id) ?? (joined ? e?.likedItems?.get(p.id) : undefined);
       if (!item) {
-        const reason = this.reason(topic, p.id);
+        const reason = this.reason(topic, p.id, joined);
         if (!reason) return this.item(p);
         item = { ...this.item(p), reason };
-        if (e) (e.items ??= new Map()).set(p.id, item);
+        // reason() built byId: a matched paper's item is every follower's, a joined one's every follow's that joined it.
+        if (e) (e.byId!.has(p.id) ? (e.items ??= new Map()) : (e.likedItems ??= new Map())).set(p.id, item);
       }
       return item;
     },
@@ -204,6 +206,13 @@ interface Want {
   feedback?: Feedback;
   /** A follow by example's papers. */
   examples?: string[];
+}
+
+/** What pick() found for a target: sections by topic, topics skipped, and by topic the papers its follow's 👍 brought in. */
+interface Picked {
+  sections: DigestSection[];
+  skipped: SkippedTopic[];
+  joined?: ReadonlyMap<string, ReadonlySet<string>>;
 }
 
 /** How many of a topic's hits to check at once: a few digests' worth, as most are delivered already. */
@@ -249,14 +258,19 @@ export function createDigestPlanner(
    * one store query answers most targets. Only topics with papers get a section. A topic that
    * cannot be searched is skipped, never the others with it.
    */
-  const pick = (target: Target, pre: Prefetched | undefined, wants: Want[], skip: ReadonlySet<string> = NOTHING): { sections: DigestSection[]; skipped: SkippedTopic[] } => {
+  const pick = (target: Target, pre: Prefetched | undefined, wants: Want[], skip: ReadonlySet<string> = NOTHING): Picked => {
     const key = targetKey(target);
     const covered = pre?.covered ?? NOTHING;
     const had = pre?.delivered.get(key) ?? NOTHING;
     const skipped: SkippedTopic[] = [];
+    let joined: Map<string, Set<string>> | undefined;
     const lists = wants.map((w) => {
       try {
-        return w.feedback?.size ? cache.learned(w.topic, w.since, w.feedback, w.examples) : cache.ordered(w.topic, w.since, w.examples);
+        if (!w.feedback?.size) return cache.ordered(w.topic, w.since, w.examples);
+        const list = cache.learned(w.topic, w.since, w.feedback, w.examples);
+        const liked = list.filter((h) => h.joined).map((h) => h.paper.id);
+        if (liked.length > 0) (joined ??= new Map()).set(w.topic, new Set(liked));
+        return list;
       } catch (err) {
         skipped.push(err instanceof UserError ? { topic: w.topic, reason: err.message, fixable: true } : { topic: w.topic, reason: String((err as Error)?.message ?? err), fixable: false });
         return [];
@@ -304,7 +318,7 @@ export function createDigestPlanner(
       }
       if (papers.length > 0) sections.push({ topic: w.topic, papers, relevance });
     }
-    return { sections, skipped };
+    return joined ? { sections, skipped, joined } : { sections, skipped };
   };
 
   /** Skipped topics the target is told about now: fixable ones it was not told about before. */
@@ -353,9 +367,9 @@ export function createDigestPlanner(
       const rated = pre?.ratings?.current() ? pre.ratings.of(user) : store.followRatings(user);
       const wants: Want[] = [];
       for (const f of follows) wants.push({ topic: f.topic, since: f.created, size: config.digests.size, feedback: rated.size ? rated.get(followKey(f.topic)) : undefined, examples: f.examples });
-      const { sections, skipped } = pick(target, pre, wants, carry.skip);
+      const { sections, skipped, joined } = pick(target, pre, wants, carry.skip);
       const capped = capDigest(config, target, follows, sections, carry, toTell(target, skipped));
-      const reply = capped.shown.length > 0 || capped.notices.length > 0 ? userReply(capped.shown, capped.notices, capped.actions, cache, index, follows) : undefined;
+      const reply = capped.shown.length > 0 || capped.notices.length > 0 ? userReply(capped.shown, capped.notices, capped.actions, cache, index, follows, joined) : undefined;
       return finish(target, capped.shown, reply, skipped, capped.followUp);
     },
 
@@ -405,7 +419,7 @@ function sectionItems(s: DigestSection, cache: MatchCache): PaperItem[] {
 const plural = (n: number) => (n === 1 ? '1 new paper' : `${n} new papers`);
 
 /** Papers listed section by section; the text says which numbers belong to which topic. */
-function userReply(sections: DigestSection[], notices: string[], actions: Reply['actions'], cache: MatchCache, index: PaperSearch, follows: Follow[]): Reply {
+function userReply(sections: DigestSection[], notices: string[], actions: Reply['actions'], cache: MatchCache, index: PaperSearch, follows: Follow[], joined: Picked['joined']): Reply {
   const lines: string[] = [];
   const papers: PaperItem[] = [];
   for (const s of sections) {
@@ -414,7 +428,8 @@ function userReply(sections: DigestSection[], notices: string[], actions: Reply[
     const range = s.papers.length === 1 ? `${first}` : `${first}-${first + s.papers.length - 1}`;
     lines.push(`${follow ? followLabel(index, follow) : s.topic}: ${plural(s.papers.length)} (${range})`);
     // Each paper's 👍 / 👎 rate it for the follow it came for.
-    for (const p of s.papers) papers.push(withRatingActions(cache.topicItem(s.topic, p), follow?.id));
+    const liked = joined?.get(s.topic);
+    for (const p of s.papers) papers.push(withRatingActions(cache.topicItem(s.topic, p, liked?.has(p.id)), follow?.id));
   }
   const reply: Reply = {
     visibility: 'channel',

@@ -41,9 +41,10 @@ export const more: CommandDef = {
       papers: offers.slice(0, page.length).map(({ paper, follow }) => {
         // Why each came, as the digest would have said (after the follow's ratings); and its 👍 / 👎 for that follow.
         const feedback = rated.get(topicKey(follow.topic));
-        if (feedback?.size) cache.learned(follow.topic, follow.created, feedback, follow.examples);
+        let joined = false;
+        if (feedback?.size) joined = cache.learned(follow.topic, follow.created, feedback, follow.examples).some((h) => h.joined && h.paper.id === paper.id);
         else cache.ordered(follow.topic, follow.created, follow.examples);
-        const reason = cache.reason(follow.topic, paper.id);
+        const reason = cache.reason(follow.topic, paper.id, joined);
         return withRatingActions(reason ? { ...paperItem(paper), reason } : paperItem(paper), follow.id);
       }),
       shows: { target, paperIds: page.map((p) => p.id) },

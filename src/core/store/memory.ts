@@ -70,6 +70,7 @@ export function createMemoryStore(): Store {
 
   const copy = <T extends object>(value: T): T => structuredClone(value);
   const copyFollow = (f: Follow): Follow => ({ ...f, created: new Date(f.created), ...(f.examples ? { examples: [...f.examples] } : {}) });
+  const follower = (list: Follow[]) => ({ user: { platform: list[0]!.platform, workspace: list[0]!.workspace, user: list[0]!.user }, follows: list.map(copyFollow) });
   // Topics dropped by the cap in a merge, per user key, until the user is told.
   const dropped = new Map<string, Map<string, { topic: string; at: number }>>();
   // Old DM target key -> the workspace it was merged into.
@@ -197,11 +198,12 @@ export function createMemoryStore(): Store {
     },
     clearRatings: (user, topic) => clearRatings(userKey(user), topicKey(topic)),
     followerCount: () => follows.size,
-    allFollowers: () =>
-      [...follows.values()].map((list) => ({
-        user: { platform: list[0]!.platform, workspace: list[0]!.workspace, user: list[0]!.user },
-        follows: list.map(copyFollow),
-      })),
+    allFollowers: () => [...follows.values()].map(follower),
+    followersPage(after, limit) {
+      const from = after ? userKey(after) : undefined;
+      const keys = [...follows.keys()].filter((k) => from === undefined || k > from).sort();
+      return keys.slice(0, limit).map((k) => follower(follows.get(k)!));
+    },
 
     listDigests: (channel) => digests.filter((d) => channelMatches(d, channel)).map(copy),
     addDigest(input) {
