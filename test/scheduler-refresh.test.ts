@@ -4,15 +4,22 @@ import { scheduledKey, scheduledTargets, type ScheduledTarget } from '../src/cor
 import { silentLogger } from '../src/core/log.js';
 import { createMemoryStore } from '../src/core/store/memory.js';
 import type { Store } from '../src/core/store/port.js';
+import type { UserKey } from '../src/core/types.js';
 import { harness } from './scheduler-support.js';
 
-/** The memory store, counting its full reads of every follower. */
+/** The memory store, counting its full reads of every follower (each starts with a first page). */
 function countingStore() {
   const inner = createMemoryStore();
-  const reads = { allFollowers: 0, followerPrefs: 0 };
+  const reads = { full: 0 };
   const store = new Proxy(inner, {
     get(target, name, receiver) {
-      if (name === 'allFollowers' || name === 'followerPrefs') reads[name]++;
+      if (name === 'allFollowers') reads.full++;
+      if (name === 'followersPage') {
+        return (after: UserKey | undefined, limit: number) => {
+          if (after === undefined) reads.full++;
+          return inner.followersPage(after, limit);
+        };
+      }
       return Reflect.get(target, name, receiver) as unknown;
     },
   }) as Store;
@@ -40,7 +47,7 @@ describe('scheduler targets, kept current change by change', () => {
     await run('follow diffusion', member('U1'));
     await h.scheduler.start();
     await h.scheduler.idle();
-    const fullReads = reads.allFollowers;
+    const fullReads = reads.full;
     expect(fullReads).toBeGreaterThan(0);
 
     const steps: [string, Omit<CommandRequest, 'args'>][] = [
@@ -59,8 +66,7 @@ describe('scheduler targets, kept current change by change', () => {
       // What a full read of the store says now, made on the uncounted store.
       expect(summary(h.scheduler.targets()), text).toEqual(summary(scheduledTargets(inner, h.config, () => {})));
     }
-    expect(reads.allFollowers).toBe(fullReads);
-    expect(reads.followerPrefs).toBe(fullReads);
+    expect(reads.full).toBe(fullReads);
     // U1's Tokyo time and the Berlin digest each got their cron job when they appeared.
     const live = h.cron.live().map((j) => `${j.expression} ${j.timezone}`);
     expect(live).toContain('0 10 * * * Asia/Tokyo');
@@ -68,7 +74,8 @@ describe('scheduler targets, kept current change by change', () => {
 
     // With no change named, it reads everything again.
     h.scheduler.refresh();
-    expect(reads.allFollowers).toBe(fullReads + 1);
+    await h.scheduler.idle();
+    expect(reads.full).toBe(fullReads + 1);
     await h.scheduler.stop();
   });
 
@@ -138,6 +145,7 @@ describe('a stored delivery time the scheduler cannot read', () => {
     h.store.addFollow(bob, 'graph', at);
     // A hand-edited store: no command accepts this time.
     h.store.setPrefs(alice, { time: '25:99', timeZone: 'UTC', paused: false, since: at });
+    await h.scheduler.runDue();
     expect(h.scheduler.targets().map((t) => t.target.id)).toEqual(['U2']);
     h.store.setPrefs(bob, { time: '25:99', timeZone: 'UTC', paused: false, since: at });
     h.scheduler.refresh({ user: bob });
@@ -145,5 +153,55 @@ describe('a stored delivery time the scheduler cannot read', () => {
     h.store.setPrefs(alice, { time: '07:00', timeZone: 'UTC', paused: false, since: at });
     h.scheduler.refresh({ user: alice });
     expect(h.scheduler.targets().map((t) => t.target.id)).toEqual(['U1']);
+  });
+});
+
+describe('reading every digest at start', () => {
+  const user = (i: number) => ({ platform: 'slack' as const, workspace: 'T', user: `U${String(i).padStart(2, '0')}` });
+  const at = new Date('2026-03-01T00:00:00Z');
+
+  it('reads a page at a time, other work running between pages, and a due pass waits for the whole read', async () => {
+    const pages: number[] = [];
+    const inner = createMemoryStore();
+    const store = new Proxy(inner, {
+      get(target, name, receiver) {
+        if (name === 'followersPage') return (after: UserKey | undefined, limit: number) => { pages.push(limit); return inner.followersPage(after, limit); };
+        return Reflect.get(target, name, receiver) as unknown;
+      },
+    }) as Store;
+    for (let i = 0; i < 7; i++) store.addFollow(user(i), 'diffusion', at);
+    const h = harness({ store, targetsPageSize: 2 });
+    await h.scheduler.start();
+    // start() returned with one page read; a command's change arrives between pages and is kept.
+    expect(pages).toEqual([2]);
+    store.addFollow(user(1), 'graph', at);
+    h.scheduler.refresh({ user: user(1) });
+    store.addFollow(user(9), 'graph', at);
+    h.scheduler.refresh({ user: user(9) });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(pages.length).toBeGreaterThan(1);
+    expect(pages.length).toBeLessThan(5);
+    await h.scheduler.idle();
+    expect(pages).toHaveLength(5);
+    // Every user got today's digest once, from the start's due pass, none of them missed for being read late.
+    expect(h.deliverer.sent.map((s) => s.target.id).sort()).toEqual([0, 1, 2, 3, 4, 5, 6, 9].map((i) => user(i).user));
+    expect(summary(h.scheduler.targets())).toEqual(summary(scheduledTargets(inner, h.config, () => {})));
+    await h.scheduler.stop();
+  });
+
+  it('a read that fails fails that pass only: the next pass reads again', async () => {
+    const inner = createMemoryStore();
+    let broken = true;
+    const store = new Proxy(inner, {
+      get(target, name, receiver) {
+        if (name === 'followersPage' && broken) return () => { throw new Error('disk I/O error'); };
+        return Reflect.get(target, name, receiver) as unknown;
+      },
+    }) as Store;
+    store.addFollow(user(1), 'diffusion', at);
+    const h = harness({ store });
+    await expect(h.scheduler.runDue()).rejects.toThrow('disk I/O error');
+    broken = false;
+    expect(await h.scheduler.runDue()).toMatchObject({ sent: 1 });
   });
 });

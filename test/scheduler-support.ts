@@ -60,7 +60,7 @@ export const corpusPapers = () => [
 ];
 
 /** A scheduler over a memory store, a fake corpus, a recording deliverer, a fake cron and a settable clock. */
-export function harness(options: { config?: AppConfig; store?: Store; deliverer?: RecordingDeliverer; now?: string } = {}) {
+export function harness(options: { config?: AppConfig; store?: Store; deliverer?: RecordingDeliverer; now?: string; targetsPageSize?: number } = {}) {
   const clock = { now: new Date(options.now ?? '2026-03-02T08:00:00Z') };
   const store = options.store ?? createMemoryStore();
   const index = new FakeSearch(corpusPapers());
@@ -72,6 +72,7 @@ export function harness(options: { config?: AppConfig; store?: Store; deliverer?
     store, index, config, log: silentLogger, deliverers: new Map([['slack', deliverer]]), cron: cron.cron,
     clock: () => clock.now,
     sleep: async (ms) => { delays.push(ms); },
+    ...(options.targetsPageSize ? { targetsPageSize: options.targetsPageSize } : {}),
   });
   return { clock, store, index, deliverer, delays, cron, config, scheduler, at: (iso: string) => { clock.now = new Date(iso); return clock.now; } };
 }

@@ -73,6 +73,38 @@ export function storeContract(name: string, open: () => Store): void {
         expect(all).toEqual(expect.arrayContaining([['U1', ['a', 'c']], ['U2', ['b']]]));
         expect(all).toHaveLength(2);
       });
+
+      it('lists the same followers a page at a time, each user once, as later reads find them', () => {
+        const s = open();
+        const users: UserKey[] = [];
+        for (let i = 0; i < 7; i++) users.push({ platform: i % 3 ? 'slack' : 'discord', workspace: `T${i % 2}`, user: `U${(i * 5) % 7}` });
+        users.forEach((u, i) => {
+          s.addFollow(u, `topic ${i}`, later(i));
+          if (i % 2) s.addFollow(u, `more ${i}`, later(10 - i));
+        });
+        const read = (limit: number, between: (page: number) => void = () => {}) => {
+          const out: ReturnType<Store['allFollowers']> = [];
+          for (let page = 0, after: UserKey | undefined; ; page++) {
+            const got = s.followersPage(after, limit);
+            expect(got.length).toBeLessThanOrEqual(limit);
+            out.push(...got);
+            if (got.length < limit) return out;
+            after = got[got.length - 1]!.user;
+            between(page);
+          }
+        };
+        const byUser = (list: ReturnType<Store['allFollowers']>) => [...list].sort((a, b) => JSON.stringify(a.user).localeCompare(JSON.stringify(b.user)));
+        for (const limit of [1, 2, 3, 7, 100]) expect(byUser(read(limit)), `limit ${limit}`).toEqual(byUser(s.allFollowers()));
+        // Follows added while reading (one user already read, one not) still leave every user listed once.
+        const [first, second] = [users[0]!, users[1]!];
+        const changed = read(2, (page) => {
+          if (page !== 0) return;
+          s.addFollow(first, 'late topic', later(20));
+          s.addFollow(second, 'late topic', later(20));
+        });
+        expect(changed).toHaveLength(7);
+        expect(new Set(changed.map((f) => JSON.stringify(f.user))).size).toBe(7);
+      });
     });
 
     describe('channel digests', () => {

@@ -81,6 +81,30 @@ export function scheduledUserTarget(store: Store, config: AppConfig, user: UserK
   return userTarget(user, store.listFollows(user), store.getPrefs(user), config, scheduleCache(), onInvalid);
 }
 
+/** Users per page when the scheduler reads every digest: about 5k follows, some 30 ms a page. */
+export const TARGETS_PAGE = 1_000;
+
+/**
+ * Every unpaused digest in the store, a page at a time (the same digests scheduledTargets reads
+ * at once): up to `pageSize` users' DM digests a page, the channel digests with the first. The
+ * caller may let other work run between pages; `last` marks the final one.
+ */
+export function* scheduledTargetPages(store: Store, config: AppConfig, onInvalid: OnInvalid, pageSize = TARGETS_PAGE): Generator<{ targets: ScheduledTarget[]; last: boolean }> {
+  const parsed = scheduleCache();
+  let targets = channelTargets(store, onInvalid, parsed);
+  for (let after: UserKey | undefined; ; targets = []) {
+    const page = store.followersPage(after, pageSize);
+    for (const { user, follows } of page) {
+      const t = userTarget(user, follows, store.getPrefs(user), config, parsed, onInvalid);
+      if (t) targets.push(t);
+    }
+    const last = page.length < pageSize;
+    yield { targets, last };
+    if (last) return;
+    after = page[page.length - 1]!.user;
+  }
+}
+
 /** Every unpaused digest in the store: one per user with follows, one per channel digest. */
 export function scheduledTargets(store: Store, config: AppConfig, onInvalid: OnInvalid): ScheduledTarget[] {
   const parsed = scheduleCache();

@@ -3,7 +3,7 @@ import type { AppConfig } from '../config/index.js';
 import type { Deliverer } from './deliverer.js';
 import { createDeliveryChanges, createDigestPlanner, createMatchCache, type DigestPlanner } from './digest.js';
 import { sendClaimedRun, type ClaimedRun, type DeliveryContext, type RunResult } from './digest-delivery.js';
-import { channelTargets, digestIdOfSlot, idempotencyKey, runSlot, scheduledKey, scheduledTargets, scheduledUserTarget, type ScheduleChange, type ScheduledTarget } from './digest-targets.js';
+import { channelTargets, digestIdOfSlot, idempotencyKey, runSlot, scheduledKey, scheduledTargetPages, scheduledUserTarget, TARGETS_PAGE, type ScheduleChange, type ScheduledTarget } from './digest-targets.js';
 import { KnownRuns } from './known-runs.js';
 import type { Logger } from './log.js';
 import type { Reply } from './reply.js';
@@ -35,6 +35,8 @@ export interface SchedulerDeps {
   sendTimeoutMs?: number;
   /** How long a slow send keeps its concurrency slot before the next send may start (default 5 s). */
   slotHoldMs?: number;
+  /** Users read per page when the scheduler reads every digest (default TARGETS_PAGE). */
+  targetsPageSize?: number;
 }
 
 /** How a pass over due digests went, by outcome. */
@@ -77,8 +79,15 @@ export function createScheduler(deps: SchedulerDeps) {
   const inFlight = new Set<Promise<unknown>>();
   /** One cron job per (expression, zone) group, by groupKey; the sweep's under SWEEP. */
   const jobs = new Map<string, { stop(): unknown; destroy(): unknown }>();
-  /** The active digests by scheduledKey, read in full once and then kept current change by change. */
-  let targets: Map<string, ScheduledTarget> | undefined;
+  /**
+   * The active digests by scheduledKey: read in full a page of users at a time (readTargets), so a
+   * start with 100k users never holds the event loop for seconds, then kept current change by change.
+   */
+  let targets = new Map<string, ScheduledTarget>();
+  /** The full read under way or done; undefined before the first and after one failed. */
+  let reading: Promise<void> | undefined;
+  let complete = false;
+  let reads = 0;
   // Shared by every pass until the index changes: the morning's many cron ticks search each topic once.
   const matchCache = createMatchCache(store, index);
   // Every run this scheduler claims or finishes is noted here, so no pass plans from a stale prefetch.
@@ -114,18 +123,54 @@ export function createScheduler(deps: SchedulerDeps) {
   const runsInProgress = concurrency * 16;
 
   const onInvalid = (what: string, err: unknown) => log.error({ err }, `skipping ${what}: its schedule is invalid`);
-  const currentTargets = (): Map<string, ScheduledTarget> =>
-    (targets ??= new Map(scheduledTargets(store, config, onInvalid).map((t) => [scheduledKey(t), t])));
   const groupKey = (t: ScheduledTarget) => `${t.schedule.cron}|${t.timeZone}`;
+
+  /**
+   * Reads every digest into a fresh map, letting the event loop turn between pages; each page's
+   * new (cron, zone) groups get their jobs as they appear. A change made meanwhile is applied to
+   * the map being filled; pages read after it read it from the store too.
+   */
+  function readTargets(): Promise<void> {
+    const read = ++reads;
+    complete = false;
+    const into = (targets = new Map());
+    const work = (async () => {
+      for (const { targets: page, last } of scheduledTargetPages(store, config, onInvalid, deps.targetsPageSize ?? TARGETS_PAGE)) {
+        if (read !== reads || stopped) return;
+        for (const t of page) {
+          into.set(scheduledKey(t), t);
+          scheduleGroup(t);
+        }
+        if (!last) await new Promise((resolve) => setImmediate(resolve));
+      }
+      if (read !== reads) return;
+      complete = true;
+      log.debug({ targets: into.size, jobs: jobs.size }, 'digests read and scheduled');
+    })().catch((err: unknown) => {
+      if (read === reads) reading = undefined;
+      log.error({ err }, 'could not read the digests to schedule; the next pass tries again');
+      throw err;
+    });
+    reading = work;
+    track(work).catch(() => {});
+    return work;
+  }
+
+  /** Every active digest, once a full read has finished (starting one if none is under way). */
+  async function allTargets(): Promise<Map<string, ScheduledTarget>> {
+    while (!complete && !stopped) await (reading ?? readTargets());
+    return targets;
+  }
 
   /**
    * Re-reads what changed, not every follow: at 100k users a full read takes seconds, and a
    * follow or unfollow happens all day. A group no job serves yet gets one.
    */
   function update(change?: ScheduleChange): void {
-    if (!change || !targets) {
-      targets = undefined;
-      scheduleJobs();
+    // Before the first read there is nothing to update: that read finds the change.
+    if (!reading && !complete) return;
+    if (!change) {
+      void readTargets().catch(() => {});
       return;
     }
     let changed: ScheduledTarget[];
@@ -195,6 +240,7 @@ export function createScheduler(deps: SchedulerDeps) {
    */
   async function runDue(now: Date = clock(), only?: (t: ScheduledTarget) => boolean): Promise<RunSummary> {
     const summary = emptySummary();
+    const all = await allTargets();
     if (stopped) return summary;
     const from = new Date(now.getTime() - Math.max(config.digests.catchUpHours * 3600_000, MIN_WINDOW_MS));
     knownRuns.forgetBefore(from);
@@ -204,7 +250,7 @@ export function createScheduler(deps: SchedulerDeps) {
     const due = function* (): Generator<ClaimedRun> {
       // First the targets with a slot due and not yet run, so their deliveries are read in one prefetch.
       const todo: { t: ScheduledTarget; slot: Date }[] = [];
-      for (const t of currentTargets().values()) {
+      for (const t of all.values()) {
         if (only && !only(t)) continue;
         let slots = slotCache.get(groupKey(t));
         if (!slots) slotCache.set(groupKey(t), (slots = slotsBetween(t.schedule, t.timeZone, from, to)));
@@ -262,7 +308,11 @@ export function createScheduler(deps: SchedulerDeps) {
         if (stopped) return;
         const claimed: ClaimedRun = { target: run.targetRef, slot: run.slot, reply: JSON.parse(run.plan?.payload ?? '{}') as Reply, paperIds: run.plan?.paperIds ?? [], unsureSince: run.claimed };
         const deliverer = deps.deliverers.get(run.targetRef.platform);
-        const why = Date.parse(run.slot.slice(0, 24)) < oldest ? 'interrupted and now outside the catch-up window' : stillActive(run) ? undefined : 'interrupted, and its digest was since removed or paused';
+        const late = Date.parse(run.slot.slice(0, 24)) < oldest;
+        const active = late || (await stillActive(run));
+        // A stop while the digests were being read leaves them partly read: not a reason to fail the run.
+        if (stopped) return;
+        const why = late ? 'interrupted and now outside the catch-up window' : active ? undefined : 'interrupted, and its digest was since removed or paused';
         try {
           if (!why && deliverer?.checksBeforeSend) {
             yield claimed;
@@ -301,14 +351,16 @@ export function createScheduler(deps: SchedulerDeps) {
     }
   }
 
-  function stillActive(run: DigestRun): boolean {
+  /** Whether the run's digest is still active; waits for a complete read of the digests. */
+  async function stillActive(run: DigestRun): Promise<boolean> {
     const id = digestIdOfSlot(run.slot);
-    const t = currentTargets().get(id === undefined ? run.target : `digest:${id}`);
+    const t = (await allTargets()).get(id === undefined ? run.target : `digest:${id}`);
     return t !== undefined && targetKey(t.target) === run.target;
   }
 
   const fire = (only?: (t: ScheduledTarget) => boolean) => () => {
-    void runDue(clock(), only).catch((err) => log.error({ err }, 'digest pass crashed'));
+    // Tracked from the start: the pass may first wait for the digests to be read.
+    void track(runDue(clock(), only)).catch((err) => log.error({ err }, 'digest pass crashed'));
   };
 
   /** Starts the cron job of the target's (expression, zone) group, unless it has one. */
@@ -318,29 +370,29 @@ export function createScheduler(deps: SchedulerDeps) {
     jobs.set(key, cron.schedule(t.schedule.cron, fire((x) => groupKey(x) === key), { timezone: t.timeZone, name: `digests ${key}` }));
   }
 
-  /** (Re)creates one cron job per distinct (expression, zone), plus the sweep. */
+  /** Starts the sweep, and one cron job per (expression, zone) of the digests read so far; a read under way adds the rest. */
   function scheduleJobs(): void {
-    for (const task of jobs.values()) task.destroy();
-    jobs.clear();
-    if (!started || stopped) return;
-    for (const t of currentTargets().values()) scheduleGroup(t);
     const sweep = fire();
     jobs.set(SWEEP, cron.schedule(SWEEP_CRON, () => { pruneOldRuns(clock()); sweep(); }, { timezone: 'UTC', name: 'digest sweep' }));
-    log.debug({ jobs: jobs.size }, 'digest jobs scheduled');
+    for (const t of targets.values()) scheduleGroup(t);
   }
 
   return {
-    /** Resolves interrupted runs, schedules the cron jobs and starts catch-up; resolves once scheduled (see idle()). */
+    /**
+     * Starts reading the digests (a page at a time: it returns before the read is done), schedules
+     * the cron jobs as they appear, resolves interrupted runs and starts catch-up (see idle()).
+     */
     async start(): Promise<void> {
       if (started || stopped) return;
       started = true;
+      scheduleJobs();
+      if (!reading && !complete) void readTargets().catch(() => {});
       const startup = (async () => {
         pruneOldRuns(clock());
         // Interrupted runs are checked and re-sent beside the due pass: neither waits for the other.
         await Promise.all([recover(), runDue()]);
       })().catch((err) => log.error({ err }, 'digest catch-up crashed'));
       track(startup);
-      scheduleJobs();
     },
     /** Re-reads what changed (one user's follows and prefs, or the channel digests; everything when omitted) and schedules any new group: call after a change. */
     refresh(change?: ScheduleChange): void {
@@ -372,8 +424,8 @@ export function createScheduler(deps: SchedulerDeps) {
       const { result, send } = claim(t, slot, planner());
       return send ? track(sendClaimedRun(delivery, send)) : result;
     },
-    /** The active digests as the scheduler sees them. */
-    targets: (): ScheduledTarget[] => [...currentTargets().values()],
+    /** The active digests as the scheduler sees them (those read so far, while a full read is under way). */
+    targets: (): ScheduledTarget[] => [...targets.values()],
     /** Adds papers to the index and records when they were first seen; they are eligible for the next digests. */
     addPapers(papers: Paper[]): Paper[] {
       const added = index.add(papers);

@@ -34,6 +34,23 @@ interface ConceptScores extends TermScores {
   termIds: Set<number>;
   ownIds: Set<number>;
   phraseIds: Int32Array[];
+  /**
+   * Per multi-word alternative, the papers having all its words: the first `length` of `docs`
+   * (later alternatives may append to that list; lent with the scores, valid until release).
+   */
+  phraseDocs: { docs: DocList; length: number }[];
+  /**
+   * True when a paper has the concept's own words exactly where it has a score: no latent related
+   * term, every weight positive, at most one word-form mask that applies to every single-word match.
+   */
+  presenceIsScore: boolean;
+  /** Papers with a score (for a deferred concept: all it will have once scored). */
+  papers: number;
+  /**
+   * For a one-word concept scored only where needed (see deferredConcept): its term id, else -1.
+   * Its scores then hold the papers worked out so far, and `max` may be an upper bound.
+   */
+  deferred: number;
 }
 
 export interface Ranked {
@@ -63,6 +80,11 @@ interface Ranking {
 const NEAREST_SHOWN = 3;
 /** How many query terms' related terms are kept at hand. */
 const RELATED_CACHE_LIMIT = 10_000;
+/**
+ * A deferred concept is scored at a walked concept's papers one by one (a binary search per field)
+ * while they number under its postings divided by this; past that, all its postings are scored.
+ */
+const LOOKUPS_PER_POSTING = 8;
 /** Candidates below this share of the best score are dropped before re-ranking (re-ranking moves scores by less). */
 const PREFILTER_SHARE = 0.5;
 const identity = (term: string) => term;
@@ -128,8 +150,10 @@ export class PaperIndex implements PaperSearch {
   }
 
   /**
-   * Tests: true makes rank() walk every candidate (no bound skip) and work out each score in full
-   * (no factor table), to show those shortcuts change nothing.
+   * Tests: true turns the query path's shortcuts off, to show they change nothing: rank() walks
+   * every candidate (no bound skip), scores every concept in full (no deferred concept, no factor
+   * table); search() marks presence from the postings; isAbout reads a copy of the paper's words;
+   * the semantic blend takes its largest similarity in a pass of its own.
    */
   static referenceRanking = false;
 
@@ -277,6 +301,18 @@ export class PaperIndex implements PaperSearch {
   }
 
   private slots = new Int32Array(0);
+
+  /** feedback()'s per-term weights and first-seen marks over the vocabulary (left zeroed). */
+  private feedbackScratch(): { weights: Float64Array; seen: Uint8Array } {
+    const terms = this.postings.names.length;
+    if (this.feedbackArrays.weights.length < terms) {
+      const size = Math.max(terms, this.feedbackArrays.weights.length * 2);
+      this.feedbackArrays = { weights: new Float64Array(size), seen: new Uint8Array(size) };
+    }
+    return this.feedbackArrays;
+  }
+
+  private feedbackArrays = { weights: new Float64Array(0), seen: new Uint8Array(0) };
 
   /** Reusable per-query candidate arrays over all short ids (`seen` is left zeroed by rank()). */
   private candidateArrays(): { seen: Uint8Array; docs: Int32Array; scores: Float64Array } {
@@ -548,8 +584,9 @@ export class PaperIndex implements PaperSearch {
       const need = offset + limit;
       const parsed = parseQuery(query);
       const { ranked, rest, concepts, idf } = this.rank(parsed, this.ranking.minRelativeScore, need);
-      const arrays = this.presenceArrays(concepts.length);
-      const present = concepts.map((c, i) => this.ownPresence(c, arrays[i]!));
+      const arrays = this.presenceArrays(concepts.filter((c) => !c.presenceIsScore).length);
+      let next = 0;
+      const present = concepts.map((c) => (c.presenceIsScore ? c.scores : this.ownPresence(c, arrays[next++]!)));
       // A sentence-long query is a half-remembered paper, worded from memory: fewer of its words need be there.
       const sentence = parsed.concepts.length >= this.ranking.sentenceConcepts;
       const min = sentence ? this.ranking.sentenceMinCoverage : this.ranking.searchMinCoverage;
@@ -567,10 +604,17 @@ export class PaperIndex implements PaperSearch {
     });
   }
 
-  /** Papers having the concept's own words (all words of a multi-word alternative), by short id: lent until the next call. */
+  /**
+   * Papers having the concept's own words (all words of a multi-word alternative: the papers
+   * conceptScores found for it), by short id: lent until the next call.
+   */
   private ownPresence(c: ConceptScores, out: Uint8Array): Uint8Array {
     for (const t of c.ownWords) this.postings.markDocs(t, out, c.allowed?.term === t ? c.allowed.docs : undefined);
-    for (const phrase of c.alternatives) if (phrase.length >= 2) this.postings.markAllOf(phrase, out, this.phraseScratch());
+    if (PaperIndex.referenceRanking) {
+      for (const phrase of c.alternatives) if (phrase.length >= 2) this.postings.markAllOf(phrase, out, this.phraseScratch());
+      return out;
+    }
+    for (const { docs, length } of c.phraseDocs) for (let i = 0; i < length; i++) out[docs.ids[i]!] = 1;
     return out;
   }
 
@@ -615,15 +659,21 @@ export class PaperIndex implements PaperSearch {
     const cut = (leaders[0]?.score ?? 0) * minRelativeScore;
     const own = concepts.map(ownTerms);
     const bits = this.ownWordBits(concepts);
+    // isAbout reads papers in place where it can: `passage` marks the terms passageCoverage looks
+    // for (own words and the parts of multi-word alternatives; the same as `bits` without those).
+    const phrased = concepts.some((c) => c.phraseIds.length > 0);
+    const inPlace = bits && !PaperIndex.referenceRanking && concepts.every((c) => c.phraseIds.every((p) => p.length <= RECENT_WORDS));
+    const passage = inPlace ? (phrased ? this.passageWordBits(own) : bits) : undefined;
     const about: Ranked[] = [];
     try {
-      for (const r of leaders) if (r.score >= cut && this.isAbout(r.doc, concepts, idf, own, bits)) about.push(r);
+      for (const r of leaders) if (r.score >= cut && this.isAbout(r.doc, concepts, idf, own, bits, passage)) about.push(r);
       for (let i = 0; i < rest.length; i++) {
         const doc = rest.docs[i]!;
-        if (rest.scores[i]! >= cut && this.isAbout(doc, concepts, idf, own, bits)) about.push({ doc, score: rest.scores[i]! });
+        if (rest.scores[i]! >= cut && this.isAbout(doc, concepts, idf, own, bits, passage)) about.push({ doc, score: rest.scores[i]! });
       }
     } finally {
       if (bits) for (const c of concepts) for (const t of c.ownIds) if (t >= 0) bits[t] = 0;
+      if (passage && passage !== bits) for (const terms of own) for (const t of terms) if (t >= 0) passage[t] = 0;
     }
     about.sort(byScore);
     // Why each paper was delivered: the topic's own words it has (none for a latent "near" paper).
@@ -821,9 +871,9 @@ export class PaperIndex implements PaperSearch {
     // A sentence-long query (a half-remembered paper) is precise already: it gets passage evidence,
     // while a short topic gets the latent related terms that find papers wording it differently.
     const sentence = query.concepts.length >= this.ranking.sentenceConcepts;
-    const concepts = query.concepts.map((c) => this.conceptScores(c, !sentence));
+    const concepts = query.concepts.map((c) => this.conceptScores(c, !sentence, !PaperIndex.referenceRanking));
     const n = Math.max(1, this.papers.size);
-    const idf = concepts.map((c) => Math.log(1 + (n - c.docs.length + 0.5) / (c.docs.length + 0.5)));
+    const idf = concepts.map((c) => Math.log(1 + (n - c.papers + 0.5) / (c.papers + 0.5)));
     // Whether a paper is about the query weighs each concept by its own words' rarity: expansions must not make a word look common.
     const ownIdf = concepts.map((c) => Math.log(1 + (n - c.ownDocs + 0.5) / (c.ownDocs + 0.5)));
     const totalIdf = idf.reduce((a, b) => a + b, 0) || 1;
@@ -839,10 +889,19 @@ export class PaperIndex implements PaperSearch {
     // Rarest concepts first; once the papers having only the concepts left cannot pass the
     // prefilter below (an upper bound of their score under best * minShare * PREFILTER_SHARE),
     // those concepts' own lists are not walked: every paper they share with a walked one is scored.
-    const order = concepts.map((_, i) => i).sort((a, b) => concepts[a]!.docs.length - concepts[b]!.docs.length || a - b);
-    const bound = new BoundLeft(concepts.map((c) => maxScore(c)), idf, totalIdf, coverageExponent, titleCoverageBoost);
+    const order = concepts.map((_, i) => i).sort((a, b) => concepts[a]!.papers - concepts[b]!.papers || a - b);
+    const maxes = concepts.map((c) => c.max);
+    const bound = new BoundLeft(maxes, idf, totalIdf, coverageExponent, titleCoverageBoost);
     for (let o = 0; o < order.length; o++) {
       const concept = concepts[order[o]!]!;
+      // A deferred concept is scored in full before its own papers are walked; the others still
+      // deferred are scored at those papers (or in full, when that is cheaper).
+      if (concept.deferred >= 0) this.scoreDeferred(concept, maxes, order[o]!);
+      concepts.forEach((c, i) => {
+        if (c.deferred < 0) return;
+        if (concept.docs.length * LOOKUPS_PER_POSTING >= this.postings.postingCount(c.deferred)) this.scoreDeferred(c, maxes, i);
+        else this.postings.scoreAt(c.deferred, concept.docs.ids, concept.docs.length, seen, this.ranking.titleBoost, this.ranking.bm25, c);
+      });
       const conceptDocs = concept.docs.ids;
       for (let at = 0; at < concept.docs.length; at++) {
         const doc = conceptDocs[at]!;
@@ -881,6 +940,9 @@ export class PaperIndex implements PaperSearch {
     if (this.ranking.feedbackTerms > 0) this.feedback(head, rest, query);
     if (semantic && this.ranking.semanticWeight > 0 && this.papers.size > 0) {
       [head, rest] = this.blendSemantic(head, rest, query, concepts, excluded);
+      // Papers the latent space brought in were not walked: concepts still deferred are scored there too.
+      const brought = Int32Array.from(head, (r) => r.doc);
+      for (const c of concepts) if (c.deferred >= 0) this.postings.scoreAt(c.deferred, brought, brought.length, seen, this.ranking.titleBoost, this.ranking.bm25, c);
     }
     const cut = (head[0]?.score ?? 0) * minShare;
     const ranked = head.filter((r) => r.score >= cut);
@@ -894,23 +956,80 @@ export class PaperIndex implements PaperSearch {
     return { ranked, rest, concepts, idf: ownIdf };
   }
 
+  /**
+   * A deferred concept's scores for every paper (dropping those worked out one by one, which are
+   * the same doubles); its largest score is remembered for its term until papers are added.
+   */
+  private scoreDeferred(c: ConceptScores, maxes: number[], i: number): void {
+    const { scores, inTitle, docs } = c;
+    for (let k = 0; k < docs.length; k++) {
+      scores[docs.ids[k]!] = 0;
+      inTitle[docs.ids[k]!] = 0;
+    }
+    docs.length = 0;
+    c.max = 0;
+    this.postings.score([{ term: this.postings.names[c.deferred]!, weight: 1 }], this.ranking.titleBoost, this.ranking.bm25, c);
+    this.termMaxima().set(c.deferred, c.max);
+    maxes[i] = c.max;
+    c.deferred = -1;
+  }
+
+  /** The largest BM25 score per term id (weight 1), for terms scored in full since papers were last added. */
+  private termMaxima(): Map<number, number> {
+    if (this.maxima.capacity !== this.postings.capacity) this.maxima = { capacity: this.postings.capacity, max: new Map() };
+    return this.maxima.max;
+  }
+
+  private maxima = { capacity: -1, max: new Map<number, number>() };
+
+  /**
+   * A concept of one word standing for itself alone (no variant, related term or form mask), not
+   * scored yet: rank() scores it only at the papers it walks, unless it must walk the word's own
+   * papers. Its papers are the word's; its largest score is remembered or bounded.
+   */
+  private deferredConcept(concept: Concept, term: string): ConceptScores {
+    const id = this.postings.id(term);
+    const { titleBoost, bm25 } = this.ranking;
+    const out = this.postings.lend();
+    out.max = this.termMaxima().get(id) ?? this.postings.scoreBound(id, titleBoost, bm25);
+    const df = this.documentFrequency(term);
+    return {
+      ...out, terms: new Set([term]), ownWords: new Set([term]), ownDocs: df, alternatives: concept.alternatives, allowed: undefined,
+      termIds: new Set([id]), ownIds: new Set([id]), phraseIds: [], phraseDocs: [], presenceIsScore: true, papers: df, deferred: id,
+    };
+  }
+
   /** Scores of a concept: the best of its alternatives for each paper (single words expanded, with `related` terms too). */
-  private conceptScores(concept: Concept, related: boolean): ConceptScores {
+  private conceptScores(concept: Concept, related: boolean, defer = false): ConceptScores {
     const { titleBoost, bm25 } = this.ranking;
     const terms = new Set<string>();
     const ownWords = new Set<string>();
     let ownDocs = 0;
     let allowed: ConceptScores['allowed'];
     let out: TermScores | undefined;
+    const phraseDocs: ConceptScores['phraseDocs'] = [];
+    // Whether the scored papers are the papers having own words (see presenceIsScore): the scores
+    // of a single-word alternative cover its expansions, which must then all be own words that
+    // score; a word-form mask narrows only its own alternative, so with one there must be no other.
+    let onlyOwn = bm25.k > 0 && bm25.d >= 0 && titleBoost > 0;
+    let masks = 0;
+    let singleWords = 0;
     for (const alternative of concept.alternatives) {
       let alt: TermScores;
       if (alternative.length === 1) {
+        singleWords++;
         const expanded = this.expand(alternative[0]!, related, concept.label);
         expanded.terms.forEach((w) => terms.add(w.term));
         expanded.own.forEach((t) => ownWords.add(t));
-        alt = this.postings.score(expanded.terms, titleBoost, bm25);
+        if (expanded.terms.some((w) => !(w.weight > 0) || !expanded.own.includes(w.term))) onlyOwn = false;
         const mask = this.formsAlike(alternative[0]!, concept.label);
+        const alone = expanded.terms.length === 1 && expanded.terms[0]!.term === alternative[0] && expanded.terms[0]!.weight === 1;
+        if (defer && alone && !mask && concept.alternatives.length === 1 && this.postings.has(alternative[0]!) && this.deferrable()) {
+          return this.deferredConcept(concept, alternative[0]!);
+        }
+        alt = this.postings.score(expanded.terms, titleBoost, bm25);
         if (mask) {
+          masks++;
           keepOnly(alt, mask, expanded.terms.length > 1 ? this.otherTermsDocs(expanded.terms, alternative[0]!) : undefined);
           this.otherDocs?.fill(0);
           allowed = { term: alternative[0]!, docs: mask };
@@ -921,6 +1040,7 @@ export class PaperIndex implements PaperSearch {
         alternative.forEach((t) => terms.add(t));
         alt = allOf(alternative.map((t) => this.postings.score([{ term: t, weight: 1 }], titleBoost, bm25)), this.postings.lend());
         ownDocs = Math.max(ownDocs, alt.docs.length);
+        phraseDocs.push({ docs: alt.docs, length: alt.docs.length });
       }
       out = out ? bestOf(out, alt) : alt;
     }
@@ -929,7 +1049,17 @@ export class PaperIndex implements PaperSearch {
       ...out!, terms, ownWords, ownDocs, alternatives: concept.alternatives, allowed,
       termIds: new Set(ids(terms)), ownIds: new Set(ids(ownWords)),
       phraseIds: concept.alternatives.filter((a) => a.length > 1).map(ids),
+      phraseDocs,
+      presenceIsScore: !PaperIndex.referenceRanking && onlyOwn && (masks === 0 || singleWords === 1),
+      papers: out!.docs.length,
+      deferred: -1,
     };
+  }
+
+  /** Whether scoreBound bounds BM25 with these options (tf / (tf + norm) below 1, every share positive). */
+  private deferrable(): boolean {
+    const { titleBoost, bm25 } = this.ranking;
+    return titleBoost > 0 && bm25.k > 0 && bm25.b >= 0 && bm25.b <= 1 && bm25.d >= 0;
   }
 
   /**
@@ -1136,16 +1266,33 @@ export class PaperIndex implements PaperSearch {
     const best = ranked[0]?.score;
     if (!best) return;
     const queryTerms = new Set(query.concepts.flatMap((c) => c.alternatives.flat()).map((t) => this.postings.id(t)));
-    const weights = new Map<number, number>();
+    // Per term id, its weight summed over the best hits' terms (title twice), in typed arrays read
+    // off the stored entries, with the terms in the order they first appear.
+    const { weights, seen } = this.feedbackScratch();
+    const firstSeen: number[] = [];
     for (const r of ranked.slice(0, feedbackDocs)) {
-      const title = this.sequences.terms(r.doc, 'title');
-      const abstract = this.sequences.terms(r.doc, 'abstract');
-      const length = 2 * title.length + abstract.length;
-      for (const part of [title, title, abstract]) for (const t of part) weights.set(t, (weights.get(t) ?? 0) + r.score / best / length);
+      const entries = this.sequences.entries(r.doc);
+      const titleEnd = this.sequences.titleLength(r.doc);
+      const share = r.score / best / (2 * titleEnd + (entries.length - titleEnd));
+      for (const [from, to] of [[0, titleEnd], [0, titleEnd], [titleEnd, entries.length]] as const) {
+        for (let i = from; i < to; i++) {
+          const e = entries[i]!;
+          const t = e < 0 ? -1 - e : e;
+          if (!seen[t]) {
+            seen[t] = 1;
+            firstSeen.push(t);
+          }
+          weights[t] = weights[t]! + share;
+        }
+      }
     }
     const n = this.papers.size;
     const df = (t: number) => this.postings.documentFrequencyOf(t);
-    const boost = new Map(topWeights(weights, (t, w) => (!queryTerms.has(t) && df(t) > 1 ? w * Math.log(1 + n / df(t)) : undefined), feedbackTerms));
+    const boost = new Map(topWeights(firstSeen, weights, (t, w) => (!queryTerms.has(t) && df(t) > 1 ? w * Math.log(1 + n / df(t)) : undefined), feedbackTerms));
+    for (const t of firstSeen) {
+      weights[t] = 0;
+      seen[t] = 0;
+    }
     const head = ranked.slice(0, feedbackDepth);
     // Per leader, the boost terms' counts (title twice) summed in the order the terms first appear,
     // read off the stored entries with no copy: slot i of `counts` is the i-th boost term.
@@ -1206,18 +1353,37 @@ export class PaperIndex implements PaperSearch {
     for (const x of target) norm += x * x;
     if (norm === 0) return [head, rest];
     const sims = space.similarities(target.map((x) => x / Math.sqrt(norm)), this.postings.capacity);
-    const maxSim = maxOf(sims);
+    const candidates = !query.phrases.length && semanticCandidates > 0 && !PaperIndex.referenceRanking;
+    let maxSim = 0;
+    let nearest: number[] = [];
+    const headSims = head.map((r) => sims[r.doc]!);
+    if (candidates) {
+      // Papers already ranked or excluded are not candidates again: their similarities count
+      // toward the largest as they are cleared, the others' as the nearest are found (one pass).
+      const clear = (doc: number) => {
+        if (sims[doc]! > maxSim) maxSim = sims[doc]!;
+        sims[doc] = 0;
+      };
+      for (const r of head) clear(r.doc);
+      for (let i = 0; i < rest.length; i++) clear(rest.docs[i]!);
+      for (const doc of excluded) clear(doc);
+      const found = nearestDocs(sims, semanticCandidates);
+      nearest = found.docs;
+      if (found.max > maxSim) maxSim = found.max;
+    } else maxSim = maxOf(sims);
     if (maxSim <= 0) return [head, rest];
-    const semantic = (doc: number) => Math.max(0, sims[doc]!) / maxSim;
+    const semantic = (sim: number) => Math.max(0, sim) / maxSim;
     // Like feedback, only the leaders are re-scored; the rest stay below them.
-    for (const r of head) r.score = (1 - w) * (r.score / best) + w * semantic(r.doc);
+    head.forEach((r, i) => (r.score = (1 - w) * (r.score / best) + w * semantic(headSims[i]!)));
     for (let i = 0; i < rest.length; i++) rest.scores[i] = (1 - w) * (rest.scores[i]! / best);
     if (!query.phrases.length && semanticCandidates > 0) {
-      // Papers already ranked or excluded are not candidates again.
-      for (const r of head) sims[r.doc] = 0;
-      for (let i = 0; i < rest.length; i++) sims[rest.docs[i]!] = 0;
-      for (const doc of excluded) sims[doc] = 0;
-      for (const doc of nearestDocs(sims, semanticCandidates)) head.push({ doc, score: w * semantic(doc) });
+      if (!candidates) {
+        for (const r of head) sims[r.doc] = 0;
+        for (let i = 0; i < rest.length; i++) sims[rest.docs[i]!] = 0;
+        for (const doc of excluded) sims[doc] = 0;
+        nearest = nearestDocs(sims, semanticCandidates).docs;
+      }
+      for (const doc of nearest) head.push({ doc, score: w * semantic(sims[doc]!) });
     }
     head.sort(byScore);
     return [head, rest];
@@ -1229,13 +1395,14 @@ export class PaperIndex implements PaperSearch {
    * recurring in the abstract; a phrase counts once per mention, not once per word) carry at least
    * minCoverage of the topic's weight.
    */
-  private isAbout(doc: number, concepts: ConceptScores[], idf: number[], own: Set<number>[], bits: Uint32Array | undefined): boolean {
+  private isAbout(doc: number, concepts: ConceptScores[], idf: number[], own: Set<number>[], bits: Uint32Array | undefined, passage?: Uint32Array): boolean {
     const { minAbstractOccurrences, minCoverage, proximityWindow } = this.matching;
     const total = idf.reduce((a, b) => a + b, 0) || 1;
     // Cheap first: the concepts the paper has at all bound what it can cover (a sum over a subset, in the same order, is no larger).
     let possible = 0;
     for (let i = 0; i < concepts.length; i++) if (concepts[i]!.scores[doc] !== 0) possible += idf[i]!;
     if (possible / total < minCoverage - 1e-9) return false;
+    if (bits && passage) return this.isAboutInPlace(doc, concepts, idf, total, bits, passage);
     const { words, title, lead } = this.wordsOf(doc);
     const titleWords = words.subarray(0, title);
     const leadWords = words.subarray(title, title + lead);
@@ -1253,6 +1420,106 @@ export class PaperIndex implements PaperSearch {
     // A topic's words stand together where a paper is about it; scattered, they are chance.
     return passageCoverage(words, own, idf, proximityWindow) >= minCoverage - 1e-9;
   }
+
+  /**
+   * isAbout read off the paper's stored entries in one pass, compound joins skipped: the same
+   * regions, counts and word positions as wordsOf's copy gives. A multi-word alternative is
+   * found ending at each word, from the last RECENT_WORDS words and where each stood; it counts
+   * in a region when all its words do.
+   */
+  private isAboutInPlace(doc: number, concepts: ConceptScores[], idf: number[], total: number, bits: Uint32Array, passage: Uint32Array): boolean {
+    const { minAbstractOccurrences, minCoverage, proximityWindow } = this.matching;
+    const entries = this.sequences.entries(doc);
+    const titleEnd = Math.min(this.sequences.titleLength(doc), entries.length);
+    const leadEnd = Math.min(titleEnd + this.sequences.leadLength(doc), entries.length);
+    const n = concepts.length;
+    const inAbstract = this.abstractCounts;
+    inAbstract.fill(0, 0, n);
+    const recent = this.recentWords;
+    const recentAt = this.recentEntries;
+    const phrased = passage !== bits;
+    // Concepts mentioned in the title or the abstract's first sentence, as bits.
+    let opening = 0;
+    for (let k = 0, word = 0; k < entries.length; k++) {
+      const e = entries[k]!;
+      if (e < 0) continue;
+      if (phrased) {
+        recent[word & (RECENT_WORDS - 1)] = e;
+        recentAt[word & (RECENT_WORDS - 1)] = k;
+        for (let i = 0; i < n; i++) {
+          for (const phrase of concepts[i]!.phraseIds) {
+            const length = phrase.length;
+            if (length > word + 1 || phrase[length - 1] !== e) continue;
+            let j = 1;
+            while (j < length && phrase[length - 1 - j] === recent[(word - j) & (RECENT_WORDS - 1)]) j++;
+            if (j < length) continue;
+            const start = recentAt[(word - length + 1) & (RECENT_WORDS - 1)]!;
+            if (k < titleEnd) opening |= 1 << i;
+            else if (start >= titleEnd) {
+              if (k < leadEnd) opening |= 1 << i;
+              inAbstract[i] = inAbstract[i]! + 1;
+            }
+          }
+        }
+        word++;
+      }
+      const b = bits[e]!;
+      if (b === 0) {
+        if (n === 1 && ((opening & 1) !== 0 || inAbstract[0]! >= minAbstractOccurrences)) break;
+        continue;
+      }
+      if (k < titleEnd) opening |= b;
+      else {
+        if (k < leadEnd) opening |= b;
+        for (let i = 0; i < n; i++) inAbstract[i] = inAbstract[i]! + ((b >>> i) & 1);
+      }
+      // A one-concept topic is decided once its concept is strong (counts only grow).
+      if (n === 1 && ((opening & 1) !== 0 || inAbstract[0]! >= minAbstractOccurrences)) break;
+    }
+    let strong = 0;
+    let any = false;
+    for (let i = 0; i < n; i++) {
+      if (concepts[i]!.scores[doc] === 0) continue;
+      any = true;
+      if ((opening >>> i) & 1 || inAbstract[i]! >= minAbstractOccurrences) strong += idf[i]!;
+    }
+    if (strong / total < minCoverage - 1e-9 || n < 2 || !any) return strong / total >= minCoverage - 1e-9;
+    // passageCoverage over the words (compound joins do not count as positions).
+    const last = this.passageLast;
+    last.fill(-Infinity, 0, n);
+    let best = 0;
+    for (let k = 0, at = 0; k < entries.length; k++) {
+      const e = entries[k]!;
+      if (e < 0) continue;
+      const i = at++;
+      const b = passage[e]!;
+      if (b === 0) continue;
+      for (let c = 0; c < n; c++) if ((b >>> c) & 1) last[c] = i;
+      let covered = 0;
+      for (let c = 0; c < n; c++) if (i - last[c]! < proximityWindow) covered += idf[c]!;
+      if (covered > best) best = covered;
+    }
+    return best / total >= minCoverage - 1e-9;
+  }
+
+  /** Per term id, bit i set when the term is in own[i] (up to 32 concepts); callers clear the bits. */
+  private passageWordBits(own: Set<number>[]): Uint32Array {
+    const size = this.postings.vocabularySize;
+    if (this.passageBits.length < size) this.passageBits = new Uint32Array(Math.max(size, this.passageBits.length * 2));
+    own.forEach((terms, i) => {
+      for (const t of terms) if (t >= 0) this.passageBits[t] = this.passageBits[t]! | (1 << i);
+    });
+    return this.passageBits;
+  }
+
+  private passageBits = new Uint32Array(0);
+  /** isAboutInPlace's last words and their entry indices (a ring). */
+  private readonly recentWords = new Int32Array(RECENT_WORDS);
+  private readonly recentEntries = new Int32Array(RECENT_WORDS);
+
+  /** isAboutInPlace's per-concept scratch (at most 32 concepts: ownWordBits' limit). */
+  private readonly abstractCounts = new Int32Array(32);
+  private readonly passageLast = new Float64Array(32);
 
   /**
    * The paper's words (title then abstract, compound joins left out, as sequences.words gives
@@ -1378,14 +1645,15 @@ function kthLargest(values: Float64Array, length: number, k: number, heap: Float
 }
 
 /**
- * The `count` heaviest terms as `weigh` re-weighs them (undefined leaves a term out), heaviest
- * first, ties in the map's order: what a stable sort of all of them and a slice give, without the sort.
+ * The `count` heaviest of `terms` (weights[t] each) as `weigh` re-weighs them (undefined leaves a
+ * term out), heaviest first, ties in `terms`' order: what a stable sort of all of them and a slice
+ * give, without the sort.
  */
-function topWeights(weights: Map<number, number>, weigh: (t: number, w: number) => number | undefined, count: number): [number, number][] {
+function topWeights(terms: number[], weights: Float64Array, weigh: (t: number, w: number) => number | undefined, count: number): [number, number][] {
   const best: [number, number][] = [];
   if (count <= 0) return best;
-  for (const [t, raw] of weights) {
-    const w = weigh(t, raw);
+  for (const t of terms) {
+    const w = weigh(t, weights[t]!);
     if (w === undefined) continue;
     if (best.length === count && !(w > best[count - 1]![1])) continue;
     let at = best.length;
@@ -1395,6 +1663,9 @@ function topWeights(weights: Map<number, number>, weigh: (t: number, w: number) 
   }
   return best;
 }
+
+/** isAboutInPlace finds multi-word alternatives of up to this many words (a power of two). */
+const RECENT_WORDS = 16;
 
 /** Queries of up to this many concepts get rank()'s score factors from a table (2^concepts entries). */
 const MAX_FACTOR_CONCEPTS = 8;
@@ -1415,14 +1686,6 @@ function scoreFactors(idf: number[], totalIdf: number, exponent: number, boost: 
     title[mask] = 1 + (boost * covered) / totalIdf;
   }
   return { coverage, title };
-}
-
-/** The best score a concept gives any paper. */
-function maxScore(c: TermScores): number {
-  let max = 0;
-  const ids = c.docs.ids;
-  for (let i = 0; i < c.docs.length; i++) if (c.scores[ids[i]!]! > max) max = c.scores[ids[i]!]!;
-  return max;
 }
 
 /**
@@ -1473,7 +1736,7 @@ export function bestPassing(rest: Rest, count: number, passes: (doc: number) => 
 }
 
 /** Papers having every part, written into `out` (zeroed); a multi-word alternative counts once, as the mean of its parts. */
-function allOf(parts: TermScores[], out: TermScores): TermScores {
+export function allOf(parts: TermScores[], out: TermScores): TermScores {
   const first = parts[0]!.docs;
   const count = parts.length;
   next: for (let i = 0; i < first.length; i++) {
@@ -1485,15 +1748,17 @@ function allOf(parts: TermScores[], out: TermScores): TermScores {
       sum += parts[p]!.scores[doc]!;
       if (!parts[p]!.inTitle[doc]) inTitle = 0;
     }
-    out.scores[doc] = sum / count;
+    const score = sum / count;
+    out.scores[doc] = score;
     out.inTitle[doc] = inTitle;
     out.docs.push(doc);
+    if (score > out.max) out.max = score;
   }
   return out;
 }
 
 /** Per paper, the better-scoring of two alternatives. */
-function bestOf(a: TermScores, b: TermScores): TermScores {
+export function bestOf(a: TermScores, b: TermScores): TermScores {
   for (let i = 0; i < b.docs.length; i++) {
     const doc = b.docs.ids[i]!;
     if (a.scores[doc] === 0) a.docs.push(doc);
@@ -1502,6 +1767,7 @@ function bestOf(a: TermScores, b: TermScores): TermScores {
       a.inTitle[doc] = b.inTitle[doc]!;
     }
   }
+  if (b.max > a.max) a.max = b.max;
   return a;
 }
 
@@ -1512,12 +1778,14 @@ function maxOf(values: Float32Array): number {
   return max;
 }
 
-/** The `count` documents with the highest positive similarity. */
-function nearestDocs(sims: Float32Array, count: number): number[] {
+/** The `count` documents with the highest positive similarity, and the largest similarity (0 when none is positive). */
+function nearestDocs(sims: Float32Array, count: number): { docs: number[]; max: number } {
   const best: number[] = [];
   let floor = 0;
+  let max = 0;
   for (let doc = 0; doc < sims.length; doc++) {
     const s = sims[doc]!;
+    if (s > max) max = s;
     if (s <= floor) continue;
     let at = best.length;
     while (at > 0 && sims[best[at - 1]!]! < s) at--;
@@ -1525,7 +1793,7 @@ function nearestDocs(sims: Float32Array, count: number): number[] {
     if (best.length > count) best.pop();
     if (best.length === count) floor = sims[best[count - 1]!]!;
   }
-  return best;
+  return { docs: best, max };
 }
 
 /** The dot product of two unit sparse vectors: their cosine. */
@@ -1594,19 +1862,23 @@ function isInflectionOf(form: string, stem: string): boolean {
 }
 
 /** Removes every paper not marked in `allowed` from a concept's scores. */
-function keepOnly(scores: TermScores, allowed: Uint8Array, alsoAllowed?: Uint8Array): void {
+export function keepOnly(scores: TermScores, allowed: Uint8Array, alsoAllowed?: Uint8Array): void {
   const list: DocList = scores.docs;
   const docs = list.ids;
   let kept = 0;
+  let max = 0;
   for (let i = 0; i < list.length; i++) {
     const doc = docs[i]!;
-    if (allowed[doc] || alsoAllowed?.[doc]) docs[kept++] = doc;
-    else {
+    if (allowed[doc] || alsoAllowed?.[doc]) {
+      docs[kept++] = doc;
+      if (scores.scores[doc]! > max) max = scores.scores[doc]!;
+    } else {
       scores.scores[doc] = 0;
       scores.inTitle[doc] = 0;
     }
   }
   list.length = kept;
+  scores.max = max;
 }
 
 /** The normalized mean latent vector of some papers. */
@@ -1637,7 +1909,7 @@ function formUsedAlike(space: SemanticSpace, ownCentroid: Float32Array, ownDocs:
 }
 
 /** The idf-weighted share of the concepts whose own words the paper has. */
-function coverage(doc: number, present: Uint8Array[], idf: number[]): number {
+function coverage(doc: number, present: ArrayLike<number>[], idf: number[]): number {
   let covered = 0;
   let total = 0;
   for (let i = 0; i < present.length; i++) {

@@ -37,6 +37,8 @@ export interface TermScores {
   inTitle: Uint8Array;
   /** Short ids with a score, in no particular order. */
   docs: DocList;
+  /** The largest score (0 when none): kept by whoever writes the scores. */
+  max: number;
 }
 
 /** How many score arrays are kept for reuse between queries. */
@@ -121,6 +123,24 @@ export class FieldPostings {
   count(term: number, posting: number): number {
     const c = posting & COUNT_MASK;
     return c === COUNT_MASK ? this.overflow.get(term * MAX_DOCUMENTS + (posting >>> COUNT_BITS))! : c;
+  }
+
+  /** The term's count in the document (0 when it has none): a binary search of the block holding it. */
+  countAt(term: number, doc: number): number {
+    const pool = this.pool;
+    for (let block = term < this.head.length ? this.head[term]! : -1; block >= 0; block = pool[block]!) {
+      const used = pool[block + 2]!;
+      if (used === 0 || pool[block + HEADER + used - 1]! >>> COUNT_BITS < doc) continue;
+      let lo = block + HEADER;
+      let hi = lo + used - 1;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (pool[mid]! >>> COUNT_BITS < doc) lo = mid + 1;
+        else hi = mid;
+      }
+      return pool[lo]! >>> COUNT_BITS === doc ? this.count(term, pool[lo]!) : 0;
+    }
+    return 0;
   }
 
   /** Calls `visit` with each document having the term and its count, ascending. */
@@ -619,14 +639,14 @@ export class Postings {
    * BM25 per field (title boosted), summed over fields, for a set of weighted terms. A document
    * matching several of the terms keeps its best one, so expansions never outweigh the word itself.
    */
-  score(terms: WeightedTerm[], titleBoost: number, bm25: Bm25): TermScores {
+  score(terms: WeightedTerm[], titleBoost: number, bm25: Bm25, out = this.lend()): TermScores {
     this.sizeScratch();
-    const out = this.lend();
     const { scores, inTitle, docs } = out;
     const n = this.externalIds.length;
     const { k, d } = bm25;
     const touched = this.touched;
     const scratch = this.scratch;
+    let max = 0;
     for (const { term, weight } of terms) {
       const id = this.ids.get(term);
       if (id === undefined) continue;
@@ -664,9 +684,66 @@ export class Postings {
           else docs.push(doc);
         }
         if (s > scores[doc]!) scores[doc] = s;
+        if (s > max) max = s;
       }
     }
+    out.max = max;
     return out;
+  }
+
+  /**
+   * score() of one term of weight 1, worked out only at `docs[0..count)` where `skip` is 0 and
+   * `out` has no score yet (the same operations, so the same doubles); `out` may hold others'.
+   */
+  scoreAt(term: number, docs: Int32Array, count: number, skip: Uint8Array, titleBoost: number, bm25: Bm25, out: TermScores): void {
+    const n = this.externalIds.length;
+    const { k, d } = bm25;
+    const { scores, inTitle } = out;
+    const title = this.title;
+    const abstract = this.abstract;
+    const inTitles = title.df[term] ?? 0;
+    const inAbstracts = abstract.df[term] ?? 0;
+    const titleScale = 1 * titleBoost * Math.log(1 + (n - inTitles + 0.5) / (inTitles + 0.5));
+    const abstractScale = 1 * 1 * Math.log(1 + (n - inAbstracts + 0.5) / (inAbstracts + 0.5));
+    const titleNorms = inTitles ? this.lengthNorms(true, bm25) : undefined;
+    const abstractNorms = inAbstracts ? this.lengthNorms(false, bm25) : undefined;
+    let max = out.max;
+    for (let i = 0; i < count; i++) {
+      const doc = docs[i]!;
+      if (skip[doc] || scores[doc] !== 0) continue;
+      let s = 0;
+      let tf = titleNorms ? title.countAt(term, doc) : 0;
+      if (tf > 0) {
+        s = s + titleScale * (d + (tf * (k + 1)) / (tf + titleNorms![doc]!));
+        inTitle[doc] = 1;
+      }
+      tf = abstractNorms ? abstract.countAt(term, doc) : 0;
+      if (tf > 0) s = s + abstractScale * (d + (tf * (k + 1)) / (tf + abstractNorms![doc]!));
+      if (s === 0) continue;
+      scores[doc] = s;
+      out.docs.push(doc);
+      if (s > max) max = s;
+    }
+    out.max = max;
+  }
+
+  /**
+   * An upper bound of score() of one term of weight 1 over all documents, without reading them:
+   * each field's share at its largest, tf / (tf + norm) < 1 (for k > 0 and 0 <= b <= 1).
+   */
+  scoreBound(term: number, titleBoost: number, bm25: Bm25): number {
+    const n = this.externalIds.length;
+    let bound = 0;
+    for (const [field, boost] of [[this.title, titleBoost], [this.abstract, 1]] as const) {
+      const matching = field.df[term] ?? 0;
+      if (matching > 0) bound += boost * Math.log(1 + (n - matching + 0.5) / (matching + 0.5)) * (bm25.d + bm25.k + 1);
+    }
+    return bound;
+  }
+
+  /** Postings of the term in both fields (a document having it in both counts twice). */
+  postingCount(term: number): number {
+    return (this.title.df[term] ?? 0) + (this.abstract.df[term] ?? 0);
   }
 
   /**
@@ -734,7 +811,8 @@ export class Postings {
     const capacity = this.capacity;
     let out = this.spare.pop();
     while (out && out.scores.length !== capacity) out = this.spare.pop();
-    out ??= { scores: new Float64Array(capacity), inTitle: new Uint8Array(capacity), docs: new DocList() };
+    out ??= { scores: new Float64Array(capacity), inTitle: new Uint8Array(capacity), docs: new DocList(), max: 0 };
+    out.max = 0;
     this.lent.push(out);
     return out;
   }

@@ -15,6 +15,8 @@ export function createMemoryStore(): Store {
   let nextDigestId = 1;
   // Follows per user, oldest first (created, then id), as listFollows returns them.
   const follows = new Map<string, Follow[]>();
+  // The followers' keys in order for followersPage, sorted again after follows changed.
+  let order: string[] | undefined;
   const digests: ChannelDigest[] = [];
   const prefs = new Map<string, UserPrefs>();
   const firstSeen = new Map<string, Date>();
@@ -70,6 +72,7 @@ export function createMemoryStore(): Store {
 
   const copy = <T extends object>(value: T): T => structuredClone(value);
   const copyFollow = (f: Follow): Follow => ({ ...f, created: new Date(f.created), ...(f.examples ? { examples: [...f.examples] } : {}) });
+  const follower = (list: Follow[]) => ({ user: { platform: list[0]!.platform, workspace: list[0]!.workspace, user: list[0]!.user }, follows: list.map(copyFollow) });
   // Topics dropped by the cap in a merge, per user key, until the user is told.
   const dropped = new Map<string, Map<string, { topic: string; at: number }>>();
   // Old DM target key -> the workspace it was merged into.
@@ -91,6 +94,7 @@ export function createMemoryStore(): Store {
     report.persons++;
     const { keep, duplicates, dropped: over } = mergeFollowLists(follows.get(newUser) ?? [], follows.get(oldUser) ?? [], max);
     follows.delete(oldUser);
+    order = undefined;
     const kept = keep.map((f) => ({ ...f, workspace: to }));
     if (kept.length) follows.set(newUser, kept);
     else follows.delete(newUser);
@@ -166,6 +170,7 @@ export function createMemoryStore(): Store {
       if (existing) return { follow: copyFollow(existing), created: false };
       const follow: Follow = { id: nextFollowId++, platform: user.platform, workspace: user.workspace, user: user.user, topic, created: new Date(now), ...(examples?.length ? { examples: [...examples] } : {}) };
       follows.set(userKey(user), [...list, follow].sort(byAge));
+      order = undefined;
       return { follow: copyFollow(follow), created: true };
     },
     removeFollow(user, id) {
@@ -176,6 +181,7 @@ export function createMemoryStore(): Store {
       const rest = list.filter((f) => f.id !== id);
       if (rest.length) follows.set(userKey(user), rest);
       else follows.delete(userKey(user));
+      order = undefined;
       return true;
     },
     rate(user, topic, paperId, rating, now) {
@@ -197,11 +203,21 @@ export function createMemoryStore(): Store {
     },
     clearRatings: (user, topic) => clearRatings(userKey(user), topicKey(topic)),
     followerCount: () => follows.size,
-    allFollowers: () =>
-      [...follows.values()].map((list) => ({
-        user: { platform: list[0]!.platform, workspace: list[0]!.workspace, user: list[0]!.user },
-        follows: list.map(copyFollow),
-      })),
+    allFollowers: () => [...follows.values()].map(follower),
+    followersPage(after, limit) {
+      const keys = (order ??= [...follows.keys()].sort());
+      // The first key after `after`, by binary search.
+      let lo = 0;
+      if (after) {
+        const from = userKey(after);
+        for (let hi = keys.length; lo < hi; ) {
+          const mid = (lo + hi) >> 1;
+          if (keys[mid]! > from) hi = mid;
+          else lo = mid + 1;
+        }
+      }
+      return keys.slice(lo, lo + limit).map((k) => follower(follows.get(k)!));
+    },
 
     listDigests: (channel) => digests.filter((d) => channelMatches(d, channel)).map(copy),
     addDigest(input) {

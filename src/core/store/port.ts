@@ -151,6 +151,12 @@ export interface Store {
   removeFollow(user: UserKey, id: number): boolean;
   /** Every user who follows at least one topic, with their follows. */
   allFollowers(): { user: UserKey; follows: Follow[] }[];
+  /**
+   * allFollowers a page at a time: at most `limit` users, those after `after` in the store's own
+   * order of users (from the first when undefined). Pages read one after another list each user
+   * once; a user whose follows change between two reads is listed as the later read finds them.
+   */
+  followersPage(after: UserKey | undefined, limit: number): { user: UserKey; follows: Follow[] }[];
   /** How many users allFollowers lists, without reading their follows. */
   followerCount(): number;
 

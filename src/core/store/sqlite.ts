@@ -72,6 +72,22 @@ const toPrefs = (r: Row): UserPrefs => {
 /** The examples column (migration 8): a JSON array of paper ids, or NULL for a follow of words. */
 const examplesOf = (raw: unknown): { examples?: string[] } => (typeof raw === 'string' ? { examples: JSON.parse(raw) as string[] } : {});
 
+/** A follow as allFollows and followsPage read it: platform, workspace, user, id, topic, created, examples. */
+type FollowRow = [Platform, string, string, number, string, number, string | null];
+
+/** Rows ordered by user, grouped into each user's follows. */
+function followersOf(rows: FollowRow[]): { user: UserKey; follows: Follow[] }[] {
+  const out: { user: UserKey; follows: Follow[] }[] = [];
+  let last: (typeof out)[number] | undefined;
+  for (const [platform, workspace, user, id, topic, created, examples] of rows) {
+    if (last?.user.user !== user || last.user.workspace !== workspace || last.user.platform !== platform) out.push((last = { user: { platform, workspace, user }, follows: [] }));
+    const follow: Follow = { id, platform, workspace, user, topic, created: new Date(created) };
+    if (examples !== null) follow.examples = JSON.parse(examples) as string[];
+    last.follows.push(follow);
+  }
+  return out;
+}
+
 const toDigest = (r: Row): ChannelDigest => ({
   id: r.id as number, platform: r.platform as Platform, workspace: r.workspace as string, channel: r.channel as string,
   topic: r.topic as string, schedule: r.schedule as string, timeZone: r.time_zone as string, size: r.size as number,
@@ -175,6 +191,12 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     // Raw rows, columns in this order: a planning pass reads every follow, so no row objects.
     followerCount: db.prepare('SELECT COUNT(*) FROM (SELECT 1 FROM follows GROUP BY platform, workspace, user)').pluck(),
     allFollows: db.prepare('SELECT platform, workspace, user, id, topic, created, examples FROM follows ORDER BY platform, workspace, user, created, id').raw(),
+    // The next `limit` users after a key, found along the (platform, workspace, user, topic_key) unique index.
+    followsPage: db.prepare(`SELECT f.platform, f.workspace, f.user, f.id, f.topic, f.created, f.examples
+      FROM (SELECT DISTINCT platform, workspace, user FROM follows WHERE (platform, workspace, user) > (?, ?, ?)
+            ORDER BY platform, workspace, user LIMIT ?) u
+      JOIN follows f ON f.platform = u.platform AND f.workspace = u.workspace AND f.user = u.user
+      ORDER BY f.platform, f.workspace, f.user, f.created, f.id`).raw(),
     listDigests: db.prepare('SELECT * FROM digests WHERE platform = ? AND workspace = ? AND channel = ? ORDER BY id'),
     insertDigest: db.prepare(`INSERT INTO digests (platform, workspace, channel, topic, schedule, time_zone, size, created_by, created, active_since)
       VALUES (@platform, @workspace, @channel, @topic, @schedule, @timeZone, @size, @createdBy, @created, @created)`),
@@ -322,18 +344,9 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     },
     clearRatings: (u, topic) => q.clearRatings.run(u.platform, u.workspace, u.user, topicKey(topic)).changes,
     followerCount: () => q.followerCount.get() as number,
-    allFollowers() {
-      const out: ReturnType<Store['allFollowers']> = [];
-      let last: ReturnType<Store['allFollowers']>[number] | undefined;
-      // all() rather than iterate(): one call into SQLite instead of one per row (a pass reads every follow).
-      for (const [platform, workspace, user, id, topic, created, examples] of q.allFollows.all() as [Platform, string, string, number, string, number, string | null][]) {
-        if (last?.user.user !== user || last.user.workspace !== workspace || last.user.platform !== platform) out.push((last = { user: { platform, workspace, user }, follows: [] }));
-        const follow: Follow = { id, platform, workspace, user, topic, created: new Date(created) };
-        if (examples !== null) follow.examples = JSON.parse(examples) as string[];
-        last.follows.push(follow);
-      }
-      return out;
-    },
+    // all() rather than iterate(): one call into SQLite instead of one per row (a pass reads every follow).
+    allFollowers: () => followersOf(q.allFollows.all() as FollowRow[]),
+    followersPage: (after, limit) => followersOf(q.followsPage.all(after?.platform ?? '', after?.workspace ?? '', after?.user ?? '', limit) as FollowRow[]),
 
     listDigests: (c) => (q.listDigests.all(c.platform, c.workspace, c.channel) as Row[]).map(toDigest),
     addDigest: db.transaction((d) => {
