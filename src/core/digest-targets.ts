@@ -85,9 +85,9 @@ export function scheduledUserTarget(store: Store, config: AppConfig, user: UserK
 export const TARGETS_PAGE = 1_000;
 
 /**
- * Every unpaused digest in the store, a page at a time (the same digests scheduledTargets reads
- * at once): up to `pageSize` users' DM digests a page, the channel digests with the first. The
- * caller may let other work run between pages; `last` marks the final one.
+ * Every unpaused digest in the store, a page at a time: up to `pageSize` users' DM digests a page,
+ * the channel digests with the first. The caller may let other work run between pages; `last`
+ * marks the final one.
  */
 export function* scheduledTargetPages(store: Store, config: AppConfig, onInvalid: OnInvalid, pageSize = TARGETS_PAGE): Generator<{ targets: ScheduledTarget[]; last: boolean }> {
   const parsed = scheduleCache();
@@ -105,17 +105,9 @@ export function* scheduledTargetPages(store: Store, config: AppConfig, onInvalid
   }
 }
 
-/** Every unpaused digest in the store: one per user with follows, one per channel digest. */
+/** Every unpaused digest in the store, read at once: one per user with follows, one per channel digest. */
 export function scheduledTargets(store: Store, config: AppConfig, onInvalid: OnInvalid): ScheduledTarget[] {
-  const parsed = scheduleCache();
-  const out: ScheduledTarget[] = [];
-  const allPrefs = store.followerPrefs();
-  for (const { user, follows } of store.allFollowers()) {
-    const t = userTarget(user, follows, allPrefs.get(targetKey(dmTarget(user))), config, parsed, onInvalid);
-    if (t) out.push(t);
-  }
-  out.push(...channelTargets(store, onInvalid, parsed));
-  return out;
+  return [...scheduledTargetPages(store, config, onInvalid)].flatMap((page) => page.targets);
 }
 
 /**

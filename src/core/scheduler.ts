@@ -3,7 +3,7 @@ import type { AppConfig } from '../config/index.js';
 import type { Deliverer } from './deliverer.js';
 import { createDeliveryChanges, createDigestPlanner, createMatchCache, type DigestPlanner } from './digest.js';
 import { sendClaimedRun, type ClaimedRun, type DeliveryContext, type RunResult } from './digest-delivery.js';
-import { channelTargets, digestIdOfSlot, idempotencyKey, runSlot, scheduledKey, scheduledTargetPages, scheduledUserTarget, TARGETS_PAGE, type ScheduleChange, type ScheduledTarget } from './digest-targets.js';
+import { channelTargets, digestIdOfSlot, idempotencyKey, runSlot, scheduledKey, scheduledTargetPages, scheduledUserTarget, type ScheduleChange, type ScheduledTarget } from './digest-targets.js';
 import { KnownRuns } from './known-runs.js';
 import type { Logger } from './log.js';
 import type { Reply } from './reply.js';
@@ -35,7 +35,7 @@ export interface SchedulerDeps {
   sendTimeoutMs?: number;
   /** How long a slow send keeps its concurrency slot before the next send may start (default 5 s). */
   slotHoldMs?: number;
-  /** Users read per page when the scheduler reads every digest (default TARGETS_PAGE). */
+  /** Users read per page when the scheduler reads every digest (default digest-targets' TARGETS_PAGE). */
   targetsPageSize?: number;
 }
 
@@ -135,7 +135,7 @@ export function createScheduler(deps: SchedulerDeps) {
     complete = false;
     const into = (targets = new Map());
     const work = (async () => {
-      for (const { targets: page, last } of scheduledTargetPages(store, config, onInvalid, deps.targetsPageSize ?? TARGETS_PAGE)) {
+      for (const { targets: page, last } of scheduledTargetPages(store, config, onInvalid, deps.targetsPageSize)) {
         if (read !== reads || stopped) return;
         for (const t of page) {
           into.set(scheduledKey(t), t);
