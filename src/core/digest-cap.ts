@@ -41,7 +41,7 @@ export interface Carried {
   agedOut: string[];
   agedOutFollowed: number;
   /** Papers the planner must not pick as new: aged out before, or carried now. */
-  skip: Set<string>;
+  skip: ReadonlySet<string>;
 }
 
 /** The label of the button that shows offered papers. */
@@ -60,10 +60,11 @@ export function carriedPapers(
   store: Store, index: PaperSearch, config: AppConfig, target: Target, follows: Follow[], at: Date,
   read?: { offered: OfferedPaper[]; expired: Set<string> },
 ): Carried {
+  const offered = read ? read.offered : store.offeredPapers(target);
+  // Nothing offered: the aged-out papers are all there is to skip, and a prefetch's set is not copied.
+  if (offered.length === 0) return { papers: [], agedOut: [], agedOutFollowed: 0, skip: read ? read.expired : store.expiredPapers(target) };
   const skip = read ? new Set(read.expired) : store.expiredPapers(target);
   const out: Carried = { papers: [], agedOut: [], agedOutFollowed: 0, skip };
-  const offered = read ? read.offered : store.offeredPapers(target);
-  if (offered.length === 0) return out;
   const followed = new Set(follows.map((f) => followKey(f.topic)));
   const keys = new Map<string, string>();
   for (const offer of offered) {

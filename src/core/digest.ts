@@ -134,11 +134,8 @@ export function createMatchCache(store: Store, index: PaperSearch) {
       // A follow by example has no words to widen its search with: it learns over its own candidates.
       return learning.learned(followKey(topic), examples ? undefined : topic, list, rel, (h) => ({ ...h, seen: firstSeenMs(h.paper.id) }), (h) => (h.seen > cut ? 1 : 0), feedback);
     },
-    /** A hit's score over the topic's best (1 for the best match); call after ordered(topic). */
-    relevance(topic: string, score: number): number {
-      const best = entry(topic).best;
-      return best > 0 ? Math.min(1, score / best) : 0;
-    },
+    /** The topic's best score: a hit's relevance is its score over it (1 for the best match); call after ordered(topic). */
+    best: (topic: string): number => entry(topic).best,
     item(p: Paper): PaperItem {
       let item = items.get(p.id);
       if (!item) items.set(p.id, (item = paperItem(p)));
@@ -258,8 +255,7 @@ export function createDigestPlanner(
    * one store query answers most targets. Only topics with papers get a section. A topic that
    * cannot be searched is skipped, never the others with it.
    */
-  const pick = (target: Target, pre: Prefetched | undefined, wants: Want[], skip: ReadonlySet<string> = NOTHING): Picked => {
-    const key = targetKey(target);
+  const pick = (target: Target, key: string, pre: Prefetched | undefined, wants: Want[], skip: ReadonlySet<string> = NOTHING): Picked => {
     const covered = pre?.covered ?? NOTHING;
     const had = pre?.delivered.get(key) ?? NOTHING;
     const skipped: SkippedTopic[] = [];
@@ -302,6 +298,8 @@ export function createDigestPlanner(
       const list = lists[i]!;
       const papers: Paper[] = [];
       const relevance: number[] = [];
+      // A learned list brings each hit's relevance; an ordered one is relative to the topic's best.
+      const best = list.length > 0 && (list[0] as { relevance?: number }).relevance === undefined ? cache.best(w.topic) : 0;
       for (let j = 0; j < list.length && papers.length < w.size; j++) {
         const id = list[j]!.paper.id;
         if (skip.has(id)) continue;
@@ -314,7 +312,7 @@ export function createDigestPlanner(
         taken.add(id);
         papers.push(list[j]!.paper);
         const hit: RankedHit & { relevance?: number } = list[j]!;
-        relevance.push(hit.relevance ?? cache.relevance(w.topic, hit.score));
+        relevance.push(hit.relevance ?? (best > 0 ? Math.min(1, hit.score / best) : 0));
       }
       if (papers.length > 0) sections.push({ topic: w.topic, papers, relevance });
     }
@@ -367,7 +365,7 @@ export function createDigestPlanner(
       const rated = pre?.ratings?.current() ? pre.ratings.of(user) : store.followRatings(user);
       const wants: Want[] = [];
       for (const f of follows) wants.push({ topic: f.topic, since: f.created, size: config.digests.size, feedback: rated.size ? rated.get(followKey(f.topic)) : undefined, examples: f.examples });
-      const { sections, skipped, joined } = pick(target, pre, wants, carry.skip);
+      const { sections, skipped, joined } = pick(target, key, pre, wants, carry.skip);
       const capped = capDigest(config, target, follows, sections, carry, toTell(target, skipped));
       const reply = capped.shown.length > 0 || capped.notices.length > 0 ? userReply(capped.shown, capped.notices, capped.actions, cache, index, follows, joined) : undefined;
       return finish(target, capped.shown, reply, skipped, capped.followUp);
@@ -376,8 +374,9 @@ export function createDigestPlanner(
     /** The digest for one channel digest; empty posts a note only when digests.emptyChannelNote. */
     planChannel(digest: ChannelDigest): DigestPlan {
       const target = channelTarget(digest);
+      const key = targetKey(target);
       const size = Math.min(digest.size, config.digests.maxPapers);
-      const { sections, skipped } = pick(target, prefetchFor(targetKey(target)), [{ topic: digest.topic, since: digest.created, size }]);
+      const { sections, skipped } = pick(target, key, prefetchFor(key), [{ topic: digest.topic, since: digest.created, size }]);
       if (sections.length > 0) return finish(target, sections, channelReply(digest.topic, sections[0]!, cache), skipped);
       const tell = toTell(target, skipped);
       if (tell.length > 0) {

@@ -14,7 +14,9 @@ export function ratingActions(followId: number, paperId: string): Action[] {
 
 /** The item with its rating buttons added after its own. */
 export function withRatingActions(item: PaperItem, followId: number | undefined): PaperItem {
-  return followId === undefined ? item : { ...item, actions: [...(item.actions ?? []), ...ratingActions(followId, item.id)] };
+  if (followId === undefined) return item;
+  const rating = ratingActions(followId, item.id);
+  return { ...item, actions: item.actions ? item.actions.concat(rating) : rating };
 }
 
 /** Whether an action is one of the rating buttons, and which rating it gives. */
