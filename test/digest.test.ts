@@ -151,17 +151,29 @@ describe('digest planning', () => {
     store.claimRun(dm, 's0', { paperIds: ['d1'], payload: '{}' }, t0);
     const changes = createDeliveryChanges();
     const planner = createDigestPlanner(store, corpus(), config(), undefined, changes);
-    planner.prefetch([{ follows }]);
+    planner.prefetch([{ user: alice, follows }]);
     // The claim of d1 failed after the prefetch: d1 is free again.
     changes.note(dm);
     store.finishRun(dm, 's0', { state: 'failed', error: 'x' }, t0);
     const first = planner.planUser(alice, follows);
     expect(first.paperIds).toEqual(['d1', 'd2']);
-    planner.prefetch([{ follows }]);
+    planner.prefetch([{ user: alice, follows }]);
     expect(planner.planUser(alice, follows).paperIds).toEqual(['d1', 'd2']);
     // Claimed without a note: planning alice again still sees it, as she was planned from this prefetch once.
     store.claimRun(dm, 's1', { paperIds: first.paperIds, payload: '{}' }, t0);
     expect(planner.planUser(alice, follows).paperIds).toEqual(['d3']);
+  });
+
+  it('reads a target the prefetch was not given from the store, with the prefetch of others in place', () => {
+    const store = createMemoryStore();
+    const bob = { ...alice, user: 'U2' };
+    const aliceFollows = [store.addFollow(alice, 'diffusion', t0).follow];
+    const bobFollows = [store.addFollow(bob, 'diffusion', t0).follow];
+    deliver(store, ['d1']);
+    const planner = createDigestPlanner(store, corpus(), config());
+    planner.prefetch([{ user: bob, follows: bobFollows }]);
+    expect(planner.planUser(alice, aliceFollows).paperIds).toEqual(['d2', 'd3']);
+    expect(planner.planUser(bob, bobFollows).paperIds).toEqual(['d1', 'd2']);
   });
 
   it('searches each topic once per planning pass, however many users share it', () => {

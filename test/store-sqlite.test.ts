@@ -60,7 +60,9 @@ describe('sqlite store on disk', () => {
     old.prepare("INSERT INTO deliveries (target, paper_id, at, message_id) VALUES ('slack:T:user:U', 'p1', 0, 'm')").run();
     old.close();
     const store = openSqliteStore(path);
-    expect(store.deliveredByTarget(['p1'])).toEqual(new Map([['slack:T:user:U', new Set(['p1'])]]));
+    const holders: string[] = [];
+    store.eachDelivered(['p1'], (id, targets) => holders.push(...targets.map((t) => `${id}@${t}`)));
+    expect(holders).toEqual(['p1@slack:T:user:U']);
     store.close();
   });
 

@@ -3,6 +3,7 @@ import type { Feedback } from './learning/feedback.js';
 import { withRatingActions } from './learning/actions.js';
 import { createLearningCache } from './learning/planning.js';
 import { carriedPapers, capDigest, followKey, unplannableText, type DigestFollowUp, type SkippedTopic } from './digest-cap.js';
+import { DeliveredPairs } from './delivered-pairs.js';
 import { UserError } from './errors.js';
 import { followLabel, followMatches, type ExampleHit } from './follows/by-example.js';
 import { reasonText } from './follows/why.js';
@@ -215,10 +216,9 @@ interface Picked {
 /** How many of a topic's hits to check at once: a few digests' worth, as most are delivered already. */
 const batch = (size: number) => Math.max(8, size * 3);
 
-/** What a prefetch read: which papers it covers and, by targetKey, which of them each target has; as of changes position `mark`. */
+/** What a prefetch read: for the targets it was given and the papers it covers, which target has which; as of changes position `mark`. */
 interface Prefetched {
-  covered: Set<string>;
-  delivered: Map<string, Set<string>>;
+  delivered: DeliveredPairs;
   /** Every target's offered and aged-out papers (store.offersByTarget). */
   offers: OffersByTarget;
   mark: number;
@@ -226,6 +226,12 @@ interface Prefetched {
   ratings: RatingsByUser | undefined;
   /** Targets planned from it already: planned again, they read the store (a claim may have followed). */
   used: Set<string>;
+}
+
+/** A prefetch that speaks for one target, and the target's number in it. */
+interface Prefetch {
+  p: Prefetched;
+  target: number;
 }
 
 const NOTHING: ReadonlySet<string> = new Set();
@@ -242,12 +248,14 @@ export function createDigestPlanner(
 ) {
   let prefetched: Prefetched | undefined;
 
-  /** The prefetch, if it still speaks for this target (and now counts it as used). */
-  const prefetchFor = (key: string): Prefetched | undefined => {
+  /** The prefetch and the target's number in it, if it still speaks for this target (and now counts it as used). */
+  const prefetchFor = (key: string): Prefetch | undefined => {
     const p = prefetched;
     if (!p || p.used.has(key) || changes.since(key, p.mark)) return undefined;
+    const target = p.delivered.target(key);
+    if (target < 0) return undefined;
     p.used.add(key);
-    return p;
+    return { p, target };
   };
 
   /**
@@ -255,9 +263,9 @@ export function createDigestPlanner(
    * one store query answers most targets. Only topics with papers get a section. A topic that
    * cannot be searched is skipped, never the others with it.
    */
-  const pick = (target: Target, key: string, pre: Prefetched | undefined, wants: Want[], skip: ReadonlySet<string> = NOTHING): Picked => {
-    const covered = pre?.covered ?? NOTHING;
-    const had = pre?.delivered.get(key) ?? NOTHING;
+  const pick = (target: Target, pre: Prefetch | undefined, wants: Want[], skip: ReadonlySet<string> = NOTHING): Picked => {
+    const pairs = pre?.p.delivered;
+    const t = pre?.target ?? -1;
     const skipped: SkippedTopic[] = [];
     let joined: Map<string, Set<string>> | undefined;
     const lists = wants.map((w) => {
@@ -282,7 +290,7 @@ export function createDigestPlanner(
         const end = Math.min(list.length, from + batch(wants[i]!.size));
         for (let j = from; j < end; j++) {
           const id = list[j]!.paper.id;
-          if (!covered.has(id) && !answers.has(id)) ids.push(id);
+          if ((!pairs || pairs.paper(id) < 0) && !answers.has(id)) ids.push(id);
         }
       }
       if (ids.length === 0) return;
@@ -303,7 +311,8 @@ export function createDigestPlanner(
       for (let j = 0; j < list.length && papers.length < w.size; j++) {
         const id = list[j]!.paper.id;
         if (skip.has(id)) continue;
-        let delivered = covered.has(id) ? had.has(id) : asked?.get(id);
+        const p = pairs ? pairs.paper(id) : -1;
+        let delivered = p >= 0 ? pairs!.has(t, p) : asked?.get(id);
         if (delivered === undefined) {
           ask(j, i);
           delivered = asked!.get(id)!;
@@ -335,20 +344,26 @@ export function createDigestPlanner(
      * papers and targets are read from the store as without it. Every target's offered and aged-out
      * papers are read in one query too (offersByTarget). Replaces any earlier prefetch.
      */
-    prefetch(targets: Iterable<{ follows: Follow[] } | { digest: ChannelDigest }>): void {
+    prefetch(targets: Iterable<{ user: UserKey; follows: Follow[] } | { digest: ChannelDigest }>): void {
       const lists = new Map<RankedHit[], number>();
       const want = (topic: string, since: Date, size: number, examples?: string[]) => {
         const list = cache.ordered(topic, since, examples);
         lists.set(list, Math.max(lists.get(list) ?? 0, batch(size)));
       };
+      const keys: string[] = [];
       for (const t of targets) {
-        if ('follows' in t) for (const f of t.follows) want(f.topic, f.created, config.digests.size, f.examples);
-        else want(t.digest.topic, t.digest.created, t.digest.size);
+        if ('follows' in t) {
+          keys.push(targetKey(dmTarget(t.user)));
+          for (const f of t.follows) want(f.topic, f.created, config.digests.size, f.examples);
+        } else {
+          keys.push(targetKey(channelTarget(t.digest)));
+          want(t.digest.topic, t.digest.created, t.digest.size);
+        }
       }
-      const covered = new Set<string>();
-      for (const [list, n] of lists) for (let j = 0; j < Math.min(n, list.length); j++) covered.add(list[j]!.paper.id);
+      const covered: string[] = [];
+      for (const [list, n] of lists) for (let j = 0; j < Math.min(n, list.length); j++) covered.push(list[j]!.paper.id);
       const mark = changes.now();
-      prefetched = { covered, delivered: store.deliveredByTarget([...covered]), offers: store.offersByTarget(), ratings: store.followRatingsByUser?.(), mark, used: new Set() };
+      prefetched = { delivered: DeliveredPairs.read(store, keys, covered), offers: store.offersByTarget(), ratings: store.followRatingsByUser?.(), mark, used: new Set() };
     },
 
     /**
@@ -359,13 +374,13 @@ export function createDigestPlanner(
       const target = dmTarget(user);
       const key = targetKey(target);
       const pre = prefetchFor(key);
-      const offers = pre && !pre.offers.aliased.has(key) ? (pre.offers.targets.get(key) ?? NO_OFFERS) : undefined;
+      const offers = pre && !pre.p.offers.aliased.has(key) ? (pre.p.offers.targets.get(key) ?? NO_OFFERS) : undefined;
       const carry = carriedPapers(store, index, config, target, follows, at, offers);
       // The prefetch's ratings while no rating was written since (a user may rate while a pass sends).
-      const rated = pre?.ratings?.current() ? pre.ratings.of(user) : store.followRatings(user);
+      const rated = pre?.p.ratings?.current() ? pre.p.ratings.of(user) : store.followRatings(user);
       const wants: Want[] = [];
       for (const f of follows) wants.push({ topic: f.topic, since: f.created, size: config.digests.size, feedback: rated.size ? rated.get(followKey(f.topic)) : undefined, examples: f.examples });
-      const { sections, skipped, joined } = pick(target, key, pre, wants, carry.skip);
+      const { sections, skipped, joined } = pick(target, pre, wants, carry.skip);
       const capped = capDigest(config, target, follows, sections, carry, toTell(target, skipped));
       const reply = capped.shown.length > 0 || capped.notices.length > 0 ? userReply(capped.shown, capped.notices, capped.actions, cache, index, follows, joined) : undefined;
       return finish(target, capped.shown, reply, skipped, capped.followUp);
@@ -376,7 +391,7 @@ export function createDigestPlanner(
       const target = channelTarget(digest);
       const key = targetKey(target);
       const size = Math.min(digest.size, config.digests.maxPapers);
-      const { sections, skipped } = pick(target, key, prefetchFor(key), [{ topic: digest.topic, since: digest.created, size }]);
+      const { sections, skipped } = pick(target, prefetchFor(key), [{ topic: digest.topic, since: digest.created, size }]);
       if (sections.length > 0) return finish(target, sections, channelReply(digest.topic, sections[0]!, cache), skipped);
       const tell = toTell(target, skipped);
       if (tell.length > 0) {

@@ -29,7 +29,7 @@ export function createMemoryStore(): Store {
     if (set?.size === 0) claimedByTarget.delete(run.target);
   };
   const deliveries = new Map<string, Map<string, Delivery>>();
-  // The same deliveries by paper: paper id -> target keys, for deliveredByTarget().
+  // The same deliveries by paper: paper id -> target keys, for eachDelivered().
   const byPaper = new Map<string, Set<string>>();
 
   // Offered papers by target key, then paper id; `expired` once aged out.
@@ -316,17 +316,13 @@ export function createMemoryStore(): Store {
       for (const run of claimedByTarget.get(key) ?? []) for (const id of run.plan?.paperIds ?? []) planned.add(id);
       return new Set(ids.filter((id) => delivered?.has(id) || planned.has(id)));
     },
-    deliveredByTarget(ids) {
-      const out = new Map<string, Set<string>>();
-      const add = (target: string, id: string) => {
-        let set = out.get(target);
-        if (!set) out.set(target, (set = new Set()));
-        set.add(id);
-      };
+    eachDelivered(ids, each) {
       const wanted = new Set(ids);
-      for (const id of wanted) for (const target of byPaper.get(id) ?? []) add(target, id);
-      for (const [target, claimed] of claimedByTarget) for (const run of claimed) for (const id of run.plan?.paperIds ?? []) if (wanted.has(id)) add(target, id);
-      return out;
+      for (const id of wanted) {
+        const targets = byPaper.get(id);
+        if (targets) each(id, [...targets]);
+      }
+      for (const [target, claimed] of claimedByTarget) for (const run of claimed) for (const id of run.plan?.paperIds ?? []) if (wanted.has(id)) each(id, [target]);
     },
     pruneRuns(before) {
       let n = 0;

@@ -218,11 +218,11 @@ export interface Store {
   /** The subset of paperIds delivered to this target, or planned by one of its claimed runs. */
   deliveredPapers(target: Target, paperIds: string[]): Set<string>;
   /**
-   * deliveredPapers for every target at once: each target (by targetKey) that has any of these
-   * papers, delivered or planned by one of its claimed runs, with those papers; targets with none
-   * are left out. One consistent snapshot, so a planning pass reads once instead of once per target.
+   * deliveredPapers for every target at once: for each of these papers that some target has,
+   * delivered or planned by one of its claimed runs, `each(paperId, targetKeys)` (a paper may come
+   * more than once). One consistent snapshot, so a planning pass reads once instead of once per target.
    */
-  deliveredByTarget(paperIds: string[]): Map<string, Set<string>>;
+  eachDelivered(paperIds: string[], each: (paperId: string, targets: readonly string[]) => void): void;
   /** Deletes finished runs whose slot is before `before` (deliveries are kept); returns how many. */
   pruneRuns(before: Date): number;
 

@@ -406,17 +406,10 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     }),
     deliveredPapers: (t, ids) => new Set(q.delivered.all({ target: targetKey(resolve(t)), ids: JSON.stringify(ids) }) as string[]),
     // One read transaction: a run finishing between the two reads is seen as claimed or as delivered, never as neither.
-    deliveredByTarget: db.transaction((ids: string[]) => {
-      const out = new Map<string, Set<string>>();
-      const add = (target: string, id: string) => {
-        let set = out.get(target);
-        if (!set) out.set(target, (set = new Set()));
-        set.add(id);
-      };
+    eachDelivered: db.transaction((ids: string[], each: (paperId: string, targets: readonly string[]) => void) => {
       const json = JSON.stringify(ids);
-      for (const [id, targets] of q.deliveredByPaper.iterate(json) as Iterable<[string, string]>) for (const target of JSON.parse(targets) as string[]) add(target, id);
-      for (const [id, target] of q.claimedByPaper.iterate(json) as Iterable<[string, string]>) add(target, id);
-      return out;
+      for (const [id, targets] of q.deliveredByPaper.iterate(json) as Iterable<[string, string]>) each(id, JSON.parse(targets) as string[]);
+      for (const [id, target] of q.claimedByPaper.iterate(json) as Iterable<[string, string]>) each(id, [target]);
     }),
     pruneRuns: (before) => q.pruneRuns.run(before.toISOString()).changes,
     offerPapers: db.transaction((t: Target, papers: { paperId: string; topic: string; relevance: number }[], now: Date) => {
@@ -429,7 +422,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
       for (const id of ids) q.expire.run(now.getTime(), targetKey(resolve(t)), id);
     }),
     expiredPapers: (t) => new Set(q.expired.all(targetKey(resolve(t))) as string[]),
-    // One read transaction, like deliveredByTarget.
+    // One read transaction, like eachDelivered.
     offersByTarget: db.transaction((): OffersByTarget => {
       const targets: OffersByTarget['targets'] = new Map();
       const of = (target: string) => {
