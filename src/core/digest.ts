@@ -338,7 +338,7 @@ export function createDigestPlanner(
 
   return {
     /**
-     * Reads in one store query (deliveredByTarget) whether the targets about to be planned already have
+     * Reads in one store query (eachDelivered) whether the targets about to be planned already have
      * the first few candidates of each of their topics, instead of one query per target. Later
      * plans use it for each target once, unless the target changed since (DeliveryChanges); other
      * papers and targets are read from the store as without it. Every target's offered and aged-out

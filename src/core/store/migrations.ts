@@ -62,7 +62,7 @@ export const migrations: Migration[] = [
   },
   {
     version: 2,
-    // deliveredByTarget(): who has each candidate paper, read per paper in one pass instead of per target.
+    // eachDelivered(): who has each candidate paper, read per paper in one pass instead of per target.
     sql: 'CREATE INDEX deliveries_by_paper ON deliveries (paper_id);',
   },
   {
