@@ -7,6 +7,7 @@ import { learnedMatch } from '../src/core/learning/topic-learning.js';
 import { loadCorpus } from '../src/core/corpus/index.js';
 import { PaperIndex } from '../src/core/search/index.js';
 import { paper } from './fixtures/fake-search.js';
+import { itemActions } from '../src/core/reply.js';
 import type { SearchHit } from '../src/core/search-port.js';
 import type { UserKey } from '../src/core/types.js';
 import { createTestContext, seedPaperIndex } from './support/context.js';
@@ -129,7 +130,7 @@ describe('ratings in DM digests', () => {
     expect(before.paperIds.some((id) => near.includes(id))).toBe(true);
     // Every paper offers 👍 / 👎 for ann's follow.
     const follow = store.listFollows(ann)[0]!;
-    for (const p of before.reply!.papers!) expect(p.actions?.filter((a) => a.command === 'rate').map((a) => [a.kind, a.args.follow, a.args.paper])).toEqual([['rate-up', follow.id, p.id], ['rate-down', follow.id, p.id]]);
+    for (const p of before.reply!.papers!) expect(itemActions(p).filter((a) => a.command === 'rate').map((a) => [a.kind, a.args.follow, a.args.paper])).toEqual([['rate-up', follow.id, p.id], ['rate-down', follow.id, p.id]]);
 
     const who = { ...context, platform: 'console' as const, workspace: 'local', channel: 'console', isAdmin: false };
     const run = async (user: string, text: string) => {

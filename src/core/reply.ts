@@ -1,4 +1,5 @@
 import type { Target } from './types.js';
+import { ratingActions } from './learning/actions.js';
 
 /**
  * A Reply is data, never markup: every string in it is plain text typed by a person or taken
@@ -17,6 +18,17 @@ export interface PaperItem {
   reason?: string;
   /** Buttons that belong to this paper, such as "More like this". */
   actions?: Action[];
+  /**
+   * The id of the follow that delivered it: the paper then has 👍 / 👎 buttons for that follow after
+   * its own (itemActions), made when rendered, so a digest's plan holds one number per paper, not two buttons.
+   */
+  rate?: number;
+}
+
+/** The paper's buttons: its own, then its follow's 👍 / 👎 when it has a follow to rate for. */
+export function itemActions(item: PaperItem): Action[] {
+  const own = item.actions ?? [];
+  return item.rate === undefined ? own : own.concat(ratingActions(item.rate, item.id));
 }
 
 /**

@@ -12,11 +12,9 @@ export function ratingActions(followId: number, paperId: string): Action[] {
   ];
 }
 
-/** The item with its rating buttons added after its own. */
+/** The item with rating buttons for the follow (after its own, see itemActions). */
 export function withRatingActions(item: PaperItem, followId: number | undefined): PaperItem {
-  if (followId === undefined) return item;
-  const rating = ratingActions(followId, item.id);
-  return { ...item, actions: item.actions ? item.actions.concat(rating) : rating };
+  return followId === undefined ? item : { ...item, rate: followId };
 }
 
 /** Whether an action is one of the rating buttons, and which rating it gives. */

@@ -1,4 +1,4 @@
-import type { Action, Reply } from '../../core/reply.js';
+import { itemActions, type Action, type Reply } from '../../core/reply.js';
 
 /** Control characters (ANSI escapes included) from user or corpus text could repaint the terminal. */
 function clean(text: string): string {
@@ -46,7 +46,7 @@ export function renderText(reply: Reply): { text: string; choices: Map<string, C
     if (paper.byline) lines.push(`    ${clean(paper.byline)}`);
     if (paper.reason) lines.push(`    ${clean(paper.reason)}`);
     lines.push(`    ${clean(paper.snippet)}`);
-    const own = (paper.actions ?? []).map((a) => press(a, number)).join('  ');
+    const own = itemActions(paper).map((a) => press(a, number)).join('  ');
     lines.push(`    ${paper.id}  ${paper.url}${own ? `  ${own}` : ''}`);
   });
   if (reply.notices?.length) lines.push('', ...reply.notices.map(clean));

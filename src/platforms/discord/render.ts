@@ -6,7 +6,7 @@ import {
   type APIButtonComponentWithCustomId,
   type APIEmbed,
 } from 'discord.js';
-import { cutGraphemes, truncate, type Action, type PaperItem, type Reply } from '../../core/reply.js';
+import { cutGraphemes, itemActions, truncate, type Action, type PaperItem, type Reply } from '../../core/reply.js';
 import { LIMITS } from './limits.js';
 
 export interface RenderedMessage {
@@ -63,7 +63,7 @@ export function renderReply(reply: Reply, encode: ActionEncoder): RenderedMessag
  * (a row kept for the reply's own buttons), so no paper loses its buttons.
  */
 export function papersPerMessage(papers: PaperItem[], actions: Action[]): number {
-  const each = Math.max(0, ...papers.map((p) => p.actions?.length ?? 0));
+  const each = Math.max(0, ...papers.map((p) => itemActions(p).length));
   if (each === 0) return LIMITS.embeds;
   const rows = LIMITS.rows - (actions.length > 0 ? Math.ceil(actions.length / LIMITS.buttonsPerRow) : 0);
   return Math.max(1, Math.min(LIMITS.embeds, Math.floor((rows * LIMITS.buttonsPerRow) / each)));
@@ -96,7 +96,7 @@ function renderButtons(actions: Action[], papers: PaperItem[], offset: number, e
     custom_id: encode(action, used),
   });
   const paperButtons = papers.flatMap((paper, i) =>
-    (paper.actions ?? []).map((a) => button(a, a.kind === 'similar' ? `More like #${offset + i + 1}` : `${a.label} #${offset + i + 1}`, ButtonStyle.Secondary)),
+    itemActions(paper).map((a) => button(a, a.kind === 'similar' ? `More like #${offset + i + 1}` : `${a.label} #${offset + i + 1}`, ButtonStyle.Secondary)),
   );
   const replyButtons = actions.map((a) => button(a, a.label, a.kind === 'next-page' ? ButtonStyle.Primary : a.kind === 'share' ? ButtonStyle.Success : ButtonStyle.Secondary));
   const rows = [...chunk(paperButtons, LIMITS.buttonsPerRow), ...chunk(replyButtons, LIMITS.buttonsPerRow)];

@@ -1,5 +1,5 @@
 import type { types } from '@slack/bolt';
-import { cutGraphemes, truncate, type Action, type PaperItem, type Reply } from '../../core/reply.js';
+import { cutGraphemes, itemActions, truncate, type Action, type PaperItem, type Reply } from '../../core/reply.js';
 import { ACTION_ID_PREFIX, encodeActionValue } from './action-value.js';
 import { escapeMrkdwn, mrkdwnLink, userMention } from './mrkdwn.js';
 
@@ -132,8 +132,9 @@ function paperBlocks(paper: PaperItem, index: number): Block[] {
   const first = `*${link}*`;
   const snippet = clipEscaped(escapeMrkdwn(paper.snippet), SLACK_LIMITS.sectionText - first.length - 1);
   // The first plain action sits beside the paper; the others ("Follow papers like this", 👍 / 👎) in a row under it.
-  const [action, ...others] = (paper.actions ?? []).filter((a) => !isRating(a));
-  const more = [...others, ...(paper.actions ?? []).filter(isRating)];
+  const actions = itemActions(paper);
+  const [action, ...others] = actions.filter((a) => !isRating(a));
+  const more = [...others, ...actions.filter(isRating)];
   const accessory = action ? button(action, `${ACTION_ID_PREFIX}${action.kind}:p${index}`) : undefined;
   const context: types.MrkdwnElement[] = [mrkdwnText(`id: \`${escapeMrkdwn(truncate(paper.id, 100))}\`${paper.byline ? ` · ${escapeMrkdwn(truncate(paper.byline, 300))}` : ''}`)];
   if (paper.reason) context.push(mrkdwnText(escapeMrkdwn(truncate(paper.reason, REASON_CHARS))));
