@@ -89,6 +89,8 @@ interface Candidate {
   paper: Paper;
   topic: string;
   relevance: number;
+  /** Among the first maxPapers across topics. */
+  shown: boolean;
 }
 
 /** The capped digest: sections shown, notices and buttons to add, and what to record once sent. */
@@ -118,29 +120,37 @@ export function capDigest(config: AppConfig, target: Target, follows: Follow[], 
   }
   for (const { paper, offer, key } of carried.papers) {
     const p = pools.get(key);
-    p?.list.push({ paper, topic: p.topic, relevance: offer.relevance });
+    p?.list.push({ paper, topic: p.topic, relevance: offer.relevance, shown: false });
   }
   for (const s of sections) {
     const p = byText.get(s.topic);
-    s.papers.forEach((paper, i) => p?.list.push({ paper, topic: p.topic, relevance: s.relevance[i] ?? 0 }));
+    s.papers.forEach((paper, i) => p?.list.push({ paper, topic: p.topic, relevance: s.relevance[i] ?? 0, shown: false }));
   }
 
   const order: Candidate[] = [];
-  const lists = [...pools.values()].map((p) => p.list);
+  const row: Candidate[] = [];
   for (let round = 0; ; round++) {
-    const row = lists.filter((l) => l.length > round).map((l) => l[round]!);
+    row.length = 0;
+    for (const p of pools.values()) if (p.list.length > round) row.push(p.list[round]!);
     if (row.length === 0) break;
-    order.push(...row.sort((a, b) => b.relevance - a.relevance));
+    row.sort((a, b) => b.relevance - a.relevance);
+    for (const c of row) order.push(c);
   }
   const cap = config.digests.maxPapers;
-  const shownSet = new Set(order.slice(0, cap));
+  for (let i = 0; i < order.length && i < cap; i++) order[i]!.shown = true;
   const rest = order.slice(cap);
 
   // Shown papers grouped by topic, in follow order, each topic's own order kept.
   const shown: DigestSection[] = [];
   for (const { topic, list } of pools.values()) {
-    const mine = list.filter((c) => shownSet.has(c));
-    if (mine.length > 0) shown.push({ topic, papers: mine.map((c) => c.paper), relevance: mine.map((c) => c.relevance) });
+    const papers: Paper[] = [];
+    const relevance: number[] = [];
+    for (const c of list) {
+      if (!c.shown) continue;
+      papers.push(c.paper);
+      relevance.push(c.relevance);
+    }
+    if (papers.length > 0) shown.push({ topic, papers, relevance });
   }
 
   const days = config.digests.carryDays;
