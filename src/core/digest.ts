@@ -224,8 +224,8 @@ interface Prefetched {
   mark: number;
   /** Every user's ratings (store.followRatingsByUser), where the store reads them in bulk. */
   ratings: RatingsByUser | undefined;
-  /** Targets planned from it already: planned again, they read the store (a claim may have followed). */
-  used: Set<string>;
+  /** By target number, 1 once planned from it: planned again, a target reads the store (a claim may have followed). */
+  used: Uint8Array;
 }
 
 /** A prefetch that speaks for one target, and the target's number in it. */
@@ -251,10 +251,10 @@ export function createDigestPlanner(
   /** The prefetch and the target's number in it, if it still speaks for this target (and now counts it as used). */
   const prefetchFor = (key: string): Prefetch | undefined => {
     const p = prefetched;
-    if (!p || p.used.has(key) || changes.since(key, p.mark)) return undefined;
+    if (!p) return undefined;
     const target = p.delivered.target(key);
-    if (target < 0) return undefined;
-    p.used.add(key);
+    if (target < 0 || p.used[target] === 1 || changes.since(key, p.mark)) return undefined;
+    p.used[target] = 1;
     return { p, target };
   };
 
@@ -363,7 +363,7 @@ export function createDigestPlanner(
       const covered: string[] = [];
       for (const [list, n] of lists) for (let j = 0; j < Math.min(n, list.length); j++) covered.push(list[j]!.paper.id);
       const mark = changes.now();
-      prefetched = { delivered: DeliveredPairs.read(store, keys, covered), offers: store.offersByTarget(), ratings: store.followRatingsByUser?.(), mark, used: new Set() };
+      prefetched = { delivered: DeliveredPairs.read(store, keys, covered), offers: store.offersByTarget(), ratings: store.followRatingsByUser?.(), mark, used: new Uint8Array(keys.length) };
     },
 
     /**
