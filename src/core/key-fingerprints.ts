@@ -18,7 +18,7 @@ export const fingerprint: Fingerprint = (key, out) => {
  * Numbers for a fixed list of keys, found by a 64-bit fingerprint in flat arrays. Looking up a
  * key that is not in the list gives -1, except when its fingerprint equals a listed key's: a
  * chance of about 2^-64 per look-up. It exists for look-ups by the hundred thousand with keys
- * made fresh each time (read from SQLite), where a Map's hashing and compares cost about five
+ * made fresh each time (read from SQLite), where a Map's hashing and compares cost two to four
  * times as much. Two listed keys with one fingerprint cannot be told apart: both are left out (-1).
  */
 export class KeyFingerprints {
