@@ -1822,17 +1822,28 @@ function offset(v: Float32Array | undefined, origin: Float32Array): Float32Array
  */
 const ESTIMATE_SLACK = 1e-4;
 
+/** Where a hit keeps the function that finds its evidence (non-enumerable: spreads and JSON leave it out). */
+const FIND_EVIDENCE = Symbol('findEvidence');
+
+/**
+ * `matched`'s getter, one function for every hit: objects given the same accessor share a hidden
+ * class and stay in fast mode (a getter per hit made each a dictionary, costly over a digest pass's
+ * hundreds of thousands of hits).
+ */
+const LAZY_MATCHED: PropertyDescriptor = {
+  enumerable: true,
+  configurable: true,
+  get(this: SearchHit & { [FIND_EVIDENCE]: () => string[] }): string[] {
+    const value = this[FIND_EVIDENCE]();
+    Object.defineProperty(this, 'matched', { value, enumerable: true, configurable: true, writable: true });
+    return value;
+  },
+};
+
 /** The hit with `matched` as an enumerable property computed on first read, then kept. */
 function withEvidence(hit: SearchHit, find: () => string[]): SearchHit {
-  return Object.defineProperty(hit, 'matched', {
-    enumerable: true,
-    configurable: true,
-    get(): string[] {
-      const value = find();
-      Object.defineProperty(hit, 'matched', { value, enumerable: true, configurable: true, writable: true });
-      return value;
-    },
-  });
+  Object.defineProperty(hit, FIND_EVIDENCE, { value: find, writable: true, configurable: true });
+  return Object.defineProperty(hit, 'matched', LAZY_MATCHED);
 }
 
 /** cosine(offset(v, origin), unit) without making the offset vector: the same sums, rounded as offset() stores them. */
