@@ -34,6 +34,26 @@ function postingsOf(docs: Paper[]): Postings {
   return postings;
 }
 
+describe('score arrays lent for a query', () => {
+  it('come back zeroed when given back mid-query, and a release does not take them twice', () => {
+    const postings = postingsOf(papers);
+    const first = postings.score([{ term: 'program', weight: 1 }], 2, bm25);
+    expect(first.docs.length).toBeGreaterThan(0);
+    const held = postings.score([{ term: 'graph', weight: 1 }], 2, bm25);
+    postings.giveBack(first);
+    const again = postings.lend();
+    expect(again).toBe(first);
+    expect(again.docs.length).toBe(0);
+    expect([...again.scores].every((s) => s === 0) && [...again.inTitle].every((t) => t === 0)).toBe(true);
+    postings.giveBack(again);
+    postings.release();
+    const lent = [postings.lend(), postings.lend(), postings.lend()];
+    expect(new Set(lent).size).toBe(3);
+    expect(lent).toContain(held);
+    postings.release();
+  });
+});
+
 describe('term-id postings', () => {
   it('score the same as minisearch does with the same analyzer, float for float', () => {
     const mini = new MiniSearch<Paper>({ fields: ['title', 'abstract'], tokenize, processTerm: (t) => termsOfToken(t), searchOptions: { processTerm: (t) => t, bm25, boost: { title: 2 } } });
