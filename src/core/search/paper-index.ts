@@ -8,7 +8,7 @@ import {
   checkOptions, DEFAULT_MATCH, DEFAULT_RANKING, DEFAULT_SIMILAR,
   type MatchOptions, type PaperIndexOptions, type RankingOptions, type SimilarOptions,
 } from './options.js';
-import { grow, Postings, type DocList, type TermScores, type WeightedTerm } from './postings.js';
+import { addDoc, docBits, grow, hasDoc, Postings, type DocBits, type DocList, type TermScores, type WeightedTerm } from './postings.js';
 import { FieldScratch, LastSeen, TokenTable } from './token-table.js';
 import { parseQuery, type Concept, type ParsedQuery } from './query.js';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
@@ -29,7 +29,7 @@ interface ConceptScores extends TermScores {
   ownDocs: number;
   alternatives: string[][];
   /** When the word's stem class holds words the corpus uses differently: the papers using the word's own forms. */
-  allowed?: { term: string; docs: Uint8Array };
+  allowed?: { term: string; docs: DocBits };
   /** terms, ownWords and the multi-word alternatives as term ids (-1 for a term the corpus lacks). */
   termIds: Set<number>;
   ownIds: Set<number>;
@@ -120,7 +120,7 @@ export class PaperIndex implements PaperSearch {
   /** Per index term, the word forms papers use for it, each with the papers using it: a stem class told apart by use. */
   private readonly forms = new StemForms((term) => this.postings.docsOf(term), (term) => this.postings.documentFrequencyOf(term));
   /** formsAlike per "term form", until the next paper is added. */
-  private readonly formsCache = new Map<string, Uint8Array | null>();
+  private readonly formsCache = new Map<string, DocBits | null>();
   private readonly semantic: SemanticSpace;
   /** Where refits run when the corpus has grown (a worker thread); without one they run in add(). */
   private fitter?: LatentFitter;
@@ -1131,7 +1131,7 @@ export class PaperIndex implements PaperSearch {
    * for spelling variants, on the forms' papers), the concept keeps to the papers using the forms
    * alike to the typed one. Undefined when the class is one word, or all its forms are alike.
    */
-  private formsAlike(term: string, typed: string): Uint8Array | undefined {
+  private formsAlike(term: string, typed: string): DocBits | undefined {
     const termId = this.postings.id(term);
     if (this.forms.count(termId) < 2 || !/^[a-z]+$/i.test(typed) || this.ranking.variantMinSimilarity <= -1) return undefined;
     const own = wordForm(typed.toLowerCase());
@@ -1140,13 +1140,13 @@ export class PaperIndex implements PaperSearch {
     if (cached !== undefined) return cached ?? undefined;
     const byForm = this.forms.of(termId);
     const ownDocs = byForm.get(own);
-    let out: Uint8Array | undefined;
+    let out: DocBits | undefined;
     if (!ownDocs) {
       // The corpus never uses the typed form: only its inflections stand for it ("organ" is not "organization").
       const inflected = [...byForm].filter(([form]) => isInflectionOf(form, term));
       if (inflected.length < byForm.size) {
-        out = new Uint8Array(this.postings.capacity);
-        for (const [, docs] of inflected) for (const doc of docs) out[doc] = 1;
+        out = docBits(this.postings.capacity);
+        for (const [, docs] of inflected) for (const doc of docs) addDoc(out, doc);
       }
     } else {
       const space = this.semanticSpace();
@@ -1158,8 +1158,8 @@ export class PaperIndex implements PaperSearch {
       const apart = [...byForm].filter(([form, docs]) => form !== own && !inflection(form) && !formUsedAlike(space, ownCentroid, ownDocs, ownMarks, docs, this.papers.size, this.ranking));
       for (const doc of ownDocs) ownMarks[doc] = 0;
       if (apart.length) {
-        out = new Uint8Array(this.postings.capacity);
-        for (const [form, docs] of byForm) if (!apart.some(([f]) => f === form)) for (const doc of docs) out[doc] = 1;
+        out = docBits(this.postings.capacity);
+        for (const [form, docs] of byForm) if (!apart.some(([f]) => f === form)) for (const doc of docs) addDoc(out, doc);
       }
     }
     if (this.formsCache.size >= RELATED_CACHE_LIMIT) this.formsCache.delete(this.formsCache.keys().next().value!);
@@ -1876,15 +1876,15 @@ function isInflectionOf(form: string, stem: string): boolean {
   return /^.?(e|y|i)?(s|es|ed|d|ing)?$/.test(ending) && ending.length <= 5;
 }
 
-/** Removes every paper not marked in `allowed` from a concept's scores. */
-export function keepOnly(scores: TermScores, allowed: Uint8Array, alsoAllowed?: Uint8Array): void {
+/** Removes every paper not in `allowed` (nor marked in `alsoAllowed`) from a concept's scores. */
+export function keepOnly(scores: TermScores, allowed: DocBits, alsoAllowed?: Uint8Array): void {
   const list: DocList = scores.docs;
   const docs = list.ids;
   let kept = 0;
   let max = 0;
   for (let i = 0; i < list.length; i++) {
     const doc = docs[i]!;
-    if (allowed[doc] || alsoAllowed?.[doc]) {
+    if (hasDoc(allowed, doc) || alsoAllowed?.[doc]) {
       docs[kept++] = doc;
       if (scores.scores[doc]! > max) max = scores.scores[doc]!;
     } else {

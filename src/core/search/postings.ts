@@ -30,6 +30,15 @@ export class DocList {
   }
 }
 
+/** A set of short document ids as bits (doc >> 3, bit doc & 7): an eighth of a byte per document. */
+export type DocBits = Uint8Array;
+
+export const docBits = (capacity: number): DocBits => new Uint8Array((capacity + 7) >>> 3);
+export const hasDoc = (bits: DocBits, doc: number): boolean => ((bits[doc >>> 3]! >>> (doc & 7)) & 1) !== 0;
+export function addDoc(bits: DocBits, doc: number): void {
+  bits[doc >>> 3] = bits[doc >>> 3]! | (1 << (doc & 7));
+}
+
 /** One concept's scores over all documents, indexed by short document id. */
 export interface TermScores {
   scores: Float64Array;
@@ -462,7 +471,7 @@ export class Postings {
   }
 
   /** Sets out[doc] = `value` (1) for each document using the term (only where `mask[doc]`, when given). */
-  markDocs(term: string, out: Uint8Array, mask?: Uint8Array, value = 1): void {
+  markDocs(term: string, out: Uint8Array, mask?: DocBits, value = 1): void {
     const id = this.ids.get(term);
     if (id === undefined) return;
     for (const field of [this.title, this.abstract]) {
@@ -471,7 +480,7 @@ export class Postings {
         const end = block + HEADER + pool[block + 2]!;
         for (let i = block + HEADER; i < end; i++) {
           const doc = pool[i]! >>> COUNT_BITS;
-          if (!mask || mask[doc]) out[doc] = value;
+          if (!mask || hasDoc(mask, doc)) out[doc] = value;
         }
       }
     }
