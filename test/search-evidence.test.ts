@@ -120,4 +120,20 @@ describe('match() evidence, found when first read', () => {
     expect({ ...hit }.matched).toEqual(['diffusion', 'audio']);
     expect(JSON.parse(JSON.stringify(hit)).matched).toEqual(['diffusion', 'audio']);
   });
+
+  it('gives each hit its own evidence, read in any order, and a copy nothing but the three properties', () => {
+    const index = new PaperIndex([
+      paper('a', 'Diffusion Models for Audio', 'We train diffusion models on audio.'),
+      paper('b', 'Diffusions of Audio Tags', 'Audio clips and their diffusions.'),
+      paper('c', 'Graph Learning', 'Graphs and more graphs.'),
+    ]);
+    const hits = index.match('diffusion audio');
+    expect(hits.map((h) => h.paper.id).sort()).toEqual(['a', 'b']);
+    const [first, second] = hits;
+    const copy = { ...second! };
+    expect(Reflect.ownKeys(copy)).toEqual(['paper', 'score', 'matched']);
+    expect(copy.matched).toEqual(second!.paper.id === 'a' ? ['diffusion', 'audio'] : ['diffusions', 'audio']);
+    expect(first!.matched).toEqual(first!.paper.id === 'a' ? ['diffusion', 'audio'] : ['diffusions', 'audio']);
+    expect(Reflect.ownKeys(JSON.parse(JSON.stringify(first)))).toEqual(['paper', 'score', 'matched']);
+  });
 });

@@ -3,7 +3,7 @@ import MiniSearch from 'minisearch';
 import { describe, expect, it } from 'vitest';
 import { analyze, analyzeWords, termsOfToken, tokenize } from '../src/core/search/analyze.js';
 import { PaperIndex } from '../src/core/search/index.js';
-import { FieldPostings, Postings } from '../src/core/search/postings.js';
+import { addDoc, docBits, FieldPostings, hasDoc, Postings } from '../src/core/search/postings.js';
 import { DocumentSequences } from '../src/core/search/sequences.js';
 import { StemForms } from '../src/core/search/stem-forms.js';
 import type { Paper } from '../src/core/types.js';
@@ -33,6 +33,36 @@ function postingsOf(docs: Paper[]): Postings {
   }
   return postings;
 }
+
+describe('papers as bits (a word-form mask)', () => {
+  it('hold exactly the papers added, an eighth of a byte each', () => {
+    const bits = docBits(21);
+    expect(bits.length).toBe(3);
+    const added = [0, 7, 8, 15, 20];
+    for (const doc of added) addDoc(bits, doc);
+    expect(Array.from({ length: 21 }, (_, doc) => doc).filter((doc) => hasDoc(bits, doc))).toEqual(added);
+  });
+});
+
+describe('score arrays lent for a query', () => {
+  it('come back zeroed when given back mid-query, and a release does not take them twice', () => {
+    const postings = postingsOf(papers);
+    const first = postings.score([{ term: 'program', weight: 1 }], 2, bm25);
+    expect(first.docs.length).toBeGreaterThan(0);
+    const held = postings.score([{ term: 'graph', weight: 1 }], 2, bm25);
+    postings.giveBack(first);
+    const again = postings.lend();
+    expect(again).toBe(first);
+    expect(again.docs.length).toBe(0);
+    expect([...again.scores].every((s) => s === 0) && [...again.inTitle].every((t) => t === 0)).toBe(true);
+    postings.giveBack(again);
+    postings.release();
+    const lent = [postings.lend(), postings.lend(), postings.lend()];
+    expect(new Set(lent).size).toBe(3);
+    expect(lent).toContain(held);
+    postings.release();
+  });
+});
 
 describe('term-id postings', () => {
   it('score the same as minisearch does with the same analyzer, float for float', () => {

@@ -4,7 +4,7 @@ import { corpusOfKind, prng, sampleQueries } from '../bench/lib/synthetic.js';
 import { loadCorpus } from '../src/core/corpus/index.js';
 import { PaperIndex } from '../src/core/search/index.js';
 import { allOf, bestOf, bestPassing, keepOnly } from '../src/core/search/paper-index.js';
-import { DocList, type Postings, type TermScores } from '../src/core/search/postings.js';
+import { addDoc, docBits, DocList, type Postings, type TermScores } from '../src/core/search/postings.js';
 import type { Paper } from '../src/core/types.js';
 
 let seeds: Paper[];
@@ -188,7 +188,8 @@ describe('concept score maxima (the skip bound reads them)', () => {
       const b = randomScores(random);
       const best = bestOf(a, b);
       expect(best.max).toBe(maxOf(best));
-      const mask = Uint8Array.from({ length: SIZE }, () => (random() < 0.5 ? 1 : 0));
+      const mask = docBits(SIZE);
+      for (let doc = 0; doc < SIZE; doc++) if (random() < 0.5) addDoc(mask, doc);
       const also = round % 2 ? Uint8Array.from({ length: SIZE }, () => (random() < 0.2 ? 1 : 0)) : undefined;
       keepOnly(best, mask, also);
       expect(best.max).toBe(maxOf(best));

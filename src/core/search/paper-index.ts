@@ -8,7 +8,7 @@ import {
   checkOptions, DEFAULT_MATCH, DEFAULT_RANKING, DEFAULT_SIMILAR,
   type MatchOptions, type PaperIndexOptions, type RankingOptions, type SimilarOptions,
 } from './options.js';
-import { grow, Postings, type DocList, type TermScores, type WeightedTerm } from './postings.js';
+import { addDoc, docBits, grow, hasDoc, Postings, type DocBits, type DocList, type TermScores, type WeightedTerm } from './postings.js';
 import { FieldScratch, LastSeen, TokenTable } from './token-table.js';
 import { parseQuery, type Concept, type ParsedQuery } from './query.js';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
@@ -29,7 +29,7 @@ interface ConceptScores extends TermScores {
   ownDocs: number;
   alternatives: string[][];
   /** When the word's stem class holds words the corpus uses differently: the papers using the word's own forms. */
-  allowed?: { term: string; docs: Uint8Array };
+  allowed?: { term: string; docs: DocBits };
   /** terms, ownWords and the multi-word alternatives as term ids (-1 for a term the corpus lacks). */
   termIds: Set<number>;
   ownIds: Set<number>;
@@ -120,7 +120,7 @@ export class PaperIndex implements PaperSearch {
   /** Per index term, the word forms papers use for it, each with the papers using it: a stem class told apart by use. */
   private readonly forms = new StemForms((term) => this.postings.docsOf(term), (term) => this.postings.documentFrequencyOf(term));
   /** formsAlike per "term form", until the next paper is added. */
-  private readonly formsCache = new Map<string, Uint8Array | null>();
+  private readonly formsCache = new Map<string, DocBits | null>();
   private readonly semantic: SemanticSpace;
   /** Where refits run when the corpus has grown (a worker thread); without one they run in add(). */
   private fitter?: LatentFitter;
@@ -293,7 +293,7 @@ export class PaperIndex implements PaperSearch {
     return counts;
   }
 
-  /** -1 per term id, for feedback() to mark its boost terms in and clear again. */
+  /** -1 per term id, for feedback() to mark its terms in and clear again. */
   private termSlots(): Int32Array {
     const terms = this.postings.names.length;
     if (this.slots.length < terms) this.slots = new Int32Array(Math.max(terms, this.slots.length * 2)).fill(-1);
@@ -302,17 +302,13 @@ export class PaperIndex implements PaperSearch {
 
   private slots = new Int32Array(0);
 
-  /** feedback()'s per-term weights and first-seen marks over the vocabulary (left zeroed). */
-  private feedbackScratch(): { weights: Float64Array; seen: Uint8Array } {
-    const terms = this.postings.names.length;
-    if (this.feedbackArrays.weights.length < terms) {
-      const size = Math.max(terms, this.feedbackArrays.weights.length * 2);
-      this.feedbackArrays = { weights: new Float64Array(size), seen: new Uint8Array(size) };
-    }
-    return this.feedbackArrays;
+  /** feedback()'s weights, one per term in the order first seen (left zeroed); a few thousand, not one per vocabulary term. */
+  private feedbackWeights(count: number): Float64Array {
+    if (this.feedbackSums.length < count) this.feedbackSums = new Float64Array(Math.max(count, this.feedbackSums.length * 2));
+    return this.feedbackSums;
   }
 
-  private feedbackArrays = { weights: new Float64Array(0), seen: new Uint8Array(0) };
+  private feedbackSums = new Float64Array(1024);
 
   /** Reusable per-query candidate arrays over all short ids (`seen` is left zeroed by rank()). */
   private candidateArrays(): { seen: Uint8Array; docs: Int32Array; scores: Float64Array } {
@@ -1038,11 +1034,18 @@ export class PaperIndex implements PaperSearch {
         ownDocs = Math.max(ownDocs, this.postings.has(alternative[0]!) && !allowed ? this.documentFrequency(alternative[0]!) : alt.docs.length);
       } else {
         alternative.forEach((t) => terms.add(t));
-        alt = allOf(alternative.map((t) => this.postings.score([{ term: t, weight: 1 }], titleBoost, bm25)), this.postings.lend());
+        const parts = alternative.map((t) => this.postings.score([{ term: t, weight: 1 }], titleBoost, bm25));
+        alt = allOf(parts, this.postings.lend());
+        for (const part of parts) this.postings.giveBack(part);
         ownDocs = Math.max(ownDocs, alt.docs.length);
         phraseDocs.push({ docs: alt.docs, length: alt.docs.length });
       }
-      out = out ? bestOf(out, alt) : alt;
+      if (!out) out = alt;
+      else {
+        bestOf(out, alt);
+        // A multi-word alternative's papers stay in phraseDocs; a single word's scores are merged in.
+        if (alternative.length === 1) this.postings.giveBack(alt);
+      }
     }
     const ids = (terms: Iterable<string>) => Int32Array.from(terms, (t) => this.postings.id(t));
     return {
@@ -1128,7 +1131,7 @@ export class PaperIndex implements PaperSearch {
    * for spelling variants, on the forms' papers), the concept keeps to the papers using the forms
    * alike to the typed one. Undefined when the class is one word, or all its forms are alike.
    */
-  private formsAlike(term: string, typed: string): Uint8Array | undefined {
+  private formsAlike(term: string, typed: string): DocBits | undefined {
     const termId = this.postings.id(term);
     if (this.forms.count(termId) < 2 || !/^[a-z]+$/i.test(typed) || this.ranking.variantMinSimilarity <= -1) return undefined;
     const own = wordForm(typed.toLowerCase());
@@ -1137,13 +1140,13 @@ export class PaperIndex implements PaperSearch {
     if (cached !== undefined) return cached ?? undefined;
     const byForm = this.forms.of(termId);
     const ownDocs = byForm.get(own);
-    let out: Uint8Array | undefined;
+    let out: DocBits | undefined;
     if (!ownDocs) {
       // The corpus never uses the typed form: only its inflections stand for it ("organ" is not "organization").
       const inflected = [...byForm].filter(([form]) => isInflectionOf(form, term));
       if (inflected.length < byForm.size) {
-        out = new Uint8Array(this.postings.capacity);
-        for (const [, docs] of inflected) for (const doc of docs) out[doc] = 1;
+        out = docBits(this.postings.capacity);
+        for (const [, docs] of inflected) for (const doc of docs) addDoc(out, doc);
       }
     } else {
       const space = this.semanticSpace();
@@ -1155,8 +1158,8 @@ export class PaperIndex implements PaperSearch {
       const apart = [...byForm].filter(([form, docs]) => form !== own && !inflection(form) && !formUsedAlike(space, ownCentroid, ownDocs, ownMarks, docs, this.papers.size, this.ranking));
       for (const doc of ownDocs) ownMarks[doc] = 0;
       if (apart.length) {
-        out = new Uint8Array(this.postings.capacity);
-        for (const [form, docs] of byForm) if (!apart.some(([f]) => f === form)) for (const doc of docs) out[doc] = 1;
+        out = docBits(this.postings.capacity);
+        for (const [form, docs] of byForm) if (!apart.some(([f]) => f === form)) for (const doc of docs) addDoc(out, doc);
       }
     }
     if (this.formsCache.size >= RELATED_CACHE_LIMIT) this.formsCache.delete(this.formsCache.keys().next().value!);
@@ -1266,11 +1269,13 @@ export class PaperIndex implements PaperSearch {
     const best = ranked[0]?.score;
     if (!best) return;
     const queryTerms = new Set(query.concepts.flatMap((c) => c.alternatives.flat()).map((t) => this.postings.id(t)));
-    // Per term id, its weight summed over the best hits' terms (title twice), in typed arrays read
-    // off the stored entries, with the terms in the order they first appear.
-    const { weights, seen } = this.feedbackScratch();
+    // The terms of the best hits in the order they first appear, each with its weight summed over
+    // them (title twice), read off the stored entries: `slot` gives a term's place in that order.
+    const slot = this.termSlots();
+    const docs = ranked.slice(0, feedbackDocs);
+    const weights = this.feedbackWeights(docs.reduce((sum, r) => sum + this.sequences.entries(r.doc).length, 0));
     const firstSeen: number[] = [];
-    for (const r of ranked.slice(0, feedbackDocs)) {
+    for (const r of docs) {
       const entries = this.sequences.entries(r.doc);
       const titleEnd = this.sequences.titleLength(r.doc);
       const share = r.score / best / (2 * titleEnd + (entries.length - titleEnd));
@@ -1278,25 +1283,23 @@ export class PaperIndex implements PaperSearch {
         for (let i = from; i < to; i++) {
           const e = entries[i]!;
           const t = e < 0 ? -1 - e : e;
-          if (!seen[t]) {
-            seen[t] = 1;
+          let k = slot[t]!;
+          if (k < 0) {
+            k = slot[t] = firstSeen.length;
             firstSeen.push(t);
           }
-          weights[t] = weights[t]! + share;
+          weights[k] = weights[k]! + share;
         }
       }
     }
     const n = this.papers.size;
     const df = (t: number) => this.postings.documentFrequencyOf(t);
     const boost = new Map(topWeights(firstSeen, weights, (t, w) => (!queryTerms.has(t) && df(t) > 1 ? w * Math.log(1 + n / df(t)) : undefined), feedbackTerms));
-    for (const t of firstSeen) {
-      weights[t] = 0;
-      seen[t] = 0;
-    }
+    for (const t of firstSeen) slot[t] = -1;
+    weights.fill(0, 0, firstSeen.length);
     const head = ranked.slice(0, feedbackDepth);
     // Per leader, the boost terms' counts (title twice) summed in the order the terms first appear,
     // read off the stored entries with no copy: slot i of `counts` is the i-th boost term.
-    const slot = this.termSlots();
     const boosts: number[] = [];
     for (const [t, b] of boost) {
       slot[t] = boosts.length;
@@ -1645,15 +1648,16 @@ function kthLargest(values: Float64Array, length: number, k: number, heap: Float
 }
 
 /**
- * The `count` heaviest of `terms` (weights[t] each) as `weigh` re-weighs them (undefined leaves a
+ * The `count` heaviest of `terms` (weights[i] the i-th's) as `weigh` re-weighs them (undefined leaves a
  * term out), heaviest first, ties in `terms`' order: what a stable sort of all of them and a slice
  * give, without the sort.
  */
 function topWeights(terms: number[], weights: Float64Array, weigh: (t: number, w: number) => number | undefined, count: number): [number, number][] {
   const best: [number, number][] = [];
   if (count <= 0) return best;
-  for (const t of terms) {
-    const w = weigh(t, weights[t]!);
+  for (let i = 0; i < terms.length; i++) {
+    const t = terms[i]!;
+    const w = weigh(t, weights[i]!);
     if (w === undefined) continue;
     if (best.length === count && !(w > best[count - 1]![1])) continue;
     let at = best.length;
@@ -1822,17 +1826,28 @@ function offset(v: Float32Array | undefined, origin: Float32Array): Float32Array
  */
 const ESTIMATE_SLACK = 1e-4;
 
+/** Where a hit keeps the function that finds its evidence (non-enumerable: spreads and JSON leave it out). */
+const FIND_EVIDENCE = Symbol('findEvidence');
+
+/**
+ * `matched`'s getter, one function for every hit: objects given the same accessor share a hidden
+ * class and stay in fast mode (a getter per hit made each a dictionary, costly over a digest pass's
+ * hundreds of thousands of hits).
+ */
+const LAZY_MATCHED: PropertyDescriptor = {
+  enumerable: true,
+  configurable: true,
+  get(this: SearchHit & { [FIND_EVIDENCE]: () => string[] }): string[] {
+    const value = this[FIND_EVIDENCE]();
+    Object.defineProperty(this, 'matched', { value, enumerable: true, configurable: true, writable: true });
+    return value;
+  },
+};
+
 /** The hit with `matched` as an enumerable property computed on first read, then kept. */
 function withEvidence(hit: SearchHit, find: () => string[]): SearchHit {
-  return Object.defineProperty(hit, 'matched', {
-    enumerable: true,
-    configurable: true,
-    get(): string[] {
-      const value = find();
-      Object.defineProperty(hit, 'matched', { value, enumerable: true, configurable: true, writable: true });
-      return value;
-    },
-  });
+  Object.defineProperty(hit, FIND_EVIDENCE, { value: find, writable: true, configurable: true });
+  return Object.defineProperty(hit, 'matched', LAZY_MATCHED);
 }
 
 /** cosine(offset(v, origin), unit) without making the offset vector: the same sums, rounded as offset() stores them. */
@@ -1861,15 +1876,15 @@ function isInflectionOf(form: string, stem: string): boolean {
   return /^.?(e|y|i)?(s|es|ed|d|ing)?$/.test(ending) && ending.length <= 5;
 }
 
-/** Removes every paper not marked in `allowed` from a concept's scores. */
-export function keepOnly(scores: TermScores, allowed: Uint8Array, alsoAllowed?: Uint8Array): void {
+/** Removes every paper not in `allowed` (nor marked in `alsoAllowed`) from a concept's scores. */
+export function keepOnly(scores: TermScores, allowed: DocBits, alsoAllowed?: Uint8Array): void {
   const list: DocList = scores.docs;
   const docs = list.ids;
   let kept = 0;
   let max = 0;
   for (let i = 0; i < list.length; i++) {
     const doc = docs[i]!;
-    if (allowed[doc] || alsoAllowed?.[doc]) {
+    if (hasDoc(allowed, doc) || alsoAllowed?.[doc]) {
       docs[kept++] = doc;
       if (scores.scores[doc]! > max) max = scores.scores[doc]!;
     } else {

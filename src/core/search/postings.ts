@@ -30,6 +30,15 @@ export class DocList {
   }
 }
 
+/** A set of short document ids as bits (doc >> 3, bit doc & 7): an eighth of a byte per document. */
+export type DocBits = Uint8Array;
+
+export const docBits = (capacity: number): DocBits => new Uint8Array((capacity + 7) >>> 3);
+export const hasDoc = (bits: DocBits, doc: number): boolean => ((bits[doc >>> 3]! >>> (doc & 7)) & 1) !== 0;
+export function addDoc(bits: DocBits, doc: number): void {
+  bits[doc >>> 3] = bits[doc >>> 3]! | (1 << (doc & 7));
+}
+
 /** One concept's scores over all documents, indexed by short document id. */
 export interface TermScores {
   scores: Float64Array;
@@ -41,8 +50,11 @@ export interface TermScores {
   max: number;
 }
 
-/** How many score arrays are kept for reuse between queries. */
-const SPARE_SCORES = 16;
+/**
+ * How many score arrays are kept for reuse between queries (each about 0.9 MB at 100k papers): a
+ * typical query holds two at once; the few that need more allocate them.
+ */
+const SPARE_SCORES = 2;
 /** A posting packs the document and its count: doc << 8 | count, 255 meaning "look in overflow". */
 const COUNT_BITS = 8;
 const COUNT_MASK = (1 << COUNT_BITS) - 1;
@@ -459,7 +471,7 @@ export class Postings {
   }
 
   /** Sets out[doc] = `value` (1) for each document using the term (only where `mask[doc]`, when given). */
-  markDocs(term: string, out: Uint8Array, mask?: Uint8Array, value = 1): void {
+  markDocs(term: string, out: Uint8Array, mask?: DocBits, value = 1): void {
     const id = this.ids.get(term);
     if (id === undefined) return;
     for (const field of [this.title, this.abstract]) {
@@ -468,7 +480,7 @@ export class Postings {
         const end = block + HEADER + pool[block + 2]!;
         for (let i = block + HEADER; i < end; i++) {
           const doc = pool[i]! >>> COUNT_BITS;
-          if (!mask || mask[doc]) out[doc] = value;
+          if (!mask || hasDoc(mask, doc)) out[doc] = value;
         }
       }
     }
@@ -819,16 +831,26 @@ export class Postings {
 
   /** Takes back everything lent since the last release; callers must hold on to none of it. */
   release(): void {
-    for (const lent of this.lent) {
-      const ids = lent.docs.ids;
-      for (let i = 0; i < lent.docs.length; i++) {
-        lent.scores[ids[i]!] = 0;
-        lent.inTitle[ids[i]!] = 0;
-      }
-      lent.docs.length = 0;
-      if (this.spare.length < SPARE_SCORES && lent.scores.length === this.capacity) this.spare.push(lent);
-    }
+    for (const lent of this.lent) this.takeBack(lent);
     this.lent = [];
+  }
+
+  /** Takes back one lent array before the release, for the next lend of the same query: its holder is done with it. */
+  giveBack(scores: TermScores): void {
+    const at = this.lent.indexOf(scores);
+    if (at < 0) return;
+    this.lent.splice(at, 1);
+    this.takeBack(scores);
+  }
+
+  private takeBack(lent: TermScores): void {
+    const ids = lent.docs.ids;
+    for (let i = 0; i < lent.docs.length; i++) {
+      lent.scores[ids[i]!] = 0;
+      lent.inTitle[ids[i]!] = 0;
+    }
+    lent.docs.length = 0;
+    if (this.spare.length < SPARE_SCORES && lent.scores.length === this.capacity) this.spare.push(lent);
   }
 
   /** Bytes of the typed arrays (postings, lengths, frequencies, the vocabulary tree); the vocabulary's strings and maps not included. */
