@@ -128,6 +128,20 @@ describe('index snapshot', () => {
     expect(answers(opened.index)).toEqual(answers(new PaperIndex(seeds, options)));
   });
 
+  it('restores papers given in another order than indexed, and rebuilds when one changed its text in the same order', async () => {
+    const built = new PaperIndex(seeds);
+    await saveIndexSnapshot(path, built);
+    const reversed = await openIndex([...seeds].reverse(), { snapshotPath: path, log: recordingLog().log });
+    expect(reversed).toMatchObject({ restored: true, added: 0 });
+    expect(answers(reversed.index)).toEqual(answers(built));
+
+    const edited = seeds.map((p, i) => (i === 3 ? { ...p, abstract: `${p.abstract} Revised.` } : p));
+    const { log, warnings } = recordingLog();
+    const opened = await openIndex(edited, { snapshotPath: path, log });
+    expect(opened.restored).toBe(false);
+    expect(warnings()[0]!.reason).toMatch(/0 of its papers are gone and 1 changed/);
+  });
+
   it('rebuilds when a paper in the snapshot changed its text or is gone', async () => {
     await saveIndexSnapshot(path, new PaperIndex(seeds));
     const edited = seeds.map((p, i) => (i === 3 ? { ...p, abstract: `${p.abstract} Revised.` } : p)).slice(1);

@@ -447,15 +447,15 @@ export class PaperIndex implements PaperSearch {
    * The index a state was exported from, given the same papers (by id): no text is analysed and
    * no latent space fitted. Throws when the state names a paper `paperById` does not know.
    */
-  static restore(state: IndexState, paperById: (id: string) => Paper | undefined, options: PaperIndexOptions = {}): PaperIndex {
+  static restore(state: IndexState, paperById: (id: string, doc: number) => Paper | undefined, options: PaperIndexOptions = {}): PaperIndex {
     const index = new PaperIndex([], options);
     index.load(state, paperById);
     return index;
   }
 
-  private load(state: IndexState, paperById: (id: string) => Paper | undefined): void {
+  private load(state: IndexState, paperById: (id: string, doc: number) => Paper | undefined): void {
     state.ids.forEach((id, doc) => {
-      const paper = paperById(id);
+      const paper = paperById(id, doc);
       if (!paper) throw new Error(`PaperIndex: the restored index holds paper ${id}, which was not given`);
       this.papers.set(id, paper);
       this.byShortId[doc] = paper;
