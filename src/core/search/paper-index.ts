@@ -113,6 +113,8 @@ export class PaperIndex implements PaperSearch {
   /** The same words in a radix tree for fuzzy lookup, filled from wordsPending when a typo needs it. */
   private readonly wordTree = new SearchableMap<string>();
   private wordsPending: string[] = [];
+  /** Restored words not yet in the tree either, read from the snapshot's state when a typo first needs them. */
+  private restoredTypos?: () => string[];
   /** relatedTerms per query term (a scan of the whole vocabulary), until the next paper is added. */
   private readonly related = new Map<string, [string, number][]>();
   /** usedAlike per "term variant", until the next paper is added. */
@@ -335,6 +337,9 @@ export class PaperIndex implements PaperSearch {
   /** The words papers use, in a radix tree: built on the first typo, not per token at add(). */
   private typoWords(): SearchableMap<string> {
     const words = this.wordMap();
+    const restored = this.restoredTypos?.();
+    this.restoredTypos = undefined;
+    if (restored) for (const token of restored) this.wordTree.set(token, words.get(token)!);
     for (const token of this.wordsPending) this.wordTree.set(token, words.get(token)!);
     this.wordsPending = [];
     return this.wordTree;
@@ -462,10 +467,11 @@ export class PaperIndex implements PaperSearch {
       this.shortIds.set(id, doc);
     });
     importState(state, { postings: this.postings, sequences: this.sequences, forms: this.forms });
-    this.restoredWords = { tokens: state.wordTokens, terms: state.wordTerms, names: state.terms };
+    // The typo words are read from the state (a snapshot decodes them then) when an add or a typo first needs them.
+    this.restoredWords = { get tokens() { return state.wordTokens; }, terms: state.wordTerms, names: state.terms };
     this.textHashes = Uint32Array.from(state.textHashes);
     // The typo tree is built from these on the first typo, as after add().
-    this.wordsPending = state.wordTokens.slice();
+    this.restoredTypos = () => state.wordTokens;
     if (state.latent) this.installFit(state.latent);
   }
 
