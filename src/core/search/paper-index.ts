@@ -18,6 +18,7 @@ import type { LatentFitter } from './latent-fitter.js';
 import { fitInput, SemanticSpace, type CorpusTerms, type FittedSpace, type TermCounts } from './semantic.js';
 import { DocumentSequences } from './sequences.js';
 import { StemForms } from './stem-forms.js';
+import { StringIds } from './string-ids.js';
 import { containsSequence, countSequence } from './sequence.js';
 
 /** One query concept's scores over the corpus, and every index term that stood for it. */
@@ -99,7 +100,7 @@ export class PaperIndex implements PaperSearch {
   private readonly papers = new Map<string, Paper>();
   /** Papers by short id. */
   private readonly byShortId: Paper[] = [];
-  private readonly shortIds = new Map<string, number>();
+  private shortIds = new StringIds();
   private readonly postings = new Postings();
   /** Every paper's index terms in reading order, analysed once at add(). */
   private readonly sequences = new DocumentSequences();
@@ -464,8 +465,8 @@ export class PaperIndex implements PaperSearch {
       if (!paper) throw new Error(`PaperIndex: the restored index holds paper ${id}, which was not given`);
       this.papers.set(id, paper);
       this.byShortId[doc] = paper;
-      this.shortIds.set(id, doc);
     });
+    this.shortIds = StringIds.restoredFrom(state.ids);
     importState(state, { postings: this.postings, sequences: this.sequences, forms: this.forms });
     // The typo words are read from the state (a snapshot decodes them then) when an add or a typo first needs them.
     this.restoredWords = { get tokens() { return state.wordTokens; }, terms: state.wordTerms, names: state.terms };
