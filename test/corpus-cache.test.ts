@@ -142,5 +142,38 @@ describe('the parsed-corpus cache', () => {
     await writeFile(cache, file);
     const [paper] = (await loadCorpus(corpus, silentLogger, { cachePath: cache })).papers;
     expect(textHash(paper!)).toBe(textHash({ title: paper!.title, abstract: paper!.abstract }) ^ 1);
+    // Kept on the paper out of sight: not a key, not in JSON, not carried by a copy (which could change the text).
+    expect(Object.keys(paper!)).toEqual(['id', 'title', 'abstract', 'url', 'published', 'authors']);
+    expect(JSON.parse(JSON.stringify(paper))).toEqual(paper);
+    expect(textHash({ ...paper! })).toBe(textHash({ title: paper!.title, abstract: paper!.abstract }));
+  });
+
+  it('merges papers sharing an id, within a file and across files, as a fresh parse does', async () => {
+    const line = (title: string, abstract: string, url?: string) => JSON.stringify({ title, abstract, ...(url ? { url } : {}) });
+    const abstract = 'We study sparse graphs in depth and show that a careful method improves results.';
+    const { corpus, cache } = await folders({
+      'a.jsonl': [line('Sparse Graphs', abstract), line('Dense Graphs', abstract), line('sparse  graphs', `${abstract} Longer.`)].join('\n'),
+      'b.jsonl': [line('Dense Graphs', abstract, 'https://arxiv.org/abs/2401.00002'), line('Other Graphs', abstract)].join('\n'),
+    });
+    const fresh = await loadCorpus(corpus);
+    expect(fresh.stats.duplicatesMerged).toBe(2);
+    await (await loadCorpus(corpus, silentLogger, { cachePath: cache })).saveCache!();
+    const cached = await loadCorpus(corpus, silentLogger, { cachePath: cache });
+    expect(cached.filesFromCache).toBe(2);
+    same(cached, fresh);
+  });
+
+  it('gives the papers of files whose ids are all distinct back as they are, and merges again when a file adds a duplicate', async () => {
+    const { corpus, cache } = await folders({ 'a.jsonl': jsonl(300, 1), 'b.jsonl': jsonl(300, 2) });
+    await (await loadCorpus(corpus, silentLogger, { cachePath: cache })).saveCache!();
+    const cached = await loadCorpus(corpus, silentLogger, { cachePath: cache });
+    same(cached, await loadCorpus(corpus));
+    // A third file repeats a paper of the first: the cached two are merged with it.
+    await writeFile(join(corpus, 'c.jsonl'), JSON.stringify({ title: cached.papers[0]!.title, abstract: `${cached.papers[0]!.abstract} A longer version.` }));
+    await age(corpus, ['c.jsonl']);
+    const more = await loadCorpus(corpus, silentLogger, { cachePath: cache });
+    expect(more.filesFromCache).toBe(2);
+    expect(more.stats.duplicatesMerged).toBe(1);
+    same(more, await loadCorpus(corpus));
   });
 });

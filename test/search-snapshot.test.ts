@@ -5,7 +5,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadCorpus } from '../src/core/corpus/index.js';
 import { createLogger } from '../src/core/log.js';
 import { loadIndexSnapshot, openIndex, PaperIndex, saveIndexSnapshot, SNAPSHOT_FILE } from '../src/core/search/index.js';
-import { prefetchSnapshotFile } from '../src/core/search/snapshot-file.js';
+import { crc32 } from 'node:zlib';
+import { prefetchSnapshotFile, readSnapshotFile, SnapshotUnusable, writeSnapshotFile } from '../src/core/search/snapshot-file.js';
 import type { Paper } from '../src/core/types.js';
 
 const seeds = (await loadCorpus('seeds')).papers;
@@ -126,6 +127,39 @@ describe('index snapshot', () => {
     expect(opened.restored).toBe(false);
     expect(warnings()[0]!.reason).toMatch(/another analyzer or index options/);
     expect(answers(opened.index)).toEqual(answers(new PaperIndex(seeds, options)));
+  });
+
+  it('restores papers given in another order than indexed, and rebuilds when one changed its text in the same order', async () => {
+    const built = new PaperIndex(seeds);
+    await saveIndexSnapshot(path, built);
+    const reversed = await openIndex([...seeds].reverse(), { snapshotPath: path, log: recordingLog().log });
+    expect(reversed).toMatchObject({ restored: true, added: 0 });
+    expect(answers(reversed.index)).toEqual(answers(built));
+
+    const edited = seeds.map((p, i) => (i === 3 ? { ...p, abstract: `${p.abstract} Revised.` } : p));
+    const { log, warnings } = recordingLog();
+    const opened = await openIndex(edited, { snapshotPath: path, log });
+    expect(opened.restored).toBe(false);
+    expect(warnings()[0]!.reason).toMatch(/0 of its papers are gone and 1 changed/);
+  });
+
+  it('gives back string lists as written (decoded when first read), and refuses one whose count is off before anything reads it', async () => {
+    const sections = { words: ['graph', '', 'déjà vu', 'Ω', '😀'], none: [], blank: [''], numbers: new Int32Array([3, -1, 7]) };
+    await writeSnapshotFile(path, 7, { fingerprint: 'f', values: { n: 1 }, sections });
+    const contents = await readSnapshotFile(path, 7, 'f');
+    expect({ ...contents!.sections }).toEqual(sections);
+    expect(contents!.values).toEqual({ n: 1 });
+
+    // The header says 6 words where the section holds 5, the checksum sealed again: unusable at read, not at first use.
+    const file = readFileSync(path);
+    const header = file.toString('latin1');
+    const at = header.indexOf('"count":5');
+    file.write('"count":6', at, 'latin1');
+    file.writeUInt32LE(crc32(file.subarray(0, file.length - 4)), file.length - 4);
+    writeFileSync(path, file);
+    const read = readSnapshotFile(path, 7, 'f');
+    await expect(read).rejects.toThrow(SnapshotUnusable);
+    await expect(read).rejects.toThrow(/words holds 5 strings, not 6/);
   });
 
   it('rebuilds when a paper in the snapshot changed its text or is gone', async () => {

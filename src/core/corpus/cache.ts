@@ -23,7 +23,8 @@ import type { ParsedFile } from './parsed.js';
  * characters as latin1 bytes; the wide ones' as UTF-16. Each pool decodes to one string (both
  * encodings give back exactly the characters written, with no UTF-8 pass) that the papers' fields
  * are slices of: large pools are kept outside the JavaScript heap, so the garbage collector
- * copies none of the text (at 100k papers it otherwise copied about 100 MB, twice).
+ * copies none of the text (at 100k papers it otherwise copied about 100 MB, twice). The header
+ * also says whether the papers' ids were all distinct: read back unchanged, they need no merging.
  */
 export const CORPUS_CACHE_FILE = 'corpus.cache';
 
@@ -54,10 +55,23 @@ export interface CachedFile extends FileKey {
   parsed: ParsedFile;
 }
 
+export interface CachedCorpus {
+  files: CachedFile[];
+  /** No two papers of these files (all of them, in this order) had the same id when written: loaded as they are, they need no merging. */
+  distinctIds: boolean;
+}
+
 interface HeaderFile extends FileKey {
   papers: number;
   warnings: string[];
   skippedLines: number;
+}
+
+interface Header {
+  fingerprint: string;
+  files: HeaderFile[];
+  /** Absent in caches written before it was recorded: read as false. */
+  distinctIds?: boolean;
 }
 
 /** Why a cache file is not used; the caller logs it and parses the files. */
@@ -93,7 +107,7 @@ export function parserFingerprint(): string {
 }
 
 /** The cached files at `path` (undefined when there is none); throws CacheUnusable when it cannot be trusted. */
-export async function readCorpusCache(path: string): Promise<CachedFile[] | undefined> {
+export async function readCorpusCache(path: string): Promise<CachedCorpus | undefined> {
   let handle;
   try {
     handle = await open(path, 'r');
@@ -110,7 +124,7 @@ export async function readCorpusCache(path: string): Promise<CachedFile[] | unde
     const headerBytes = reader.buf.readUInt32LE(reader.at + 12);
     reader.at += 16;
     await reader.need(headerBytes);
-    const header = JSON.parse(reader.buf.toString('utf8', reader.at, reader.at + headerBytes)) as { fingerprint: string; files: HeaderFile[] };
+    const header = JSON.parse(reader.buf.toString('utf8', reader.at, reader.at + headerBytes)) as Header;
     reader.at += headerBytes;
     if (header.fingerprint !== parserFingerprint()) throw new CacheUnusable('written by a parser that reads files differently');
     const files: CachedFile[] = [];
@@ -134,7 +148,7 @@ export async function readCorpusCache(path: string): Promise<CachedFile[] | unde
     const digest = Buffer.alloc(4);
     const { bytesRead } = await handle.read(digest, 0, 4, reader.size);
     if (bytesRead !== 4 || digest.readUInt32LE(0) !== reader.crc) throw new CacheUnusable('checksum mismatch (corrupt or truncated)');
-    return files;
+    return { files, distinctIds: header.distinctIds === true };
   } catch (err) {
     if (err instanceof CacheUnusable) throw err;
     throw new CacheUnusable(`cannot be read (${(err as Error).message})`);
@@ -225,14 +239,28 @@ class ChunkReader {
   }
 }
 
+/** True when no two of the files' papers share an id; a turn of the event loop per block of papers. */
+async function distinctIds(files: CachedFile[]): Promise<boolean> {
+  const seen = new Set<string>();
+  for (const file of files) {
+    for (const p of file.parsed.papers) {
+      if (seen.has(p.id)) return false;
+      seen.add(p.id);
+      if (seen.size % BLOCK_PAPERS === 0) await yieldToLoop();
+    }
+  }
+  return true;
+}
+
 /**
  * Writes `files` to `path` atomically (a temp file, fsync, rename), a chunk at a time with a turn
  * of the event loop per write. Returns the bytes written.
  */
 export async function writeCorpusCache(path: string, files: CachedFile[]): Promise<number> {
-  const header: { fingerprint: string; files: HeaderFile[] } = {
+  const header: Header = {
     fingerprint: parserFingerprint(),
     files: files.map(({ name, size, mtimeNs, ino, parsed }) => ({ name, size, mtimeNs, ino, papers: parsed.papers.length, warnings: parsed.warnings, skippedLines: parsed.skippedLines })),
+    distinctIds: await distinctIds(files),
   };
   const json = Buffer.from(JSON.stringify(header), 'utf8');
   const temp = join(dirname(path), `.${basename(path)}.${randomBytes(4).toString('hex')}.tmp`);

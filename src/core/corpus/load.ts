@@ -2,7 +2,7 @@ import { readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Logger } from '../log.js';
 import type { Paper } from '../types.js';
-import { cacheable, CacheUnusable, fileKey, readCorpusCache, sameFile, writeCorpusCache, type CachedFile } from './cache.js';
+import { cacheable, CacheUnusable, fileKey, readCorpusCache, sameFile, writeCorpusCache, type CachedCorpus, type CachedFile } from './cache.js';
 import { mergeDuplicates } from './merge.js';
 import { isCorpusFile, readCorpusFile } from './parse-file.js';
 import type { ParsedFile } from './parsed.js';
@@ -63,7 +63,7 @@ export async function loadCorpus(dir: string, log?: Logger, options: LoadOptions
     try {
       const path = join(where, name);
       const key = cache && (await fileKey(path, name));
-      const hit = key && cache.find((f) => sameFile(f, key));
+      const hit = key && cache.files.find((f) => sameFile(f, key));
       if (hit) {
         parsed = hit.parsed;
         keep.push(hit);
@@ -82,27 +82,29 @@ export async function loadCorpus(dir: string, log?: Logger, options: LoadOptions
     warnings.push(...parsed.warnings);
     skippedLines += parsed.skippedLines;
   }
-  const { papers, merged, collisions } = mergeDuplicates(all);
+  const unchanged = cache !== undefined && keep.length === cache.files.length && keep.every((f, i) => f === cache.files[i]);
+  // Every file read back as the cache holds it, whose ids were distinct when written: nothing to merge (a 100k-entry map less at start).
+  const { papers, merged, collisions } = unchanged && cache.distinctIds && filesFromCache === files ? { papers: all, merged: 0, collisions: [] } : mergeDuplicates(all);
   warnings.push(...collisions);
   for (const warning of warnings) log?.warn({ dir: where }, warning);
   if (papers.length === 0 && !options.allowEmpty) {
     throw new Error(`corpus directory ${where} has corpus files but no readable papers in them: see the warnings logged above`);
   }
-  const stale = cache !== undefined && (keep.length !== cache.length || keep.some((f, i) => f !== cache[i]));
+  const stale = cache !== undefined && !unchanged;
   const saveCache = options.cachePath && stale ? () => saveCorpusCache(options.cachePath!, keep, log) : undefined;
   return { papers, stats: { files, papers: papers.length, duplicatesMerged: merged, skippedLines }, warnings, filesFromCache, saveCache };
 }
 
 /** The cache's files; none (logged) when it is missing or cannot be trusted, so every file is parsed. */
-async function cachedFiles(path: string, log?: Logger): Promise<CachedFile[]> {
+async function cachedFiles(path: string, log?: Logger): Promise<CachedCorpus> {
   try {
-    const files = await readCorpusCache(path);
-    if (!files) log?.info({ cache: path }, 'no parsed-corpus cache yet: parsing the corpus files');
-    return files ?? [];
+    const cached = await readCorpusCache(path);
+    if (!cached) log?.info({ cache: path }, 'no parsed-corpus cache yet: parsing the corpus files');
+    return cached ?? { files: [], distinctIds: false };
   } catch (err) {
     if (!(err instanceof CacheUnusable)) throw err;
     log?.warn({ cache: path, reason: err.message }, `parsed-corpus cache not used (${err.message}): parsing the corpus files`);
-    return [];
+    return { files: [], distinctIds: false };
   }
 }
 

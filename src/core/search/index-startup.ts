@@ -53,7 +53,7 @@ export async function openIndex(papers: Paper[], deps: OpenIndexDeps): Promise<O
   phase('compare');
   if (typeof plan === 'string') log.warn({ snapshot: path, reason: plan }, `index snapshot is out of date (${plan}): rebuilding the index`);
   if (plan && typeof plan !== 'string') {
-    const index = PaperIndex.restore(snapshot!.state, (id) => plan.byId.get(id), deps.options);
+    const index = PaperIndex.restore(snapshot!.state, plan.paperOf, deps.options);
     index.useLatentFitter(deps.fitter);
     phase('restore');
     // Folded into the restored space; if they doubled the corpus, it is refitted in the background.
@@ -98,9 +98,29 @@ export async function readIndexSnapshot(path: string, deps: Pick<OpenIndexDeps, 
 }
 
 /** The papers to add on top of the snapshot, or why it cannot be used for these papers. */
-function catchUp(snapshot: IndexSnapshot, papers: Paper[]): { byId: Map<string, Paper>; added: Paper[] } | string {
+function catchUp(snapshot: IndexSnapshot, papers: Paper[]): { paperOf: (id: string, doc: number) => Paper | undefined; added: Paper[] } | string {
   const { ids } = snapshot.state;
   if (snapshot.textHashes.length !== ids.length) return 'its paper list is inconsistent';
+  return inOrder(snapshot, papers) ?? byId(snapshot, papers);
+}
+
+/**
+ * The usual restart: the papers come in the order they were indexed, the snapshot's first, then
+ * any new ones (ids are unique, so those are new). Compared by position, with no 100k-entry map;
+ * undefined when the order differs.
+ */
+function inOrder(snapshot: IndexSnapshot, papers: Paper[]): { paperOf: (id: string, doc: number) => Paper | undefined; added: Paper[] } | undefined {
+  const { ids } = snapshot.state;
+  if (papers.length < ids.length) return undefined;
+  for (let doc = 0; doc < ids.length; doc++) if (papers[doc]!.id !== ids[doc]) return undefined;
+  let changed = 0;
+  for (let doc = 0; doc < ids.length; doc++) if (textHash(papers[doc]!) !== snapshot.textHashes[doc]) changed++;
+  if (changed) return undefined;
+  return { paperOf: (_id, doc) => papers[doc], added: papers.slice(ids.length) };
+}
+
+function byId(snapshot: IndexSnapshot, papers: Paper[]): { paperOf: (id: string, doc: number) => Paper | undefined; added: Paper[] } | string {
+  const { ids } = snapshot.state;
   const byId = new Map<string, Paper>();
   for (const p of papers) byId.set(p.id, p);
   let gone = 0;
@@ -112,9 +132,10 @@ function catchUp(snapshot: IndexSnapshot, papers: Paper[]): { byId: Map<string, 
   });
   if (gone || changed) return `${gone} of its papers are gone and ${changed} changed their text`;
   // Every paper of the snapshot is here: when there are no more papers (ids are unique), none is new.
-  if (byId.size === ids.length) return { byId, added: [] };
+  const paperOf = (id: string) => byId.get(id);
+  if (byId.size === ids.length) return { paperOf, added: [] };
   const known = new Set(ids);
-  return { byId, added: papers.filter((p) => !known.has(p.id)) };
+  return { paperOf, added: papers.filter((p) => !known.has(p.id)) };
 }
 
 /** Vocabulary terms put in the lookup tree between two turns of the event loop. */

@@ -18,6 +18,7 @@ import type { LatentFitter } from './latent-fitter.js';
 import { fitInput, SemanticSpace, type CorpusTerms, type FittedSpace, type TermCounts } from './semantic.js';
 import { DocumentSequences } from './sequences.js';
 import { StemForms } from './stem-forms.js';
+import { StringIds } from './string-ids.js';
 import { containsSequence, countSequence } from './sequence.js';
 
 /** One query concept's scores over the corpus, and every index term that stood for it. */
@@ -99,7 +100,7 @@ export class PaperIndex implements PaperSearch {
   private readonly papers = new Map<string, Paper>();
   /** Papers by short id. */
   private readonly byShortId: Paper[] = [];
-  private readonly shortIds = new Map<string, number>();
+  private shortIds = new StringIds();
   private readonly postings = new Postings();
   /** Every paper's index terms in reading order, analysed once at add(). */
   private readonly sequences = new DocumentSequences();
@@ -113,6 +114,8 @@ export class PaperIndex implements PaperSearch {
   /** The same words in a radix tree for fuzzy lookup, filled from wordsPending when a typo needs it. */
   private readonly wordTree = new SearchableMap<string>();
   private wordsPending: string[] = [];
+  /** Restored words not yet in the tree either, read from the snapshot's state when a typo first needs them. */
+  private restoredTypos?: () => string[];
   /** relatedTerms per query term (a scan of the whole vocabulary), until the next paper is added. */
   private readonly related = new Map<string, [string, number][]>();
   /** usedAlike per "term variant", until the next paper is added. */
@@ -331,6 +334,9 @@ export class PaperIndex implements PaperSearch {
   /** The words papers use, in a radix tree: built on the first typo, not per token at add(). */
   private typoWords(): SearchableMap<string> {
     const words = this.wordMap();
+    const restored = this.restoredTypos?.();
+    this.restoredTypos = undefined;
+    if (restored) for (const token of restored) this.wordTree.set(token, words.get(token)!);
     for (const token of this.wordsPending) this.wordTree.set(token, words.get(token)!);
     this.wordsPending = [];
     return this.wordTree;
@@ -443,25 +449,26 @@ export class PaperIndex implements PaperSearch {
    * The index a state was exported from, given the same papers (by id): no text is analysed and
    * no latent space fitted. Throws when the state names a paper `paperById` does not know.
    */
-  static restore(state: IndexState, paperById: (id: string) => Paper | undefined, options: PaperIndexOptions = {}): PaperIndex {
+  static restore(state: IndexState, paperById: (id: string, doc: number) => Paper | undefined, options: PaperIndexOptions = {}): PaperIndex {
     const index = new PaperIndex([], options);
     index.load(state, paperById);
     return index;
   }
 
-  private load(state: IndexState, paperById: (id: string) => Paper | undefined): void {
+  private load(state: IndexState, paperById: (id: string, doc: number) => Paper | undefined): void {
     state.ids.forEach((id, doc) => {
-      const paper = paperById(id);
+      const paper = paperById(id, doc);
       if (!paper) throw new Error(`PaperIndex: the restored index holds paper ${id}, which was not given`);
       this.papers.set(id, paper);
       this.byShortId[doc] = paper;
-      this.shortIds.set(id, doc);
     });
+    this.shortIds = StringIds.restoredFrom(state.ids);
     importState(state, { postings: this.postings, sequences: this.sequences, forms: this.forms });
-    this.restoredWords = { tokens: state.wordTokens, terms: state.wordTerms, names: state.terms };
+    // The typo words are read from the state (a snapshot decodes them then) when an add or a typo first needs them.
+    this.restoredWords = { get tokens() { return state.wordTokens; }, terms: state.wordTerms, names: state.terms };
     this.textHashes = Uint32Array.from(state.textHashes);
     // The typo tree is built from these on the first typo, as after add().
-    this.wordsPending = state.wordTokens.slice();
+    this.restoredTypos = () => state.wordTokens;
     if (state.latent) this.installFit(state.latent);
   }
 

@@ -1,3 +1,4 @@
+import { StringIds } from './string-ids.js';
 import { VocabularyTree, type TreeState } from './vocabulary-tree.js';
 
 export interface Bm25 {
@@ -270,12 +271,12 @@ export interface PostingsState extends TreeState {
 
 /**
  * Paperboy's inverted index: a vocabulary of index terms with ids (minisearch's radix tree for
- * prefix and fuzzy lookup, a Map for exact lookup) and per field postings of term ids in typed
+ * prefix and fuzzy lookup, a Map for exact lookup: StringIds) and per field postings of term ids in typed
  * arrays. Scoring is BM25 per field (title boosted), as minisearch computes it, into reusable
  * typed arrays rather than an object per matching document.
  */
 export class Postings {
-  private readonly ids = new Map<string, number>();
+  private ids = new StringIds();
   /** Index term by id (a restore starts from a copy of the snapshot's list). */
   names: string[] = [];
   /** The vocabulary in a radix tree (prefix and fuzzy lookup), filled in id order as lookups need it (see vocabularyTree). */
@@ -628,8 +629,7 @@ export class Postings {
   /** Takes over an exported state (nothing added yet). */
   load(state: PostingsState): void {
     this.names = state.terms.slice();
-    const ids = this.ids;
-    for (let id = 0; id < state.terms.length; id++) ids.set(state.terms[id]!, id);
+    this.ids = StringIds.restoredFrom(state.terms);
     this.tree = new VocabularyTree(this.names, state);
     this.treed = state.terms.length;
     this.df = owned(state.df);

@@ -58,7 +58,7 @@ export async function saveIndexSnapshot(path: string, index: PaperIndex, options
 export async function loadIndexSnapshot(path: string, options: PaperIndexOptions = {}, prefetched?: Promise<ReadFile>): Promise<IndexSnapshot | undefined> {
   const contents = await readSnapshotFile(path, SNAPSHOT_FORMAT, indexFingerprint(options), prefetched);
   if (!contents) return undefined;
-  const missing = REQUIRED.filter((name) => contents.sections[name] === undefined);
+  const missing = REQUIRED.filter((name) => !(name in contents.sections));
   if (missing.length) throw new SnapshotUnusable(`sections missing: ${missing.join(', ')}`);
   const state = unflatten(contents.sections, contents.values) as unknown as IndexState;
   return { state, textHashes: state.textHashes, createdAt: contents.createdAt };
@@ -85,13 +85,22 @@ function flatten(tree: Tree, sections: Sections = {}, values: Record<string, num
   return { sections, values };
 }
 
+/** The tree of `sections` and `values`; a section is read from `sections` when its property is (string lists decode then). */
 function unflatten(sections: Sections, values: Record<string, number>): Tree {
   const root: Tree = {};
-  for (const [name, value] of [...Object.entries(sections), ...Object.entries(values)]) {
+  const place = (name: string): [Tree, string] => {
     const path = name.split('.');
     let node = root;
     for (const key of path.slice(0, -1)) node = (node[key] ??= {}) as Tree;
-    node[path.at(-1)!] = value;
+    return [node, path.at(-1)!];
+  };
+  for (const name of Object.keys(sections)) {
+    const [node, key] = place(name);
+    Object.defineProperty(node, key, { get: () => sections[name], enumerable: true, configurable: true });
+  }
+  for (const [name, value] of Object.entries(values)) {
+    const [node, key] = place(name);
+    node[key] = value;
   }
   return root;
 }

@@ -35,7 +35,9 @@ interface DocTerms {
  * missing it (endDoc), which at 100k papers takes some 50 MB less.
  */
 export class StemForms {
-  private names: string[] = [];
+  /** Form texts by id; after a restore, taken from the state when first needed (see load). */
+  private namesList: string[] = [];
+  private namesFrom?: FormsState;
   private termOf = new Int32Array(1024);
   private nextOf = new Int32Array(1024).fill(-1);
   private first = new Int32Array(1024).fill(-1);
@@ -69,7 +71,8 @@ export class StemForms {
   idFor(term: number, form: string, doc: number): number {
     // A term has a few forms (at most 10 at 100k papers): its chain is searched, so no map by text
     // is kept, and none is rebuilt at restore (two maps of 270k strings at 100k papers).
-    if (term < this.first.length) for (let id = this.first[term]!; id >= 0; id = this.nextOf[id]!) if (this.names[id] === form) return id;
+    const names = this.names;
+    if (term < this.first.length) for (let id = this.first[term]!; id >= 0; id = this.nextOf[id]!) if (names[id] === form) return id;
     // Most terms get their first form with their first paper: no paper before it to note.
     if ((term >= this.first.length || this.first[term]! < 0) && this.termCount(term) > 1) {
       // The term's first form: the papers that had the term before it lacked it.
@@ -165,7 +168,9 @@ export class StemForms {
 
   /** Takes over an exported state (nothing added yet, or what it was exported from). */
   load(state: FormsState): void {
-    this.names = state.names;
+    // Read when a paper is added or a query needs a term's forms: a snapshot decodes the 270k texts (at 100k papers) then, not at restore.
+    this.namesFrom = state;
+    this.namesList = [];
     this.termOf = owned(state.termOf);
     this.nextOf = owned(state.nextOf);
     this.first = owned(state.first);
@@ -173,6 +178,14 @@ export class StemForms {
     this.counts = owned(state.counts);
     this.docs.load(state.docs);
     this.missing.load(state.missing);
+  }
+
+  private get names(): string[] {
+    if (this.namesFrom) {
+      this.namesList = this.namesFrom.names;
+      this.namesFrom = undefined;
+    }
+    return this.namesList;
   }
 
   private create(term: number, form: string): number {
