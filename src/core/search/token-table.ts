@@ -1,14 +1,24 @@
 import { grow } from './postings.js';
+import { spanHash } from './token-scan.js';
 
 /**
  * Every distinct raw token an index has read, with its analysis as the index uses it: its index
  * terms as ids, its word form's id (stem-forms.ts) and whether its last term is a compound's
- * joined parts. A corpus repeats its tokens, so at add() a token costs one Map lookup; stop
+ * joined parts. A corpus repeats its tokens, so at add() a token costs one table lookup; stop
  * words, stemming and the word-form rules run once per distinct token. Not in a snapshot: a
- * restored index fills it again from the papers it adds.
+ * restored index fills it again from the papers it adds. Tokens are found by their characters in
+ * an open-addressing table over typed arrays (spanId), so the text being read need not be cut
+ * into strings.
  */
 export class TokenTable {
-  private readonly ids = new Map<string, number>();
+  /** Token id + 1 per slot (0: empty); a power of two, at most half full. */
+  private slots = new Int32Array(1024);
+  /** Per token id: its hash, and where its characters are in `chars`. */
+  private hashes = new Int32Array(1024);
+  private charStart = new Int32Array(1024);
+  private chars = new Uint16Array(8192);
+  private charsUsed = 0;
+  private tokenCount = 0;
   /** Per token id: where its term ids start in `terms`, how many, its form id (-1 for none), 1 when the last term is a compound join. */
   private start = new Int32Array(1024);
   private count = new Int32Array(1024);
@@ -21,26 +31,44 @@ export class TokenTable {
   private readonly formIds = new Map<string, number>();
 
   get size(): number {
-    return this.ids.size;
+    return this.tokenCount;
   }
 
   /** The token's id, or -1 when it has not been added. */
   id(token: string): number {
-    return this.ids.get(token) ?? -1;
+    return this.spanId(token, 0, token.length, spanHash(token));
+  }
+
+  /** The id of the token text.slice(start, end) (its spanHash `hash`), or -1 when it has not been added. */
+  spanId(text: string, start: number, end: number, hash: number): number {
+    const mask = this.slots.length - 1;
+    const length = end - start;
+    for (let slot = mixed(hash) & mask; ; slot = (slot + 1) & mask) {
+      const id = this.slots[slot]! - 1;
+      if (id < 0) return -1;
+      if (this.hashes[id] !== hash) continue;
+      const at = this.charStart[id]!;
+      if (this.charStart[id + 1]! - at !== length) continue;
+      let k = 0;
+      while (k < length && this.chars[at + k] === text.charCodeAt(start + k)) k++;
+      if (k === length) return id;
+    }
   }
 
   /** Adds a token (not yet in the table) with its analysis; returns its id. */
   add(token: string, termIds: number[], form: string | undefined, joinedLast: boolean): number {
-    const id = this.ids.size;
-    this.ids.set(token, id);
-    if (id >= this.start.length) {
-      this.start = grow(this.start, id + 1);
-      this.count = grow(this.count, id + 1);
-      this.form = grow(this.form, id + 1);
+    const id = this.tokenCount++;
+    if (id + 1 >= this.start.length) {
+      this.start = grow(this.start, id + 2);
+      this.count = grow(this.count, id + 2);
+      this.form = grow(this.form, id + 2);
+      this.hashes = grow(this.hashes, id + 2);
+      this.charStart = grow(this.charStart, id + 2);
       const joined = new Uint8Array(this.start.length);
       joined.set(this.joined);
       this.joined = joined;
     }
+    this.keep(id, token);
     this.terms = grow(this.terms, this.used + termIds.length);
     this.start[id] = this.used;
     this.count[id] = termIds.length;
@@ -58,6 +86,33 @@ export class TokenTable {
     }
     this.form[id] = formId;
     return id;
+  }
+
+  /** Files the token's characters and hash under its id, and its id in a slot (the slots doubled when half full). */
+  private keep(id: number, token: string): void {
+    if (this.charsUsed + token.length > this.chars.length) {
+      const chars = new Uint16Array(Math.max(this.charsUsed + token.length, this.chars.length * 2));
+      chars.set(this.chars);
+      this.chars = chars;
+    }
+    for (let k = 0; k < token.length; k++) this.chars[this.charsUsed + k] = token.charCodeAt(k);
+    this.charStart[id] = this.charsUsed;
+    this.charsUsed += token.length;
+    this.charStart[id + 1] = this.charsUsed;
+    const hash = spanHash(token);
+    this.hashes[id] = hash;
+    if (2 * this.tokenCount > this.slots.length) {
+      this.slots = new Int32Array(this.slots.length * 2);
+      for (let t = 0; t < id; t++) this.place(t, this.hashes[t]!);
+    }
+    this.place(id, hash);
+  }
+
+  private place(id: number, hash: number): void {
+    const mask = this.slots.length - 1;
+    let slot = mixed(hash) & mask;
+    while (this.slots[slot] !== 0) slot = (slot + 1) & mask;
+    this.slots[slot] = id + 1;
   }
 
   /** Where the token's term ids start in termPool, and how many. */
@@ -83,6 +138,12 @@ export class TokenTable {
   joinedLast(token: number): boolean {
     return this.joined[token] === 1;
   }
+}
+
+/** The hash with its high bits folded into the low ones a slot is taken from. */
+function mixed(hash: number): number {
+  const h = Math.imul(hash ^ (hash >>> 16), 0x45d9f3b);
+  return h ^ (h >>> 16);
 }
 
 /**
