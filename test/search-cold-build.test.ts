@@ -1,0 +1,28 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { pino } from 'pino';
+import { loadCorpus } from '../src/core/corpus/index.js';
+import { createWorkerFitter, openIndex, PaperIndex, type LatentFitter } from '../src/core/search/index.js';
+
+const seeds = (await loadCorpus('seeds')).papers;
+const QUERIES = ['diffusion models', 'graph neural netwroks', 'privacy', '"chain of thought" -math'];
+const answers = (index: PaperIndex) =>
+  QUERIES.map((q, i) => [index.search(q, { limit: 20 }), index.match(q).map((h) => [h.paper.id, h.score]), index.similar(seeds[i]!.id).map((h) => [h.paper.id, h.score])]);
+
+describe('cold build as npm start runs it', () => {
+  let fitter: LatentFitter | undefined;
+  afterEach(async () => {
+    await fitter?.close();
+    fitter = undefined;
+  });
+
+  it('compacts while the worker fits, and returns the state and answers of a build in one go, latent space included', async () => {
+    fitter = createWorkerFitter();
+    const opened = await openIndex(seeds, { log: pino({ level: 'silent' }), fitter });
+    expect(opened.restored).toBe(false);
+    expect(opened.index.latentFits).toBe(1);
+    expect(Object.keys(opened.phasesMs)).toEqual(['read', 'compare', 'build', 'fitInput', 'compact', 'fit']);
+    const reference = new PaperIndex(seeds);
+    expect(opened.index.exportState()).toEqual(reference.exportState());
+    expect(answers(opened.index)).toEqual(answers(reference));
+  });
+});
