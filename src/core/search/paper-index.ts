@@ -215,8 +215,8 @@ export class PaperIndex implements PaperSearch {
   private abstractScratch = new FieldScratch();
   /** The paper's word forms (TokenTable form ids), each with the term of its last use. */
   private formScratch = new LastSeen();
-  /** Distinct tokens of the field being read. */
-  private tokenScratch = new LastSeen();
+  /** Stamp of the field being read, to mark its distinct tokens in the token table. */
+  private fieldStamp = 0;
   /** Per TokenTable form id, the term and StemForms id it was last filed under. */
   private formTerms = new Int32Array(1024).fill(-1);
   private formIds = new Int32Array(1024);
@@ -234,7 +234,7 @@ export class PaperIndex implements PaperSearch {
     const tokens = spans.scan(lower);
     const leadTokens = lead ? tokensBefore(spans, firstSentenceEnd(lower)) : -1;
     out.reset();
-    this.tokenScratch.reset();
+    const stamp = ++this.fieldStamp;
     if (!lead) this.formScratch.reset();
     const table = this.tokens;
     const sequence = out.sequence;
@@ -243,7 +243,7 @@ export class PaperIndex implements PaperSearch {
       if (i === leadTokens) out.lead = sequence.length;
       let id = table.spanId(lower, spans.starts[i]!, spans.ends[i]!, spans.hashes[i]!);
       if (id < 0) id = this.analyzeToken(lower.slice(spans.starts[i]!, spans.ends[i]!));
-      if (this.tokenScratch.set(id, 0)) distinct++;
+      if (table.mark(id, stamp)) distinct++;
       const form = table.formOf(id);
       const start = table.termStart(id);
       const count = table.termCount(id);
@@ -420,7 +420,6 @@ export class PaperIndex implements PaperSearch {
     this.titleScratch = new FieldScratch();
     this.abstractScratch = new FieldScratch();
     this.formScratch = new LastSeen();
-    this.tokenScratch = new LastSeen();
     if (!this.restoredWords && this.words.size > 0) {
       this.restoredWords = { ...this.wordsState(), names: this.postings.names };
       this.words.clear();

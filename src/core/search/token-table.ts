@@ -13,17 +13,15 @@ import { spanHash } from './token-scan.js';
 export class TokenTable {
   /** Token id + 1 per slot (0: empty); a power of two, at most half full. */
   private slots = new Int32Array(1024);
-  /** Per token id: its hash, and where its characters are in `chars`. */
-  private hashes = new Int32Array(1024);
-  private charStart = new Int32Array(1024);
+  /**
+   * Per token id, RECORD ints side by side (one cache line holds all a lookup reads): its hash,
+   * where its characters are in `chars` and how many, where its term ids start in `terms` and how
+   * many, its form id (-1 for none), 1 when its last term is a compound join, and its mark.
+   */
+  private records = new Int32Array(RECORD * 1024);
   private chars = new Uint16Array(8192);
   private charsUsed = 0;
   private tokenCount = 0;
-  /** Per token id: where its term ids start in `terms`, how many, its form id (-1 for none), 1 when the last term is a compound join. */
-  private start = new Int32Array(1024);
-  private count = new Int32Array(1024);
-  private form = new Int32Array(1024);
-  private joined = new Uint8Array(1024);
   private terms = new Int32Array(4096);
   private used = 0;
   /** Word forms by id, and ids by form. */
@@ -43,12 +41,13 @@ export class TokenTable {
   spanId(text: string, start: number, end: number, hash: number): number {
     const mask = this.slots.length - 1;
     const length = end - start;
+    const records = this.records;
     for (let slot = mixed(hash) & mask; ; slot = (slot + 1) & mask) {
       const id = this.slots[slot]! - 1;
       if (id < 0) return -1;
-      if (this.hashes[id] !== hash) continue;
-      const at = this.charStart[id]!;
-      if (this.charStart[id + 1]! - at !== length) continue;
+      const r = id * RECORD;
+      if (records[r + HASH] !== hash || records[r + LENGTH] !== length) continue;
+      const at = records[r + CHARS]!;
       let k = 0;
       while (k < length && this.chars[at + k] === text.charCodeAt(start + k)) k++;
       if (k === length) return id;
@@ -58,23 +57,15 @@ export class TokenTable {
   /** Adds a token (not yet in the table) with its analysis; returns its id. */
   add(token: string, termIds: number[], form: string | undefined, joinedLast: boolean): number {
     const id = this.tokenCount++;
-    if (id + 1 >= this.start.length) {
-      this.start = grow(this.start, id + 2);
-      this.count = grow(this.count, id + 2);
-      this.form = grow(this.form, id + 2);
-      this.hashes = grow(this.hashes, id + 2);
-      this.charStart = grow(this.charStart, id + 2);
-      const joined = new Uint8Array(this.start.length);
-      joined.set(this.joined);
-      this.joined = joined;
-    }
+    if ((id + 1) * RECORD > this.records.length) this.records = grow(this.records, (id + 1) * RECORD);
+    const r = id * RECORD;
     this.keep(id, token);
     this.terms = grow(this.terms, this.used + termIds.length);
-    this.start[id] = this.used;
-    this.count[id] = termIds.length;
+    this.records[r + TERMS] = this.used;
+    this.records[r + COUNT] = termIds.length;
     this.terms.set(termIds, this.used);
     this.used += termIds.length;
-    this.joined[id] = joinedLast ? 1 : 0;
+    this.records[r + JOINED] = joinedLast ? 1 : 0;
     let formId = -1;
     if (form !== undefined) {
       formId = this.formIds.get(form) ?? -1;
@@ -84,7 +75,7 @@ export class TokenTable {
         this.formNames.push(form);
       }
     }
-    this.form[id] = formId;
+    this.records[r + FORM] = formId;
     return id;
   }
 
@@ -96,14 +87,15 @@ export class TokenTable {
       this.chars = chars;
     }
     for (let k = 0; k < token.length; k++) this.chars[this.charsUsed + k] = token.charCodeAt(k);
-    this.charStart[id] = this.charsUsed;
-    this.charsUsed += token.length;
-    this.charStart[id + 1] = this.charsUsed;
+    const r = id * RECORD;
     const hash = spanHash(token);
-    this.hashes[id] = hash;
+    this.records[r + HASH] = hash;
+    this.records[r + CHARS] = this.charsUsed;
+    this.records[r + LENGTH] = token.length;
+    this.charsUsed += token.length;
     if (2 * this.tokenCount > this.slots.length) {
       this.slots = new Int32Array(this.slots.length * 2);
-      for (let t = 0; t < id; t++) this.place(t, this.hashes[t]!);
+      for (let t = 0; t < id; t++) this.place(t, this.records[t * RECORD + HASH]!);
     }
     this.place(id, hash);
   }
@@ -117,11 +109,11 @@ export class TokenTable {
 
   /** Where the token's term ids start in termPool, and how many. */
   termStart(token: number): number {
-    return this.start[token]!;
+    return this.records[token * RECORD + TERMS]!;
   }
 
   termCount(token: number): number {
-    return this.count[token]!;
+    return this.records[token * RECORD + COUNT]!;
   }
 
   /** All tokens' term ids (read from termStart, termCount of them); replaced as it grows. */
@@ -131,14 +123,36 @@ export class TokenTable {
 
   /** The token's word form id, -1 when it has none (a compound, a number, a stop word). */
   formOf(token: number): number {
-    return this.form[token]!;
+    return this.records[token * RECORD + FORM]!;
   }
 
   /** True when the token's last term is its compound parts joined ("neurosymbol" of "neuro-symbolic"). */
   joinedLast(token: number): boolean {
-    return this.joined[token] === 1;
+    return this.records[token * RECORD + JOINED] === 1;
+  }
+
+  /**
+   * Marks the token with `stamp` (a positive number, a new one per field read); true when it was
+   * not marked with it yet: a field's distinct tokens, counted in the record a lookup just read.
+   */
+  mark(token: number, stamp: number): boolean {
+    const at = token * RECORD + MARK;
+    if (this.records[at] === stamp) return false;
+    this.records[at] = stamp;
+    return true;
   }
 }
+
+/** TokenTable's record: its length and its fields' places. */
+const RECORD = 8;
+const HASH = 0;
+const CHARS = 1;
+const LENGTH = 2;
+const TERMS = 3;
+const COUNT = 4;
+const FORM = 5;
+const JOINED = 6;
+const MARK = 7;
 
 /** The hash with its high bits folded into the low ones a slot is taken from. */
 function mixed(hash: number): number {
