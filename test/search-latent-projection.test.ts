@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { prng } from '../bench/lib/synthetic.js';
-import { projectPostings } from '../src/core/search/semantic.js';
+import { loadCorpus } from '../src/core/corpus/index.js';
+import { PaperIndex } from '../src/core/search/paper-index.js';
+import { fitInput, projectPostings, type CorpusTerms } from '../src/core/search/semantic.js';
 
 /** The projection as one pass over the terms (computeFit's loop before blocking): the sums projectPostings must reproduce bit for bit. */
 function termByTerm(offsets: Int32Array, docs: Int32Array, counts: Int32Array, idf: Float32Array, termVectors: Float32Array, dims: number, docVectors: Float32Array): void {
@@ -39,5 +41,36 @@ describe('latent projection of the postings', () => {
     const actual = new Float32Array(capacity * dims);
     projectPostings(input, idf, termVectors, dims, actual);
     expect(Buffer.from(actual.buffer).equals(Buffer.from(expected.buffer))).toBe(true);
+  });
+});
+
+describe('latent fit input', () => {
+  it('holds the postings of the terms kept, as gathering them term by term gives them', async () => {
+    const seeds = (await loadCorpus('seeds')).papers;
+    const index = new PaperIndex(seeds);
+    const corpus = (index as unknown as { corpusTerms(): CorpusTerms }).corpusTerms();
+    const options = { dims: 48, sampleSize: 300 };
+    const input = fitInput(corpus, options);
+    const stride = Math.ceil(corpus.capacity / options.sampleSize);
+    const expected = { terms: [] as string[], df: [] as number[], offsets: [0], docs: [] as number[], counts: [] as number[] };
+    for (let t = 0; t < corpus.vocabularySize; t++) {
+      const df = corpus.documentFrequency(t);
+      if (df < 2 || df > corpus.size / 2) continue;
+      const docs = new Int32Array(corpus.maxDocs(t));
+      const counts = new Int32Array(corpus.maxDocs(t));
+      const n = corpus.writeDocs(t, docs, counts, 0);
+      if ([...docs.subarray(0, n)].filter((d) => d % stride === 0).length < 2) continue;
+      expected.terms.push(corpus.name(t));
+      expected.df.push(df);
+      expected.docs.push(...docs.subarray(0, n));
+      expected.counts.push(...counts.subarray(0, n));
+      expected.offsets.push(expected.docs.length);
+    }
+    expect(expected.terms.length).toBeGreaterThan(100);
+    expect(input.terms).toEqual(expected.terms);
+    expect([...input.df]).toEqual(expected.df);
+    expect([...input.offsets]).toEqual(expected.offsets);
+    expect([...input.docs]).toEqual(expected.docs);
+    expect([...input.counts]).toEqual(expected.counts);
   });
 });
