@@ -66,6 +66,8 @@ export async function openIndex(papers: Paper[], deps: OpenIndexDeps): Promise<O
   }
   const index = new PaperIndex([], deps.options);
   index.useLatentFitter(deps.fitter);
+  // The worker starts while the papers are read, so the fit does not wait for its start-up.
+  deps.fitter?.prepare?.();
   // In slices, so /healthz and the event loop keep answering; the latent space is fitted once, at the end.
   await inSlices(papers, (slice) => index.add(slice, { fit: false }));
   phase('build');
