@@ -19,6 +19,16 @@ describe('token table', () => {
     expect(table.formNames[table.formOf(a)]).toBe('network');
   });
 
+  it('marks a token once per stamp: a field counts its distinct tokens', () => {
+    const table = new TokenTable();
+    const a = table.add('graph', [1], 'graph', false);
+    const b = table.add('graphs', [1], 'graph', false);
+    expect([table.mark(a, 1), table.mark(b, 1), table.mark(a, 1)]).toEqual([true, true, false]);
+    expect([table.mark(a, 2), table.mark(a, 2), table.mark(b, 2)]).toEqual([true, false, true]);
+    // A mark is kept beside the token's analysis, and changes none of it.
+    expect([table.termStart(b), table.termCount(b), table.formOf(b), table.joinedLast(b)]).toEqual([1, 1, 0, false]);
+  });
+
   it('grows past its first arrays', () => {
     const table = new TokenTable();
     for (let i = 0; i < 5000; i++) table.add(`w${i}`, [i, i + 1], `w${i}`, i % 2 === 0);

@@ -28,7 +28,7 @@ export interface OpenedIndex {
   added: number;
   /** Those papers. */
   addedPapers: Paper[];
-  /** Milliseconds per step: snapshot read and checked, papers compared, index restored, papers added, latent fit (or build). */
+  /** Milliseconds per step: snapshot read and checked, papers compared, index restored, papers added, latent fit (or build, fit input, lookups and compact, the rest of the fit). */
   phasesMs: Record<string, number>;
 }
 
@@ -66,17 +66,20 @@ export async function openIndex(papers: Paper[], deps: OpenIndexDeps): Promise<O
   }
   const index = new PaperIndex([], deps.options);
   index.useLatentFitter(deps.fitter);
+  // The worker starts while the papers are read, so the fit does not wait for its start-up.
+  deps.fitter?.prepare?.();
   // In slices, so /healthz and the event loop keep answering; the latent space is fitted once, at the end.
   await inSlices(papers, (slice) => index.add(slice, { fit: false }));
   phase('build');
-  // While the worker fits the latent space, this thread fills the vocabulary tree queries need.
+  // The fit's input is taken here; while the worker fits the latent space, this thread fills the
+  // vocabulary tree queries need and cuts the build's arrays to size, a step per turn of the event loop.
   const fitting = index.fitLatent();
+  phase('fitInput');
   while (!index.fillLookups(TREE_TERMS_PER_SLICE)) await yieldToLoop();
-  await fitting;
-  phase('fit');
-  // The build is over: its arrays are cut to size, a step per turn of the event loop.
   for (const step = index.compactSteps(); !step.next().done; ) await yieldToLoop();
   phase('compact');
+  await fitting;
+  phase('fit');
   return { index, restored: false, added: index.size, addedPapers: papers, phasesMs };
 }
 

@@ -5,6 +5,8 @@ import { siblingModule, startTsWorker } from './worker-thread.js';
 /** Fits latent spaces somewhere other than the caller's event loop. */
 export interface LatentFitter {
   fit(input: FitInput): Promise<FittedSpace>;
+  /** Gets ready for a fit to come (starts the worker), so its start-up overlaps the caller's work. */
+  prepare?(): void;
   /** Ends the worker; fits in flight reject. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -32,6 +34,9 @@ export function createWorkerFitter(): LatentFitter {
     return w;
   };
   return {
+    prepare() {
+      worker ??= start();
+    },
     fit(input) {
       worker ??= start();
       const id = nextId++;

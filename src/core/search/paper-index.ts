@@ -1,7 +1,7 @@
 import SearchableMap from 'minisearch/SearchableMap';
 import type { Neighbour, PaperSearch, SearchHit, SearchPage } from '../search-port.js';
 import type { Paper } from '../types.js';
-import { compoundParts, termsOfToken, tokenize } from './analyze.js';
+import { compoundParts, termsOfToken } from './analyze.js';
 import { ownWordEvidence } from './evidence.js';
 import { wordForm } from './stem.js';
 import {
@@ -10,6 +10,7 @@ import {
 } from './options.js';
 import { addDoc, docBits, grow, hasDoc, Postings, type DocBits, type DocList, type TermScores, type WeightedTerm } from './postings.js';
 import { FieldScratch, LastSeen, TokenTable } from './token-table.js';
+import { firstSentenceEnd, TokenSpans, tokensBefore } from './token-scan.js';
 import { parseQuery, type Concept, type ParsedQuery } from './query.js';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { textHash } from '../corpus/text-hash.js';
@@ -187,9 +188,8 @@ export class PaperIndex implements PaperSearch {
       this.formsCache.clear();
     }
     for (const paper of fresh) {
-      const leadTokens = tokenize(firstSentence(paper.abstract)).length;
-      const title = this.analyzeField(paper.title, this.titleScratch, -1);
-      const abstract = this.analyzeField(paper.abstract, this.abstractScratch, leadTokens);
+      const title = this.analyzeField(paper.title, this.titleScratch, false);
+      const abstract = this.analyzeField(paper.abstract, this.abstractScratch, true);
       const doc = this.postings.add(paper.id, title, abstract);
       this.byShortId[doc] = paper;
       this.shortIds.set(paper.id, doc);
@@ -213,35 +213,40 @@ export class PaperIndex implements PaperSearch {
   }
 
   private tokens = new TokenTable();
+  private readonly spans = new TokenSpans();
   private titleScratch = new FieldScratch();
   private abstractScratch = new FieldScratch();
   /** The paper's word forms (TokenTable form ids), each with the term of its last use. */
   private formScratch = new LastSeen();
-  /** Distinct tokens of the field being read. */
-  private tokenScratch = new LastSeen();
+  /** Stamp of the field being read, to mark its distinct tokens in the token table. */
+  private fieldStamp = 0;
   /** Per TokenTable form id, the term and StemForms id it was last filed under. */
   private formTerms = new Int32Array(1024).fill(-1);
   private formIds = new Int32Array(1024);
 
   /**
-   * Tokenizes one field once: its term counts by id, its sequence (sequences.ts) and the entries
-   * before token `leadTokens`, its BM25 length (distinct raw tokens); the paper's word forms go to
-   * formScratch (reset by the title). New tokens are analysed once (analyzeToken).
+   * Tokenizes one field once: its term counts by id, its sequence (sequences.ts) and, for the
+   * abstract (`lead`), the entries before its first sentence's end, its BM25 length (distinct raw
+   * tokens); the paper's word forms go to formScratch (reset by the title). Tokens are looked up
+   * by their place in the text (token-scan.ts); only new ones become strings, analysed once
+   * (analyzeToken).
    */
-  private analyzeField(text: string, out: FieldScratch, leadTokens: number): FieldScratch {
-    const tokens = tokenize(text);
+  private analyzeField(text: string, out: FieldScratch, lead: boolean): FieldScratch {
+    const lower = text.toLowerCase();
+    const spans = this.spans;
+    const tokens = spans.scan(lower);
+    const leadTokens = lead ? tokensBefore(spans, firstSentenceEnd(lower)) : -1;
     out.reset();
-    this.tokenScratch.reset();
-    if (leadTokens < 0) this.formScratch.reset();
+    const stamp = ++this.fieldStamp;
+    if (!lead) this.formScratch.reset();
     const table = this.tokens;
     const sequence = out.sequence;
     let distinct = 0;
-    for (let i = 0; i < tokens.length; i++) {
+    for (let i = 0; i < tokens; i++) {
       if (i === leadTokens) out.lead = sequence.length;
-      const token = tokens[i]!;
-      let id = table.id(token);
-      if (id < 0) id = this.analyzeToken(token);
-      if (this.tokenScratch.set(id, 0)) distinct++;
+      let id = table.spanId(lower, spans.starts[i]!, spans.ends[i]!, spans.hashes[i]!);
+      if (id < 0) id = this.analyzeToken(lower.slice(spans.starts[i]!, spans.ends[i]!));
+      if (table.mark(id, stamp)) distinct++;
       const form = table.formOf(id);
       const start = table.termStart(id);
       const count = table.termCount(id);
@@ -253,7 +258,7 @@ export class PaperIndex implements PaperSearch {
         sequence.push(k === count - 1 && table.joinedLast(id) ? -1 - term : term);
       }
     }
-    if (leadTokens < 0 || leadTokens >= tokens.length) out.lead = sequence.length;
+    if (leadTokens < 0 || leadTokens >= tokens) out.lead = sequence.length;
     out.length = distinct;
     return out;
   }
@@ -417,7 +422,6 @@ export class PaperIndex implements PaperSearch {
     this.titleScratch = new FieldScratch();
     this.abstractScratch = new FieldScratch();
     this.formScratch = new LastSeen();
-    this.tokenScratch = new LastSeen();
     if (!this.restoredWords && this.words.size > 0) {
       this.restoredWords = { ...this.wordsState(), names: this.postings.names };
       this.words.clear();
@@ -1955,11 +1959,6 @@ function ownTerms(c: ConceptScores): Set<number> {
   const out = new Set(c.ownIds);
   for (const phrase of c.phraseIds) phrase.forEach((t) => out.add(t));
   return out;
-}
-
-function firstSentence(text: string): string {
-  const end = text.search(/[.!?](\s|$)/);
-  return end < 0 ? text : text.slice(0, end + 1);
 }
 
 /** True when some term of `a` is directly followed (one slot of slack) by some term of `b`. */
