@@ -1,5 +1,5 @@
-import { fingerprint, KeyFingerprints } from './key-fingerprints.js';
 import type { Store } from './store/port.js';
+import { StringIds } from './string-ids.js';
 
 /**
  * What a planning pass's prefetch read: for the targets about to be planned and the papers their
@@ -9,7 +9,7 @@ import type { Store } from './store/port.js';
  */
 export class DeliveredPairs {
   private constructor(
-    private readonly targets: KeyFingerprints,
+    private readonly targets: StringIds,
     private readonly papers: Map<string, number>,
     /** Target t's papers are paperOf[start[t]] up to paperOf[start[t + 1]]. */
     private readonly start: Int32Array,
@@ -17,8 +17,8 @@ export class DeliveredPairs {
   ) {}
 
   /** Reads, in one store query, which of `targetKeys` has which of `paperIds`. */
-  static read(store: Store, targetKeys: readonly string[], paperIds: readonly string[], hash = fingerprint): DeliveredPairs {
-    const targets = new KeyFingerprints(targetKeys, hash);
+  static read(store: Store, targetKeys: readonly string[], paperIds: readonly string[]): DeliveredPairs {
+    const targets = StringIds.restoredFrom(targetKeys);
     const papers = new Map<string, number>();
     for (const id of paperIds) if (!papers.has(id)) papers.set(id, papers.size);
     let pairTarget: Int32Array = new Int32Array(1024);
@@ -29,7 +29,7 @@ export class DeliveredPairs {
       if (p === undefined) return;
       for (const key of holders) {
         const t = targets.get(key);
-        if (t < 0) continue;
+        if (t === undefined) continue;
         if (pairs === pairTarget.length) {
           pairTarget = grow(pairTarget);
           pairPaper = grow(pairPaper);
@@ -50,7 +50,7 @@ export class DeliveredPairs {
 
   /** The target's number, or -1 when it was not among those read. */
   target(key: string): number {
-    return this.targets.get(key);
+    return this.targets.get(key) ?? -1;
   }
 
   /** The paper's number, or -1 when it was not among those read. */

@@ -19,7 +19,7 @@ import type { LatentFitter } from './latent-fitter.js';
 import { fitInput, SemanticSpace, type CorpusTerms, type FittedSpace, type TermCounts } from './semantic.js';
 import { DocumentSequences } from './sequences.js';
 import { StemForms } from './stem-forms.js';
-import { StringIds } from './string-ids.js';
+import { StringIds } from '../string-ids.js';
 import { containsSequence, countSequence } from './sequence.js';
 
 /** One query concept's scores over the corpus, and every index term that stood for it. */

@@ -1,4 +1,4 @@
-import { StringIds } from './string-ids.js';
+import { StringIds } from '../string-ids.js';
 import { VocabularyTree, type TreeState } from './vocabulary-tree.js';
 
 export interface Bm25 {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { StringIds } from '../src/core/search/string-ids.js';
+import { StringIds } from '../src/core/string-ids.js';
 
 describe('StringIds (term or paper id -> id, restored ones through a hash table)', () => {
   const terms = Array.from({ length: 5000 }, (_, i) => `term${i}`).concat(['déjà', 'Ω', '😀', 'a', '']);
@@ -12,6 +12,8 @@ describe('StringIds (term or paper id -> id, restored ones through a hash table)
     expect(ids.get('term5000')).toBeUndefined();
     expect(ids.has('déj')).toBe(false);
     expect(ids.has('déjà')).toBe(true);
+    // Listed twice, a string keeps its first id.
+    expect(StringIds.restoredFrom(['x', 'y', 'x']).get(copy('x'))).toBe(0);
   });
 
   it('takes the terms interned after a restore, and works as a plain map when nothing was restored', () => {
