@@ -100,8 +100,14 @@ export async function readIndexSnapshot(path: string, deps: Pick<OpenIndexDeps, 
   }
 }
 
+/** The snapshot's papers by id and position, and the papers to add on top of it. */
+interface CaughtUp {
+  paperOf: (id: string, doc: number) => Paper | undefined;
+  added: Paper[];
+}
+
 /** The papers to add on top of the snapshot, or why it cannot be used for these papers. */
-function catchUp(snapshot: IndexSnapshot, papers: Paper[]): { paperOf: (id: string, doc: number) => Paper | undefined; added: Paper[] } | string {
+function catchUp(snapshot: IndexSnapshot, papers: Paper[]): CaughtUp | string {
   const { ids } = snapshot.state;
   if (snapshot.textHashes.length !== ids.length) return 'its paper list is inconsistent';
   return inOrder(snapshot, papers) ?? byId(snapshot, papers);
@@ -112,7 +118,7 @@ function catchUp(snapshot: IndexSnapshot, papers: Paper[]): { paperOf: (id: stri
  * any new ones (ids are unique, so those are new). Compared by position, with no 100k-entry map;
  * undefined when the order differs.
  */
-function inOrder(snapshot: IndexSnapshot, papers: Paper[]): { paperOf: (id: string, doc: number) => Paper | undefined; added: Paper[] } | undefined {
+function inOrder(snapshot: IndexSnapshot, papers: Paper[]): CaughtUp | undefined {
   const { ids } = snapshot.state;
   if (papers.length < ids.length) return undefined;
   for (let doc = 0; doc < ids.length; doc++) if (papers[doc]!.id !== ids[doc]) return undefined;
@@ -122,7 +128,7 @@ function inOrder(snapshot: IndexSnapshot, papers: Paper[]): { paperOf: (id: stri
   return { paperOf: (_id, doc) => papers[doc], added: papers.slice(ids.length) };
 }
 
-function byId(snapshot: IndexSnapshot, papers: Paper[]): { paperOf: (id: string, doc: number) => Paper | undefined; added: Paper[] } | string {
+function byId(snapshot: IndexSnapshot, papers: Paper[]): CaughtUp | string {
   const { ids } = snapshot.state;
   const byId = new Map<string, Paper>();
   for (const p of papers) byId.set(p.id, p);

@@ -67,17 +67,16 @@ export function fitInput(corpus: CorpusTerms, options: SemanticOptions): FitInpu
   // Room for the postings of every term that may be kept, taken at once: grown step by step (and
   // cut to size after), these arrays cost more fresh memory than the fit reads (at 100k papers
   // over 300 MB for 80 MB of postings).
+  // Terms in two papers or more, and in no more than half of them.
+  const kept = (termDf: number) => termDf >= 2 && termDf <= n * 0.5;
   let room = 0;
-  for (let t = 0; t < corpus.vocabularySize; t++) {
-    const termDf = corpus.documentFrequency(t);
-    if (termDf >= 2 && termDf <= n * 0.5) room += corpus.maxDocs(t);
-  }
+  for (let t = 0; t < corpus.vocabularySize; t++) if (kept(corpus.documentFrequency(t))) room += corpus.maxDocs(t);
   const docs = new Int32Array(room);
   const counts = new Int32Array(room);
   let length = 0;
   for (let t = 0; t < corpus.vocabularySize; t++) {
     const termDf = corpus.documentFrequency(t);
-    if (termDf < 2 || termDf > n * 0.5) continue;
+    if (!kept(termDf)) continue;
     const start = length;
     length = corpus.writeDocs(t, docs, counts, length);
     let sampled = 0;
