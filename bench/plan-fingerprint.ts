@@ -15,7 +15,7 @@ import { loadConfig } from '../src/config/index.js';
 import { loadCorpus } from '../src/core/corpus/index.js';
 import { createDigestPlanner, createMatchCache } from '../src/core/digest.js';
 import { recordFollowUp } from '../src/core/digest-cap.js';
-import { itemActions } from '../src/core/reply.js';
+import { itemActions, withRatedPapers } from '../src/core/reply.js';
 import { PaperIndex } from '../src/core/search/index.js';
 import { createMemoryStore } from '../src/core/store/memory.js';
 import { openSqliteStore } from '../src/core/store/sqlite.js';
@@ -56,13 +56,14 @@ function runStore(store: Store): string[] {
     const h = createHash('sha256');
     for (const { user, follows } of followers) {
       const plan = planner.planUser(user, follows, at);
-      // Buttons as rendered: an item's `rate` stands for its two rating buttons.
-      const papers = plan.reply?.papers?.map((p) => {
+      // Buttons as rendered: a paper's follow to rate for (rateFor) stands for its two rating buttons.
+      const rated = plan.reply && withRatedPapers(plan.reply);
+      const papers = rated?.papers?.map((p) => {
         if (p.rate === undefined) return p;
         const { rate: _rate, ...rest } = p;
         return { ...rest, actions: itemActions(p) };
       });
-      const reply = plan.reply && { ...plan.reply, papers };
+      const reply = rated && { ...rated, papers };
       h.update(JSON.stringify([plan.target, plan.paperIds, reply, plan.followUp, plan.skipped]));
       const slot = at.toISOString();
       if (!plan.reply) continue;

@@ -7,7 +7,9 @@ import { learnedMatch } from '../src/core/learning/topic-learning.js';
 import { loadCorpus } from '../src/core/corpus/index.js';
 import { PaperIndex } from '../src/core/search/index.js';
 import { paper } from './fixtures/fake-search.js';
-import { itemActions } from '../src/core/reply.js';
+import { followLikeAction, itemActions, withRatedPapers, type Action, type PaperItem, type Reply } from '../src/core/reply.js';
+import { renderText } from '../src/platforms/console/render.js';
+import { renderReply as renderDiscord } from '../src/platforms/discord/render.js';
 import type { SearchHit } from '../src/core/search-port.js';
 import type { UserKey } from '../src/core/types.js';
 import { createTestContext, seedPaperIndex } from './support/context.js';
@@ -130,7 +132,7 @@ describe('ratings in DM digests', () => {
     expect(before.paperIds.some((id) => near.includes(id))).toBe(true);
     // Every paper offers 👍 / 👎 for ann's follow.
     const follow = store.listFollows(ann)[0]!;
-    for (const p of before.reply!.papers!) expect(itemActions(p).filter((a) => a.command === 'rate').map((a) => [a.kind, a.args.follow, a.args.paper])).toEqual([['rate-up', follow.id, p.id], ['rate-down', follow.id, p.id]]);
+    for (const p of withRatedPapers(before.reply!).papers!) expect(itemActions(p).filter((a) => a.command === 'rate').map((a) => [a.kind, a.args.follow, a.args.paper])).toEqual([['rate-up', follow.id, p.id], ['rate-down', follow.id, p.id]]);
 
     const who = { ...context, platform: 'console' as const, workspace: 'local', channel: 'console', isAdmin: false };
     const run = async (user: string, text: string) => {
@@ -148,6 +150,28 @@ describe('ratings in DM digests', () => {
     expect((await run('bob', 'follows')).reply.text).toBe(`1. ${topic}`);
     expect((await run('ann', 'reset 1')).reply.text).toContain('Forgot your rating on “LLM inference”');
     expect(plan(ann).paperIds).toEqual(before.paperIds);
+  });
+
+  it('keep each paper’s follow through a stored payload and a reply split over messages (rateFor)', () => {
+    // 12 papers: more than one Discord message holds with three buttons each; the 4th came for no follow.
+    const papers: PaperItem[] = Array.from({ length: 12 }, (_, i) => ({ id: `p${i + 1}`, title: `T${i + 1}`, snippet: 's', url: 'https://example.org', actions: [followLikeAction(`p${i + 1}`)] }));
+    const rateFor = papers.map((_, i) => (i === 3 ? null : i < 6 ? 7 : 8));
+    const stored = JSON.parse(JSON.stringify({ visibility: 'channel', papers, rateFor } satisfies Reply)) as Reply;
+    const want = (i: number) => (rateFor[i] == null ? [] : [`p${i + 1} up ${rateFor[i]}`, `p${i + 1} down ${rateFor[i]}`]);
+    const rating = (a: Pick<Action, 'args'>) => `${a.args.paper} ${a.args.rating} ${a.args.follow}`;
+
+    const seen: string[] = [];
+    const messages = renderDiscord(stored, (a, used) => {
+      if (a.command === 'rate') seen.push(rating(a));
+      used.add(`b${used.size}`);
+      return `b${used.size - 1}`;
+    });
+    expect(messages.length).toBeGreaterThan(1);
+    expect(seen).toEqual(papers.flatMap((_, i) => want(i)));
+
+    const { choices } = renderText(stored);
+    const keyed = [...choices.values()].filter((c) => c.command === 'rate');
+    expect(keyed.map(rating)).toEqual(papers.flatMap((_, i) => want(i)));
   });
 
   it('say why a paper a 👍 brought in came, in the digest and in /papers more', async () => {

@@ -1,6 +1,5 @@
 import type { AppConfig } from '../config/index.js';
 import type { Feedback } from './learning/feedback.js';
-import { withRatingActions } from './learning/actions.js';
 import { createLearningCache } from './learning/planning.js';
 import { carriedPapers, capDigest, followKey, unplannableText, type DigestFollowUp, type SkippedTopic } from './digest-cap.js';
 import { DeliveredPairs } from './delivered-pairs.js';
@@ -436,20 +435,25 @@ const plural = (n: number) => (n === 1 ? '1 new paper' : `${n} new papers`);
 function userReply(sections: DigestSection[], notices: string[], actions: Reply['actions'], cache: MatchCache, index: PaperSearch, follows: Follow[], joined: Picked['joined']): Reply {
   const lines: string[] = [];
   const papers: PaperItem[] = [];
+  const rateFor: (number | null)[] = [];
   for (const s of sections) {
     const follow = follows.find((f) => f.topic === s.topic);
     const first = papers.length + 1;
     const range = s.papers.length === 1 ? `${first}` : `${first}-${first + s.papers.length - 1}`;
     lines.push(`${follow ? followLabel(index, follow) : s.topic}: ${plural(s.papers.length)} (${range})`);
-    // Each paper's 👍 / 👎 rate it for the follow it came for.
     const liked = joined?.get(s.topic);
-    for (const p of s.papers) papers.push(withRatingActions(cache.topicItem(s.topic, p, liked?.has(p.id)), follow?.id));
+    for (const p of s.papers) {
+      papers.push(cache.topicItem(s.topic, p, liked?.has(p.id)));
+      // Each paper's 👍 / 👎 rate it for the follow it came for.
+      rateFor.push(follow ? follow.id : null);
+    }
   }
   const reply: Reply = {
     visibility: 'channel',
     title: 'Your paper digest',
     text: lines.length > 0 ? lines.join('\n') : 'No new papers today.',
     papers,
+    rateFor,
     notices: [...notices, 'Change the time with /papers settings time; stop a topic with /papers unfollow.'],
   };
   if (actions?.length) reply.actions = actions;

@@ -20,7 +20,8 @@ export interface PaperItem {
   actions?: Action[];
   /**
    * The id of the follow that delivered it: the paper then has 👍 / 👎 buttons for that follow after
-   * its own (itemActions), made when rendered, so a digest's plan holds one number per paper, not two buttons.
+   * its own (itemActions), made when rendered. Set by withRatedPapers() from Reply.rateFor (and in
+   * digests stored before rateFor).
    */
   rate?: number;
 }
@@ -68,6 +69,22 @@ export interface Reply {
    * marking the pressed button on the message instead of posting this reply.
    */
   rated?: { paperId: string; followId: number; rating: 1 | -1 | 0 };
+  /**
+   * Parallel to papers: the id of the follow each paper is rated for, or null. Beside the items
+   * rather than on them, so a digest's items stay shared by every follower of a topic and a plan
+   * for 100k users copies none; renderers read the reply through withRatedPapers().
+   */
+  rateFor?: (number | null)[];
+}
+
+/**
+ * The reply as renderers take it: each paper's rateFor moved onto the paper as its `rate`, so a
+ * slice of the papers (a split message) keeps its buttons.
+ */
+export function withRatedPapers(reply: Reply): Reply {
+  const { rateFor, ...rest } = reply;
+  if (!rateFor || !reply.papers) return reply;
+  return { ...rest, papers: reply.papers.map((p, i) => (rateFor[i] == null ? p : { ...p, rate: rateFor[i]! })) };
 }
 
 /** The label of the button that follows papers like a given one. */

@@ -1,7 +1,6 @@
 import { agedOut, showMoreAction } from '../digest-cap.js';
 import { createMatchCache, paperItem } from '../digest.js';
 import { personOf } from '../identity.js';
-import { withRatingActions } from '../learning/actions.js';
 import type { Reply } from '../reply.js';
 import { topicKey } from '../store/port.js';
 import { dmTarget } from '../types.js';
@@ -39,14 +38,16 @@ export const more: CommandDef = {
       title: 'More from your digest',
       text: `${page.length} of the ${waiting.length} ${waiting.length === 1 ? 'paper' : 'papers'} your digests offered, most relevant first.`,
       papers: offers.slice(0, page.length).map(({ paper, follow }) => {
-        // Why each came, as the digest would have said (after the follow's ratings); and its 👍 / 👎 for that follow.
+        // Why each came, as the digest would have said (after the follow's ratings).
         const feedback = rated.get(topicKey(follow.topic));
         let joined = false;
         if (feedback?.size) joined = cache.learned(follow.topic, follow.created, feedback, follow.examples).some((h) => h.joined && h.paper.id === paper.id);
         else cache.ordered(follow.topic, follow.created, follow.examples);
         const reason = cache.reason(follow.topic, paper.id, joined);
-        return withRatingActions(reason ? { ...paperItem(paper), reason } : paperItem(paper), follow.id);
+        return reason ? { ...paperItem(paper), reason } : paperItem(paper);
       }),
+      // Each paper's 👍 / 👎 rate it for the follow it came for.
+      rateFor: offers.slice(0, page.length).map(({ follow }) => follow.id),
       shows: { target, paperIds: page.map((p) => p.id) },
     };
     if (rest > 0) {

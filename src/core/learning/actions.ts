@@ -1,4 +1,4 @@
-import type { Action, PaperItem } from '../reply.js';
+import type { Action } from '../reply.js';
 import type { Rating } from './feedback.js';
 
 /**
@@ -10,11 +10,6 @@ export function ratingActions(followId: number, paperId: string): Action[] {
     { kind: 'rate-up', label: '👍', command: 'rate', args: { paper: paperId, rating: 'up', follow: followId } },
     { kind: 'rate-down', label: '👎', command: 'rate', args: { paper: paperId, rating: 'down', follow: followId } },
   ];
-}
-
-/** The item with rating buttons for the follow (after its own, see itemActions). */
-export function withRatingActions(item: PaperItem, followId: number | undefined): PaperItem {
-  return followId === undefined ? item : { ...item, rate: followId };
 }
 
 /** Whether an action is one of the rating buttons, and which rating it gives. */

@@ -1,4 +1,4 @@
-import { itemActions, type Action, type Reply } from '../../core/reply.js';
+import { itemActions, withRatedPapers, type Action, type Reply } from '../../core/reply.js';
 
 /** Control characters (ANSI escapes included) from user or corpus text could repaint the terminal. */
 function clean(text: string): string {
@@ -26,7 +26,8 @@ function keyFor(action: Action, taken: Set<string>, suffix = ''): string {
  * A Reply as readable terminal text, with the keys that press its buttons. Typing a paper's
  * number shows that paper.
  */
-export function renderText(reply: Reply): { text: string; choices: Map<string, Choice> } {
+export function renderText(given: Reply): { text: string; choices: Map<string, Choice> } {
+  const reply = withRatedPapers(given);
   const lines: string[] = [];
   const choices = new Map<string, Choice>();
   const taken = new Set<string>();

@@ -6,7 +6,7 @@ import {
   type APIButtonComponentWithCustomId,
   type APIEmbed,
 } from 'discord.js';
-import { cutGraphemes, itemActions, truncate, type Action, type PaperItem, type Reply } from '../../core/reply.js';
+import { cutGraphemes, itemActions, truncate, withRatedPapers, type Action, type PaperItem, type Reply } from '../../core/reply.js';
 import { LIMITS } from './limits.js';
 
 export interface RenderedMessage {
@@ -28,7 +28,8 @@ const ERROR_COLOR = 0xd83c3e;
  * the text. Usually one message; a reply with more papers than a message holds embeds (a long DM
  * digest) becomes several, numbered on: the header on the first, notices and buttons on the last.
  */
-export function renderReply(reply: Reply, encode: ActionEncoder): RenderedMessage[] {
+export function renderReply(given: Reply, encode: ActionEncoder): RenderedMessage[] {
+  const reply = withRatedPapers(given);
   const papers = reply.papers ?? [];
   const footer = reply.notices?.length ? { text: clip(reply.notices.join('\n'), LIMITS.footer) } : undefined;
   const color = reply.isError ? ERROR_COLOR : COLOR;

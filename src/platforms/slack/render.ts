@@ -1,5 +1,5 @@
 import type { types } from '@slack/bolt';
-import { cutGraphemes, itemActions, truncate, type Action, type PaperItem, type Reply } from '../../core/reply.js';
+import { cutGraphemes, itemActions, truncate, withRatedPapers, type Action, type PaperItem, type Reply } from '../../core/reply.js';
 import { ACTION_ID_PREFIX, encodeActionValue } from './action-value.js';
 import { escapeMrkdwn, mrkdwnLink, userMention } from './mrkdwn.js';
 
@@ -40,14 +40,15 @@ export interface RenderOptions {
  * see (digests, "Show them") uses renderMessages instead, which leaves none out.
  */
 export function renderReply(reply: Reply, options: RenderOptions = {}): SlackMessage {
-  return renderOne(reply, options).message;
+  return renderOne(withRatedPapers(reply), options).message;
 }
 
 /**
  * A Reply as as many messages as its papers need (usually one): the title and text on the first,
  * the notices and buttons on the last, every paper on exactly one of them.
  */
-export function renderMessages(reply: Reply, options: RenderOptions = {}): SlackMessage[] {
+export function renderMessages(given: Reply, options: RenderOptions = {}): SlackMessage[] {
+  const reply = withRatedPapers(given);
   const papers = reply.papers ?? [];
   const out: SlackMessage[] = [];
   let from = 0;
