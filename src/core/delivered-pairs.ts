@@ -1,5 +1,5 @@
 import type { Store } from './store/port.js';
-import { StringIds } from './string-ids.js';
+import { PackedKeys } from './packed-keys.js';
 
 /**
  * What a planning pass's prefetch read: for the targets about to be planned and the papers their
@@ -9,7 +9,7 @@ import { StringIds } from './string-ids.js';
  */
 export class DeliveredPairs {
   private constructor(
-    private readonly targets: StringIds,
+    private readonly targets: PackedKeys,
     private readonly papers: Map<string, number>,
     /** Target t's papers are paperOf[start[t]] up to paperOf[start[t + 1]]. */
     private readonly start: Int32Array,
@@ -18,7 +18,7 @@ export class DeliveredPairs {
 
   /** Reads, in one store query, which of `targetKeys` has which of `paperIds`. */
   static read(store: Store, targetKeys: readonly string[], paperIds: readonly string[]): DeliveredPairs {
-    const targets = StringIds.restoredFrom(targetKeys);
+    const targets = PackedKeys.of(targetKeys);
     const papers = new Map<string, number>();
     for (const id of paperIds) if (!papers.has(id)) papers.set(id, papers.size);
     let pairTarget: Int32Array = new Int32Array(1024);
@@ -29,7 +29,7 @@ export class DeliveredPairs {
       if (p === undefined) return;
       for (const key of holders) {
         const t = targets.get(key);
-        if (t === undefined) continue;
+        if (t < 0) continue;
         if (pairs === pairTarget.length) {
           pairTarget = grow(pairTarget);
           pairPaper = grow(pairPaper);
@@ -50,7 +50,7 @@ export class DeliveredPairs {
 
   /** The target's number, or -1 when it was not among those read. */
   target(key: string): number {
-    return this.targets.get(key) ?? -1;
+    return this.targets.get(key);
   }
 
   /** The paper's number, or -1 when it was not among those read. */
