@@ -1,7 +1,7 @@
 import type { AppConfig } from '../config/index.js';
 import type { Feedback } from './learning/feedback.js';
 import { createLearningCache } from './learning/planning.js';
-import { carriedPapers, capDigest, followKey, unplannableText, type DigestFollowUp, type SkippedTopic } from './digest-cap.js';
+import { carriedPapers, capDigest, followKey, type CappedDigest, unplannableText, type DigestFollowUp, type SkippedTopic } from './digest-cap.js';
 import { DeliveredPairs } from './delivered-pairs.js';
 import { UserError } from './errors.js';
 import { followLabel, followMatches, type ExampleHit } from './follows/by-example.js';
@@ -48,25 +48,76 @@ interface RankedHit extends SearchHit {
   like?: ExampleHit['like'];
 }
 
-/** One topic's matches and the orderings made of them. */
-interface TopicHits {
-  hits: RankedHit[];
+/** One topic's matches and the orderings made of them; ask the cache for it once, then ask it many times. */
+export class TopicMatches {
   /** The best score among the hits: relevance is a score over it. */
-  best: number;
+  readonly best: number;
   /** First-seen times, newest first: how many hits are fresh for a cut is a binary search. */
-  seenDesc: number[];
+  private readonly seenDesc: number[];
   /** Orderings by how many hits are fresh (the fresh ones are always the most recently seen). */
-  byFresh: Map<number, RankedHit[]>;
-  lastCut: number;
-  last: RankedHit[];
+  private readonly byFresh = new Map<number, RankedHit[]>();
+  private lastCut = NaN;
+  private last: RankedHit[];
   /** The hits by paper id, built on the first reason asked for. */
-  byId?: Map<string, RankedHit>;
+  private byId?: Map<string, RankedHit>;
   /** Each paper's item with its "Why:" line, made when first asked for: one object for every follower of the topic. */
-  items?: Map<string, PaperItem>;
+  private items?: Map<string, PaperItem>;
   /** Items of papers a follow's 👍 ratings brought in (learned()): the same "Why:" for every follow it did that for. */
-  likedItems?: Map<string, PaperItem>;
-  /** The follow's own topic, or undefined for a follow by example (its topic is only a key). */
-  words?: string;
+  private likedItems?: Map<string, PaperItem>;
+
+  constructor(
+    readonly hits: RankedHit[],
+    /** The follow's own topic, or undefined for a follow by example (its topic is only a key). */
+    private readonly words: string | undefined,
+    /** The paper's item without a reason, shared by every topic. */
+    private readonly plainItem: (p: Paper) => PaperItem,
+  ) {
+    this.best = hits.reduce((m, h) => Math.max(m, h.score), 0);
+    this.seenDesc = hits.map((h) => h.seen).sort((a, b) => b - a);
+    this.last = hits;
+  }
+
+  /** The hits with those first seen after `since` first, each group best match first. */
+  ordered(since: Date): RankedHit[] {
+    const cut = since.getTime();
+    // Most calls in a pass repeat the previous cut (follows made the same day).
+    if (cut === this.lastCut) return this.last;
+    const desc = this.seenDesc;
+    let lo = 0;
+    let hi = desc.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (desc[mid]! > cut) lo = mid + 1;
+      else hi = mid;
+    }
+    let list = lo === 0 ? this.hits : this.byFresh.get(lo);
+    if (!list) this.byFresh.set(lo, (list = [...this.hits.filter((h) => h.seen > cut), ...this.hits.filter((h) => h.seen <= cut)]));
+    this.lastCut = cut;
+    this.last = list;
+    return list;
+  }
+
+  /** "Why this paper" for a paper the topic matched, or that a follow's 👍 brought in (`joined`: its learned() list marked it so); undefined if neither. */
+  reason(paperId: string, joined = false): string | undefined {
+    this.byId ??= new Map(this.hits.map((h) => [h.paper.id, h]));
+    const hit = this.byId.get(paperId);
+    const follow = this.words !== undefined ? { topic: this.words } : {};
+    if (hit) return reasonText({ ...follow, ...(hit.matched ? { matched: hit.matched } : {}), ...(hit.like ? { like: hit.like } : {}) });
+    return joined ? reasonText({ ...follow, likeRated: true }) : undefined;
+  }
+
+  /** The paper's item with its reason, `joined` as for reason(). */
+  item(p: Paper, joined = false): PaperItem {
+    let item = this.items?.get(p.id) ?? (joined ? this.likedItems?.get(p.id) : undefined);
+    if (!item) {
+      const reason = this.reason(p.id, joined);
+      if (!reason) return this.plainItem(p);
+      item = { ...this.plainItem(p), reason };
+      // A matched paper's item is every follower's, a joined one's every follow's that joined it.
+      (this.byId!.has(p.id) ? (this.items ??= new Map()) : (this.likedItems ??= new Map())).set(p.id, item);
+    }
+    return item;
+  }
 }
 
 /**
@@ -76,7 +127,7 @@ interface TopicHits {
  */
 export function createMatchCache(store: Store, index: PaperSearch) {
   let size = index.size;
-  const topics = new Map<string, TopicHits>();
+  const topics = new Map<string, TopicMatches>();
   const seen = new Map<string, number>();
   const items = new Map<string, PaperItem>();
   const learning = createLearningCache(index);
@@ -92,81 +143,41 @@ export function createMatchCache(store: Store, index: PaperSearch) {
     if (at === undefined) seen.set(id, (at = store.firstSeen(id)?.getTime() ?? -Infinity));
     return at;
   };
-  const entry = (topic: string, examples?: string[]): TopicHits => {
+  const item = (p: Paper): PaperItem => {
+    let it = items.get(p.id);
+    if (!it) items.set(p.id, (it = paperItem(p)));
+    return it;
+  };
+  /** The topic's matches (a follow by example's, given its examples); searches it on first use after a corpus change. */
+  const topic = (words: string, examples?: string[]): TopicMatches => {
     fresh();
-    const key = followKey(topic);
+    const key = followKey(words);
     let e = topics.get(key);
     if (!e) {
       // The hits are this cache's own: given `seen` in place, their evidence (matched) stays unread until a digest shows them.
-      const hits: RankedHit[] = followMatches(index, { topic, examples }).map((h) => Object.assign(h, { seen: firstSeenMs(h.paper.id) }));
-      const best = hits.reduce((m, h) => Math.max(m, h.score), 0);
-      topics.set(key, (e = { hits, best, seenDesc: hits.map((h) => h.seen).sort((a, b) => b - a), byFresh: new Map(), lastCut: NaN, last: hits, ...(examples?.length ? {} : { words: topic }) }));
+      const hits: RankedHit[] = followMatches(index, { topic: words, examples }).map((h) => Object.assign(h, { seen: firstSeenMs(h.paper.id) }));
+      topics.set(key, (e = new TopicMatches(hits, examples?.length ? undefined : words, item)));
     }
     return e;
   };
   return {
-    /** The topic's hits (a follow by example's, given its examples) with those first seen after `since` first, each group best match first. */
-    ordered(topic: string, since: Date, examples?: string[]): RankedHit[] {
-      const e = entry(topic, examples);
-      const cut = since.getTime();
-      // Most calls in a pass repeat the previous cut (follows made the same day).
-      if (cut === e.lastCut) return e.last;
-      const desc = e.seenDesc;
-      let lo = 0;
-      let hi = desc.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (desc[mid]! > cut) lo = mid + 1;
-        else hi = mid;
-      }
-      let list = lo === 0 ? e.hits : e.byFresh.get(lo);
-      if (!list) e.byFresh.set(lo, (list = [...e.hits.filter((h) => h.seen > cut), ...e.hits.filter((h) => h.seen <= cut)]));
-      e.lastCut = cut;
-      e.last = list;
-      return list;
-    },
+    topic,
+    /** The topic's hits with those first seen after `since` first, each group best match first (TopicMatches.ordered). */
+    ordered: (words: string, since: Date, examples?: string[]): RankedHit[] => topic(words, examples).ordered(since),
     /** ordered(), re-ranked and filtered by one follow's ratings (src/core/learning); each hit with its relevance. */
-    learned(topic: string, since: Date, feedback: Feedback, examples?: string[]): (RankedHit & { relevance: number; joined?: true })[] {
-      const list = this.ordered(topic, since, examples);
-      const e = entry(topic, examples);
+    learned(words: string, since: Date, feedback: Feedback, examples?: string[]): (RankedHit & { relevance: number; joined?: true })[] {
+      const e = topic(words, examples);
+      const list = e.ordered(since);
       const cut = since.getTime();
       const rel = (h: SearchHit) => (e.best > 0 ? Math.min(1, h.score / e.best) : 0);
       // A follow by example has no words to widen its search with: it learns over its own candidates.
-      return learning.learned(followKey(topic), examples ? undefined : topic, list, rel, (h) => ({ ...h, seen: firstSeenMs(h.paper.id) }), (h) => (h.seen > cut ? 1 : 0), feedback);
+      return learning.learned(followKey(words), examples ? undefined : words, list, rel, (h) => ({ ...h, seen: firstSeenMs(h.paper.id) }), (h) => (h.seen > cut ? 1 : 0), feedback);
     },
-    /** The topic's best score: a hit's relevance is its score over it (1 for the best match); call after ordered(topic). */
-    best: (topic: string): number => entry(topic).best,
-    item(p: Paper): PaperItem {
-      let item = items.get(p.id);
-      if (!item) items.set(p.id, (item = paperItem(p)));
-      return item;
-    },
-    /**
-     * "Why this paper" for a paper the topic matched, or that this follow's 👍 brought in (`joined`:
-     * its learned() list marked it so); undefined if neither. Call after ordered() or learned().
-     */
-    reason(topic: string, paperId: string, joined = false): string | undefined {
-      const e = topics.get(followKey(topic));
-      if (!e) return undefined;
-      e.byId ??= new Map(e.hits.map((h) => [h.paper.id, h]));
-      const hit = e.byId.get(paperId);
-      const follow = e.words !== undefined ? { topic: e.words } : {};
-      if (hit) return reasonText({ ...follow, ...(hit.matched ? { matched: hit.matched } : {}), ...(hit.like ? { like: hit.like } : {}) });
-      return joined ? reasonText({ ...follow, likeRated: true }) : undefined;
-    },
-    /** The paper's item with its reason for the topic, `joined` as for reason() (call after ordered() or learned()). */
-    topicItem(topic: string, p: Paper, joined = false): PaperItem {
-      const e = topics.get(followKey(topic));
-      let item = e?.items?.get(p.id) ?? (joined ? e?.likedItems?.get(p.id) : undefined);
-      if (!item) {
-        const reason = this.reason(topic, p.id, joined);
-        if (!reason) return this.item(p);
-        item = { ...this.item(p), reason };
-        // reason() built byId: a matched paper's item is every follower's, a joined one's every follow's that joined it.
-        if (e) (e.byId!.has(p.id) ? (e.items ??= new Map()) : (e.likedItems ??= new Map())).set(p.id, item);
-      }
-      return item;
-    },
+    item,
+    /** TopicMatches.reason for a topic asked for before (ordered() or learned()); undefined otherwise. */
+    reason: (words: string, paperId: string, joined = false): string | undefined => topics.get(followKey(words))?.reason(paperId, joined),
+    /** TopicMatches.item for a topic asked for before; the plain item otherwise. */
+    topicItem: (words: string, p: Paper, joined = false): PaperItem => topics.get(followKey(words))?.item(p, joined) ?? item(p),
   };
 }
 
@@ -209,6 +220,8 @@ interface Want {
 interface Picked {
   sections: DigestSection[];
   skipped: SkippedTopic[];
+  /** Each want's topic matches, undefined where it was skipped. */
+  matches: (TopicMatches | undefined)[];
   joined?: ReadonlyMap<string, ReadonlySet<string>>;
 }
 
@@ -218,6 +231,8 @@ const batch = (size: number) => Math.max(8, size * 3);
 /** What a prefetch read: for the targets it was given and the papers it covers, which target has which; as of changes position `mark`. */
 interface Prefetched {
   delivered: DeliveredPairs;
+  /** For each list the prefetch covered, its first hits' paper numbers in `delivered`: a pick looks up no id for them. */
+  numbers: Map<RankedHit[], Int32Array>;
   /** Every target's offered and aged-out papers (store.offersByTarget). */
   offers: OffersByTarget;
   mark: number;
@@ -267,9 +282,11 @@ export function createDigestPlanner(
     const t = pre?.target ?? -1;
     const skipped: SkippedTopic[] = [];
     let joined: Map<string, Set<string>> | undefined;
-    const lists = wants.map((w) => {
+    const matches: (TopicMatches | undefined)[] = [];
+    const lists = wants.map((w, i) => {
       try {
-        if (!w.feedback?.size) return cache.ordered(w.topic, w.since, w.examples);
+        const m = (matches[i] = cache.topic(w.topic, w.examples));
+        if (!w.feedback?.size) return m.ordered(w.since);
         const list = cache.learned(w.topic, w.since, w.feedback, w.examples);
         const liked = list.filter((h) => h.joined).map((h) => h.paper.id);
         if (liked.length > 0) (joined ??= new Map()).set(w.topic, new Set(liked));
@@ -298,33 +315,35 @@ export function createDigestPlanner(
     };
     // Without a prefetch, the first few hits of every topic in one query.
     if (!pre) ask(0, ...lists.keys());
-    const taken = new Set<string>();
+    // A few papers per user: an array is cheaper than a Set.
+    const taken: string[] = [];
     const sections: DigestSection[] = [];
     for (let i = 0; i < wants.length; i++) {
       const w = wants[i]!;
       const list = lists[i]!;
+      const numbers = pre?.p.numbers.get(list);
       const papers: Paper[] = [];
       const relevance: number[] = [];
       // A learned list brings each hit's relevance; an ordered one is relative to the topic's best.
-      const best = list.length > 0 && (list[0] as { relevance?: number }).relevance === undefined ? cache.best(w.topic) : 0;
+      const best = list.length > 0 && (list[0] as { relevance?: number }).relevance === undefined ? matches[i]!.best : 0;
       for (let j = 0; j < list.length && papers.length < w.size; j++) {
         const id = list[j]!.paper.id;
         if (skip.has(id)) continue;
-        const p = pairs ? pairs.paper(id) : -1;
+        const p = numbers && j < numbers.length ? numbers[j]! : pairs ? pairs.paper(id) : -1;
         let delivered = p >= 0 ? pairs!.has(t, p) : asked?.get(id);
         if (delivered === undefined) {
           ask(j, i);
           delivered = asked!.get(id)!;
         }
-        if (delivered || taken.has(id)) continue;
-        taken.add(id);
+        if (delivered || taken.includes(id)) continue;
+        taken.push(id);
         papers.push(list[j]!.paper);
         const hit: RankedHit & { relevance?: number } = list[j]!;
         relevance.push(hit.relevance ?? (best > 0 ? Math.min(1, hit.score / best) : 0));
       }
       if (papers.length > 0) sections.push({ topic: w.topic, papers, relevance });
     }
-    return joined ? { sections, skipped, joined } : { sections, skipped };
+    return joined ? { sections, skipped, matches, joined } : { sections, skipped, matches };
   };
 
   /** Skipped topics the target is told about now: fixable ones it was not told about before. */
@@ -362,7 +381,10 @@ export function createDigestPlanner(
       const covered: string[] = [];
       for (const [list, n] of lists) for (let j = 0; j < Math.min(n, list.length); j++) covered.push(list[j]!.paper.id);
       const mark = changes.now();
-      prefetched = { delivered: DeliveredPairs.read(store, keys, covered), offers: store.offersByTarget(), ratings: store.followRatingsByUser?.(), mark, used: new Uint8Array(keys.length) };
+      const delivered = DeliveredPairs.read(store, keys, covered);
+      const numbers = new Map<RankedHit[], Int32Array>();
+      for (const [list, n] of lists) numbers.set(list, Int32Array.from(list.slice(0, n), (h) => delivered.paper(h.paper.id)));
+      prefetched = { delivered, numbers, offers: store.offersByTarget(), ratings: store.followRatingsByUser?.(), mark, used: new Uint8Array(keys.length) };
     },
 
     /**
@@ -379,9 +401,10 @@ export function createDigestPlanner(
       const rated = pre?.p.ratings?.current() ? pre.p.ratings.of(user) : store.followRatings(user);
       const wants: Want[] = [];
       for (const f of follows) wants.push({ topic: f.topic, since: f.created, size: config.digests.size, feedback: rated.size ? rated.get(followKey(f.topic)) : undefined, examples: f.examples });
-      const { sections, skipped, joined } = pick(target, pre, wants, carry.skip);
+      const picked = pick(target, pre, wants, carry.skip);
+      const { sections, skipped } = picked;
       const capped = capDigest(config, target, follows, sections, carry, toTell(target, skipped));
-      const reply = capped.shown.length > 0 || capped.notices.length > 0 ? userReply(capped.shown, capped.notices, capped.actions, cache, index, follows, joined) : undefined;
+      const reply = capped.shown.length > 0 || capped.notices.length > 0 ? userReply(capped, picked, cache, index, follows) : undefined;
       return finish(target, capped.shown, reply, skipped, capped.followUp);
     },
 
@@ -432,18 +455,21 @@ function sectionItems(s: DigestSection, cache: MatchCache): PaperItem[] {
 const plural = (n: number) => (n === 1 ? '1 new paper' : `${n} new papers`);
 
 /** Papers listed section by section; the text says which numbers belong to which topic. */
-function userReply(sections: DigestSection[], notices: string[], actions: Reply['actions'], cache: MatchCache, index: PaperSearch, follows: Follow[], joined: Picked['joined']): Reply {
+function userReply({ shown, notices, actions }: CappedDigest, { matches, joined }: Picked, cache: MatchCache, index: PaperSearch, follows: Follow[]): Reply {
   const lines: string[] = [];
   const papers: PaperItem[] = [];
   const rateFor: (number | null)[] = [];
-  for (const s of sections) {
-    const follow = follows.find((f) => f.topic === s.topic);
+  for (const s of shown) {
+    const at = follows.findIndex((f) => f.topic === s.topic);
+    const follow = follows[at];
+    // A skipped topic (its search failed) can still show papers carried from earlier digests: they get no reason.
+    const m = matches[at];
     const first = papers.length + 1;
     const range = s.papers.length === 1 ? `${first}` : `${first}-${first + s.papers.length - 1}`;
     lines.push(`${follow ? followLabel(index, follow) : s.topic}: ${plural(s.papers.length)} (${range})`);
     const liked = joined?.get(s.topic);
     for (const p of s.papers) {
-      papers.push(cache.topicItem(s.topic, p, liked?.has(p.id)));
+      papers.push(m ? m.item(p, liked?.has(p.id)) : cache.item(p));
       // Each paper's 👍 / 👎 rate it for the follow it came for.
       rateFor.push(follow ? follow.id : null);
     }
