@@ -1,8 +1,8 @@
 /**
- * String -> id (index terms, paper ids, a planning pass's target keys): a Map, but the strings of
- * a fixed list (a restored snapshot's, a pass's targets) are found through an open-addressing table
- * of their ids, hashed once, rather than put in the Map one by one: at 100k papers (270k terms)
- * 30-40 ms instead of 0.15-0.35 s, and some 20 MB less to touch. Strings added later go in the Map.
+ * String -> id (index terms, paper ids): a Map, but the strings of a fixed list (a restored
+ * snapshot's) are found through an open-addressing table of their ids, hashed once, rather than
+ * put in the Map one by one: at 100k papers (270k terms) 30-40 ms instead of 0.15-0.35 s, and
+ * some 20 MB less to touch. Strings added later go in the Map.
  */
 export class StringIds {
   private readonly added = new Map<string, number>();
@@ -31,7 +31,7 @@ export class StringIds {
   }
 
   get(term: string): number | undefined {
-    // Nothing added yet (a prefetch's targets, a fresh restore): the Map is not asked, so a fresh string is hashed once.
+    // Nothing added yet (a fresh restore): the Map is not asked, so a fresh string is hashed once.
     const id = this.added.size > 0 ? this.added.get(term) : undefined;
     if (id !== undefined || this.mask === 0) return id;
     const { table, mask, restored } = this;
