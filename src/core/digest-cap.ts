@@ -108,33 +108,39 @@ export interface CappedDigest {
  * one busy topic cannot crowd out the others.
  */
 export function capDigest(config: AppConfig, target: Target, follows: Follow[], sections: DigestSection[], carried: Carried, tell: SkippedTopic[]): CappedDigest {
-  // One pool per followed topic, found by topicKey (carried papers) or by the follow's own text (sections).
-  type Pool = { topic: string; list: Candidate[] };
-  const pools = new Map<string, Pool>();
-  const byText = new Map<string, Pool>();
+  // One pool per followed topic, found by topicKey (carried papers) or by the follow's own text
+  // (sections). A digest has a few follows: arrays, searched in place, cost less than Maps.
+  type Pool = { key: string; topic: string; list: Candidate[] };
+  const pools: Pool[] = [];
+  const poolOfFollow: Pool[] = [];
   for (const f of follows) {
     const key = followKey(f.topic);
-    let p = pools.get(key);
-    if (!p) pools.set(key, (p = { topic: f.topic, list: [] }));
-    byText.set(f.topic, p);
+    let p = pools.find((q) => q.key === key);
+    if (!p) pools.push((p = { key, topic: f.topic, list: [] }));
+    poolOfFollow.push(p);
   }
   for (const { paper, offer, key } of carried.papers) {
-    const p = pools.get(key);
+    const p = pools.find((q) => q.key === key);
     p?.list.push({ paper, topic: p.topic, relevance: offer.relevance, shown: false });
   }
   for (const s of sections) {
-    const p = byText.get(s.topic);
-    s.papers.forEach((paper, i) => p?.list.push({ paper, topic: p.topic, relevance: s.relevance[i] ?? 0, shown: false }));
+    const p = poolOfFollow[follows.findIndex((f) => f.topic === s.topic)];
+    for (let i = 0; i < s.papers.length; i++) p?.list.push({ paper: s.papers[i]!, topic: p.topic, relevance: s.relevance[i] ?? 0, shown: false });
   }
 
+  // Round by round; within a round, most relevant first (an insertion sort: stable, and a round has a few papers).
   const order: Candidate[] = [];
-  const row: Candidate[] = [];
   for (let round = 0; ; round++) {
-    row.length = 0;
-    for (const p of pools.values()) if (p.list.length > round) row.push(p.list[round]!);
-    if (row.length === 0) break;
-    row.sort((a, b) => b.relevance - a.relevance);
-    for (const c of row) order.push(c);
+    const start = order.length;
+    for (const p of pools) {
+      const c = p.list[round];
+      if (!c) continue;
+      let at = order.length;
+      order.push(c);
+      for (; at > start && order[at - 1]!.relevance < c.relevance; at--) order[at] = order[at - 1]!;
+      order[at] = c;
+    }
+    if (order.length === start) break;
   }
   const cap = config.digests.maxPapers;
   for (let i = 0; i < order.length && i < cap; i++) order[i]!.shown = true;
@@ -142,7 +148,7 @@ export function capDigest(config: AppConfig, target: Target, follows: Follow[], 
 
   // Shown papers grouped by topic, in follow order, each topic's own order kept.
   const shown: DigestSection[] = [];
-  for (const { topic, list } of pools.values()) {
+  for (const { topic, list } of pools) {
     const papers: Paper[] = [];
     const relevance: number[] = [];
     for (const c of list) {

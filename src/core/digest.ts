@@ -328,7 +328,7 @@ export function createDigestPlanner(
       const best = list.length > 0 && (list[0] as { relevance?: number }).relevance === undefined ? matches[i]!.best : 0;
       for (let j = 0; j < list.length && papers.length < w.size; j++) {
         const id = list[j]!.paper.id;
-        if (skip.has(id)) continue;
+        if (skip.size > 0 && skip.has(id)) continue;
         const p = numbers && j < numbers.length ? numbers[j]! : pairs ? pairs.paper(id) : -1;
         let delivered = p >= 0 ? pairs!.has(t, p) : asked?.get(id);
         if (delivered === undefined) {
