@@ -249,6 +249,12 @@ interface Prefetch {
 }
 
 const NOTHING: ReadonlySet<string> = new Set();
+
+/** Whether a user's digest took the paper already: a loop, as includes() is a call per paper for a few ids. */
+function isTaken(taken: readonly string[], id: string): boolean {
+  for (let i = 0; i < taken.length; i++) if (taken[i] === id) return true;
+  return false;
+}
 const NO_OFFERS: { offered: OfferedPaper[]; expired: Set<string> } = { offered: [], expired: new Set() };
 
 /**
@@ -335,7 +341,7 @@ export function createDigestPlanner(
           ask(j, i);
           delivered = asked!.get(id)!;
         }
-        if (delivered || taken.includes(id)) continue;
+        if (delivered || isTaken(taken, id)) continue;
         taken.push(id);
         papers.push(list[j]!.paper);
         const hit: RankedHit & { relevance?: number } = list[j]!;

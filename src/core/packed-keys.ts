@@ -36,15 +36,17 @@ export class PackedKeys {
   }
 
   private add(key: string, number: number): void {
-    if (this.get(key) >= 0) return;
     const h = packedHash(key);
     if (h === 0) {
-      this.others.set(key, number);
+      if (!this.others.has(key)) this.others.set(key, number);
       return;
     }
     const { slots, mask } = this;
     let at = h & mask;
-    while (slots[at * SLOT + NUMBER] !== 0) at = (at + 1) & mask;
+    for (; slots[at * SLOT + NUMBER] !== 0; at = (at + 1) & mask) {
+      const s = at * SLOT;
+      if (slots[s + HASH] === h && slots[s + LENGTH] === key.length && sameChars(slots, s, key)) return;
+    }
     const s = at * SLOT;
     slots[s + HASH] = h;
     slots[s + NUMBER] = number + 1;
