@@ -250,10 +250,27 @@ interface Prefetch {
 
 const NOTHING: ReadonlySet<string> = new Set();
 
-/** Whether a user's digest took the paper already: a loop, as includes() is a call per paper for a few ids. */
-function isTaken(taken: readonly string[], id: string): boolean {
-  for (let i = 0; i < taken.length; i++) if (taken[i] === id) return true;
-  return false;
+/**
+ * The papers one digest took so far: by their prefetch number where they have one (every list
+ * gives a paper the same), so most checks compare small ints, not id strings; by id otherwise.
+ */
+class TakenPapers {
+  private readonly numbers: number[] = [];
+  private readonly ids: string[] = [];
+
+  has(p: number, id: string): boolean {
+    if (p >= 0) {
+      for (let i = 0; i < this.numbers.length; i++) if (this.numbers[i] === p) return true;
+      return false;
+    }
+    for (let i = 0; i < this.ids.length; i++) if (this.ids[i] === id) return true;
+    return false;
+  }
+
+  add(p: number, id: string): void {
+    if (p >= 0) this.numbers.push(p);
+    else this.ids.push(id);
+  }
 }
 const NO_OFFERS: { offered: OfferedPaper[]; expired: Set<string> } = { offered: [], expired: new Set() };
 
@@ -321,8 +338,7 @@ export function createDigestPlanner(
     };
     // Without a prefetch, the first few hits of every topic in one query.
     if (!pre) ask(0, ...lists.keys());
-    // A few papers per user: an array is cheaper than a Set.
-    const taken: string[] = [];
+    const taken = new TakenPapers();
     const sections: DigestSection[] = [];
     for (let i = 0; i < wants.length; i++) {
       const w = wants[i]!;
@@ -341,8 +357,8 @@ export function createDigestPlanner(
           ask(j, i);
           delivered = asked!.get(id)!;
         }
-        if (delivered || isTaken(taken, id)) continue;
-        taken.push(id);
+        if (delivered || taken.has(p, id)) continue;
+        taken.add(p, id);
         papers.push(list[j]!.paper);
         const hit: RankedHit & { relevance?: number } = list[j]!;
         relevance.push(hit.relevance ?? (best > 0 ? Math.min(1, hit.score / best) : 0));

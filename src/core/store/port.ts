@@ -92,7 +92,7 @@ export interface Delivery {
 
 /** What followRatingsByUser() reads. */
 export interface RatingsByUser {
-  of(user: UserKey): Map<string, Feedback>;
+  of(user: UserKey): ReadonlyMap<string, Feedback>;
   current(): boolean;
 }
 

@@ -49,6 +49,8 @@ function migrate(db: Database.Database, path: string, options: SqliteStoreOption
 }
 
 const DEFAULT_MAX_FOLLOWS = 25;
+/** The ratings of a user who rated nothing (followRatingsByUser). */
+const NO_RATINGS: ReadonlyMap<string, ReadonlyMap<string, Rating>> = new Map();
 
 /** A consistent copy of the live database (VACUUM INTO reads one snapshot), next to it: <file>.before-v<N>[-<n>].bak. */
 function backUp(db: Database.Database, path: string, version: number, log: Logger | undefined): void {
@@ -343,7 +345,8 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
         map.set(paperId, rating);
       }
       return {
-        of: (u: UserKey) => byUser.get(`${u.platform}\u0000${u.workspace}\u0000${u.user}`) ?? new Map(),
+        // Most users rate nothing: one shared empty map for them, not a Map each.
+        of: (u: UserKey) => (byUser.size === 0 ? NO_RATINGS : (byUser.get(`${u.platform}\u0000${u.workspace}\u0000${u.user}`) ?? NO_RATINGS)),
         current: () => ratingWrites === at,
       };
     },
