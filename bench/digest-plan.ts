@@ -237,8 +237,7 @@ export async function run(): Promise<string> {
     `Cold: the first pass after a start or a corpus change: it reads every follow (as the scheduler does once at start, and after a merge of person scopes) and searches each of the ${topics.length} topics once. ` +
       'Warm: later ticks of the same morning reuse those matches (kept until the index grows) and the scheduler\'s targets (a follow, unfollow or settings change re-reads that one user: the "follow change" column). ' +
       'Each pass reads, in one store query, which of every topic\'s first candidates each user already has (delivered or claimed), as a scheduler pass does. ' +
-      (rows.every((r) => r.warmMs < BUDGET_MS) ? `Warm passes are under the ${BUDGET_MS} ms target` : `Warm passes miss the ${BUDGET_MS} ms target`) +
-      (rows.every((r) => r.coldMs < BUDGET_MS) ? ', cold passes too' : '; cold passes miss it') +
+      `Against the ${BUDGET_MS} ms target: ${rows.map((r) => `${r.store}'s warm pass ${r.warmMs < BUDGET_MS ? 'meets it' : 'misses it'}, its cold pass ${r.coldMs < BUDGET_MS ? 'meets it' : 'misses it'}`).join('; ')}` +
       `; PaperIndex.match() is ${rows.map((r) => `${fmt((100 * r.matchMs) / r.coldMs, 0)}%`).join(' and ')} of the ${rows.map((r) => r.store).join(' and ')} cold passes.`,
     '',
     `A scheduler starting on these stores reads every digest a page of users at a time: ${rows.map((r) => `${r.store}: start() returns after ${fmt(r.startReturnsMs, 0)} ms, the read is done after ${fmt(r.startReadMs, 0)} ms, and the event loop waits at most ${fmt(r.startStallMs, 0)} ms at a time meanwhile`).join('; ')}.`,
