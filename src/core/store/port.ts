@@ -166,7 +166,7 @@ export interface Store {
    */
   rate(user: UserKey, topic: string, paperId: string, rating: Rating | 0, now: Date): void;
   /** The user's ratings by follow (topicKey), each paper's latest; follows without ratings are absent. */
-  followRatings(user: UserKey): Map<string, Feedback>;
+  followRatings(user: UserKey): ReadonlyMap<string, Feedback>;
   /**
    * Every user's followRatings in one read, for a planning pass: `of(user)` answers as
    * followRatings(user) would have at the read, and `current()` is true while no rating has been
