@@ -11,7 +11,7 @@ import { wordForm } from './stem.js';
 import { QUERY_STOP_WORDS, STOP_WORDS } from './stopwords.js';
 
 /** The snapshot file's layout; bump when the container or the sections below change. */
-export const SNAPSHOT_FORMAT = 3;
+export const SNAPSHOT_FORMAT = 4;
 export { SNAPSHOT_FILE } from './snapshot-file.js';
 /** Bump when the analyzer changes in a way PROBE below might not show. */
 const ANALYZER_REVISION = 1;

@@ -4,17 +4,18 @@ import { grow, owned } from './postings.js';
 export interface TreeState {
   /** Per node: its first and last edge (-1: none), interleaved. */
   treeNodes: Int32Array;
-  /** Per edge: label term, label start, label end, target, next edge of the same node; interleaved. */
+  /** Per edge: label term, label end (-1: a leaf), target, next edge of the same node; interleaved. */
   treeEdges: Int32Array;
 }
 
 /** Int32s per edge in `edges`, and the fields' places. */
-const EDGE = 5;
+const EDGE = 4;
 const TERM = 0;
-const START = 1;
-const END = 2;
-const TARGET = 3;
-const NEXT = 4;
+const END = 1;
+const TARGET = 2;
+const NEXT = 3;
+/** The END of a leaf edge. */
+const LEAF = -1;
 
 /**
  * The vocabulary's radix tree for prefix and typo lookup, the same tree minisearch's SearchableMap
@@ -25,8 +26,10 @@ const NEXT = 4;
  *
  * A node is a chain of edges in insertion order (a split moves the edge to the end, as a Map's
  * delete and set do). An edge's label is a slice of a vocabulary term, [start, end) of
- * terms[term]; an empty label is the leaf edge ('' in minisearch), whose target is -1 - the id of
- * the term ending at the node; any other edge's target is its child node. Node 0 is the root.
+ * terms[term], where start is the depth of the node it leaves (the term's first `start`
+ * characters are the path there), so an edge keeps only its end and every walk from the root
+ * knows the start. The leaf edge ('' in minisearch) has end -1 and target -1 - the id of the term
+ * ending at the node; any other edge's target is its child node. Node 0 is the root.
  */
 export class VocabularyTree {
   private nodes: Int32Array<ArrayBuffer>;
@@ -59,9 +62,9 @@ export class VocabularyTree {
       let prev = -1;
       for (let e = this.nodes[2 * node]!; e >= 0; prev = e, e = this.edges[EDGE * e + NEXT]!) {
         const at = EDGE * e;
-        const start = this.edges[at + START]!;
+        const start = pos;
         const end = this.edges[at + END]!;
-        if (start === end) continue;
+        if (end === LEAF) continue;
         const label = this.terms[this.edges[at + TERM]!]!;
         if (key.charCodeAt(pos) !== label.charCodeAt(start)) continue;
         const len = Math.min(keyLength - pos, end - start);
@@ -74,26 +77,25 @@ export class VocabularyTree {
           // new edge at the end of the node (minisearch sets it, then deletes the old one).
           const intermediate = this.newNode();
           this.unlink(node, e, prev);
-          this.edges[at + START] = start + offset;
           this.append(intermediate, e);
-          this.append(node, this.newEdge(id, pos, pos + offset, intermediate));
+          this.append(node, this.newEdge(id, pos + offset, intermediate));
           node = intermediate;
         }
         pos += offset;
         continue outer;
       }
       const child = this.newNode();
-      this.append(node, this.newEdge(id, pos, keyLength, child));
+      this.append(node, this.newEdge(id, keyLength, child));
       node = child;
       break;
     }
     for (let e = this.nodes[2 * node]!; e >= 0; e = this.edges[EDGE * e + NEXT]!) {
-      if (this.edges[EDGE * e + START] === this.edges[EDGE * e + END]) {
+      if (this.edges[EDGE * e + END] === LEAF) {
         this.edges[EDGE * e + TARGET] = -1 - id;
         return;
       }
     }
-    this.append(node, this.newEdge(id, 0, 0, -1 - id));
+    this.append(node, this.newEdge(id, LEAF, -1 - id));
   }
 
   /**
@@ -142,9 +144,9 @@ export class VocabularyTree {
     outer: while (pos < prefix.length) {
       for (let e = this.nodes[2 * node]!; e >= 0; e = this.edges[EDGE * e + NEXT]!) {
         const at = EDGE * e;
-        const start = this.edges[at + START]!;
+        const start = pos;
         const end = this.edges[at + END]!;
-        if (start === end || end - start > prefix.length - pos) continue;
+        if (end === LEAF || end - start > prefix.length - pos) continue;
         if (prefix.startsWith(this.terms[this.edges[at + TERM]!]!.slice(start, end), pos)) {
           node = this.edges[at + TARGET]!;
           pos += end - start;
@@ -154,9 +156,9 @@ export class VocabularyTree {
       const rest = prefix.slice(pos);
       for (let e = this.nodes[2 * node]!; e >= 0; e = this.edges[EDGE * e + NEXT]!) {
         const at = EDGE * e;
-        const start = this.edges[at + START]!;
+        const start = pos;
         const end = this.edges[at + END]!;
-        if (start !== end && rest.length <= end - start && this.terms[this.edges[at + TERM]!]!.startsWith(rest, start)) return this.edges[at + TARGET]!;
+        if (end !== LEAF && rest.length <= end - start && this.terms[this.edges[at + TERM]!]!.startsWith(rest, start)) return this.edges[at + TARGET]!;
       }
       return -1;
     }
@@ -171,18 +173,19 @@ export class VocabularyTree {
     while (stack.length) {
       const e = stack.pop()!;
       const target = this.edges[EDGE * e + TARGET]!;
-      if (this.edges[EDGE * e + START] === this.edges[EDGE * e + END]) out.push(-1 - target);
+      if (this.edges[EDGE * e + END] === LEAF) out.push(-1 - target);
       else for (let c = this.nodes[2 * target]!; c >= 0; c = this.edges[EDGE * c + NEXT]!) stack.push(c);
     }
   }
 
   private fuzzy(node: number, query: string, maxDistance: number, results: [number, number][], matrix: Uint8Array, m: number, n: number): void {
     const offset = m * n;
+    // Row m is the node's first label character's: the node's depth is m - 1.
+    const start = m - 1;
     edge: for (let e = this.nodes[2 * node]!; e >= 0; e = this.edges[EDGE * e + NEXT]!) {
       const at = EDGE * e;
-      const start = this.edges[at + START]!;
       const end = this.edges[at + END]!;
-      if (start === end) {
+      if (end === LEAF) {
         const distance = matrix[offset - 1]!;
         if (distance <= maxDistance) results.push([-1 - this.edges[at + TARGET]!, distance]);
         continue;
@@ -219,12 +222,11 @@ export class VocabularyTree {
     return id;
   }
 
-  private newEdge(term: number, start: number, end: number, target: number): number {
+  private newEdge(term: number, end: number, target: number): number {
     const id = this.edgeCount++;
     if (EDGE * this.edgeCount > this.edges.length) this.edges = grow(this.edges, EDGE * this.edgeCount);
     const at = EDGE * id;
     this.edges[at + TERM] = term;
-    this.edges[at + START] = start;
     this.edges[at + END] = end;
     this.edges[at + TARGET] = target;
     this.edges[at + NEXT] = -1;
