@@ -197,7 +197,9 @@ export class QuantizedVectors {
     }
   }
 
-  private reserve(docs: number): void {
+  /** Room for `docs` rows (set() makes more room as needed, half as much again each time). */
+  reserve(docs: number): void {
+    if (docs <= this.capacity) return;
     const old = this.capacity;
     const scales = this.scales().slice();
     const errors = this.errors().slice();

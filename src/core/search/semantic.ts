@@ -529,7 +529,9 @@ export class SemanticSpace {
     if (this.quantized !== undefined) return this.quantized;
     const dims = this.dims;
     const rounded = QuantizedVectors.create(dims);
-    if (rounded) for (let doc = 0; doc < this.docVectors.length / dims; doc++) rounded.set(doc, this.docVectors.subarray(doc * dims, (doc + 1) * dims));
+    const docs = this.docVectors.length / dims;
+    rounded?.reserve(docs);
+    if (rounded) for (let doc = 0; doc < docs; doc++) rounded.set(doc, this.docVectors.subarray(doc * dims, (doc + 1) * dims));
     return (this.quantized = rounded);
   }
 
