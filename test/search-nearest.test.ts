@@ -55,7 +55,7 @@ describe('QuantizedVectors', () => {
     const vectors = documents(dims, 3000);
     const rounded = QuantizedVectors.create(dims)!;
     expect(rounded).not.toBeNull();
-    for (let d = 0; d < 3000; d++) rounded.set(d, vectors.subarray(d * dims, (d + 1) * dims));
+    rounded.setRows(vectors, 0, 3000);
     let closest = Infinity;
     for (let trial = 0; trial < 5; trial++) {
       const query = Float64Array.from(unit(Float32Array.from({ length: dims }, () => random() - 0.5)));
@@ -80,7 +80,7 @@ describe('QuantizedVectors', () => {
     const dims = 32;
     const vectors = documents(dims, 1001);
     const rounded = QuantizedVectors.create(dims)!;
-    for (let d = 0; d < 1001; d++) rounded.set(d, vectors.subarray(d * dims, (d + 1) * dims));
+    for (let d = 0; d < 1001; d += 250) rounded.setRows(vectors.subarray(d * dims, Math.min(1001, d + 250) * dims), d, Math.min(1001, d + 250) - d);
     const query = Float64Array.from(unit(Float32Array.from({ length: dims }, () => random() - 0.5)));
     const { slack } = rounded.setQuery(query)!;
     const all = new Map<number, number>();
@@ -143,5 +143,22 @@ describe('SemanticSpace.nearest', () => {
     expect(sims[10]).toBe(sims[11]);
     for (const count of [1, 2, 5]) expect(s.nearest(query, count, [], docs)).toEqual(reference(sims, count, new Set()));
     expect(s.nearest(query, 1, [], docs).docs).toEqual([10]);
+  });
+
+  it('stays exact while its rows are rounded in slices after an install and papers are added meanwhile', async () => {
+    const dims = 16;
+    const docs = 20_000;
+    const s = new SemanticSpace({ dims, sampleSize: 100 });
+    const termVectors = Float32Array.from({ length: 20 * dims }, () => random() - 0.5);
+    const docVectors = documents(dims, docs);
+    s.install({ dims, fittedOn: docs, terms: Array.from({ length: 20 }, (_, t) => `t${t}`), idf: new Float32Array(20).fill(1), termVectors, termUnits: termVectors, docVectors });
+    // One slice is rounded; then papers already rounded and not yet rounded change, and one is added.
+    await new Promise((resolve) => setImmediate(resolve));
+    for (const doc of [5, 15_000, docs]) s.setDoc(doc, new Map([[`t${doc % 20}`, 2], [`t${(doc * 7) % 20}`, 1]]));
+    for (let trial = 0; trial < 4; trial++) {
+      const query = unit(Float32Array.from({ length: dims }, (_, k) => s.docVector([5, 15_000, docs, 7][trial]!)![k]! + (random() - 0.5) * 0.1));
+      const expected = reference(Float32Array.from(s.similarities(query, docs + 1)), 10, new Set());
+      expect(s.nearest(query, 10, [], docs + 1)).toEqual(expected);
+    }
   });
 });

@@ -97,7 +97,7 @@ export class QuantizedVectors {
   private readonly memory: WebAssembly.Memory;
   private readonly run: (rows: number, groups: number, query: number, scales: number, errors: number, marks: number, marked: number, open: number, out: number) => number;
   private capacity = 0;
-  /** The largest length of a rounded vector. */
+  /** The largest squared length of a rounded vector. */
   private maxLength = 0;
 
   /** Null where the module cannot run (dims not a multiple of 16, or no SIMD). */
@@ -113,27 +113,47 @@ export class QuantizedVectors {
     this.run = instance.exports.above as QuantizedVectors['run'];
   }
 
-  /** Rounds document `doc`'s vector (undefined: all zero) into its row. */
-  set(doc: number, v: ArrayLike<number> | undefined): void {
-    if (doc >= this.capacity) this.reserve(Math.max(doc + 1, Math.ceil(this.capacity * 1.5)));
+  /** Rounds `count` vectors (dims each, from `vectors`' start) into rows from, from + 1, ... */
+  setRows(vectors: Float32Array<ArrayBufferLike>, from: number, count: number): void {
+    if (from + count > this.capacity) this.reserve(Math.max(from + count, Math.ceil(this.capacity * 1.5)));
+    this.round(vectors, from, count);
+  }
+
+  private round(vectors: Float32Array<ArrayBufferLike>, doc: number, count: number): void {
     const dims = this.dims;
-    const row = new Int8Array(this.memory.buffer, doc * dims, dims);
-    let largest = 0;
-    if (v) for (let k = 0; k < dims; k++) largest = Math.max(largest, Math.abs(v[k]!));
-    const scale = Math.fround(largest / DOC_STEPS);
-    let error = 0;
-    let length = 0;
-    for (let k = 0; k < dims; k++) {
-      const x = v ? v[k]! : 0;
-      const q = scale > 0 ? Math.max(-DOC_STEPS, Math.min(DOC_STEPS, Math.round(x / scale))) : 0;
-      row[k] = q;
-      error += (x - q * scale) ** 2;
-      length += (q * scale) ** 2;
+    const rows = new Int8Array(this.memory.buffer, 0, this.capacity * dims);
+    const scales = this.scales();
+    const errors = this.errors();
+    let maxLength = this.maxLength;
+    for (let i = 0, base = 0; i < count; i++, doc++, base += dims) {
+      const row = doc * dims;
+      let largest = 0;
+      for (let k = 0; k < dims; k++) {
+        const x = vectors[base + k]!;
+        if (x > largest) largest = x;
+        else if (-x > largest) largest = -x;
+      }
+      const scale = Math.fround(largest / DOC_STEPS);
+      const inverse = scale > 0 ? 1 / scale : 0;
+      let error = 0;
+      let length = 0;
+      for (let k = 0; k < dims; k++) {
+        const x = vectors[base + k]!;
+        const t = x * inverse;
+        let q = (t < 0 ? t - 0.5 : t + 0.5) | 0;
+        if (q > DOC_STEPS) q = DOC_STEPS;
+        else if (q < -DOC_STEPS) q = -DOC_STEPS;
+        rows[row + k] = q;
+        const y = q * scale;
+        error += (x - y) * (x - y);
+        length += y * y;
+      }
+      scales[doc] = scale;
+      // In estimate units, for any query of length at most MAX_QUERY_LENGTH; rounded up.
+      errors[doc] = Math.fround(Math.sqrt(error) * QUERY_STEPS * MAX_QUERY_LENGTH * (1 + 1e-6));
+      if (length > maxLength) maxLength = length;
     }
-    this.scales()[doc] = scale;
-    // In estimate units, for any query of length at most MAX_QUERY_LENGTH; rounded up.
-    this.errors()[doc] = Math.fround(Math.sqrt(error) * QUERY_STEPS * MAX_QUERY_LENGTH * (1 + 1e-6));
-    this.maxLength = Math.max(this.maxLength, Math.sqrt(length));
+    this.maxLength = maxLength;
   }
 
   /** Per document, the float32 scale of its row: a view, valid until the next set(). */
@@ -168,7 +188,7 @@ export class QuantizedVectors {
     }
     if (!(Math.sqrt(length) <= MAX_QUERY_LENGTH)) return undefined;
     // |q.d - q'.d'| <= |q|.|d - d'| + |q - q'|.|d'|; the margins cover the rounding of these sums and of a float32 result.
-    return { slack: (Math.sqrt(error) * this.maxLength * (1 + 1e-6) + 1e-6) * QUERY_STEPS };
+    return { slack: (Math.sqrt(error) * Math.sqrt(this.maxLength) * (1 + 1e-6) + 1e-6) * QUERY_STEPS };
   }
 
   /**

@@ -209,8 +209,14 @@ export class SemanticSpace {
   private tails: Float32Array | undefined;
   private scratch = new Float32Array(0);
   private scan: VectorScan | null | undefined;
-  /** The document vectors rounded for nearest()'s first pass, made on its first call after an install. */
+  /**
+   * The document vectors rounded for nearest()'s first pass: rows below `roundedRows` are
+   * current; the rest are rounded a slice at a time after an install, or all at once when
+   * nearest() needs them first.
+   */
   private quantized: QuantizedVectors | null | undefined;
+  private roundedRows = 0;
+  private rounding: ReturnType<typeof setImmediate> | undefined;
   /** nearest()'s documents that may qualify, reused. */
   private maybe: number[] = [];
   private maybeUppers: number[] = [];
@@ -248,6 +254,8 @@ export class SemanticSpace {
     this.tails = undefined;
     this.docVectors = this.inScanMemory(fit.docVectors);
     this.quantized = undefined;
+    this.roundedRows = 0;
+    this.roundInSlices();
     this.fittedOn = fit.fittedOn;
   }
 
@@ -353,7 +361,7 @@ export class SemanticSpace {
     const v = this.project(terms);
     if (v) this.docVectors.set(v, doc * dims);
     else this.docVectors.fill(0, doc * dims, (doc + 1) * dims);
-    this.quantized?.set(doc, v);
+    if (this.quantized && doc < this.roundedRows) this.quantized.setRows(this.docVectors.subarray(doc * dims, (doc + 1) * dims), doc, 1);
   }
 
   /** Whether docVector(doc) gives a vector, without making the view. */
@@ -525,14 +533,34 @@ export class SemanticSpace {
     return { docs: best, sims, max };
   }
 
+  /** The rounded vectors with every row current (rounding what is left now), or null where they cannot be made. */
   private quantizedVectors(): QuantizedVectors | null {
-    if (this.quantized !== undefined) return this.quantized;
-    const dims = this.dims;
-    const rounded = QuantizedVectors.create(dims);
-    const docs = this.docVectors.length / dims;
-    rounded?.reserve(docs);
-    if (rounded) for (let doc = 0; doc < docs; doc++) rounded.set(doc, this.docVectors.subarray(doc * dims, (doc + 1) * dims));
-    return (this.quantized = rounded);
+    this.roundRows(Infinity);
+    return this.quantized ?? null;
+  }
+
+  /** Rounds up to `count` more rows; false when none is left. */
+  private roundRows(count: number): boolean {
+    if (this.quantized === undefined) {
+      this.quantized = QuantizedVectors.create(this.dims);
+      this.quantized?.reserve(this.docVectors.length / this.dims);
+    }
+    const rows = this.docVectors.length / this.dims;
+    if (!this.quantized || this.roundedRows >= rows) return false;
+    const from = this.roundedRows;
+    const to = Math.min(rows, from + count);
+    this.quantized.setRows(this.docVectors.subarray(from * this.dims, to * this.dims), from, to - from);
+    this.roundedRows = to;
+    return to < rows;
+  }
+
+  /** Rounds the rows a slice per turn of the event loop, so the first query finds them ready without a pause anywhere. */
+  private roundInSlices(): void {
+    if (this.rounding) clearImmediate(this.rounding);
+    const step = () => {
+      this.rounding = this.roundRows(ROWS_PER_SLICE) ? setImmediate(step).unref() : undefined;
+    };
+    this.rounding = setImmediate(step).unref();
   }
 
   /** The WebAssembly scan (dot-scan.ts), or null where it cannot run; tried once. */
@@ -567,6 +595,9 @@ export class SemanticSpace {
     return { index: Int32Array.from(index), value: Float32Array.from(value, (w) => w * scale) };
   }
 }
+
+/** Rows rounded per turn of the event loop after an install (a few milliseconds). */
+const ROWS_PER_SLICE = 8192;
 
 /** nearest()'s answer. */
 export interface Nearest {
