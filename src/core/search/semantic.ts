@@ -484,7 +484,7 @@ export class SemanticSpace {
     const ids = this.maybe;
     const uppers = this.maybeUppers;
     ids.length = uppers.length = 0;
-    const found = (doc: number, dot: number) => {
+    rounded.above(docs, limits, (doc, dot) => {
       const estimate = dot * scales[doc]!;
       const margin = errors[doc]! + slack;
       const lower = estimate - margin;
@@ -496,11 +496,8 @@ export class SemanticSpace {
       // Documents whose similarity cannot be positive matter to neither.
       limits.marked = Math.max(limits.marked, largest);
       if (size === count) limits.open = Math.max(limits.open, Math.min(largest, heap[0]!));
-    };
-    rounded.above(docs, limits, (doc, dot) => {
-      found(doc, dot);
       ids.push(doc);
-      uppers.push(dot * scales[doc]! + errors[doc]! + slack);
+      uppers.push(estimate + margin);
     });
     const open = size === count ? heap[0]! : -Infinity;
     // The documents that may matter, by upper bound, highest first: once no later one can raise
