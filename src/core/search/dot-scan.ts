@@ -12,7 +12,7 @@
 /** Bytes of a WebAssembly page. */
 const PAGE = 65536;
 
-function uleb(n: number): number[] {
+export function uleb(n: number): number[] {
   const out: number[] = [];
   do {
     let byte = n & 0x7f;
@@ -23,7 +23,7 @@ function uleb(n: number): number[] {
   return out;
 }
 
-function sleb(n: number): number[] {
+export function sleb(n: number): number[] {
   const out: number[] = [];
   for (;;) {
     const byte = n & 0x7f;
@@ -36,9 +36,9 @@ function sleb(n: number): number[] {
   }
 }
 
-const section = (id: number, body: number[]) => [id, ...uleb(body.length), ...body];
-const vec = (items: number[][]) => [...uleb(items.length), ...items.flat()];
-const name = (s: string) => [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
+export const section = (id: number, body: number[]) => [id, ...uleb(body.length), ...body];
+export const vec = (items: number[][]) => [...uleb(items.length), ...items.flat()];
+export const name = (s: string) => [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
 
 /** scan(docs, count, query, out): out[d] = the rounded dot of query (dims float64) with doc d (dims float32), byte addresses. */
 function moduleBytes(dims: number): Uint8Array<ArrayBuffer> {
@@ -83,6 +83,11 @@ function moduleBytes(dims: number): Uint8Array<ArrayBuffer> {
 /** Every scan's memory, for what the process holds outside the JS heap and its array buffers (benchmarks). */
 const live = new Set<WeakRef<WebAssembly.Memory>>();
 
+/** Counts a module's memory in scanMemoryBytes while it lives. */
+export function countScanMemory(memory: WebAssembly.Memory): void {
+  live.add(new WeakRef(memory));
+}
+
 /** Bytes of WebAssembly memory the live scans hold (process.memoryUsage() counts none of it). */
 export function scanMemoryBytes(): number {
   let bytes = 0;
@@ -123,7 +128,7 @@ export class VectorScan {
   private constructor(readonly dims: number, module: WebAssembly.Module) {
     const instance = new WebAssembly.Instance(module, {});
     this.memory = instance.exports.memory as WebAssembly.Memory;
-    live.add(new WeakRef(this.memory));
+    countScanMemory(this.memory);
     this.run = instance.exports.scan as VectorScan['run'];
   }
 

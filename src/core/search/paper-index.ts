@@ -1366,38 +1366,35 @@ export class PaperIndex implements PaperSearch {
     let norm = 0;
     for (const x of target) norm += x * x;
     if (norm === 0) return [head, rest];
-    const sims = space.similarities(target.map((x) => x / Math.sqrt(norm)), this.postings.capacity);
+    const unit = target.map((x) => x / Math.sqrt(norm));
     const candidates = !query.phrases.length && semanticCandidates > 0 && !PaperIndex.referenceRanking;
-    let maxSim = 0;
-    let nearest: number[] = [];
-    const headSims = head.map((r) => sims[r.doc]!);
     if (candidates) {
-      // Papers already ranked or excluded are not candidates again: their similarities count
-      // toward the largest as they are cleared, the others' as the nearest are found (one pass).
-      const clear = (doc: number) => {
-        if (sims[doc]! > maxSim) maxSim = sims[doc]!;
-        sims[doc] = 0;
-      };
-      for (const r of head) clear(r.doc);
-      for (let i = 0; i < rest.length; i++) clear(rest.docs[i]!);
-      for (const doc of excluded) clear(doc);
-      const found = nearestDocs(sims, semanticCandidates);
-      nearest = found.docs;
-      if (found.max > maxSim) maxSim = found.max;
-    } else maxSim = maxOf(sims);
+      // Papers already ranked or excluded are not candidates again (their similarities still count toward the largest).
+      const found = space.nearest(unit, semanticCandidates, [Int32Array.from(head, (r) => r.doc), rest.docs.subarray(0, rest.length), [...excluded]], this.postings.capacity);
+      const maxSim = found.max;
+      if (maxSim <= 0) return [head, rest];
+      const q = Float64Array.from(unit);
+      const semantic = (sim: number) => Math.max(0, sim) / maxSim;
+      for (const r of head) r.score = (1 - w) * (r.score / best) + w * semantic(space.similarity(r.doc, q));
+      for (let i = 0; i < rest.length; i++) rest.scores[i] = (1 - w) * (rest.scores[i]! / best);
+      found.docs.forEach((doc, i) => head.push({ doc, score: w * semantic(found.sims[i]!) }));
+      head.sort(byScore);
+      return [head, rest];
+    }
+    const sims = space.similarities(unit, this.postings.capacity);
+    const maxSim = maxOf(sims);
     if (maxSim <= 0) return [head, rest];
+    const headSims = head.map((r) => sims[r.doc]!);
     const semantic = (sim: number) => Math.max(0, sim) / maxSim;
     // Like feedback, only the leaders are re-scored; the rest stay below them.
     head.forEach((r, i) => (r.score = (1 - w) * (r.score / best) + w * semantic(headSims[i]!)));
     for (let i = 0; i < rest.length; i++) rest.scores[i] = (1 - w) * (rest.scores[i]! / best);
     if (!query.phrases.length && semanticCandidates > 0) {
-      if (!candidates) {
-        for (const r of head) sims[r.doc] = 0;
-        for (let i = 0; i < rest.length; i++) sims[rest.docs[i]!] = 0;
-        for (const doc of excluded) sims[doc] = 0;
-        nearest = nearestDocs(sims, semanticCandidates).docs;
-      }
-      for (const doc of nearest) head.push({ doc, score: w * semantic(sims[doc]!) });
+      // Papers already ranked or excluded are not candidates again.
+      for (const r of head) sims[r.doc] = 0;
+      for (let i = 0; i < rest.length; i++) sims[rest.docs[i]!] = 0;
+      for (const doc of excluded) sims[doc] = 0;
+      for (const doc of nearestDocs(sims, semanticCandidates).docs) head.push({ doc, score: w * semantic(sims[doc]!) });
     }
     head.sort(byScore);
     return [head, rest];

@@ -1,4 +1,5 @@
 import { VectorScan } from './dot-scan.js';
+import { QUERY_STEPS, QuantizedVectors } from './quantized-scan.js';
 
 /** A document's index terms with their (title-weighted) counts. */
 export type TermCounts = Map<string, number>;
@@ -208,6 +209,19 @@ export class SemanticSpace {
   private tails: Float32Array | undefined;
   private scratch = new Float32Array(0);
   private scan: VectorScan | null | undefined;
+  /**
+   * The document vectors rounded for nearest()'s first pass: rows below `roundedRows` are
+   * current; the rest are rounded a slice at a time after an install, or all at once when
+   * nearest() needs them first.
+   */
+  private quantized: QuantizedVectors | null | undefined;
+  private roundedRows = 0;
+  private rounding: ReturnType<typeof setImmediate> | undefined;
+  /** nearest()'s documents that may qualify, reused. */
+  private maybe: number[] = [];
+  private maybeUppers: number[] = [];
+  private maybeOrder: number[] = [];
+  private topEstimates = new Float64Array(0);
 
   constructor(readonly options: SemanticOptions) {}
 
@@ -239,6 +253,9 @@ export class SemanticSpace {
     this.termUnits = fit.termUnits;
     this.tails = undefined;
     this.docVectors = this.inScanMemory(fit.docVectors);
+    this.quantized = undefined;
+    this.roundedRows = 0;
+    this.roundInSlices();
     this.fittedOn = fit.fittedOn;
   }
 
@@ -344,6 +361,7 @@ export class SemanticSpace {
     const v = this.project(terms);
     if (v) this.docVectors.set(v, doc * dims);
     else this.docVectors.fill(0, doc * dims, (doc + 1) * dims);
+    if (this.quantized && doc < this.roundedRows) this.quantized.setRows(this.docVectors.subarray(doc * dims, (doc + 1) * dims), doc, 1);
   }
 
   /** Whether docVector(doc) gives a vector, without making the view. */
@@ -405,6 +423,143 @@ export class SemanticSpace {
     return out;
   }
 
+  /** similarities()'s value for one document, worked out alone (the same sums, in the same order). */
+  similarity(doc: number, query: Float64Array): number {
+    const dims = this.dims;
+    if ((doc + 1) * dims > this.docVectors.length) return 0;
+    const v = this.docVectors;
+    const base = doc * dims;
+    const tail = dims - (dims % 4);
+    let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    for (let k = 0; k < tail; k += 4) {
+      s0 += query[k]! * v[base + k]!;
+      s1 += query[k + 1]! * v[base + k + 1]!;
+      s2 += query[k + 2]! * v[base + k + 2]!;
+      s3 += query[k + 3]! * v[base + k + 3]!;
+    }
+    for (let k = tail; k < dims; k++) s0 += query[k]! * v[base + k]!;
+    return Math.fround(s0 + s1 + s2 + s3);
+  }
+
+  /**
+   * The largest similarity of `query` (unit) with any document below `capacity` (0 when none is
+   * positive), and the `count` documents not in the `skip` lists with the highest positive
+   * similarity, best first (ties by id), with their similarities: what similarities() and a pass
+   * over it give. The rounded vectors' scan finds the few documents whose similarity may reach
+   * either; only those are worked out exactly.
+   */
+  nearest(query: Float32Array, count: number, skip: ArrayLike<number>[], capacity: number): Nearest {
+    const rounded = this.quantizedVectors();
+    const docs = Math.min(capacity, this.docVectors.length / this.dims);
+    if (!rounded || docs === 0 || count <= 0) return nearestOf(this.similarities(query, capacity), count, this.marksOf(skip, capacity));
+    const q = Float64Array.from(query);
+    const bound = rounded.setQuery(q);
+    if (!bound) return nearestOf(this.similarities(query, capacity), count, this.marksOf(skip, capacity));
+    const marks = rounded.marks();
+    for (const list of skip) for (let i = 0; i < list.length; i++) marks[list[i]!] = 0xff;
+    try {
+      return this.nearestRounded(rounded, q, bound.slack, count, marks, docs);
+    } finally {
+      for (const list of skip) for (let i = 0; i < list.length; i++) marks[list[i]!] = 0;
+    }
+  }
+
+  private marksOf(lists: ArrayLike<number>[], capacity: number): Uint8Array {
+    const marks = new Uint8Array(capacity);
+    for (const list of lists) for (let i = 0; i < list.length; i++) marks[list[i]!] = 1;
+    return marks;
+  }
+
+  private nearestRounded(rounded: QuantizedVectors, q: Float64Array, slack: number, count: number, marks: Uint8Array, docs: number): Nearest {
+    const errors = rounded.errors();
+    const scales = rounded.scales();
+    // Per document, estimate -/+ its margin bounds its similarity (in the estimate's units): the
+    // largest lower bound, and the count-th largest of an unmarked document that may be positive,
+    // are what a document's upper bound must reach to matter. Those of the documents read so far
+    // are at most these, and only documents reaching them are kept.
+    const heap = this.topEstimates.length >= count ? this.topEstimates : (this.topEstimates = new Float64Array(count));
+    let size = 0;
+    let largest = -Infinity;
+    const limits = { marked: 0, open: 0 };
+    const ids = this.maybe;
+    const uppers = this.maybeUppers;
+    ids.length = uppers.length = 0;
+    rounded.above(docs, limits, (doc, dot) => {
+      const estimate = dot * scales[doc]!;
+      const margin = errors[doc]! + slack;
+      const lower = estimate - margin;
+      if (lower > largest) largest = lower;
+      if (!marks[doc] && estimate + margin > 0) {
+        if (size < count) heapPush(heap, size++, lower);
+        else if (lower > heap[0]!) heapReplaceTop(heap, size, lower);
+      }
+      // Documents whose similarity cannot be positive matter to neither.
+      limits.marked = Math.max(limits.marked, largest);
+      if (size === count) limits.open = Math.max(limits.open, Math.min(largest, heap[0]!));
+      ids.push(doc);
+      uppers.push(estimate + margin);
+    });
+    const open = size === count ? heap[0]! : -Infinity;
+    // The documents that may matter, by upper bound, highest first: once no later one can raise
+    // the largest similarity or enter the nearest, the rest are not worked out.
+    const order = this.maybeOrder;
+    order.length = 0;
+    for (let i = 0; i < ids.length; i++) if (uppers[i]! > 0 && (uppers[i]! >= largest || (!marks[ids[i]!] && uppers[i]! >= open))) order.push(i);
+    order.sort((a, b) => uppers[b]! - uppers[a]! || a - b);
+    const best: number[] = [];
+    const sims: number[] = [];
+    let max = 0;
+    for (const i of order) {
+      const upper = uppers[i]!;
+      const full = best.length === count;
+      const least = full ? sims[count - 1]! : 0;
+      if (upper / QUERY_STEPS <= max && (full ? upper / QUERY_STEPS < least : upper <= 0)) break;
+      const doc = ids[i]!;
+      const s = this.similarity(doc, q);
+      if (s > max) max = s;
+      if (marks[doc] || !(s > 0) || (full && (s < least || (s === least && doc > best[count - 1]!)))) continue;
+      let at = best.length;
+      while (at > 0 && (sims[at - 1]! < s || (sims[at - 1] === s && best[at - 1]! > doc))) at--;
+      best.splice(at, 0, doc);
+      sims.splice(at, 0, s);
+      if (best.length > count) {
+        best.pop();
+        sims.pop();
+      }
+    }
+    return { docs: best, sims, max };
+  }
+
+  /** The rounded vectors with every row current (rounding what is left now), or null where they cannot be made. */
+  private quantizedVectors(): QuantizedVectors | null {
+    this.roundRows(Infinity);
+    return this.quantized ?? null;
+  }
+
+  /** Rounds up to `count` more rows; false when none is left. */
+  private roundRows(count: number): boolean {
+    if (this.quantized === undefined) {
+      this.quantized = QuantizedVectors.create(this.dims);
+      this.quantized?.reserve(this.docVectors.length / this.dims);
+    }
+    const rows = this.docVectors.length / this.dims;
+    if (!this.quantized || this.roundedRows >= rows) return false;
+    const from = this.roundedRows;
+    const to = Math.min(rows, from + count);
+    this.quantized.setRows(this.docVectors.subarray(from * this.dims, to * this.dims), from, to - from);
+    this.roundedRows = to;
+    return to < rows;
+  }
+
+  /** Rounds the rows a slice per turn of the event loop, so the first query finds them ready without a pause anywhere. */
+  private roundInSlices(): void {
+    if (this.rounding) clearImmediate(this.rounding);
+    const step = () => {
+      this.rounding = this.roundRows(ROWS_PER_SLICE) ? setImmediate(step).unref() : undefined;
+    };
+    this.rounding = setImmediate(step).unref();
+  }
+
   /** The WebAssembly scan (dot-scan.ts), or null where it cannot run; tried once. */
   private scanner(): VectorScan | null {
     if (this.scan === undefined) this.scan = VectorScan.create(this.dims);
@@ -436,6 +591,60 @@ export class SemanticSpace {
     const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
     return { index: Int32Array.from(index), value: Float32Array.from(value, (w) => w * scale) };
   }
+}
+
+/** Rows rounded per turn of the event loop after an install (a few milliseconds). */
+const ROWS_PER_SLICE = 8192;
+
+/** nearest()'s answer. */
+export interface Nearest {
+  docs: number[];
+  sims: number[];
+  max: number;
+}
+
+/** nearest() from the similarities of every document. */
+function nearestOf(sims: Float32Array, count: number, skip: Uint8Array): Nearest {
+  const docs: number[] = [];
+  let floor = 0;
+  let max = 0;
+  for (let doc = 0; doc < sims.length; doc++) {
+    const s = sims[doc]!;
+    if (s > max) max = s;
+    if (s <= floor || skip[doc]) continue;
+    let at = docs.length;
+    while (at > 0 && sims[docs[at - 1]!]! < s) at--;
+    docs.splice(at, 0, doc);
+    if (docs.length > count) docs.pop();
+    if (docs.length === count) floor = sims[docs[count - 1]!]!;
+  }
+  return { docs, sims: docs.map((d) => sims[d]!), max };
+}
+
+/** Adds `value` to a min-heap of `size` values. */
+function heapPush(heap: Float64Array, size: number, value: number): void {
+  let at = size;
+  while (at > 0) {
+    const parent = (at - 1) >> 1;
+    if (heap[parent]! <= value) break;
+    heap[at] = heap[parent]!;
+    at = parent;
+  }
+  heap[at] = value;
+}
+
+/** Replaces a min-heap's smallest value with a larger one. */
+function heapReplaceTop(heap: Float64Array, size: number, value: number): void {
+  let at = 0;
+  for (;;) {
+    const left = 2 * at + 1;
+    if (left >= size) break;
+    const child = left + 1 < size && heap[left + 1]! < heap[left]! ? left + 1 : left;
+    if (heap[child]! >= value) break;
+    heap[at] = heap[child]!;
+    at = child;
+  }
+  heap[at] = value;
 }
 
 /** relatedTerms() sums these leading dimensions first; past them, the rest's length bounds the cosine. */
