@@ -692,12 +692,12 @@ export class PaperIndex implements PaperSearch {
       const doc = r.doc;
       if (concepts.length > 30) {
         const has = conceptIds.filter((_, i) => concepts[i]!.scores[doc]! > 0);
-        return withEvidence({ paper, score: r.score }, () => ownWordEvidence(paper, this.sequences.entries(doc), has));
+        return new MatchHit(paper, r.score, () => ownWordEvidence(paper, this.sequences.entries(doc), has));
       }
       // Which concepts the paper has, as bits: most hits' evidence is never read.
       let has = 0;
       for (let i = 0; i < concepts.length; i++) if (concepts[i]!.scores[doc]! > 0) has |= 1 << i;
-      return withEvidence({ paper, score: r.score }, () => ownWordEvidence(paper, this.sequences.entries(doc), conceptIds.filter((_, i) => has & (1 << i))));
+      return new MatchHit(paper, r.score, () => ownWordEvidence(paper, this.sequences.entries(doc), conceptIds.filter((_, i) => has & (1 << i))));
     };
     if (!semantic || about.length === 0) return about.map(evidence);
     // Papers on the topic that word it differently: about as close to what the confident hits are
@@ -1837,28 +1837,41 @@ function offset(v: Float32Array | undefined, origin: Float32Array): Float32Array
  */
 const ESTIMATE_SLACK = 1e-4;
 
-/** Where a hit keeps the function that finds its evidence (non-enumerable: spreads and JSON leave it out). */
-const FIND_EVIDENCE = Symbol('findEvidence');
+/**
+ * MatchHit's `matched` accessor, one for every hit, so hits share a hidden class and stay in fast
+ * mode (a getter per hit made each a dictionary); set in the class's static block, where #find is in reach.
+ */
+let MATCH_HIT_MATCHED: PropertyDescriptor;
 
 /**
- * `matched`'s getter, one function for every hit: objects given the same accessor share a hidden
- * class and stay in fast mode (a getter per hit made each a dictionary, costly over a digest pass's
- * hundreds of thousands of hits).
+ * A match() hit: paper, score and `matched`, an own enumerable property computed on first read, then
+ * kept. The function finding the evidence sits in a private field: spreads, keys and JSON never see
+ * it, and it costs no defineProperty (a non-enumerable symbol property per hit made match() about a
+ * quarter slower over a digest pass's hundreds of thousands of hits).
  */
-const LAZY_MATCHED: PropertyDescriptor = {
-  enumerable: true,
-  configurable: true,
-  get(this: SearchHit & { [FIND_EVIDENCE]: () => string[] }): string[] {
-    const value = this[FIND_EVIDENCE]();
-    Object.defineProperty(this, 'matched', { value, enumerable: true, configurable: true, writable: true });
-    return value;
-  },
-};
+class MatchHit implements SearchHit {
+  paper: Paper;
+  score: number;
+  readonly #find: () => string[];
 
-/** The hit with `matched` as an enumerable property computed on first read, then kept. */
-function withEvidence(hit: SearchHit, find: () => string[]): SearchHit {
-  Object.defineProperty(hit, FIND_EVIDENCE, { value: find, writable: true, configurable: true });
-  return Object.defineProperty(hit, 'matched', LAZY_MATCHED);
+  constructor(paper: Paper, score: number, find: () => string[]) {
+    this.paper = paper;
+    this.score = score;
+    this.#find = find;
+    Object.defineProperty(this, 'matched', MATCH_HIT_MATCHED);
+  }
+
+  static {
+    MATCH_HIT_MATCHED = {
+      enumerable: true,
+      configurable: true,
+      get(this: MatchHit): string[] {
+        const value = this.#find();
+        Object.defineProperty(this, 'matched', { value, enumerable: true, configurable: true, writable: true });
+        return value;
+      },
+    };
+  }
 }
 
 /** cosine(offset(v, origin), unit) without making the offset vector: the same sums, rounded as offset() stores them. */
