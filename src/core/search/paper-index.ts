@@ -671,6 +671,7 @@ export class PaperIndex implements PaperSearch {
     const phrased = concepts.some((c) => c.phraseIds.length > 0);
     const inPlace = bits && !PaperIndex.referenceRanking && concepts.every((c) => c.phraseIds.every((p) => p.length <= RECENT_WORDS));
     const passage = inPlace ? (phrased ? this.passageWordBits(own) : bits) : undefined;
+    const filter = passage && this.ownWordFilter(own);
     const about: Ranked[] = [];
     try {
       for (const r of leaders) if (r.score >= cut && this.isAbout(r.doc, concepts, idf, own, bits, passage)) about.push(r);
@@ -681,6 +682,7 @@ export class PaperIndex implements PaperSearch {
     } finally {
       if (bits) for (const c of concepts) for (const t of c.ownIds) if (t >= 0) bits[t] = 0;
       if (passage && passage !== bits) for (const terms of own) for (const t of terms) if (t >= 0) passage[t] = 0;
+      if (filter) for (const terms of own) for (const t of terms) if (t >= 0) filter[t >>> 3] = 0;
     }
     about.sort(byScore);
     // Why each paper was delivered: the topic's own words it has (none for a latent "near" paper).
@@ -1416,7 +1418,7 @@ export class PaperIndex implements PaperSearch {
     let possible = 0;
     for (let i = 0; i < concepts.length; i++) if (concepts[i]!.scores[doc] !== 0) possible += idf[i]!;
     if (possible / total < minCoverage - 1e-9) return false;
-    if (bits && passage) return this.isAboutInPlace(doc, concepts, idf, total, bits, passage);
+    if (bits && passage) return this.isAboutInPlace(doc, concepts, idf, total, bits, passage, this.termFilter);
     const { words, title, lead } = this.wordsOf(doc);
     const titleWords = words.subarray(0, title);
     const leadWords = words.subarray(title, title + lead);
@@ -1439,9 +1441,11 @@ export class PaperIndex implements PaperSearch {
    * isAbout read off the paper's stored entries in one pass, compound joins skipped: the same
    * regions, counts and word positions as wordsOf's copy gives. A multi-word alternative is
    * found ending at each word, from the last RECENT_WORDS words and where each stood; it counts
-   * in a region when all its words do.
+   * in a region when all its words do. `filter` (ownWordFilter) is tested before the per-term
+   * bits: most words are none of the topic's, and its bit per term stays in cache where the
+   * bits' four bytes per term do not.
    */
-  private isAboutInPlace(doc: number, concepts: ConceptScores[], idf: number[], total: number, bits: Uint32Array, passage: Uint32Array): boolean {
+  private isAboutInPlace(doc: number, concepts: ConceptScores[], idf: number[], total: number, bits: Uint32Array, passage: Uint32Array, filter: Uint8Array): boolean {
     const { minAbstractOccurrences, minCoverage, proximityWindow } = this.matching;
     const entries = this.sequences.entries(doc);
     const titleEnd = Math.min(this.sequences.titleLength(doc), entries.length);
@@ -1477,7 +1481,7 @@ export class PaperIndex implements PaperSearch {
         }
         word++;
       }
-      const b = bits[e]!;
+      const b = (filter[e >>> 3]! >>> (e & 7)) & 1 ? bits[e]! : 0;
       if (b === 0) {
         if (n === 1 && ((opening & 1) !== 0 || inAbstract[0]! >= minAbstractOccurrences)) break;
         continue;
@@ -1506,6 +1510,7 @@ export class PaperIndex implements PaperSearch {
       const e = entries[k]!;
       if (e < 0) continue;
       const i = at++;
+      if (((filter[e >>> 3]! >>> (e & 7)) & 1) === 0) continue;
       const b = passage[e]!;
       if (b === 0) continue;
       for (let c = 0; c < n; c++) if ((b >>> c) & 1) last[c] = i;
@@ -1515,6 +1520,16 @@ export class PaperIndex implements PaperSearch {
     }
     return best / total >= minCoverage - 1e-9;
   }
+
+  /** A bit per term id, set for the terms `own` holds (a first test before the per-term bits); callers clear it. */
+  private ownWordFilter(own: Set<number>[]): Uint8Array {
+    const size = (this.postings.vocabularySize + 7) >>> 3;
+    if (this.termFilter.length < size) this.termFilter = new Uint8Array(Math.max(size, this.termFilter.length * 2));
+    for (const terms of own) for (const t of terms) if (t >= 0) this.termFilter[t >>> 3] = this.termFilter[t >>> 3]! | (1 << (t & 7));
+    return this.termFilter;
+  }
+
+  private termFilter = new Uint8Array(0);
 
   /** Per term id, bit i set when the term is in own[i] (up to 32 concepts); callers clear the bits. */
   private passageWordBits(own: Set<number>[]): Uint32Array {
