@@ -776,15 +776,9 @@ export class PaperIndex implements PaperSearch {
   /** Each paper's latent vector dotted with `mean` (meanDocVector's), kept while that mean is. */
   private meanDots(space: SemanticSpace, mean: Float32Array): Float64Array {
     if (this.meanDotsOf?.mean === mean) return this.meanDotsOf.dots;
-    const dims = space.dims;
     const dots = new Float64Array(this.postings.capacity);
-    for (let doc = 0; doc < dots.length; doc++) {
-      const v = space.docVector(doc);
-      if (!v) continue;
-      let dot = 0;
-      for (let k = 0; k < dims; k++) dot += v[k]! * mean[k]!;
-      dots[doc] = dot;
-    }
+    // Read in place (the same sums as over docVector's view, without 100k views).
+    for (let doc = 0; doc < dots.length; doc++) if (space.hasVector(doc)) dots[doc] = space.dotDoc(doc, mean);
     this.meanDotsOf = { mean, dots };
     return dots;
   }
