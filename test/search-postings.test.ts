@@ -64,6 +64,27 @@ describe('score arrays lent for a query', () => {
   });
 });
 
+describe('score arrays over many papers', () => {
+  // 200 papers: "rare" in one (cleared paper by paper); "common" in 50, then "method" in 100 more:
+  // 150 (cleared whole), the list growing past its first 64 ids with ids already in it.
+  const title = (i: number) => (i < 50 ? `Common idea ${i}` : i < 150 ? `Method idea ${i}` : `Other title ${i}`);
+  const many = Array.from({ length: 200 }, (_, i) => paper(`p${i}`, title(i), i === 7 ? 'A rare word.' : 'Plain text.'));
+
+  it('list every paper scored once, and come back zeroed whether few or most had a score', () => {
+    const postings = postingsOf(many);
+    const rare = postings.score([{ term: 'rare', weight: 1 }], 2, bm25);
+    expect(Array.from(rare.docs.ids.subarray(0, rare.docs.length))).toEqual([7]);
+    const common = postings.score([{ term: 'common', weight: 1 }, { term: 'method', weight: 0.5 }], 2, bm25);
+    expect(Array.from(common.docs.ids.subarray(0, common.docs.length)).sort((a, b) => a - b)).toEqual(Array.from({ length: 150 }, (_, i) => i));
+    expect([...common.scores].filter((s) => s > 0).length).toBe(150);
+    for (const lent of [rare, common]) {
+      postings.giveBack(lent);
+      expect(lent.docs.length).toBe(0);
+      expect([...lent.scores].every((s) => s === 0) && [...lent.inTitle].every((t) => t === 0)).toBe(true);
+    }
+  });
+});
+
 describe('term-id postings', () => {
   it('score the same as minisearch does with the same analyzer, float for float', () => {
     const mini = new MiniSearch<Paper>({ fields: ['title', 'abstract'], tokenize, processTerm: (t) => termsOfToken(t), searchOptions: { processTerm: (t) => t, bm25, boost: { title: 2 } } });

@@ -671,6 +671,7 @@ export class PaperIndex implements PaperSearch {
     const phrased = concepts.some((c) => c.phraseIds.length > 0);
     const inPlace = bits && !PaperIndex.referenceRanking && concepts.every((c) => c.phraseIds.every((p) => p.length <= RECENT_WORDS));
     const passage = inPlace ? (phrased ? this.passageWordBits(own) : bits) : undefined;
+    const filter = passage && this.ownWordFilter(own);
     const about: Ranked[] = [];
     try {
       for (const r of leaders) if (r.score >= cut && this.isAbout(r.doc, concepts, idf, own, bits, passage)) about.push(r);
@@ -681,6 +682,7 @@ export class PaperIndex implements PaperSearch {
     } finally {
       if (bits) for (const c of concepts) for (const t of c.ownIds) if (t >= 0) bits[t] = 0;
       if (passage && passage !== bits) for (const terms of own) for (const t of terms) if (t >= 0) passage[t] = 0;
+      if (filter) for (const terms of own) for (const t of terms) if (t >= 0) filter[t >>> 3] = 0;
     }
     about.sort(byScore);
     // Why each paper was delivered: the topic's own words it has (none for a latent "near" paper).
@@ -692,12 +694,12 @@ export class PaperIndex implements PaperSearch {
       const doc = r.doc;
       if (concepts.length > 30) {
         const has = conceptIds.filter((_, i) => concepts[i]!.scores[doc]! > 0);
-        return withEvidence({ paper, score: r.score }, () => ownWordEvidence(paper, this.sequences.entries(doc), has));
+        return new MatchHit(paper, r.score, () => ownWordEvidence(paper, this.sequences.entries(doc), has));
       }
       // Which concepts the paper has, as bits: most hits' evidence is never read.
       let has = 0;
       for (let i = 0; i < concepts.length; i++) if (concepts[i]!.scores[doc]! > 0) has |= 1 << i;
-      return withEvidence({ paper, score: r.score }, () => ownWordEvidence(paper, this.sequences.entries(doc), conceptIds.filter((_, i) => has & (1 << i))));
+      return new MatchHit(paper, r.score, () => ownWordEvidence(paper, this.sequences.entries(doc), conceptIds.filter((_, i) => has & (1 << i))));
     };
     if (!semantic || about.length === 0) return about.map(evidence);
     // Papers on the topic that word it differently: about as close to what the confident hits are
@@ -774,15 +776,9 @@ export class PaperIndex implements PaperSearch {
   /** Each paper's latent vector dotted with `mean` (meanDocVector's), kept while that mean is. */
   private meanDots(space: SemanticSpace, mean: Float32Array): Float64Array {
     if (this.meanDotsOf?.mean === mean) return this.meanDotsOf.dots;
-    const dims = space.dims;
     const dots = new Float64Array(this.postings.capacity);
-    for (let doc = 0; doc < dots.length; doc++) {
-      const v = space.docVector(doc);
-      if (!v) continue;
-      let dot = 0;
-      for (let k = 0; k < dims; k++) dot += v[k]! * mean[k]!;
-      dots[doc] = dot;
-    }
+    // Read in place (the same sums as over docVector's view, without 100k views).
+    for (let doc = 0; doc < dots.length; doc++) if (space.hasVector(doc)) dots[doc] = space.dotDoc(doc, mean);
     this.meanDotsOf = { mean, dots };
     return dots;
   }
@@ -1413,7 +1409,7 @@ export class PaperIndex implements PaperSearch {
     let possible = 0;
     for (let i = 0; i < concepts.length; i++) if (concepts[i]!.scores[doc] !== 0) possible += idf[i]!;
     if (possible / total < minCoverage - 1e-9) return false;
-    if (bits && passage) return this.isAboutInPlace(doc, concepts, idf, total, bits, passage);
+    if (bits && passage) return this.isAboutInPlace(doc, concepts, idf, total, bits, passage, this.termFilter);
     const { words, title, lead } = this.wordsOf(doc);
     const titleWords = words.subarray(0, title);
     const leadWords = words.subarray(title, title + lead);
@@ -1436,9 +1432,11 @@ export class PaperIndex implements PaperSearch {
    * isAbout read off the paper's stored entries in one pass, compound joins skipped: the same
    * regions, counts and word positions as wordsOf's copy gives. A multi-word alternative is
    * found ending at each word, from the last RECENT_WORDS words and where each stood; it counts
-   * in a region when all its words do.
+   * in a region when all its words do. `filter` (ownWordFilter) is tested before the per-term
+   * bits: most words are none of the topic's, and its bit per term stays in cache where the
+   * bits' four bytes per term do not.
    */
-  private isAboutInPlace(doc: number, concepts: ConceptScores[], idf: number[], total: number, bits: Uint32Array, passage: Uint32Array): boolean {
+  private isAboutInPlace(doc: number, concepts: ConceptScores[], idf: number[], total: number, bits: Uint32Array, passage: Uint32Array, filter: Uint8Array): boolean {
     const { minAbstractOccurrences, minCoverage, proximityWindow } = this.matching;
     const entries = this.sequences.entries(doc);
     const titleEnd = Math.min(this.sequences.titleLength(doc), entries.length);
@@ -1474,7 +1472,7 @@ export class PaperIndex implements PaperSearch {
         }
         word++;
       }
-      const b = bits[e]!;
+      const b = (filter[e >>> 3]! >>> (e & 7)) & 1 ? bits[e]! : 0;
       if (b === 0) {
         if (n === 1 && ((opening & 1) !== 0 || inAbstract[0]! >= minAbstractOccurrences)) break;
         continue;
@@ -1503,6 +1501,7 @@ export class PaperIndex implements PaperSearch {
       const e = entries[k]!;
       if (e < 0) continue;
       const i = at++;
+      if (((filter[e >>> 3]! >>> (e & 7)) & 1) === 0) continue;
       const b = passage[e]!;
       if (b === 0) continue;
       for (let c = 0; c < n; c++) if ((b >>> c) & 1) last[c] = i;
@@ -1512,6 +1511,16 @@ export class PaperIndex implements PaperSearch {
     }
     return best / total >= minCoverage - 1e-9;
   }
+
+  /** A bit per term id, set for the terms `own` holds (a first test before the per-term bits); callers clear it. */
+  private ownWordFilter(own: Set<number>[]): Uint8Array {
+    const size = (this.postings.vocabularySize + 7) >>> 3;
+    if (this.termFilter.length < size) this.termFilter = new Uint8Array(Math.max(size, this.termFilter.length * 2));
+    for (const terms of own) for (const t of terms) if (t >= 0) this.termFilter[t >>> 3] = this.termFilter[t >>> 3]! | (1 << (t & 7));
+    return this.termFilter;
+  }
+
+  private termFilter = new Uint8Array(0);
 
   /** Per term id, bit i set when the term is in own[i] (up to 32 concepts); callers clear the bits. */
   private passageWordBits(own: Set<number>[]): Uint32Array {
@@ -1834,28 +1843,40 @@ function offset(v: Float32Array | undefined, origin: Float32Array): Float32Array
  */
 const ESTIMATE_SLACK = 1e-4;
 
-/** Where a hit keeps the function that finds its evidence (non-enumerable: spreads and JSON leave it out). */
-const FIND_EVIDENCE = Symbol('findEvidence');
+/**
+ * MatchHit's `matched` accessor, one for every hit, so hits share a hidden class and stay in fast
+ * mode (a getter per hit made each a dictionary); set in the class's static block, where #find is in reach.
+ */
+let MATCH_HIT_MATCHED: PropertyDescriptor;
 
 /**
- * `matched`'s getter, one function for every hit: objects given the same accessor share a hidden
- * class and stay in fast mode (a getter per hit made each a dictionary, costly over a digest pass's
- * hundreds of thousands of hits).
+ * A match() hit: paper, score and `matched`, an own enumerable property computed on first read, then
+ * kept. The function finding the evidence sits in a private field: spreads, keys and JSON never see
+ * it, and setting it costs no defineProperty (a digest pass makes hundreds of thousands of hits).
  */
-const LAZY_MATCHED: PropertyDescriptor = {
-  enumerable: true,
-  configurable: true,
-  get(this: SearchHit & { [FIND_EVIDENCE]: () => string[] }): string[] {
-    const value = this[FIND_EVIDENCE]();
-    Object.defineProperty(this, 'matched', { value, enumerable: true, configurable: true, writable: true });
-    return value;
-  },
-};
+class MatchHit implements SearchHit {
+  paper: Paper;
+  score: number;
+  readonly #find: () => string[];
 
-/** The hit with `matched` as an enumerable property computed on first read, then kept. */
-function withEvidence(hit: SearchHit, find: () => string[]): SearchHit {
-  Object.defineProperty(hit, FIND_EVIDENCE, { value: find, writable: true, configurable: true });
-  return Object.defineProperty(hit, 'matched', LAZY_MATCHED);
+  constructor(paper: Paper, score: number, find: () => string[]) {
+    this.paper = paper;
+    this.score = score;
+    this.#find = find;
+    Object.defineProperty(this, 'matched', MATCH_HIT_MATCHED);
+  }
+
+  static {
+    MATCH_HIT_MATCHED = {
+      enumerable: true,
+      configurable: true,
+      get(this: MatchHit): string[] {
+        const value = this.#find();
+        Object.defineProperty(this, 'matched', { value, enumerable: true, configurable: true, writable: true });
+        return value;
+      },
+    };
+  }
 }
 
 /** cosine(offset(v, origin), unit) without making the offset vector: the same sums, rounded as offset() stores them. */
