@@ -161,9 +161,13 @@ export class StemForms {
     };
   }
 
-  /** Its arrays cut to their contents (what a paper's addition notes in `noted` stays). */
+  /**
+   * Its arrays cut to their contents; `noted` is dropped, as a restored index never had it: it only
+   * tells one paper's terms apart while that paper is added, and papers are added once each.
+   */
   compact(): void {
     this.load(this.export());
+    this.noted = new Int32Array(0);
   }
 
   /** Takes over an exported state (nothing added yet, or what it was exported from). */
