@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { prng } from '../bench/lib/synthetic.js';
 import { QUERY_STEPS, QuantizedVectors } from '../src/core/search/quantized-scan.js';
-import { SemanticSpace } from '../src/core/search/semantic.js';
+import { nearestOf, SemanticSpace } from '../src/core/search/semantic.js';
 
 const random = prng(7);
 
@@ -32,21 +32,10 @@ function documents(dims: number, count: number): Float32Array {
 }
 
 /** What blendSemantic did before nearest(): every similarity, the largest, and the best unskipped ones in id order. */
-function reference(sims: Float32Array, count: number, skip: Set<number>): { docs: number[]; sims: number[]; max: number } {
-  let max = 0;
-  const docs: number[] = [];
-  let floor = 0;
-  for (let doc = 0; doc < sims.length; doc++) {
-    const s = sims[doc]!;
-    if (s > max) max = s;
-    if (s <= floor || skip.has(doc)) continue;
-    let at = docs.length;
-    while (at > 0 && sims[docs[at - 1]!]! < s) at--;
-    docs.splice(at, 0, doc);
-    if (docs.length > count) docs.pop();
-    if (docs.length === count) floor = sims[docs[count - 1]!]!;
-  }
-  return { docs, sims: docs.map((d) => sims[d]!), max };
+function reference(sims: Float32Array, count: number, skip: Iterable<number>): { docs: number[]; sims: number[]; max: number } {
+  const mask = new Uint8Array(sims.length);
+  for (const doc of skip) if (doc < mask.length) mask[doc] = 1;
+  return nearestOf(sims, count, mask);
 }
 
 describe('QuantizedVectors', () => {

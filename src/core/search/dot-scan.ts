@@ -99,17 +99,24 @@ export function scanMemoryBytes(): number {
   return bytes;
 }
 
-const modules = new Map<number, WebAssembly.Module | null>();
-
-function compiled(dims: number): WebAssembly.Module | null {
-  let m = modules.get(dims);
-  if (m === undefined) {
-    const bytes = moduleBytes(dims);
-    m = dims % 4 === 0 && dims > 0 && WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
-    modules.set(dims, m);
-  }
-  return m;
+/**
+ * A compiled module per dims, made once: null where `fits` says the module's loop cannot take
+ * that many dims, or where this runtime does not validate it (no SIMD).
+ */
+export function modulesByDims(moduleBytes: (dims: number) => Uint8Array<ArrayBuffer>, fits: (dims: number) => boolean): (dims: number) => WebAssembly.Module | null {
+  const modules = new Map<number, WebAssembly.Module | null>();
+  return (dims) => {
+    let m = modules.get(dims);
+    if (m === undefined) {
+      const bytes = moduleBytes(dims);
+      m = dims > 0 && fits(dims) && WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
+      modules.set(dims, m);
+    }
+    return m;
+  };
 }
+
+const compiled = modulesByDims(moduleBytes, (dims) => dims % 4 === 0);
 
 /**
  * Document vectors of `dims` float32 each, in WebAssembly memory, with a scan over them. Null

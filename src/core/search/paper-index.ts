@@ -19,6 +19,7 @@ import type { LatentFitter } from './latent-fitter.js';
 import { fitInput, SemanticSpace, type CorpusTerms, type FittedSpace, type TermCounts } from './semantic.js';
 import { DocumentSequences } from './sequences.js';
 import { StemForms } from './stem-forms.js';
+import { heapPush, heapReplaceTop } from './min-heap.js';
 import { StringIds } from '../string-ids.js';
 import { containsSequence, countSequence } from './sequence.js';
 
@@ -1639,27 +1640,8 @@ function kthLargest(values: Float64Array, length: number, k: number, heap: Float
   let size = 0;
   for (let i = 0; i < length; i++) {
     const v = values[i]!;
-    if (size < k) {
-      let at = size++;
-      while (at > 0) {
-        const parent = (at - 1) >> 1;
-        if (heap[parent]! <= v) break;
-        heap[at] = heap[parent]!;
-        at = parent;
-      }
-      heap[at] = v;
-    } else if (v > heap[0]!) {
-      let at = 0;
-      for (;;) {
-        const left = 2 * at + 1;
-        if (left >= size) break;
-        const child = left + 1 < size && heap[left + 1]! < heap[left]! ? left + 1 : left;
-        if (heap[child]! >= v) break;
-        heap[at] = heap[child]!;
-        at = child;
-      }
-      heap[at] = v;
-    }
+    if (size < k) heapPush(heap, size++, v);
+    else if (v > heap[0]!) heapReplaceTop(heap, size, v);
   }
   return heap[0]!;
 }

@@ -5,7 +5,7 @@
  * of both sides (bounded by their lengths) they tell which documents may be the nearest, and only
  * those need the exact dot product.
  */
-import { countScanMemory, name, section, sleb, uleb, vec } from './dot-scan.js';
+import { countScanMemory, modulesByDims, name, section, sleb, uleb, vec } from './dot-scan.js';
 
 const PAGE = 65536;
 /** Query coordinates (at most 1: the query is a unit vector) are rounded to multiples of 1 / QUERY_STEPS (int16). */
@@ -81,17 +81,7 @@ function moduleBytes(dims: number): Uint8Array<ArrayBuffer> {
   ]);
 }
 
-const modules = new Map<number, WebAssembly.Module | null>();
-
-function compiled(dims: number): WebAssembly.Module | null {
-  let m = modules.get(dims);
-  if (m === undefined) {
-    const bytes = moduleBytes(dims);
-    m = dims % 16 === 0 && dims > 0 && WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
-    modules.set(dims, m);
-  }
-  return m;
-}
+const compiled = modulesByDims(moduleBytes, (dims) => dims % 16 === 0);
 
 export class QuantizedVectors {
   private readonly memory: WebAssembly.Memory;

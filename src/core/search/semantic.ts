@@ -1,4 +1,5 @@
 import { VectorScan } from './dot-scan.js';
+import { heapPush, heapReplaceTop } from './min-heap.js';
 import { QUERY_STEPS, QuantizedVectors } from './quantized-scan.js';
 
 /** A document's index terms with their (title-weighted) counts. */
@@ -407,19 +408,7 @@ export class SemanticSpace {
       out.set(scan.scan(q, docs));
       return out;
     }
-    // Four running sums per document: the loop is the hot spot of a query on a large corpus.
-    const tail = dims - (dims % 4);
-    for (let d = 0, base = 0; d < docs; d++, base += dims) {
-      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-      for (let k = 0; k < tail; k += 4) {
-        s0 += q[k]! * v[base + k]!;
-        s1 += q[k + 1]! * v[base + k + 1]!;
-        s2 += q[k + 2]! * v[base + k + 2]!;
-        s3 += q[k + 3]! * v[base + k + 3]!;
-      }
-      for (let k = tail; k < dims; k++) s0 += q[k]! * v[base + k]!;
-      out[d] = s0 + s1 + s2 + s3;
-    }
+    for (let d = 0, base = 0; d < docs; d++, base += dims) out[d] = dotAt(v, base, q, dims);
     return out;
   }
 
@@ -427,18 +416,7 @@ export class SemanticSpace {
   similarity(doc: number, query: Float64Array): number {
     const dims = this.dims;
     if ((doc + 1) * dims > this.docVectors.length) return 0;
-    const v = this.docVectors;
-    const base = doc * dims;
-    const tail = dims - (dims % 4);
-    let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-    for (let k = 0; k < tail; k += 4) {
-      s0 += query[k]! * v[base + k]!;
-      s1 += query[k + 1]! * v[base + k + 1]!;
-      s2 += query[k + 2]! * v[base + k + 2]!;
-      s3 += query[k + 3]! * v[base + k + 3]!;
-    }
-    for (let k = tail; k < dims; k++) s0 += query[k]! * v[base + k]!;
-    return Math.fround(s0 + s1 + s2 + s3);
+    return Math.fround(dotAt(this.docVectors, doc * dims, query, dims));
   }
 
   /**
@@ -603,8 +581,25 @@ export interface Nearest {
   max: number;
 }
 
-/** nearest() from the similarities of every document. */
-function nearestOf(sims: Float32Array, count: number, skip: Uint8Array): Nearest {
+/**
+ * The dot of the vector at vectors[base..base+dims) with `query`, in four running sums (coordinate
+ * k to sum k mod 4, added in order): the arithmetic the WebAssembly scan repeats (dot-scan.ts).
+ */
+function dotAt(vectors: Float32Array, base: number, query: ArrayLike<number>, dims: number): number {
+  const tail = dims - (dims % 4);
+  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  for (let k = 0; k < tail; k += 4) {
+    s0 += query[k]! * vectors[base + k]!;
+    s1 += query[k + 1]! * vectors[base + k + 1]!;
+    s2 += query[k + 2]! * vectors[base + k + 2]!;
+    s3 += query[k + 3]! * vectors[base + k + 3]!;
+  }
+  for (let k = tail; k < dims; k++) s0 += query[k]! * vectors[base + k]!;
+  return s0 + s1 + s2 + s3;
+}
+
+/** nearest() from the similarities of every document (exported as the tests' reference). */
+export function nearestOf(sims: Float32Array, count: number, skip: Uint8Array): Nearest {
   const docs: number[] = [];
   let floor = 0;
   let max = 0;
@@ -619,32 +614,6 @@ function nearestOf(sims: Float32Array, count: number, skip: Uint8Array): Nearest
     if (docs.length === count) floor = sims[docs[count - 1]!]!;
   }
   return { docs, sims: docs.map((d) => sims[d]!), max };
-}
-
-/** Adds `value` to a min-heap of `size` values. */
-function heapPush(heap: Float64Array, size: number, value: number): void {
-  let at = size;
-  while (at > 0) {
-    const parent = (at - 1) >> 1;
-    if (heap[parent]! <= value) break;
-    heap[at] = heap[parent]!;
-    at = parent;
-  }
-  heap[at] = value;
-}
-
-/** Replaces a min-heap's smallest value with a larger one. */
-function heapReplaceTop(heap: Float64Array, size: number, value: number): void {
-  let at = 0;
-  for (;;) {
-    const left = 2 * at + 1;
-    if (left >= size) break;
-    const child = left + 1 < size && heap[left + 1]! < heap[left]! ? left + 1 : left;
-    if (heap[child]! >= value) break;
-    heap[at] = heap[child]!;
-    at = child;
-  }
-  heap[at] = value;
 }
 
 /** relatedTerms() sums these leading dimensions first; past them, the rest's length bounds the cosine. */
