@@ -33,6 +33,8 @@ export const NEW_PAPERS = 1_000;
 const CHANGES = 1_000;
 /** The target for one planning pass. */
 export const BUDGET_MS = 2_000;
+/** Warm passes timed; the table shows the median one. */
+const WARM_PASSES = 3;
 
 const seedsDir = resolve(fileURLToPath(new URL('..', import.meta.url)), 'seeds');
 const yesterday = new Date('2026-03-01T08:00:00Z');
@@ -196,7 +198,9 @@ async function measure(name: StoreName): Promise<Row> {
     });
     const cache = createMatchCache(store, counting);
     const cold = planPass(store, counting, cache);
-    const warm = planPass(store, counting, cache, cold.followers);
+    // A single pass can take the cold pass's garbage collection with it: the median of three.
+    const warms = Array.from({ length: WARM_PASSES }, () => planPass(store, counting, cache, cold.followers)).sort((a, b) => a.totalMs - b.totalMs);
+    const warm = warms[WARM_PASSES >> 1]!;
     // What a follow change costs the scheduler now: that one user's follows and prefs read again.
     const users = cold.followers.slice(0, CHANGES).map((f) => f.user);
     const change = time(() => { for (const u of users) scheduledUserTarget(store, config, u, () => {}); });
@@ -235,7 +239,7 @@ export async function run(): Promise<string> {
     ...rows.map((r) => `| ${r.store} | ${fmt(r.coldMs, 0)} | ${fmt(r.matchMs, 0)} / ${fmt(r.readMs, 0)} | ${fmt(r.warmMs, 0)} | ${fmt(r.prefetchMs, 0)} / ${fmt(r.planMs, 0)} | ${fmt((r.warmMs * 1000) / USERS, 0)} | ${fmt(r.changeUs, 0)} | ${r.matchCalls} | ${r.digests} | ${r.papers} |`),
     '',
     `Cold: the first pass after a start or a corpus change: it reads every follow (as the scheduler does once at start, and after a merge of person scopes) and searches each of the ${topics.length} topics once. ` +
-      'Warm: later ticks of the same morning reuse those matches (kept until the index grows) and the scheduler\'s targets (a follow, unfollow or settings change re-reads that one user: the "follow change" column). ' +
+      `Warm (the median of ${WARM_PASSES} passes): later ticks of the same morning reuse those matches (kept until the index grows) and the scheduler\'s targets (a follow, unfollow or settings change re-reads that one user: the "follow change" column). ` +
       'Each pass reads, in one store query, which of every topic\'s first candidates each user already has (delivered or claimed), as a scheduler pass does. ' +
       `Against the ${BUDGET_MS} ms target: ${rows.map((r) => `${r.store}'s warm pass ${r.warmMs < BUDGET_MS ? 'meets it' : 'misses it'}, its cold pass ${r.coldMs < BUDGET_MS ? 'meets it' : 'misses it'}`).join('; ')}` +
       `; PaperIndex.match() is ${rows.map((r) => `${fmt((100 * r.matchMs) / r.coldMs, 0)}%`).join(' and ')} of the ${rows.map((r) => r.store).join(' and ')} cold passes.`,
