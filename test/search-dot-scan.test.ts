@@ -1,23 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { prng } from '../bench/lib/synthetic.js';
 import { scanMemoryBytes, VectorScan } from '../src/core/search/dot-scan.js';
-import { SemanticSpace } from '../src/core/search/semantic.js';
+import { dotAt, SemanticSpace } from '../src/core/search/semantic.js';
 
-/** The plain loop the scan replaces (semantic.ts before it): four running sums, then rounded to float32. */
+/** The plain loop the scan replaces (semantic.ts's dotAt, its JS fallback): four running sums, then rounded to float32. */
 function plainScan(query: Float64Array, vectors: Float32Array, dims: number, count: number): Float32Array {
   const out = new Float32Array(count);
-  const tail = dims - (dims % 4);
-  for (let d = 0, base = 0; d < count; d++, base += dims) {
-    let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-    for (let k = 0; k < tail; k += 4) {
-      s0 += query[k]! * vectors[base + k]!;
-      s1 += query[k + 1]! * vectors[base + k + 1]!;
-      s2 += query[k + 2]! * vectors[base + k + 2]!;
-      s3 += query[k + 3]! * vectors[base + k + 3]!;
-    }
-    for (let k = tail; k < dims; k++) s0 += query[k]! * vectors[base + k]!;
-    out[d] = s0 + s1 + s2 + s3;
-  }
+  for (let d = 0; d < count; d++) out[d] = dotAt(vectors, d * dims, query, dims);
   return out;
 }
 

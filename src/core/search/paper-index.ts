@@ -16,7 +16,7 @@ import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { textHash } from '../corpus/text-hash.js';
 import { exportState, exportSteps, importState, type IndexState } from './index-state.js';
 import type { LatentFitter } from './latent-fitter.js';
-import { fitInput, SemanticSpace, type CorpusTerms, type FittedSpace, type TermCounts } from './semantic.js';
+import { fitInput, nearestOf, SemanticSpace, type CorpusTerms, type FittedSpace, type TermCounts } from './semantic.js';
 import { DocumentSequences } from './sequences.js';
 import { StemForms } from './stem-forms.js';
 import { heapPush, heapReplaceTop } from './min-heap.js';
@@ -83,6 +83,8 @@ interface Ranking {
 const NEAREST_SHOWN = 3;
 /** How many query terms' related terms are kept at hand. */
 const RELATED_CACHE_LIMIT = 10_000;
+/** No papers skipped (nearestOf): the full-scan blend zeroes the similarities of those it must skip. */
+const NO_MARKS = new Uint8Array(0);
 /**
  * A deferred concept is scored at a walked concept's papers one by one (a binary search per field)
  * while they number under its postings divided by this; past that, all its postings are scored.
@@ -1391,7 +1393,7 @@ export class PaperIndex implements PaperSearch {
       for (const r of head) sims[r.doc] = 0;
       for (let i = 0; i < rest.length; i++) sims[rest.docs[i]!] = 0;
       for (const doc of excluded) sims[doc] = 0;
-      for (const doc of nearestDocs(sims, semanticCandidates).docs) head.push({ doc, score: w * semantic(sims[doc]!) });
+      for (const doc of nearestOf(sims, semanticCandidates, NO_MARKS).docs) head.push({ doc, score: w * semantic(sims[doc]!) });
     }
     head.sort(byScore);
     return [head, rest];
@@ -1779,24 +1781,6 @@ function maxOf(values: Float32Array): number {
   let max = 0;
   for (let i = 0; i < values.length; i++) if (values[i]! > max) max = values[i]!;
   return max;
-}
-
-/** The `count` documents with the highest positive similarity, and the largest similarity (0 when none is positive). */
-function nearestDocs(sims: Float32Array, count: number): { docs: number[]; max: number } {
-  const best: number[] = [];
-  let floor = 0;
-  let max = 0;
-  for (let doc = 0; doc < sims.length; doc++) {
-    const s = sims[doc]!;
-    if (s > max) max = s;
-    if (s <= floor) continue;
-    let at = best.length;
-    while (at > 0 && sims[best[at - 1]!]! < s) at--;
-    best.splice(at, 0, doc);
-    if (best.length > count) best.pop();
-    if (best.length === count) floor = sims[best[count - 1]!]!;
-  }
-  return { docs: best, max };
 }
 
 /** The dot product of two unit sparse vectors: their cosine. */

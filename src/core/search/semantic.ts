@@ -583,9 +583,9 @@ export interface Nearest {
 
 /**
  * The dot of the vector at vectors[base..base+dims) with `query`, in four running sums (coordinate
- * k to sum k mod 4, added in order): the arithmetic the WebAssembly scan repeats (dot-scan.ts).
+ * k to sum k mod 4, added in order): the arithmetic the WebAssembly scan repeats (dot-scan.ts), bit for bit.
  */
-function dotAt(vectors: Float32Array, base: number, query: ArrayLike<number>, dims: number): number {
+export function dotAt(vectors: Float32Array, base: number, query: ArrayLike<number>, dims: number): number {
   const tail = dims - (dims % 4);
   let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
   for (let k = 0; k < tail; k += 4) {
